@@ -1,0 +1,84 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio-egress',
+  description:
+    'Typed cdk8s constructs for Istio egress control: external hosts, egress gateway routes and their policies, checked against Istio\'s own rules at synth time.',
+  author: 'cdk8s-istio-egress maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-istio-egress/cdk8s-istio-egress.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'istio', 'egress', 'service-mesh', 'kubernetes', 'serviceentry', 'egress-gateway'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+
+  // The project is built and checked by .ci/run; there is no hosted CI here.
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  // jsii targets: only the JavaScript package is built in this environment; the others are
+  // generated with `jsii-pacmak --code-only` in CI as a check.
+  publishToPypi: {
+    distName: 'cdk8s-istio-egress',
+    module: 'cdk8s_istio_egress',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8sistioegress',
+    mavenGroupId: 'io.github.cdk8s-istio-egress',
+    mavenArtifactId: 'cdk8s-istio-egress',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Cdk8sIstioEgress',
+    packageId: 'Cdk8sIstioEgress',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-istio-egress/cdk8s-istio-egress-go',
+  },
+
+  devDeps: [
+    'ajv@^8.20.0',
+    '@bufbuild/cel@^0.6.1',
+    'yaml@^2.9.1',
+    'cdk8s-cli@^2.207.60',
+    'tsx@^4.23.15',
+  ],
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'scripts', 'examples'],
+    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'dist/'],
+  },
+
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
+    },
+  },
+
+  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/'],
+});
+
+for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// Regenerates src/imports/ from Istio's CRD bundle, filtered by imports/istio.json.
+project.addTask('import', {
+  description: 'Regenerate the Istio bindings in src/imports from the CRD bundle (ISTIO_CRDS overrides the path)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/import-istio.ts',
+});
+
+// Synthesizes the example apps into dist/ (see cdk8s.yaml).
+project.addTask('synth', {
+  description: 'Synthesize the example app into dist/',
+  exec: 'cdk8s synth',
+});
+
+project.synth();
