@@ -1,0 +1,65 @@
+/**
+ * The result of checking a manifest: what is wrong, where, and how to fix it.
+ *
+ * Rules are plain functions over plain manifest objects (no cdk8s here), so the constructs'
+ * synth-time validation, the whole-app analysis and the command-line lint share them.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  /** Our rule id, e.g. `SE2` (the numbering of the rules notes). */
+  readonly rule: string;
+  /** `error`: Istio or the API server rejects it, or it silently does not work. `warning`: Istio accepts it with a warning. */
+  readonly severity: Severity;
+  /** Istio analyzer code where one exists (IST0106 for webhook errors, IST0133 for webhook warnings, ...). */
+  readonly code?: string;
+  /** The offending field as a path into the manifest, e.g. `spec.hosts[0]`. */
+  readonly field: string;
+  /** The offending value as the manifest holds it. */
+  readonly value?: unknown;
+  /** What is wrong, in Istio's words where Istio has words for it. */
+  readonly message: string;
+  /** One line on how to fix it. */
+  readonly fix: string;
+}
+
+/** The fields of an Istio object that the rules read. Anything may be missing or of the wrong type. */
+export interface Manifest {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly spec?: any;
+}
+
+/** Collects findings for one object; webhook errors and warnings get Istio's analyzer codes. */
+export class FindingCollector {
+  public readonly findings: Finding[] = [];
+
+  public error(rule: string, field: string, value: unknown, message: string, fix: string): void {
+    this.findings.push({ rule, severity: 'error', code: 'IST0106', field, value, message, fix });
+  }
+
+  public warning(rule: string, field: string, value: unknown, message: string, fix: string): void {
+    this.findings.push({ rule, severity: 'warning', code: 'IST0133', field, value, message, fix });
+  }
+}
+
+/** Renders a finding as one line: field, value, message and fix. */
+export function formatFinding(finding: Finding): string {
+  const value = finding.value === undefined ? '' : ` = ${JSON.stringify(finding.value)}`;
+  return `${finding.field}${value}: ${finding.message}. Fix: ${finding.fix}`;
+}
+
+/** `x` as an array, or an empty one when it is missing or not an array. */
+export function asArray(x: unknown): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+export function isRecord(x: unknown): x is Record<string, any> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
