@@ -1,0 +1,5 @@
+export * from './api-version';
+export * from './egress-port';
+export * from './external-host';
+export * from './egress-gateway';
+export * from './egress-gateway-route';
