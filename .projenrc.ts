@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { JsonFile, cdk8s, javascript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio-egress',
@@ -58,7 +58,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/', '/examples/'],
+      coverageThreshold: { lines: 90, branches: 90, statements: 90, functions: 90 },
     },
   },
 
@@ -67,6 +68,17 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {
   project.addPackageIgnore(pattern);
+}
+
+// Type-aware linting of the examples and scripts needs a tsconfig that includes them.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+    },
+  });
 }
 
 // Regenerates src/imports/ from Istio's CRD bundle, filtered by imports/istio.json.
