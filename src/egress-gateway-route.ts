@@ -95,7 +95,9 @@ export class EgressGatewayRoute extends Construct {
       host.addConsumer(this.namespace, this);
     }
     host.addConsumer(gateway.namespace, this);
-    validateWithIstioRules(this, () => [this.istioGateway, this.destinationRule, ...this.virtualServices], () => this.errors);
+    // With bad input the objects are incomplete; report the input, not its consequences.
+    validateWithIstioRules(this, () => (this.errors.length > 0 ? [] : [this.istioGateway, this.destinationRule, ...this.virtualServices]),
+      () => this.errors);
   }
 
   /** Picks the host's ports and the gateway ports that carry them, recording what cannot be routed. */

@@ -59,8 +59,8 @@ export class ExportTo {
   }
 
   private constructor(
-    /** The namespaces listed explicitly. */
-    public readonly namespaces: string[],
+    /** The entries listed explicitly (`*`, `.` or namespace names). */
+    public readonly entries: string[],
     /** Whether the namespaces of the host's consumers are added. */
     public readonly includesConsumers: boolean,
   ) {}
@@ -226,11 +226,11 @@ export class ExternalHost extends Construct implements IExternalHost {
       return undefined;
     }
     if (!exportTo.includesConsumers) {
-      return [...exportTo.namespaces];
+      return [...exportTo.entries];
     }
     const own = this.namespace;
     const others = [...this.consumers.keys()].filter(ns => ns !== own).sort();
-    return [...exportTo.namespaces, ...others];
+    return [...exportTo.entries, ...others];
   }
 
   /** An explicit exportTo must cover every namespace that a route or policy needs the host in. */

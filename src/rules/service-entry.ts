@@ -179,7 +179,9 @@ function checkPorts(out: FindingCollector, ports: any[]): Set<string> {
   return names;
 }
 
-function checkDnsResolution(out: FindingCollector, spec: any, hosts: any[], endpoints: any[], addresses: any[], ports: any[], resolution: string): void {
+function checkDnsResolution(
+  out: FindingCollector, spec: any, hosts: any[], endpoints: any[], addresses: any[], ports: any[], resolution: string,
+): void {
   if (endpoints.length === 0) {
     hosts.forEach((host, i) => {
       // Wildcards fail here: DNS resolution needs a name it can look up.
