@@ -1,0 +1,94 @@
+import {
+  checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isCidr,
+  isDns1123Label, isKubernetesLabelName, isKubernetesSubdomainName,
+} from '../../src/rules/names';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../../src/rules/protocol';
+
+describe('domain names as Istio checks them', () => {
+  test.each([
+    'www.wikipedia.org', '*.wikipedia.org', '*', 'foo', 'istio.io.', '*foo.example.com', '*-foo.example.com', 'Upper.Example.COM', `${'a'.repeat(63)}.com`,
+  ])('accepts %s as a wildcard domain', host => {
+    expect(checkWildcardDomain(host)).toBeUndefined();
+  });
+
+  test.each([
+    ['', 'empty domain name not allowed'],
+    [`${'a.'.repeat(128)}com`, 'too long (max 255)'],
+    ['192.168.0.1', 'top level domain "1" cannot be all-numeric'],
+    ['foo.*.com', 'label "*" invalid'],
+    ['under_score.com', 'label "under_score" invalid'],
+    ['-dash.com', 'label "-dash" invalid'],
+    ['a..b', 'label "" invalid'],
+    [`${'a'.repeat(64)}.com`, 'invalid'],
+    ['foo*.com', 'label "foo*" invalid'],
+  ])('refuses %j', (host, message) => {
+    expect(checkWildcardDomain(host)).toContain(message);
+  });
+
+  test('an FQDN has no wildcard', () => {
+    expect(checkFqdn('api.example.com')).toBeUndefined();
+    expect(checkFqdn('*.example.com')).toContain('label "*" invalid');
+  });
+
+  test('partial wildcards', () => {
+    expect(checkPartialWildcard('*.example.com')).toBeUndefined();
+    expect(checkPartialWildcard('*')).toBeUndefined();
+    expect(checkPartialWildcard('api.example.com')).toBeUndefined();
+    expect(checkPartialWildcard('*foo.example.com')).toBe('partial wildcard "*foo.example.com" not allowed');
+  });
+
+  test('host matching follows Istio: *.foo.com covers a.foo.com but not foo.com', () => {
+    expect(hostSubsetOf('a.foo.com', '*.foo.com')).toBe(true);
+    expect(hostSubsetOf('foo.com', '*.foo.com')).toBe(false);
+    expect(hostSubsetOf('*.a.foo.com', '*.foo.com')).toBe(true);
+    expect(hostSubsetOf('*.foo.com', 'a.foo.com')).toBe(false);
+    expect(hostSubsetOf('anything', '*')).toBe(true);
+    expect(hostsMatch('*.foo.com', 'a.foo.com')).toBe(true);
+    expect(hostsMatch('a.com', 'b.com')).toBe(false);
+  });
+});
+
+describe('labels, addresses, ports and protocols', () => {
+  test('DNS-1123 labels: Istio accepts upper case, Kubernetes names do not', () => {
+    expect(isDns1123Label('Istio-System')).toBe(true);
+    expect(isKubernetesLabelName('Istio-System')).toBe(false);
+    expect(isKubernetesLabelName('istio-system')).toBe(true);
+    expect(isDns1123Label('a'.repeat(64))).toBe(false);
+    expect(isKubernetesSubdomainName('www.wikipedia.org')).toBe(true);
+    expect(isKubernetesSubdomainName('www..org')).toBe(false);
+    expect(isKubernetesSubdomainName('')).toBe(false);
+  });
+
+  test('IPs and CIDR blocks', () => {
+    expect(checkIpOrCidr('10.0.0.1')).toBeUndefined();
+    expect(checkIpOrCidr('2001:db8::1')).toBeUndefined();
+    expect(checkIpOrCidr('10.0.0.0/8')).toBeUndefined();
+    expect(checkIpOrCidr('2001:db8::/32')).toBeUndefined();
+    expect(checkIpOrCidr('10.0.0.0/33')).toBe('10.0.0.0/33 is not a valid CIDR block');
+    expect(checkIpOrCidr('example.com/8')).toBe('example.com/8 is not a valid CIDR block');
+    expect(checkIpOrCidr('10.0.0')).toBe('10.0.0 is not a valid IP');
+    expect(isCidr('10.0.0.1')).toBe(false);
+    expect(isCidr('10.0.0.0/x')).toBe(false);
+  });
+
+  test('port numbers', () => {
+    expect(checkPortNumber(1)).toBeUndefined();
+    expect(checkPortNumber(65535)).toBeUndefined();
+    expect(checkPortNumber(0)).toBe('port number 0 must be in the range 1..65535');
+    expect(checkPortNumber(65536)).toContain('must be in the range');
+    expect(checkPortNumber(80.5)).toContain('must be in the range');
+    expect(checkPortNumber('80')).toContain('must be in the range');
+  });
+
+  test('protocols are case-insensitive and grouped as Istio groups them', () => {
+    expect(parseProtocol('https')).toBe('HTTPS');
+    expect(parseProtocol('grpc-web')).toBe('GRPC-Web');
+    expect(parseProtocol('FTP')).toBeUndefined();
+    expect(parseProtocol(42)).toBeUndefined();
+    expect(isHttpProtocol('http2')).toBe(true);
+    expect(isHttpProtocol('HTTP_PROXY')).toBe(true);
+    expect(isHttpProtocol('HTTPS')).toBe(false);
+    expect(isTlsProtocol('tls')).toBe(true);
+    expect(isTlsProtocol('TCP')).toBe(false);
+  });
+});
