@@ -2,11 +2,14 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
-import { IExternalHost, Resolution } from './external-host';
+import { ExternalHost, IExternalHost, Resolution } from './external-host';
+import { ensureAppAnalysis } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { MeshRouting } from './private/traffic';
 import { validateWithIstioRules } from './private/validation';
 import { MESH_GATEWAY } from './rules/virtual-service';
+import { TlsOrigination } from './tls-origination';
 
 /**
  * Properties of an EgressGatewayRoute.
@@ -26,9 +29,30 @@ export interface EgressGatewayRouteProps {
    * @default - the chart's namespace, else the host's namespace
    */
   readonly namespace?: string;
+  /**
+   * Whether sidecars talk to the gateway with Istio mutual TLS (`ISTIO_MUTUAL`, with the external
+   * host as SNI), so that the gateway sees the workloads' identities (needed by identity-based
+   * authorization at the gateway). Turn it off for meshes without mTLS to the gateway.
+   * @default true
+   */
+  readonly gatewayMutualTls?: boolean;
+  /**
+   * Open TLS to the external host at the gateway, for applications that speak plain HTTP: the
+   * gateway sends their requests to `tlsOrigination.port` (which the host must declare as HTTPS or TLS).
+   * Applies to the routed HTTP ports.
+   * @default - no origination: HTTP goes out as HTTP, HTTPS and TLS pass through by SNI
+   */
+  readonly tlsOrigination?: TlsOrigination;
+  /**
+   * The concrete host that serves a wildcard `host` (for example `www.wikipedia.org` for
+   * `*.wikipedia.org`): an Envoy gateway cannot resolve arbitrary names of a domain, so it sends all
+   * of them to this one server.
+   * @default - none: `host` must be concrete
+   */
+  readonly servedBy?: IExternalHost;
 }
 
-/** One hop pair for one external port. */
+/** One external port and the gateway port that carries it. */
 interface RoutedPort {
   readonly port: EgressPort;
   readonly gatewayPort: GatewayServicePort;
@@ -37,20 +61,23 @@ interface RoutedPort {
 /**
  * Sends the traffic of an external host through an egress gateway.
  *
- * It emits the three objects Istio needs, linked so that they cannot disagree:
- * - a Gateway in the gateway's namespace, selecting its pods, with a server per port;
- * - a DestinationRule for the gateway's Service with a subset for this host, in the client namespace;
+ * It emits the objects Istio needs, linked so that they cannot disagree:
+ * - a Gateway in the gateway's namespace, selecting its pods, with a server per port and host;
+ * - a DestinationRule for the gateway's Service with a subset per host, in the client namespace
+ *   (with `ISTIO_MUTUAL` and the host as SNI, unless `gatewayMutualTls` is off);
  * - a VirtualService per host, bound to `mesh` and to the namespace-qualified Gateway, with a route
- *   from the sidecars to the gateway subset first and a route from the gateway to the host second.
+ *   from the sidecars to the gateway subset first and a route from the gateway to the host second;
+ * - with `tlsOrigination`, a DestinationRule in the gateway's namespace, for the gateway pods only,
+ *   that opens TLS to the host.
  *
- * HTTP ports get `http` routes; HTTPS and TLS ports pass through the gateway by SNI (`tls` routes
- * and a PASSTHROUGH server).
+ * HTTP ports get `http` routes. HTTPS and TLS ports are routed by SNI (`tls` routes from the
+ * sidecars; at the gateway a PASSTHROUGH server, or with mutual TLS a server that ends the mesh's
+ * TLS and forwards the application's own TLS stream with a `tcp` route).
  *
  * @example
  * new EgressGatewayRoute(chart, 'WikipediaViaGateway', {
  *   host: wikipedia,
  *   gateway: EgressGateway.istioDefault(),
- *   ports: [80],
  * });
  */
 export class EgressGatewayRoute extends Construct {
@@ -60,72 +87,132 @@ export class EgressGatewayRoute extends Construct {
   public readonly destinationRule: ApiObject;
   /** The VirtualServices, one per host. */
   public readonly virtualServices: ApiObject[];
-  /** The DestinationRule subset that stands for this host at the gateway. */
-  public readonly subsetName: string;
+  /** The DestinationRules that originate TLS at the gateway, one per destination host (empty without `tlsOrigination`). */
+  public readonly originationRules: ApiObject[];
+  /** The DestinationRule subsets that stand for the hosts at the gateway, one per host. */
+  public readonly subsetNames: string[];
   /** The namespace of the clients. */
   public readonly namespace: string;
+  /** Whether sidecars reach the gateway with Istio mutual TLS. */
+  public readonly gatewayMutualTls: boolean;
 
   private readonly routed: RoutedPort[];
   private readonly errors: string[] = [];
+  private readonly destinationHost: IExternalHost;
+  private readonly gatewayRef: string;
+  /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
+  private readonly meshRouting?: MeshRouting;
 
   public constructor(scope: Construct, id: string, private readonly props: EgressGatewayRouteProps) {
     super(scope, id);
     const { host, gateway } = props;
+    this.destinationHost = props.servedBy ?? host;
+    this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
     if (!this.namespace) {
       this.errors.push('namespace is not set: the route must know the clients\' namespace to place its VirtualService and '
         + 'DestinationRule and to check that the host is visible there. Fix: set the chart\'s namespace or the route\'s `namespace`.');
     }
+    this.checkHosts();
     this.routed = this.selectPorts();
-    this.subsetName = toDnsLabel(host.name);
+    this.subsetNames = host.hosts.map(h => toDnsLabel(h));
 
     const base = toDnsLabel(`${host.name}-egress`);
     const gatewayName = toDnsLabel(`${this.namespace}-${host.name}`);
-    const gatewayRef = `${gateway.namespace}/${gatewayName}`;
+    this.gatewayRef = `${gateway.namespace}/${gatewayName}`;
+    const clientNamespace = this.namespace || undefined;
+    const single = host.hosts.length === 1;
 
     this.istioGateway = createIstioObject(this, 'Gateway', 'Gateway', { name: gatewayName, namespace: gateway.namespace },
       Lazy.any({ produce: () => this.renderGateway() }));
-    this.destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule', { name: base, namespace: this.namespace || undefined },
+    this.destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule', { name: base, namespace: clientNamespace },
       Lazy.any({ produce: () => this.renderDestinationRule() }));
-    this.virtualServices = host.hosts.map((name, i) => createIstioObject(this, host.hosts.length === 1 ? 'Resource' : `Resource${i}`,
-      'VirtualService', { name: host.hosts.length === 1 ? base : toDnsLabel(`${toDnsLabel(name)}-egress`), namespace: this.namespace || undefined },
-      Lazy.any({ produce: () => this.renderVirtualService(name, gatewayRef) })));
+    this.virtualServices = host.hosts.map((name, i) => createIstioObject(this, single ? 'Resource' : `Resource${i}`, 'VirtualService',
+      { name: single ? base : toDnsLabel(`${toDnsLabel(name)}-egress`), namespace: clientNamespace },
+      Lazy.any({ produce: () => this.renderVirtualService(i) })));
+    const origination = props.tlsOrigination;
+    this.originationRules = origination
+      ? this.destinationHost.hosts.map((name, i) => createIstioObject(this, `TlsOrigination${i}`, 'DestinationRule',
+        { name: toDnsLabel(`${toDnsLabel(name)}-tls-origination`), namespace: gateway.namespace },
+        Lazy.any({ produce: () => this.renderOrigination(name, origination) })))
+      : [];
 
-    if (this.namespace) {
-      host.addConsumer(this.namespace, this);
+    for (const consumer of new Set([host, this.destinationHost])) {
+      if (this.namespace) {
+        consumer.addConsumer(this.namespace, this);
+      }
+      consumer.addConsumer(gateway.namespace, this);
     }
-    host.addConsumer(gateway.namespace, this);
+    this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
+
+    ensureAppAnalysis(this);
     // With bad input the objects are incomplete; report the input, not its consequences.
-    validateWithIstioRules(this, () => (this.errors.length > 0 ? [] : [this.istioGateway, this.destinationRule, ...this.virtualServices]),
-      () => this.errors);
+    validateWithIstioRules(this,
+      () => (this.errors.length > 0 ? [] : [this.istioGateway, this.destinationRule, ...this.virtualServices, ...this.originationRules]),
+      {
+        extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`) ?? [])],
+        acknowledged: () => origination?._acknowledged() ?? [],
+      });
+  }
+
+  /** Wildcards need a concrete server; the gateway must resolve the destination itself. */
+  private checkHosts(): void {
+    const { host, servedBy } = this.props;
+    const wildcard = host.hosts.find(h => h.startsWith('*'));
+    if (wildcard && !servedBy) {
+      this.errors.push(`host "${wildcard}": an Envoy egress gateway cannot route arbitrary names of a wildcard domain. `
+        + 'Fix: name the concrete host that serves the whole domain with `servedBy`, or reach the wildcard domain directly without a gateway.');
+    }
+    if (servedBy) {
+      const bad = servedBy.hosts.find(h => h.startsWith('*'));
+      if (bad || servedBy.hosts.length !== 1) {
+        this.errors.push(`servedBy: ${servedBy.hosts.join(', ')} must be one concrete host. Fix: use an ExternalHost with a single host name.`);
+      }
+    }
+    const destination = this.destinationHost;
+    if (destination.resolution === Resolution.NONE && !(servedBy === undefined && wildcard)) {
+      this.errors.push(`resolution = "NONE" on ${destination.node.path}: the gateway would send the traffic to the address it already has, `
+        + 'that is to itself, in a loop. Fix: use Resolution.DNS (or STATIC with endpoints) for hosts reached through an egress gateway.');
+    }
   }
 
   /** Picks the host's ports and the gateway ports that carry them, recording what cannot be routed. */
   private selectPorts(): RoutedPort[] {
-    const { host, gateway } = this.props;
-    const declared = host.ports.map(p => `${p.number} (${p.protocol})`).join(', ');
-    const wildcard = host.hosts.find(h => h.startsWith('*'));
-    if (wildcard) {
-      this.errors.push(`host "${wildcard}": an Envoy egress gateway cannot route arbitrary names of a wildcard domain. `
-        + 'Fix: route a concrete host through the gateway, or reach the wildcard domain directly without a gateway.');
-    }
-    if (host.resolution === Resolution.NONE) {
-      this.errors.push(`resolution = "NONE" on ${host.node.path}: the gateway would send the traffic to the address it already has, `
-        + 'that is to itself, in a loop. Fix: use Resolution.DNS (or STATIC with endpoints) for hosts reached through an egress gateway.');
-    }
-    const numbers = this.props.ports ?? host.ports.map(p => p.number);
+    const { host, gateway, tlsOrigination } = this.props;
+    const declared = (h: IExternalHost) => h.ports.map(p => `${p.number} (${p.protocol})`).join(', ') || 'none';
+    // With origination the gateway speaks TLS to the origination port itself: by default only HTTP ports are routed.
+    const numbers = this.props.ports ?? host.ports.filter(p => !tlsOrigination || p.isHttp).map(p => p.number);
     const routed: RoutedPort[] = [];
     for (const number of numbers) {
       const port = host.ports.find(p => p.number === number);
       if (!port) {
-        this.errors.push(`ports: ${number} is not a port of ${host.hosts.join(', ')} (it declares ${declared || 'none'}). `
+        this.errors.push(`ports: ${number} is not a port of ${host.hosts.join(', ')} (it declares ${declared(host)}). `
           + `Fix: route one of the declared ports, or add EgressPort for ${number} to the ExternalHost.`);
         continue;
       }
       if (!port.isHttp && !port.isTls) {
-        this.errors.push(`ports: ${number} (${port.protocol}) cannot be routed through an egress gateway yet: only HTTP, HTTP2, gRPC, `
-          + 'HTTPS and TLS ports are supported. Fix: leave the port out of `ports`, or reach it directly without the gateway.');
+        this.errors.push(`ports: ${number} (${port.protocol}) cannot be routed through an egress gateway: only HTTP, HTTP2, gRPC, `
+          + 'HTTPS and TLS ports can be told apart there by host name. Fix: leave the port out of `ports`, or reach it directly without the gateway.');
         continue;
+      }
+      if (tlsOrigination && port.isTls && number === tlsOrigination.port) {
+        this.errors.push(`ports: ${number} (${port.protocol}) is the port the gateway originates TLS to, so the applications' own TLS on it `
+          + 'would be wrapped in a second TLS session. Fix: leave the port out of `ports` (route the HTTP port only), or remove tlsOrigination.');
+        continue;
+      }
+      const destinationPort = port.isHttp && tlsOrigination ? tlsOrigination.port : number;
+      const served = this.destinationHost.ports.find(p => p.number === destinationPort);
+      if (this.destinationHost !== host || tlsOrigination) {
+        if (!served) {
+          this.errors.push(`ports: ${number} is sent to ${this.destinationHost.hosts.join(', ')} on port ${destinationPort}, which it does not declare `
+            + `(it declares ${declared(this.destinationHost)}). Fix: add EgressPort.https(${destinationPort}) to that ExternalHost.`);
+          continue;
+        }
+        if (tlsOrigination && port.isHttp && !served.isTls) {
+          this.errors.push(`tlsOrigination.port: ${destinationPort} of ${this.destinationHost.hosts.join(', ')} is ${served.protocol}, not HTTPS or TLS. `
+            + 'Fix: originate TLS to the host\'s HTTPS port.');
+          continue;
+        }
       }
       const gatewayPort = gatewayPortFor(gateway, port);
       if (!gatewayPort) {
@@ -136,50 +223,91 @@ export class EgressGatewayRoute extends Construct {
       }
       routed.push({ port, gatewayPort });
     }
+    if (tlsOrigination && !routed.some(r => r.port.isHttp)) {
+      this.errors.push('tlsOrigination: no HTTP port is routed, so there is nothing to originate TLS for (HTTPS and TLS ports already carry the '
+        + 'application\'s own TLS). Fix: route the host\'s HTTP port, or remove tlsOrigination.');
+    }
     return routed;
   }
 
   private renderGateway(): Record<string, unknown> {
+    const hosts = this.props.host.hosts;
     return {
       selector: { ...this.props.gateway.selector },
-      servers: this.routed.map(({ port, gatewayPort }) => ({
-        port: {
-          number: gatewayPort.port,
-          name: `${port.isTls ? 'tls' : 'http'}-${gatewayPort.port}`,
-          protocol: port.isTls ? 'TLS' : port.protocol,
-        },
-        hosts: [...this.props.host.hosts],
-        tls: port.isTls ? { mode: 'PASSTHROUGH' } : undefined,
+      servers: this.routed.flatMap(({ port, gatewayPort }) => hosts.map((host, i) => {
+        const protocol = port.isTls ? 'TLS' : (this.gatewayMutualTls ? 'HTTPS' : port.protocol);
+        const suffix = hosts.length > 1 ? `-${i}` : '';
+        return {
+          port: { number: gatewayPort.port, name: `${String(protocol).toLowerCase()}-${gatewayPort.port}${suffix}`, protocol },
+          hosts: [host],
+          tls: this.gatewayMutualTls ? { mode: 'ISTIO_MUTUAL' } : (port.isTls ? { mode: 'PASSTHROUGH' } : undefined),
+        };
       })),
     };
   }
 
   private renderDestinationRule(): Record<string, unknown> {
+    const gatewayPorts = [...new Set(this.routed.map(r => r.gatewayPort.port))].sort((a, b) => a - b);
     return {
       host: this.props.gateway.serviceHost,
-      subsets: [{ name: this.subsetName }],
+      subsets: this.props.host.hosts.map((host, i) => ({
+        name: this.subsetNames[i],
+        trafficPolicy: this.gatewayMutualTls && gatewayPorts.length > 0 ? {
+          portLevelSettings: gatewayPorts.map(number => ({ port: { number }, tls: { mode: 'ISTIO_MUTUAL', sni: this.sniFor(host) } })),
+        } : undefined,
+      })),
     };
   }
 
-  private renderVirtualService(host: string, gatewayRef: string): Record<string, unknown> {
+  /** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
+  private sniFor(host: string): string {
+    return host.startsWith('*') ? this.destinationHost.hosts[0] : host;
+  }
+
+  private renderVirtualService(index: number): Record<string, unknown> {
+    const host = this.props.host.hosts[index];
+    const destination = this.props.servedBy ? this.destinationHost.hosts[0] : host;
+    const subset = this.subsetNames[index];
     const toGateway = (r: RoutedPort) => ({
-      destination: { host: this.props.gateway.serviceHost, subset: this.subsetName, port: { number: r.gatewayPort.port } },
+      destination: { host: this.props.gateway.serviceHost, subset, port: { number: r.gatewayPort.port } },
       weight: 100,
     });
-    const toHost = (r: RoutedPort) => ({ destination: { host, port: { number: r.port.number } }, weight: 100 });
+    const toHost = (port: number) => ({ destination: { host: destination, port: { number: port } }, weight: 100 });
+    const fromMesh = (r: RoutedPort, extra: Record<string, unknown> = {}) => ({ gateways: [MESH_GATEWAY], port: r.port.number, ...extra });
+    const fromGateway = (r: RoutedPort, extra: Record<string, unknown> = {}) => ({ gateways: [this.gatewayRef], port: r.gatewayPort.port, ...extra });
+    const origination = this.props.tlsOrigination;
+
     const http = this.routed.filter(r => r.port.isHttp).flatMap(r => [
-      { match: [{ gateways: [MESH_GATEWAY], port: r.port.number }], route: [toGateway(r)] },
-      { match: [{ gateways: [gatewayRef], port: r.gatewayPort.port }], route: [toHost(r)] },
+      { match: [fromMesh(r)], route: [toGateway(r)], timeout: this.meshRouting?.timeout, retries: this.meshRouting?.retries },
+      { match: [fromGateway(r)], route: [toHost(origination ? origination.port : r.port.number)] },
     ]);
-    const tls = this.routed.filter(r => r.port.isTls).flatMap(r => [
-      { match: [{ gateways: [MESH_GATEWAY], port: r.port.number, sniHosts: [host] }], route: [toGateway(r)] },
-      { match: [{ gateways: [gatewayRef], port: r.gatewayPort.port, sniHosts: [host] }], route: [toHost(r)] },
+    const tlsPorts = this.routed.filter(r => r.port.isTls);
+    const tls = tlsPorts.flatMap(r => [
+      { match: [fromMesh(r, { sniHosts: [host] })], route: [toGateway(r)] },
+      // Without mTLS the gateway passes the stream through by SNI; with it, the gateway ends the mesh's TLS first.
+      ...(this.gatewayMutualTls ? [] : [{ match: [fromGateway(r, { sniHosts: [host] })], route: [toHost(r.port.number)] }]),
     ]);
+    const tcp = this.gatewayMutualTls ? tlsPorts.map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })) : [];
     return {
       hosts: [host],
-      gateways: [gatewayRef, MESH_GATEWAY],
+      gateways: [this.gatewayRef, MESH_GATEWAY],
       http: http.length > 0 ? http : undefined,
       tls: tls.length > 0 ? tls : undefined,
+      tcp: tcp.length > 0 ? tcp : undefined,
+    };
+  }
+
+  private renderOrigination(host: string, origination: TlsOrigination): Record<string, unknown> {
+    const policy = this.destinationHost instanceof ExternalHost ? this.destinationHost._trafficPolicy() : undefined;
+    return {
+      host,
+      // Only the gateway's pods originate: the rule is theirs alone.
+      workloadSelector: { matchLabels: { ...this.props.gateway.selector } },
+      exportTo: ['.'],
+      trafficPolicy: {
+        ...policy,
+        portLevelSettings: [{ port: { number: origination.port }, tls: origination._render(host) }],
+      },
     };
   }
 }

@@ -1,9 +1,12 @@
-import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EgressPort } from './egress-port';
+import { ensureAppAnalysis } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { MeshRouting, istioDuration } from './private/traffic';
 import { validateWithIstioRules } from './private/validation';
+import { TlsOrigination } from './tls-origination';
 
 /**
  * How the proxy finds the addresses of an external host.
@@ -100,6 +103,81 @@ export interface ExternalEndpoint {
 }
 
 /**
+ * Ejecting endpoints of the host that keep failing (a DestinationRule's outlier detection).
+ */
+export interface OutlierDetection {
+  /**
+   * Consecutive 5xx responses (or connection failures) before an endpoint is ejected.
+   * @default 5
+   */
+  readonly consecutive5xxErrors?: number;
+  /**
+   * How often endpoints are analysed.
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * How long an endpoint stays ejected at first (longer after each ejection).
+   * @default Duration.seconds(30)
+   */
+  readonly baseEjectionTime?: Duration;
+  /**
+   * The most endpoints, in percent, that may be ejected at once.
+   * @default 10
+   */
+  readonly maxEjectionPercent?: number;
+}
+
+/**
+ * Connection settings for the proxies' traffic to the host (a DestinationRule's traffic policy).
+ */
+export interface ExternalTrafficPolicy {
+  /**
+   * TCP connect timeout.
+   * @default - Istio's default (10s)
+   */
+  readonly connectTimeout?: Duration;
+  /**
+   * The most TCP connections to the host, per proxy.
+   * @default - Istio's default (unlimited)
+   */
+  readonly maxConnections?: number;
+  /**
+   * The most HTTP requests waiting for a connection, per proxy.
+   * @default - Istio's default (unlimited)
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * The most HTTP requests per connection (1 disables keep-alive).
+   * @default - unlimited
+   */
+  readonly maxRequestsPerConnection?: number;
+  /**
+   * Ejection of failing endpoints.
+   * @default - none
+   */
+  readonly outlierDetection?: OutlierDetection;
+}
+
+/**
+ * Retrying failed HTTP requests to the host.
+ */
+export interface HttpRetries {
+  /** How many times to retry. */
+  readonly attempts: number;
+  /**
+   * Timeout of each try.
+   * @default - the request timeout
+   */
+  readonly perTryTimeout?: Duration;
+  /**
+   * The conditions to retry on, as Envoy names them (`5xx`, `connect-failure`, `reset`, ...).
+   * @default 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes' (Istio's)
+   */
+  readonly retryOn?: string;
+}
+
+/**
  * Properties of an ExternalHost.
  */
 export interface ExternalHostProps {
@@ -141,6 +219,28 @@ export interface ExternalHostProps {
    * @default - none
    */
   readonly endpoints?: ExternalEndpoint[];
+  /**
+   * Connection pool and outlier detection for traffic to the host.
+   * @default - Istio's defaults
+   */
+  readonly trafficPolicy?: ExternalTrafficPolicy;
+  /**
+   * Timeout of HTTP requests to the host (HTTP ports only).
+   * @default - Istio's default (none)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Retries of HTTP requests to the host (HTTP ports only).
+   * @default - Istio's default (2 attempts on connection failures)
+   */
+  readonly retries?: HttpRetries;
+  /**
+   * Open TLS to the host at the client's sidecar, for applications that speak plain HTTP: the
+   * host's HTTP ports send to `tlsOrigination.port` (their targetPort) over TLS.
+   * For hosts routed through an egress gateway, set it on the route instead.
+   * @default - no origination
+   */
+  readonly tlsOrigination?: TlsOrigination;
 }
 
 /**
@@ -180,10 +280,14 @@ export class ExternalHost extends Construct implements IExternalHost {
   public readonly resolution: Resolution;
   /** The ServiceEntry. */
   public readonly serviceEntry: ApiObject;
+  /** The DestinationRules for traffic policy and TLS origination, one per host (empty without them). */
+  public readonly destinationRules: ApiObject[];
 
   private readonly _ports: EgressPort[] = [];
   private readonly endpoints: ExternalEndpoint[] = [];
   private readonly consumers = new Map<string, string[]>();
+  private readonly meshRoutes: ApiObject[] = [];
+  private routedBy?: IConstruct;
 
   public constructor(scope: Construct, id: string, private readonly props: ExternalHostProps) {
     super(scope, id);
@@ -196,7 +300,26 @@ export class ExternalHost extends Construct implements IExternalHost {
 
     this.serviceEntry = createIstioObject(this, 'Resource', 'ServiceEntry', { ...props.metadata, name: this.name },
       Lazy.any({ produce: () => this.renderSpec() }));
-    validateWithIstioRules(this, () => [this.serviceEntry], () => this.checkConsumers());
+    const namespace = props.metadata?.namespace;
+    const label = (host: string, suffix: string) => (this.hosts.length === 1 ? toDnsLabel(`${this.name}${suffix}`) : toDnsLabel(`${toDnsLabel(host)}${suffix}`));
+    this.destinationRules = props.trafficPolicy || props.tlsOrigination
+      ? this.hosts.map((host, i) => createIstioObject(this, `DestinationRule${i}`, 'DestinationRule', { name: label(host, ''), namespace },
+        Lazy.any({ produce: () => this.renderDestinationRule(host) })))
+      : [];
+    if (props.requestTimeout || props.retries) {
+      this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host, ''), namespace },
+        Lazy.any({ produce: () => this.renderMeshRoutes(host) }))));
+    }
+    ensureAppAnalysis(this);
+    validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.meshRoutes], {
+      extra: () => [...this.checkConsumers(), ...this.checkTrafficSettings()],
+      acknowledged: () => props.tlsOrigination?._acknowledged() ?? [],
+    });
+  }
+
+  /** The VirtualServices that set the HTTP timeout and retries (empty when a route carries them, or without them). */
+  public get virtualServices(): ApiObject[] {
+    return [...this.meshRoutes];
   }
 
   /** The ports the host serves. */
@@ -218,6 +341,88 @@ export class ExternalHost extends Construct implements IExternalHost {
     const paths = this.consumers.get(namespace) ?? [];
     paths.push(consumer.node.path);
     this.consumers.set(namespace, paths);
+  }
+
+  /**
+   * @internal A route through an egress gateway takes over the sidecars' routing of this host: its
+   * VirtualService carries the timeout and retries, and this host's own VirtualServices are removed
+   * (two mesh VirtualServices for one host conflict, IST0109).
+   */
+  public _claimMeshRouting(route: IConstruct): MeshRouting {
+    this.routedBy = route;
+    for (const vs of this.meshRoutes.splice(0)) {
+      this.node.tryRemoveChild(vs.node.id);
+    }
+    return { timeout: istioDuration(this.props.requestTimeout), retries: this.renderRetries() };
+  }
+
+  /** @internal The connection settings, for DestinationRules that other constructs write for this host. */
+  public _trafficPolicy(): Record<string, unknown> | undefined {
+    const p = this.props.trafficPolicy;
+    if (!p) {
+      return undefined;
+    }
+    const tcp = { maxConnections: p.maxConnections, connectTimeout: istioDuration(p.connectTimeout) };
+    const http = { http1MaxPendingRequests: p.maxPendingRequests, maxRequestsPerConnection: p.maxRequestsPerConnection };
+    const defined = (o: Record<string, unknown>) => (Object.values(o).some(v => v !== undefined) ? o : undefined);
+    const o = p.outlierDetection;
+    return {
+      connectionPool: defined({ tcp: defined(tcp), http: defined(http) }),
+      outlierDetection: o && {
+        consecutive5xxErrors: o.consecutive5xxErrors ?? 5,
+        interval: istioDuration(o.interval) ?? '10s',
+        baseEjectionTime: istioDuration(o.baseEjectionTime) ?? '30s',
+        maxEjectionPercent: o.maxEjectionPercent,
+      },
+    };
+  }
+
+  private renderRetries(): Record<string, unknown> | undefined {
+    const r = this.props.retries;
+    return r && { attempts: r.attempts, perTryTimeout: istioDuration(r.perTryTimeout), retryOn: r.retryOn };
+  }
+
+  private get httpPorts(): EgressPort[] {
+    return this._ports.filter(p => p.isHttp);
+  }
+
+  private renderDestinationRule(host: string): Record<string, unknown> {
+    const origination = this.props.tlsOrigination;
+    const policy = this._trafficPolicy();
+    const portLevelSettings = origination ? this.httpPorts.map(p => ({ port: { number: p.number }, tls: origination._render(host) })) : [];
+    return {
+      host,
+      trafficPolicy: { ...policy, portLevelSettings: portLevelSettings.length > 0 ? portLevelSettings : undefined },
+    };
+  }
+
+  private renderMeshRoutes(host: string): Record<string, unknown> {
+    return {
+      hosts: [host],
+      http: this.httpPorts.map(p => ({
+        match: [{ port: p.number }],
+        route: [{ destination: { host, port: { number: p.number } } }],
+        timeout: istioDuration(this.props.requestTimeout),
+        retries: this.renderRetries(),
+      })),
+    };
+  }
+
+  /** Settings that need HTTP ports, and origination that a gateway route would bypass. */
+  private checkTrafficSettings(): string[] {
+    const errors: string[] = [];
+    const { requestTimeout, retries, tlsOrigination } = this.props;
+    if ((requestTimeout || retries || tlsOrigination) && this.httpPorts.length === 0) {
+      errors.push(`${tlsOrigination ? 'tlsOrigination' : 'requestTimeout/retries'}: the host has no HTTP port (it declares `
+        + `${this._ports.map(p => `${p.number} (${p.protocol})`).join(', ') || 'none'}), so there is nothing to apply it to. `
+        + 'Fix: declare the HTTP port the application uses, e.g. EgressPort.http(80).');
+    }
+    if (tlsOrigination && this.routedBy) {
+      errors.push(`tlsOrigination: ${this.routedBy.node.path} sends this host's traffic through an egress gateway, so the sidecar never `
+        + 'connects to the host and cannot originate TLS. Fix: set tlsOrigination on the EgressGatewayRoute (origination at the gateway) instead.');
+    }
+    errors.push(...(tlsOrigination?._problems(undefined, 'the client sidecar') ?? []));
+    return errors;
   }
 
   private renderExportTo(): string[] | undefined {
@@ -251,6 +456,12 @@ export class ExternalHost extends Construct implements IExternalHost {
     return errors;
   }
 
+  /** With origination at the sidecar, HTTP ports send to the TLS port unless they say otherwise. */
+  private targetPortOf(port: EgressPort): number | undefined {
+    const origination = this.props.tlsOrigination;
+    return port.targetPort ?? (origination && port.isHttp && !this.routedBy && origination.port !== port.number ? origination.port : undefined);
+  }
+
   private renderSpec(): Record<string, unknown> {
     const endpoints = this.endpoints.map(e => ({
       address: e.address,
@@ -262,7 +473,7 @@ export class ExternalHost extends Construct implements IExternalHost {
     }));
     return {
       hosts: this.hosts,
-      ports: this._ports.map(p => ({ number: p.number, protocol: p.protocol, name: p.name, targetPort: p.targetPort })),
+      ports: this._ports.map(p => ({ number: p.number, protocol: p.protocol, name: p.name, targetPort: this.targetPortOf(p) })),
       resolution: this.resolution,
       location: this.props.location ?? HostLocation.MESH_EXTERNAL,
       exportTo: this.renderExportTo(),

@@ -3,3 +3,4 @@ export * from './egress-port';
 export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
+export * from './tls-origination';

@@ -10,7 +10,7 @@ describe('EgressGatewayRoute over HTTP (the egress gateway lesson)', () => {
   function lesson(version?: IstioApiVersion) {
     const { app, chart } = appWithChart('default', version);
     const host = new ExternalHost(chart, 'Wikipedia', { hosts: ['www.wikipedia.org'], ports: [EgressPort.http(80), EgressPort.https(443)] });
-    const route = new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), ports: [80] });
+    const route = new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), ports: [80], gatewayMutualTls: false });
     return { app, route };
   }
 
@@ -27,8 +27,8 @@ describe('EgressGatewayRoute over HTTP (the egress gateway lesson)', () => {
     const { app, route } = lesson();
     const dr = oneOfKind(synth(app), 'DestinationRule');
     expect(dr.metadata.namespace).toBe('default');
-    expect(dr.spec).toEqual({ host: GATEWAY_HOST, subsets: [{ name: route.subsetName }] });
-    expect(route.subsetName).toBe('www-wikipedia-org');
+    expect(dr.spec).toEqual({ host: GATEWAY_HOST, subsets: [{ name: 'www-wikipedia-org' }] });
+    expect(route.subsetNames).toEqual(['www-wikipedia-org']);
   });
 
   test('VirtualService: bound to the qualified Gateway and mesh; mesh route first, gateway route second', () => {
@@ -77,13 +77,13 @@ describe('EgressGatewayRoute over HTTP (the egress gateway lesson)', () => {
 });
 
 describe('EgressGatewayRoute ports and gateways', () => {
-  test('by default every port of the host goes through the gateway; HTTPS passes through by SNI', () => {
+  test('without mutual TLS to the gateway, HTTPS passes through the gateway by SNI (Istio task: egress gateway for HTTPS traffic)', () => {
     // GIVEN
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.http(), EgressPort.https()] });
 
-    // WHEN
-    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
+    // WHEN: every port of the host, by default
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), gatewayMutualTls: false });
     const objects = synth(app);
 
     // THEN
@@ -160,7 +160,13 @@ describe('EgressGatewayRoute ports and gateways', () => {
     const objects = synth(app);
     expect(route.virtualServices).toHaveLength(2);
     expect(byKind(objects, 'VirtualService').map(vs => vs.spec.hosts)).toEqual([['a.example.com'], ['b.example.com']]);
-    expect(oneOfKind(objects, 'Gateway').spec.servers[0].hosts).toEqual(['a.example.com', 'b.example.com']);
+    // One server and one subset per host, so that the SNI of the mesh's TLS picks the right one.
+    expect(oneOfKind(objects, 'Gateway').spec.servers.map((s: any) => [s.port.name, s.hosts])).toEqual([
+      ['tls-443-0', ['a.example.com']], ['tls-443-1', ['b.example.com']],
+    ]);
+    expect(oneOfKind(objects, 'DestinationRule').spec.subsets.map((s: any) => [s.name, s.trafficPolicy.portLevelSettings[0].tls.sni])).toEqual([
+      ['a-example-com', 'a.example.com'], ['b-example-com', 'b.example.com'],
+    ]);
   });
 
   test('the route namespace can differ from the chart', () => {
@@ -217,7 +223,7 @@ describe('EgressGatewayRoute refuses what would not work', () => {
 
   test('an opaque TCP port', () => {
     expect(routeError({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)] }))
-      .toContain('[test/Route] ports: 5432 (TCP) cannot be routed through an egress gateway yet');
+      .toContain('[test/Route] ports: 5432 (TCP) cannot be routed through an egress gateway: only HTTP, HTTP2, gRPC, HTTPS and TLS ports');
   });
 
   test('a wildcard host', () => {
@@ -248,11 +254,12 @@ describe('EgressGatewayRoute refuses what would not work', () => {
     expect(error).toContain('invalid value for namespace: "Edge_NS"');
   });
 
-  test('a protocol named by a custom port is routed by its family', () => {
+  test('a gRPC port goes through the gateway\'s HTTP port, over mutual TLS', () => {
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['grpc.example.com'], ports: [EgressPort.of({ number: 9090, protocol: EgressProtocol.GRPC })] });
     new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
     const gw = oneOfKind(synth(app), 'Gateway');
-    expect(gw.spec.servers[0].port).toEqual({ number: 80, name: 'http-80', protocol: 'GRPC' });
+    expect(gw.spec.servers[0].port).toEqual({ number: 80, name: 'https-80', protocol: 'HTTPS' });
+    expect(gw.spec.servers[0].tls).toEqual({ mode: 'ISTIO_MUTUAL' });
   });
 });

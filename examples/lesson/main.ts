@@ -20,6 +20,8 @@ export function lessonChart(app: App, id = 'wikipedia-egress'): Chart {
     host: wikipedia,
     gateway: EgressGateway.istioDefault(),
     ports: [80],
+    // The lesson sends plain HTTP from the sidecars to the gateway; the library's default is mutual TLS.
+    gatewayMutualTls: false,
   });
   return chart;
 }

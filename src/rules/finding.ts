@@ -47,6 +47,11 @@ export class FindingCollector {
   public warning(rule: string, field: string, value: unknown, message: string, fix: string): void {
     this.findings.push({ rule, severity: 'warning', code: 'IST0133', field, value, message, fix });
   }
+
+  /** A finding of `istioctl analyze` (not of the webhook), with its own code. */
+  public analyzer(code: string, severity: Severity, field: string, value: unknown, message: string, fix: string): void {
+    this.findings.push({ rule: code, severity, code, field, value, message, fix });
+  }
 }
 
 /** Renders a finding as one line: field, value, message and fix. */

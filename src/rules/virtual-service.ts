@@ -4,7 +4,7 @@
  */
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, isRecord } from './finding';
-import { checkFqdn, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isDns1123Label, isIpAddress } from './names';
+import { checkDuration, checkFqdn, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isDns1123Label, isIpAddress } from './names';
 
 export const MESH_GATEWAY = 'mesh';
 
@@ -168,6 +168,12 @@ function checkHttpRoute(out: FindingCollector, route: Record<string, any>, field
   }
   checkMatchGateways(out, asArray(route.match), field, gateways);
   checkWeightedRoutes(out, routes, `${field}.route`);
+  for (const [path, value] of [['timeout', route.timeout], ['retries.perTryTimeout', route.retries?.perTryTimeout]]) {
+    const bad = value === undefined ? undefined : checkDuration(value);
+    if (bad) {
+      out.error('VS24', `${field}.${path}`, value, bad, 'use a duration of at least 1ms, e.g. 5s');
+    }
+  }
 }
 
 function checkTlsRoute(out: FindingCollector, route: Record<string, any>, field: string, gateways: any[], hosts: any[]): void {

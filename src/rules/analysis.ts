@@ -1,0 +1,99 @@
+/**
+ * Rules across objects (istioctl analyze): conflicts that no single object shows. Each check
+ * indexes the objects once, so the cost grows with the number of objects, not their pairs.
+ */
+import { Finding, Manifest, asArray, isRecord } from './finding';
+import { MESH_GATEWAY } from './virtual-service';
+
+/** A finding about `objects[index]`. */
+export interface ObjectFinding extends Finding {
+  readonly index: number;
+}
+
+export function analyzeObjects(objects: Manifest[]): ObjectFinding[] {
+  return [...conflictingGateways(objects), ...conflictingMeshVirtualServices(objects)];
+}
+
+function isIstio(o: Manifest, kind: string): boolean {
+  return o.kind === kind && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('networking.istio.io/');
+}
+
+function label(o: Manifest): string {
+  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/** IST0145: two Gateways on the same pods, port and bind claim the same host: one of them is skipped. */
+function conflictingGateways(objects: Manifest[]): ObjectFinding[] {
+  const claims = new Map<string, number>();
+  const findings: ObjectFinding[] = [];
+  objects.forEach((o, index) => {
+    if (!isIstio(o, 'Gateway') || !isRecord(o.spec)) {
+      return;
+    }
+    const selector = JSON.stringify(Object.entries(isRecord(o.spec.selector) ? o.spec.selector : {}).sort());
+    asArray(o.spec.servers).forEach((server, s) => {
+      const port = isRecord(server) && isRecord(server.port) ? server.port.number : undefined;
+      asArray(server?.hosts).forEach((host, h) => {
+        const key = JSON.stringify([selector, port, server.bind ?? '', host]);
+        const first = claims.get(key);
+        if (first === undefined) {
+          claims.set(key, index);
+        } else if (first !== index) {
+          findings.push({
+            index, rule: 'IST0145', code: 'IST0145', severity: 'error', field: `spec.servers[${s}].hosts[${h}]`, value: host,
+            message: `Conflict with gateways ${label(objects[first])} (workload selector ${Object.entries(o.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}, `
+              + `port ${port}, hosts ${host}): the gateway uses only one of them`,
+            fix: 'route each host and port through a gateway once (share one route), or use another gateway port',
+          });
+        }
+      });
+    });
+  });
+  return findings;
+}
+
+/** Namespaces a VirtualService is visible in; undefined means every namespace. */
+function visibility(o: Manifest): Set<string> | undefined {
+  const exportTo = asArray(o.spec?.exportTo);
+  if (exportTo.length === 0 || exportTo.includes('*')) {
+    return undefined;
+  }
+  return new Set(exportTo.map(e => (e === '.' ? o.metadata?.namespace ?? '' : String(e))));
+}
+
+function overlaps(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  return !a || !b || [...a].some(ns => b.has(ns));
+}
+
+/** IST0109: two VirtualServices bound to the mesh define the same host where both are visible: behaviour is undefined. */
+function conflictingMeshVirtualServices(objects: Manifest[]): ObjectFinding[] {
+  const byHost = new Map<string, number[]>();
+  const findings: ObjectFinding[] = [];
+  objects.forEach((o, index) => {
+    if (!isIstio(o, 'VirtualService') || !isRecord(o.spec)) {
+      return;
+    }
+    const gateways = asArray(o.spec.gateways);
+    if (gateways.length > 0 && !gateways.includes(MESH_GATEWAY)) {
+      return;
+    }
+    asArray(o.spec.hosts).forEach((host, h) => {
+      if (typeof host !== 'string') {
+        return;
+      }
+      const earlier = byHost.get(host) ?? [];
+      const clash = earlier.find(e => overlaps(visibility(objects[e]), visibility(o)));
+      if (clash !== undefined) {
+        findings.push({
+          index, rule: 'IST0109', code: 'IST0109', severity: 'error', field: `spec.hosts[${h}]`, value: host,
+          message: `The VirtualServices ${label(objects[clash])},${label(o)} associated with mesh gateway define the same host ${host} `
+            + 'which can lead to undefined behavior',
+          fix: 'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost',
+        });
+      }
+      earlier.push(index);
+      byHost.set(host, earlier);
+    });
+  });
+  return findings;
+}
