@@ -1,6 +1,11 @@
 /**
- * Creates the generated L1 object for an Istio kind in the API version chosen for the scope.
- * The v1 and v1beta1 schemas are the same, so one plain spec serves both classes.
+ * Creates the L1 object for an Istio kind in the API version chosen for the scope, with the
+ * apiVersion and kind of the generated bindings.
+ *
+ * The spec is written as the final JSON (the v1 and v1beta1 schemas are the same). It is not passed
+ * through the generated classes' converters: they read TypeScript property names, which differ from
+ * the JSON names for a few fields (`consecutive5xxErrors` becomes `consecutive5XxErrors`), and they drop
+ * what they do not know. Our rules and the tests' CRD validation check the JSON instead.
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -10,7 +15,7 @@ import * as security from '../imports/security.istio.io';
 
 export type IstioKind = 'ServiceEntry' | 'Gateway' | 'DestinationRule' | 'VirtualService' | 'Sidecar' | 'AuthorizationPolicy';
 
-type L1Class = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec: any }) => ApiObject;
+type L1Class = { readonly GVK: { readonly apiVersion: string; readonly kind: string } };
 
 const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
   [IstioApiVersion.V1]: {
@@ -33,6 +38,6 @@ const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
 
 /** `spec` may be a cdk8s Lazy, resolved at synth. */
 export function createIstioObject(scope: Construct, id: string, kind: IstioKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
-  const L1 = CLASSES[IstioApi.versionOf(scope)][kind];
-  return new L1(scope, id, { metadata, spec });
+  const { apiVersion } = CLASSES[IstioApi.versionOf(scope)][kind].GVK;
+  return new ApiObject(scope, id, { apiVersion, kind, metadata, spec });
 }
