@@ -1,0 +1,326 @@
+/**
+ * TLS origination, mutual TLS to the gateway, host traffic settings and app-wide conflicts:
+ * what each option emits, and the input each refuses.
+ */
+import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
+import {
+  EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, ExternalHost, ExternalHostProps, ExportTo, Resolution, TlsOrigination,
+} from '../src';
+import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
+
+const CA = '/etc/ssl/certs/ca-certificates.crt';
+const GATEWAY_HOST = 'istio-egressgateway.istio-system.svc.cluster.local';
+
+function build(hostProps: ExternalHostProps, routeProps?: Partial<EgressGatewayRouteProps>) {
+  const { app, chart } = appWithChart();
+  const host = new ExternalHost(chart, 'Host', hostProps);
+  const route = routeProps ? new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), ...routeProps }) : undefined;
+  return { app, chart, host, route };
+}
+
+describe('TLS origination at the sidecar', () => {
+  test('HTTP ports send to the TLS port, and a DestinationRule originates SIMPLE TLS with the SNI and CA', () => {
+    const { app, host } = build({
+      hosts: ['edition.cnn.com'], ports: [EgressPort.http(80), EgressPort.https(443)], tlsOrigination: TlsOrigination.simple({ caCertificates: CA }),
+    });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'ServiceEntry').spec.ports).toEqual([
+      { name: 'http-80', number: 80, protocol: 'HTTP', targetPort: 443 },
+      { name: 'https-443', number: 443, protocol: 'HTTPS' },
+    ]);
+    expect(oneOfKind(objects, 'DestinationRule').spec).toEqual({
+      host: 'edition.cnn.com',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: CA } }] },
+    });
+    expect(host.destinationRules).toHaveLength(1);
+  });
+
+  test('origination without server verification is refused unless opted out explicitly', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple() });
+    const error = synthError(app);
+    expect(error).toContain('[test/Host] DestinationRule a-example-com: spec.trafficPolicy.portLevelSettings[0].tls = "SIMPLE"');
+    expect(error).toContain('no caCertificates are set to validate server identity for host: a.example.com at port {"number":80}');
+    expect(error).toContain('Fix: set caCertificates');
+  });
+
+  test('the explicit opt-out emits insecureSkipVerify and passes without warning', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.withoutServerVerification() });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const dr = oneOfKind(synth(app), 'DestinationRule');
+    const printed = stderr.mock.calls.length;
+    stderr.mockRestore();
+    expect(dr.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'SIMPLE', sni: 'a.example.com', insecureSkipVerify: true });
+    expect(printed).toBe(0);
+  });
+
+  test('subjectAltNames and a custom SNI and port', () => {
+    const { app } = build({
+      hosts: ['a.example.com'], ports: [EgressPort.http(8080), EgressPort.https(8443)],
+      tlsOrigination: TlsOrigination.simple({ caCertificates: CA, port: 8443, sni: 'edge.example.com', subjectAltNames: ['edge.example.com'] }),
+    });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'ServiceEntry').spec.ports[0].targetPort).toBe(8443);
+    expect(oneOfKind(objects, 'DestinationRule').spec.trafficPolicy.portLevelSettings[0].tls)
+      .toEqual({ mode: 'SIMPLE', sni: 'edge.example.com', caCertificates: CA, subjectAltNames: ['edge.example.com'] });
+  });
+
+  test('origination needs an HTTP port', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.https()], tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
+    expect(synthError(app)).toContain('[test/Host] tlsOrigination: the host has no HTTP port (it declares 443 (HTTPS))');
+  });
+
+  test('origination at the sidecar of a host routed through a gateway is refused: the sidecar never reaches the host', () => {
+    const { app } = build(
+      { hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) },
+      { gatewayMutualTls: false });
+    expect(synthError(app)).toContain('tlsOrigination: test/Route sends this host\'s traffic through an egress gateway');
+  });
+
+  test('a mutual TLS client certificate needs a credential', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.mutual({ caCertificates: CA }) });
+    expect(synthError(app)).toContain('client certificate required for mutual tls');
+  });
+});
+
+describe('TLS origination at the egress gateway', () => {
+  const hostProps: ExternalHostProps = { hosts: ['edition.cnn.com'], ports: [EgressPort.http(80), EgressPort.https(443)] };
+
+  test('mTLS from the sidecar to the gateway, SIMPLE TLS from the gateway to 443, in a rule for the gateway pods only', () => {
+    // WHEN
+    const { app, route } = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
+    const objects = synth(app);
+
+    // THEN: the gateway ends the mesh's TLS on port 80
+    const gw = oneOfKind(objects, 'Gateway');
+    expect(gw.spec.servers).toEqual([{ port: { number: 80, name: 'https-80', protocol: 'HTTPS' }, hosts: ['edition.cnn.com'], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    const [gatewayRule, originationRule] = byKind(objects, 'DestinationRule');
+    expect(gatewayRule.spec).toEqual({
+      host: GATEWAY_HOST,
+      subsets: [{ name: 'edition-cnn-com', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }] } }],
+    });
+    expect(originationRule.metadata.namespace).toBe('istio-system');
+    expect(originationRule.spec).toEqual({
+      host: 'edition.cnn.com',
+      workloadSelector: { matchLabels: { istio: 'egressgateway' } },
+      exportTo: ['.'],
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: CA } }] },
+    });
+    const http = oneOfKind(objects, 'VirtualService').spec.http;
+    expect(http[1].route[0].destination).toEqual({ host: 'edition.cnn.com', port: { number: 443 } });
+    expect(route!.originationRules).toHaveLength(1);
+    // Only the HTTP port is routed by default: the gateway itself speaks TLS to 443.
+    expect(gw.spec.servers).toHaveLength(1);
+  });
+
+  test('mutual TLS origination with a client credential in the gateway namespace', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'istio-system' }) });
+    const originationRule = byKind(synth(app), 'DestinationRule')[1];
+    expect(originationRule.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'MUTUAL', sni: 'edition.cnn.com', credentialName: 'client-credential' });
+  });
+
+  test('a client-certificate Secret outside the gateway namespace is refused', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'default' }) });
+    expect(synthError(app)).toContain('[test/Route] tlsOrigination credentialNamespace = "default": the egress gateway (namespace istio-system) '
+      + 'reads Secrets only from its own namespace "istio-system", so it would not find "client-credential". Fix: create the Secret in "istio-system".');
+  });
+
+  test('origination without verification at the gateway is refused', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.simple() });
+    expect(synthError(app)).toContain('no caCertificates are set to validate server identity for host: edition.cnn.com at port {"number":443}');
+  });
+
+  test('routing the origination port as well is refused: TLS inside TLS', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), ports: [80, 443] });
+    expect(synthError(app)).toContain('ports: 443 (HTTPS) is the port the gateway originates TLS to');
+  });
+
+  test('the origination port must be declared by the host as HTTPS or TLS', () => {
+    const missing = build({ hosts: ['a.example.com'], ports: [EgressPort.http()] }, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
+    expect(synthError(missing.app)).toContain('ports: 80 is sent to a.example.com on port 443, which it does not declare');
+    const plain = build({ hosts: ['a.example.com'], ports: [EgressPort.http(), EgressPort.http(8080)] },
+      { ports: [80], tlsOrigination: TlsOrigination.simple({ caCertificates: CA, port: 8080 }) });
+    expect(synthError(plain.app)).toContain('tlsOrigination.port: 8080 of a.example.com is HTTP, not HTTPS or TLS');
+  });
+
+  test('origination with no HTTP port routed is refused', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.https()] }, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
+    expect(synthError(app)).toContain('tlsOrigination: no HTTP port is routed');
+  });
+});
+
+describe('mutual TLS between sidecar and gateway (default)', () => {
+  test('HTTPS: ISTIO_MUTUAL server and subset with the host as SNI; tls route from the mesh, tcp route from the gateway', () => {
+    const { app } = build({ hosts: ['api.github.com'], ports: [EgressPort.https()] }, {});
+    const objects = synth(app);
+    const gw = oneOfKind(objects, 'Gateway');
+    const gatewayRef = `istio-system/${gw.metadata.name}`;
+    expect(gw.spec.servers).toEqual([{ port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['api.github.com'], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    expect(oneOfKind(objects, 'DestinationRule').spec.subsets[0].trafficPolicy)
+      .toEqual({ portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'api.github.com' } }] });
+    const vs = oneOfKind(objects, 'VirtualService').spec;
+    expect(vs.tls).toEqual([{
+      match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.github.com'] }],
+      route: [{ destination: { host: GATEWAY_HOST, subset: 'api-github-com', port: { number: 443 } }, weight: 100 }],
+    }]);
+    expect(vs.tcp).toEqual([{
+      match: [{ gateways: [gatewayRef], port: 443 }],
+      route: [{ destination: { host: 'api.github.com', port: { number: 443 } }, weight: 100 }],
+    }]);
+  });
+
+  test('a TLS route whose SNI match is patched away fails like Istio would (VS16)', () => {
+    const { app, route } = build({ hosts: ['api.github.com'], ports: [EgressPort.https()] }, {});
+    ApiObject.of(route!).addJsonPatch(JsonPatch.remove('/spec/tls/0/match/0/sniHosts'));
+    expect(synthError(app)).toContain('spec.tls[0].match[0].sniHosts: TLS match must have at least one SNI host');
+  });
+
+  test('passthrough on an HTTP server cannot be expressed; patched in, it fails like Istio would (GW13)', () => {
+    const { app, route } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()] }, { gatewayMutualTls: false });
+    route!.istioGateway.addJsonPatch(JsonPatch.add('/spec/servers/0/tls', { mode: 'PASSTHROUGH' }));
+    expect(synthError(app)).toContain('server cannot have TLS settings for plain text HTTP ports');
+  });
+});
+
+describe('wildcard hosts through a gateway', () => {
+  test('servedBy routes every name of the domain to one concrete server', () => {
+    const { app, chart } = appWithChart();
+    const wildcard = new ExternalHost(chart, 'Wildcard', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https()] });
+    const server = new ExternalHost(chart, 'Server', { hosts: ['www.wikipedia.org'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', { host: wildcard, servedBy: server, gateway: EgressGateway.istioDefault() });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'Gateway').spec.servers[0].hosts).toEqual(['*.wikipedia.org']);
+    // The mesh's TLS to the gateway needs a real name as SNI: the server's.
+    expect(oneOfKind(objects, 'DestinationRule').spec.subsets[0].trafficPolicy.portLevelSettings[0].tls.sni).toBe('www.wikipedia.org');
+    const vs = oneOfKind(objects, 'VirtualService').spec;
+    expect(vs.hosts).toEqual(['*.wikipedia.org']);
+    expect(vs.tls[0].match[0].sniHosts).toEqual(['*.wikipedia.org']);
+    expect(vs.tcp[0].route[0].destination).toEqual({ host: 'www.wikipedia.org', port: { number: 443 } });
+  });
+
+  test('servedBy must be one concrete host that resolves, and serve the routed ports', () => {
+    const { app, chart } = appWithChart();
+    const wildcard = new ExternalHost(chart, 'Wildcard', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https()] });
+    const server = new ExternalHost(chart, 'Server', { hosts: ['*.wikimedia.org'], ports: [EgressPort.http()] });
+    new EgressGatewayRoute(chart, 'Route', { host: wildcard, servedBy: server, gateway: EgressGateway.istioDefault() });
+    const error = synthError(app);
+    expect(error).toContain('servedBy: *.wikimedia.org must be one concrete host');
+    expect(error).toContain('resolution = "NONE" on test/Server');
+    expect(error).toContain('ports: 443 is sent to *.wikimedia.org on port 443, which it does not declare');
+  });
+});
+
+describe('traffic settings of an external host', () => {
+  const settings: Partial<ExternalHostProps> = {
+    requestTimeout: Duration.seconds(3),
+    retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: '5xx' },
+    trafficPolicy: {
+      connectTimeout: Duration.millis(1500), maxConnections: 50, maxPendingRequests: 10, maxRequestsPerConnection: 1,
+      outlierDetection: { consecutive5xxErrors: 3, interval: Duration.seconds(5), baseEjectionTime: Duration.minutes(1), maxEjectionPercent: 50 },
+    },
+  };
+
+  test('direct: a VirtualService with timeout and retries per HTTP port, a DestinationRule with pool and outlier detection', () => {
+    const { app, host } = build({ hosts: ['httpbin.org'], ports: [EgressPort.http(), EgressPort.https()], ...settings });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'VirtualService').spec).toEqual({
+      hosts: ['httpbin.org'],
+      http: [{
+        match: [{ port: 80 }],
+        route: [{ destination: { host: 'httpbin.org', port: { number: 80 } } }],
+        timeout: '3s',
+        retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx' },
+      }],
+    });
+    expect(oneOfKind(objects, 'DestinationRule').spec).toEqual({
+      host: 'httpbin.org',
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: 50, connectTimeout: '1500ms' }, http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 1 } },
+        outlierDetection: { consecutive5xxErrors: 3, interval: '5s', baseEjectionTime: '60s', maxEjectionPercent: 50 },
+      },
+    });
+    expect(host.virtualServices).toHaveLength(1);
+  });
+
+  test('outlier detection defaults', () => {
+    const { app } = build({ hosts: ['httpbin.org'], ports: [EgressPort.http()], trafficPolicy: { outlierDetection: {} } });
+    expect(oneOfKind(synth(app), 'DestinationRule').spec.trafficPolicy.outlierDetection)
+      .toEqual({ consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s' });
+  });
+
+  test('routed through a gateway, the timeout and retries move to the route\'s sidecar hop (one mesh VirtualService per host)', () => {
+    const { app, host } = build({ hosts: ['httpbin.org'], ports: [EgressPort.http()], ...settings }, {});
+    const objects = synth(app);
+    expect(host.virtualServices).toEqual([]);
+    const vs = oneOfKind(objects, 'VirtualService').spec;
+    expect(vs.http[0]).toMatchObject({ match: [{ gateways: ['mesh'], port: 80 }], timeout: '3s', retries: { attempts: 3 } });
+    expect(vs.http[1].timeout).toBeUndefined();
+  });
+
+  test('timeouts need an HTTP port; durations must be at least 1ms; an empty policy is refused', () => {
+    expect(synthError(build({ hosts: ['a.example.com'], ports: [EgressPort.https()], requestTimeout: Duration.seconds(1) }).app))
+      .toContain('requestTimeout/retries: the host has no HTTP port');
+    expect(synthError(build({ hosts: ['a.example.com'], ports: [EgressPort.http()], retries: { attempts: 2, perTryTimeout: Duration.millis(0.5) } }).app))
+      .toContain('spec.http[0].retries.perTryTimeout = "0.5ms": must be a valid duration greater than 1ms');
+    expect(synthError(build({ hosts: ['a.example.com'], ports: [EgressPort.http()], trafficPolicy: { connectTimeout: Duration.millis(0.2) } }).app))
+      .toContain('spec.trafficPolicy.connectionPool.tcp.connectTimeout = "0.2ms": must be a valid duration greater than 1ms');
+    expect(synthError(build({ hosts: ['a.example.com'], ports: [EgressPort.http()], trafficPolicy: {} }).app))
+      .toContain('traffic policy must have at least one field');
+  });
+
+  test('a host with several names gets a DestinationRule and VirtualService per name', () => {
+    const { app, host } = build({ hosts: ['a.example.com', 'b.example.com'], ports: [EgressPort.http()], ...settings });
+    const objects = synth(app);
+    expect(host.destinationRules).toHaveLength(2);
+    expect(byKind(objects, 'VirtualService').map(v => v.spec.hosts)).toEqual([['a.example.com'], ['b.example.com']]);
+  });
+});
+
+describe('TCP by address', () => {
+  test('a NONE entry with a TCP port and no addresses is refused: it would let out every address on that port', () => {
+    const { app } = build({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], resolution: Resolution.NONE });
+    expect(synthError(app)).toContain('spec.ports[0].protocol = "TCP": addresses are required for ports serving TCP');
+  });
+
+  test('with addresses it passes', () => {
+    const { app } = build({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], resolution: Resolution.NONE, addresses: ['192.0.2.0/28'] });
+    expect(oneOfKind(synth(app), 'ServiceEntry').spec.addresses).toEqual(['192.0.2.0/28']);
+  });
+});
+
+describe('app-wide conflicts', () => {
+  test('two routes for the same host and port through one gateway: IST0145 and IST0109', () => {
+    // GIVEN: two teams route the same host, each from its own namespace
+    const app = new App();
+    for (const team of ['team-a', 'team-b']) {
+      const chart = new Chart(app, team, { namespace: team });
+      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+      new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
+    }
+
+    // THEN
+    const error = synthError(app);
+    expect(error).toContain('[team-b/Route] Gateway team-b-api-example-com (IST0145): spec.servers[0].hosts[0] = "api.example.com": '
+      + 'Conflict with gateways istio-system/team-a-api-example-com (workload selector istio=egressgateway, port 443, hosts api.example.com)');
+    expect(error).toContain('[team-b/Route] VirtualService api-example-com-egress (IST0109)');
+    expect(error).toContain('define the same host api.example.com which can lead to undefined behavior');
+  });
+
+  test('two mesh VirtualServices for one host that are visible in different namespaces only do not conflict', () => {
+    const app = new App();
+    for (const team of ['team-a', 'team-b']) {
+      const chart = new Chart(app, team, { namespace: team });
+      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.http()], requestTimeout: Duration.seconds(2), exportTo: ExportTo.sameNamespace() });
+      host.virtualServices[0].addJsonPatch(JsonPatch.add('/spec/exportTo', ['.']));
+    }
+    expect(byKind(synth(app), 'VirtualService')).toHaveLength(2);
+  });
+
+  test('different hosts share one gateway without conflict', () => {
+    const { app, chart } = appWithChart();
+    for (const name of ['a', 'b']) {
+      const host = new ExternalHost(chart, name, { hosts: [`${name}.example.com`], ports: [EgressPort.https()] });
+      new EgressGatewayRoute(chart, `${name}-route`, { host, gateway: EgressGateway.istioDefault() });
+    }
+    expect(byKind(synth(app), 'Gateway')).toHaveLength(2);
+  });
+});
