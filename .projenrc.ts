@@ -84,13 +84,22 @@ for (const dir of ['examples', 'scripts']) {
 // Regenerates src/imports/ from Istio's CRD bundle, filtered by imports/istio.json.
 project.addTask('import', {
   description: 'Regenerate the Istio bindings in src/imports from the CRD bundle (ISTIO_CRDS overrides the path)',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/import-istio.ts',
+  exec: 'node --import tsx scripts/import-istio.ts',
+});
+
+// Refreshes the README's example code and manifests from examples/ and their synth output.
+project.addTask('readme', {
+  description: 'Synthesize the examples and copy their code and manifests into README.md',
+  steps: [
+    { exec: 'cdk8s synth --no-check-upgrade' },
+    { exec: 'node --import tsx scripts/sync-readme.ts' },
+  ],
 });
 
 // Synthesizes the example apps into dist/ (see cdk8s.yaml).
 project.addTask('synth', {
   description: 'Synthesize the example app into dist/',
-  exec: 'cdk8s synth',
+  exec: 'cdk8s synth --no-check-upgrade',
 });
 
 project.synth();

@@ -44,6 +44,14 @@ export interface EgressGatewayRouteProps {
    */
   readonly tlsOrigination?: TlsOrigination;
   /**
+   * The gateway Service port that carries each external port, keyed by the external port number.
+   * Opaque TCP ports (TCP, Mongo, MySQL, Redis) need a gateway port of their own: without mutual
+   * TLS to the gateway nothing else tells their hosts apart there.
+   * @default - the same number when the gateway's Service has it, otherwise its first port of the
+   * same protocol family (HTTP or HTTPS/TLS, by the Service port's name)
+   */
+  readonly gatewayPorts?: { [externalPort: string]: number };
+  /**
    * The concrete host that serves a wildcard `host` (for example `www.wikipedia.org` for
    * `*.wikipedia.org`): an Envoy gateway cannot resolve arbitrary names of a domain, so it sends all
    * of them to this one server.
@@ -190,9 +198,9 @@ export class EgressGatewayRoute extends Construct {
           + `Fix: route one of the declared ports, or add EgressPort for ${number} to the ExternalHost.`);
         continue;
       }
-      if (!port.isHttp && !port.isTls) {
-        this.errors.push(`ports: ${number} (${port.protocol}) cannot be routed through an egress gateway: only HTTP, HTTP2, gRPC, `
-          + 'HTTPS and TLS ports can be told apart there by host name. Fix: leave the port out of `ports`, or reach it directly without the gateway.');
+      if (!port.isHttp && !port.isTls && host.addresses.length === 0) {
+        this.errors.push(`ports: ${number} (${port.protocol}) is opaque TCP: without the host's addresses the sidecars cannot tell its traffic `
+          + `from any other TCP traffic on port ${number}, and would send all of it to the gateway. Fix: give the ExternalHost its addresses (IPs or CIDR blocks).`);
         continue;
       }
       if (tlsOrigination && port.isTls && number === tlsOrigination.port) {
@@ -214,11 +222,17 @@ export class EgressGatewayRoute extends Construct {
           continue;
         }
       }
-      const gatewayPort = gatewayPortFor(gateway, port);
+      const chosen = this.props.gatewayPorts?.[String(number)];
+      const gatewayPort = chosen === undefined ? gatewayPortFor(gateway, port) : gateway.ports.find(p => p.port === chosen);
+      if (chosen !== undefined && !gatewayPort) {
+        this.errors.push(`gatewayPorts: ${number} -> ${chosen}, but the egress gateway ${gateway.serviceHost} listens on `
+          + `${gateway.ports.map(p => `${p.port} (${p.name})`).join(', ')}. Fix: name one of its Service ports, or add the port to its Service.`);
+        continue;
+      }
       if (!gatewayPort) {
         this.errors.push(`ports: ${number} (${port.protocol}) has no matching port on the egress gateway ${gateway.serviceHost}, which listens on `
           + `${gateway.ports.map(p => `${p.port} (${p.name})`).join(', ')}. Fix: add a Service port for it to the gateway, `
-          + 'or describe the gateway\'s ports with EgressGateway.fromAttributes().');
+          + 'describe the gateway\'s ports with EgressGateway.fromAttributes(), and choose one with `gatewayPorts`.');
         continue;
       }
       routed.push({ port, gatewayPort });
@@ -235,7 +249,7 @@ export class EgressGatewayRoute extends Construct {
     return {
       selector: { ...this.props.gateway.selector },
       servers: this.routed.flatMap(({ port, gatewayPort }) => hosts.map((host, i) => {
-        const protocol = port.isTls ? 'TLS' : (this.gatewayMutualTls ? 'HTTPS' : port.protocol);
+        const protocol = serverProtocol(port, this.gatewayMutualTls);
         const suffix = hosts.length > 1 ? `-${i}` : '';
         return {
           port: { number: gatewayPort.port, name: `${String(protocol).toLowerCase()}-${gatewayPort.port}${suffix}`, protocol },
@@ -282,12 +296,18 @@ export class EgressGatewayRoute extends Construct {
       { match: [fromGateway(r)], route: [toHost(origination ? origination.port : r.port.number)] },
     ]);
     const tlsPorts = this.routed.filter(r => r.port.isTls);
+    const opaquePorts = this.routed.filter(r => !r.port.isHttp && !r.port.isTls);
     const tls = tlsPorts.flatMap(r => [
       { match: [fromMesh(r, { sniHosts: [host] })], route: [toGateway(r)] },
       // Without mTLS the gateway passes the stream through by SNI; with it, the gateway ends the mesh's TLS first.
       ...(this.gatewayMutualTls ? [] : [{ match: [fromGateway(r, { sniHosts: [host] })], route: [toHost(r.port.number)] }]),
     ]);
-    const tcp = this.gatewayMutualTls ? tlsPorts.map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })) : [];
+    // Opaque TCP is told apart by port and by the host's addresses.
+    const addresses = this.props.host.addresses.map(a => (a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}`));
+    const tcp = [
+      ...opaquePorts.map(r => ({ match: [fromMesh(r, { destinationSubnets: addresses })], route: [toGateway(r)] })),
+      ...(this.gatewayMutualTls ? tlsPorts : []).concat(opaquePorts).map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })),
+    ];
     return {
       hosts: [host],
       gateways: [this.gatewayRef, MESH_GATEWAY],
@@ -312,13 +332,21 @@ export class EgressGatewayRoute extends Construct {
   }
 }
 
+/** The Gateway server protocol for an external port: the mesh's TLS wraps everything when mTLS is on. */
+function serverProtocol(port: EgressPort, mutualTls: boolean): string {
+  if (port.isHttp) {
+    return mutualTls ? 'HTTPS' : port.protocol;
+  }
+  return port.isTls || mutualTls ? 'TLS' : 'TCP';
+}
+
 /**
  * The gateway Service port that carries an external port: the same number when the gateway
  * listens on it, otherwise the first port of the same protocol family (by the port name's prefix).
  */
 function gatewayPortFor(gateway: IEgressGateway, port: EgressPort): GatewayServicePort | undefined {
   const same = gateway.ports.find(p => p.port === port.number);
-  if (same) {
+  if (same || (!port.isHttp && !port.isTls)) {
     return same;
   }
   const isTlsName = (name: string) => name === 'https' || name.startsWith('https-') || name.startsWith('tls');

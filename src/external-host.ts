@@ -257,6 +257,8 @@ export interface IExternalHost extends IConstruct {
   readonly ports: EgressPort[];
   /** How the proxy finds the host's addresses. */
   readonly resolution: Resolution;
+  /** The host's virtual IP addresses or CIDR blocks (empty when it has none). */
+  readonly addresses: string[];
   /**
    * Records that `consumer` needs the host to be visible in `namespace`. A derived exportTo
    * includes it; an explicit exportTo that does not include it fails validation.
@@ -278,6 +280,7 @@ export class ExternalHost extends Construct implements IExternalHost {
   public readonly name: string;
   public readonly namespace?: string;
   public readonly resolution: Resolution;
+  public readonly addresses: string[];
   /** The ServiceEntry. */
   public readonly serviceEntry: ApiObject;
   /** The DestinationRules for traffic policy and TLS origination, one per host (empty without them). */
@@ -295,6 +298,7 @@ export class ExternalHost extends Construct implements IExternalHost {
     this.name = props.metadata?.name ?? toDnsLabel(props.hosts[0] ?? id);
     this.namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
     this.resolution = props.resolution ?? (this.hosts.some(h => h.startsWith('*')) ? Resolution.NONE : Resolution.DNS);
+    this.addresses = [...(props.addresses ?? [])];
     props.ports.forEach(p => this.addPort(p));
     (props.endpoints ?? []).forEach(e => this.addEndpoint(e));
 
@@ -477,7 +481,7 @@ export class ExternalHost extends Construct implements IExternalHost {
       resolution: this.resolution,
       location: this.props.location ?? HostLocation.MESH_EXTERNAL,
       exportTo: this.renderExportTo(),
-      addresses: this.props.addresses && [...this.props.addresses],
+      addresses: this.addresses.length > 0 ? [...this.addresses] : undefined,
       endpoints: endpoints.length > 0 ? endpoints : undefined,
     };
   }

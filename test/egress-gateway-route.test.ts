@@ -221,9 +221,21 @@ describe('EgressGatewayRoute refuses what would not work', () => {
     expect(error).toContain('Fix: ');
   });
 
-  test('an opaque TCP port', () => {
+  test('an opaque TCP port of a host without addresses', () => {
     expect(routeError({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)] }))
-      .toContain('[test/Route] ports: 5432 (TCP) cannot be routed through an egress gateway: only HTTP, HTTP2, gRPC, HTTPS and TLS ports');
+      .toContain('[test/Route] ports: 5432 (TCP) is opaque TCP: without the host\'s addresses the sidecars cannot tell its traffic from any other');
+  });
+
+  test('an opaque TCP port without a gateway port of its own', () => {
+    expect(routeError({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['192.0.2.7'] }))
+      .toContain('ports: 5432 (TCP) has no matching port on the egress gateway');
+  });
+
+  test('a gateway port that the gateway does not have', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['192.0.2.7'] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), gatewayPorts: { 5432: 7777 } });
+    expect(synthError(app)).toContain('gatewayPorts: 5432 -> 7777, but the egress gateway istio-egressgateway.istio-system.svc.cluster.local listens on 80 (http2), 443 (https)');
   });
 
   test('a wildcard host', () => {

@@ -324,3 +324,60 @@ describe('app-wide conflicts', () => {
     expect(byKind(synth(app), 'Gateway')).toHaveLength(2);
   });
 });
+
+describe('TCP through the egress gateway', () => {
+  const gateway = EgressGateway.fromAttributes({
+    namespace: 'istio-system', selector: { istio: 'egressgateway' }, serviceName: 'istio-egressgateway',
+    ports: [{ port: 80, name: 'http2' }, { port: 443, name: 'https' }, { port: 7777, name: 'tcp-mongo' }, { port: 7778, name: 'tcp-mysql' }],
+  });
+
+  function mongo(chart: Chart, mutualTls: boolean, gatewayPort = 7777, name = 'mongo', address = '192.0.2.10') {
+    const host = new ExternalHost(chart, name, { hosts: [`${name}.example.com`], ports: [EgressPort.mongo()], resolution: Resolution.STATIC, addresses: [address], endpoints: [{ address }] });
+    return new EgressGatewayRoute(chart, `${name}-route`, { host, gateway, gatewayPorts: { 27017: gatewayPort }, gatewayMutualTls: mutualTls });
+  }
+
+  test('with mutual TLS: a TLS server with ISTIO_MUTUAL, tcp routes matched on port and the host\'s addresses', () => {
+    const { app, chart } = appWithChart();
+    mongo(chart, true);
+    const objects = synth(app);
+    const gw = oneOfKind(objects, 'Gateway');
+    expect(gw.spec.servers).toEqual([{ port: { number: 7777, name: 'tls-7777', protocol: 'TLS' }, hosts: ['mongo.example.com'], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    expect(oneOfKind(objects, 'DestinationRule').spec.subsets[0].trafficPolicy.portLevelSettings)
+      .toEqual([{ port: { number: 7777 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'mongo.example.com' } }]);
+    expect(oneOfKind(objects, 'VirtualService').spec.tcp).toEqual([
+      {
+        match: [{ gateways: ['mesh'], port: 27017, destinationSubnets: ['192.0.2.10/32'] }],
+        route: [{ destination: { host: GATEWAY_HOST, subset: 'mongo-example-com', port: { number: 7777 } }, weight: 100 }],
+      },
+      {
+        match: [{ gateways: [`istio-system/${gw.metadata.name}`], port: 7777 }],
+        route: [{ destination: { host: 'mongo.example.com', port: { number: 27017 } }, weight: 100 }],
+      },
+    ]);
+  });
+
+  test('without mutual TLS: a plain TCP server', () => {
+    const { app, chart } = appWithChart();
+    mongo(chart, false);
+    const gw = oneOfKind(synth(app), 'Gateway');
+    expect(gw.spec.servers).toEqual([{ port: { number: 7777, name: 'tcp-7777', protocol: 'TCP' }, hosts: ['mongo.example.com'] }]);
+  });
+
+  test('two plain TCP hosts on one gateway port are refused: TCP carries no host name', () => {
+    const { app, chart } = appWithChart();
+    mongo(chart, false, 7777, 'mongo', '192.0.2.10');
+    mongo(chart, false, 7777, 'other', '192.0.2.11');
+    expect(synthError(app)).toContain('[test/other-route] Gateway default-other-example-com: spec.servers[0].port.number = 7777: port 7777 of the gateway already carries plain TCP');
+  });
+
+  test('with mutual TLS two TCP hosts may share a gateway port (SNI tells them apart); each uses its own port otherwise', () => {
+    const shared = appWithChart();
+    mongo(shared.chart, true, 7777, 'mongo', '192.0.2.10');
+    mongo(shared.chart, true, 7777, 'other', '192.0.2.11');
+    expect(byKind(synth(shared.app), 'Gateway')).toHaveLength(2);
+    const separate = appWithChart();
+    mongo(separate.chart, false, 7777, 'mongo', '192.0.2.10');
+    mongo(separate.chart, false, 7778, 'other', '192.0.2.11');
+    expect(byKind(synth(separate.app), 'Gateway')).toHaveLength(2);
+  });
+});

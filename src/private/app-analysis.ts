@@ -21,7 +21,7 @@ class AppAnalysis extends Construct {
     return analyzeObjects(manifests).map(f => {
       const object = apiObjects[f.index];
       const owner = object.node.scope?.node.path ?? object.node.path;
-      return `[${owner}] ${object.kind} ${object.name} (${f.code}): ${formatFinding(f)}`;
+      return `[${owner}] ${object.kind} ${object.name}${f.code ? ` (${f.code})` : ''}: ${formatFinding(f)}`;
     });
   }
 }

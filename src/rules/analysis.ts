@@ -11,7 +11,7 @@ export interface ObjectFinding extends Finding {
 }
 
 export function analyzeObjects(objects: Manifest[]): ObjectFinding[] {
-  return [...conflictingGateways(objects), ...conflictingMeshVirtualServices(objects)];
+  return [...conflictingGateways(objects), ...sharedTcpServers(objects), ...conflictingMeshVirtualServices(objects)];
 }
 
 function isIstio(o: Manifest, kind: string): boolean {
@@ -47,6 +47,43 @@ function conflictingGateways(objects: Manifest[]): ObjectFinding[] {
           });
         }
       });
+    });
+  });
+  return findings;
+}
+
+const OPAQUE = ['TCP', 'MONGO', 'MYSQL', 'REDIS'];
+
+/**
+ * Plain TCP servers carry no host name, so one gateway port serves one of them only; Istio keeps the
+ * first and drops the others with a log line (`conflict with existing server`).
+ */
+function sharedTcpServers(objects: Manifest[]): ObjectFinding[] {
+  const owners = new Map<string, { index: number; hosts: string }>();
+  const findings: ObjectFinding[] = [];
+  objects.forEach((o, index) => {
+    if (!isIstio(o, 'Gateway') || !isRecord(o.spec)) {
+      return;
+    }
+    const selector = JSON.stringify(Object.entries(isRecord(o.spec.selector) ? o.spec.selector : {}).sort());
+    asArray(o.spec.servers).forEach((server, s) => {
+      const port = isRecord(server) && isRecord(server.port) ? server.port : undefined;
+      if (!port || !OPAQUE.includes(String(port.protocol).toUpperCase()) || server.tls !== undefined) {
+        return;
+      }
+      const key = JSON.stringify([selector, port.number, server.bind ?? '']);
+      const hosts = asArray(server.hosts).join(',');
+      const first = owners.get(key);
+      if (!first) {
+        owners.set(key, { index, hosts });
+      } else if (first.hosts !== hosts) {
+        findings.push({
+          index, rule: 'GWTCP', severity: 'error', field: `spec.servers[${s}].port.number`, value: port.number,
+          message: `port ${port.number} of the gateway already carries plain TCP for ${first.hosts} (${label(objects[first.index])}); `
+            + 'TCP has no host name to tell them apart, so the gateway would keep only one',
+          fix: 'give each TCP host its own gateway port (gatewayPorts), or turn on mutual TLS to the gateway so that SNI tells them apart',
+        });
+      }
     });
   });
   return findings;

@@ -1,0 +1,45 @@
+/**
+ * Keeps the README's examples true: fills the blocks between
+ *   <!-- example:shapes/direct.ts -->  ...  <!-- /example -->   with the body of that example's chart function, and
+ *   <!-- synth:direct -->  ...  <!-- /synth -->                 with dist/direct.k8s.yaml (run `npx cdk8s synth` first).
+ * With --check it changes nothing and exits 1 when the README is out of date.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+const readmePath = path.join(root, 'README.md');
+const check = process.argv.includes('--check');
+
+function exampleBody(file: string): string {
+  const lines = fs.readFileSync(path.join(root, 'examples', file), 'utf8').split('\n');
+  const start = lines.findIndex(l => l.startsWith('export function'));
+  const end = lines.findIndex((l, i) => i > start && l.trim() === 'return chart;');
+  if (start < 0 || end < 0) {
+    throw new Error(`examples/${file}: no "export function ... return chart;" to show`);
+  }
+  return lines.slice(start + 1, end).map(l => l.replace(/^ {2}/, '')).join('\n');
+}
+
+function manifests(chart: string): string {
+  const file = path.join(root, 'dist', `${chart}.k8s.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} does not exist: run npx cdk8s synth --no-check-upgrade first`);
+  }
+  return fs.readFileSync(file, 'utf8').trimEnd();
+}
+
+const readme = fs.readFileSync(readmePath, 'utf8');
+const updated = readme
+  .replace(/(<!-- example:([^ ]+) -->\n)[\s\S]*?(<!-- \/example -->)/g, (_, open, file, close) => `${open}\`\`\`ts\n${exampleBody(file)}\n\`\`\`\n${close}`)
+  .replace(/(<!-- synth:([^ ]+) -->\n)[\s\S]*?(<!-- \/synth -->)/g, (_, open, chart, close) => `${open}\`\`\`yaml\n${manifests(chart)}\n\`\`\`\n${close}`);
+
+if (check) {
+  if (updated !== readme) {
+    console.error('README.md is out of date with examples/ and dist/: run npx projen readme and commit it');
+    process.exit(1);
+  }
+  console.log('README.md examples and manifests are current');
+} else {
+  fs.writeFileSync(readmePath, updated);
+}
