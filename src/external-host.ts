@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
 import { ensureAppAnalysis } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
@@ -426,6 +427,10 @@ export class ExternalHost extends Construct implements IExternalHost {
         + 'connects to the host and cannot originate TLS. Fix: set tlsOrigination on the EgressGatewayRoute (origination at the gateway) instead.');
     }
     errors.push(...(tlsOrigination?._problems(undefined, 'the client sidecar') ?? []));
+    if (this.resolution === Resolution.DYNAMIC_DNS && IstioApi.versionOf(this) === IstioApiVersion.V1BETA1) {
+      errors.push('resolution = "DYNAMIC_DNS": only Istio 1.30 and later know it, and this app emits v1beta1 for older meshes, '
+        + 'whose API server rejects the value. Fix: use Resolution.NONE for the wildcard host, or emit v1 for Istio 1.30+.');
+    }
     return errors;
   }
 

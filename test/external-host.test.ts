@@ -250,3 +250,11 @@ describe('ExternalHost validation (Istio ServiceEntry rules)', () => {
     expect(warnings[0]).toContain('[test/Host] ServiceEntry wildcardapi-example-com: spec.hosts[0] = "*api.example.com": partial wildcard');
   });
 });
+
+describe('ExternalHost and older meshes', () => {
+  test('DYNAMIC_DNS is refused when the app emits v1beta1 for an older mesh', () => {
+    const { app, chart } = appWithChart('default', IstioApiVersion.V1BETA1);
+    new ExternalHost(chart, 'Host', { hosts: ['*.example.com'], ports: [EgressPort.tls()], resolution: Resolution.DYNAMIC_DNS });
+    expect(synthError(app)).toContain('[test/Host] resolution = "DYNAMIC_DNS": only Istio 1.30 and later know it');
+  });
+});
