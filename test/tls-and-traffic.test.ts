@@ -55,7 +55,8 @@ describe('TLS origination at the sidecar', () => {
 
   test('subjectAltNames and a custom SNI and port', () => {
     const { app } = build({
-      hosts: ['a.example.com'], ports: [EgressPort.http(8080), EgressPort.https(8443)],
+      hosts: ['a.example.com'],
+      ports: [EgressPort.http(8080), EgressPort.https(8443)],
       tlsOrigination: TlsOrigination.simple({ caCertificates: CA, port: 8443, sni: 'edge.example.com', subjectAltNames: ['edge.example.com'] }),
     });
     const objects = synth(app);
@@ -214,7 +215,10 @@ describe('traffic settings of an external host', () => {
     requestTimeout: Duration.seconds(3),
     retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: '5xx' },
     trafficPolicy: {
-      connectTimeout: Duration.millis(1500), maxConnections: 50, maxPendingRequests: 10, maxRequestsPerConnection: 1,
+      connectTimeout: Duration.millis(1500),
+      maxConnections: 50,
+      maxPendingRequests: 10,
+      maxRequestsPerConnection: 1,
       outlierDetection: { consecutive5xxErrors: 3, interval: Duration.seconds(5), baseEjectionTime: Duration.minutes(1), maxEjectionPercent: 50 },
     },
   };
@@ -327,7 +331,9 @@ describe('app-wide conflicts', () => {
 
 describe('TCP through the egress gateway', () => {
   const gateway = EgressGateway.fromAttributes({
-    namespace: 'istio-system', selector: { istio: 'egressgateway' }, serviceName: 'istio-egressgateway',
+    namespace: 'istio-system',
+    selector: { istio: 'egressgateway' },
+    serviceName: 'istio-egressgateway',
     ports: [{ port: 80, name: 'http2' }, { port: 443, name: 'https' }, { port: 7777, name: 'tcp-mongo' }, { port: 7778, name: 'tcp-mysql' }],
   });
 

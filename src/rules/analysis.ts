@@ -40,7 +40,12 @@ function conflictingGateways(objects: Manifest[]): ObjectFinding[] {
           claims.set(key, index);
         } else if (first !== index) {
           findings.push({
-            index, rule: 'IST0145', code: 'IST0145', severity: 'error', field: `spec.servers[${s}].hosts[${h}]`, value: host,
+            index,
+            rule: 'IST0145',
+            code: 'IST0145',
+            severity: 'error',
+            field: `spec.servers[${s}].hosts[${h}]`,
+            value: host,
             message: `Conflict with gateways ${label(objects[first])} (workload selector ${Object.entries(o.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}, `
               + `port ${port}, hosts ${host}): the gateway uses only one of them`,
             fix: 'route each host and port through a gateway once (share one route), or use another gateway port',
@@ -78,7 +83,11 @@ function sharedTcpServers(objects: Manifest[]): ObjectFinding[] {
         owners.set(key, { index, hosts });
       } else if (first.hosts !== hosts) {
         findings.push({
-          index, rule: 'GWTCP', severity: 'error', field: `spec.servers[${s}].port.number`, value: port.number,
+          index,
+          rule: 'GWTCP',
+          severity: 'error',
+          field: `spec.servers[${s}].port.number`,
+          value: port.number,
           message: `port ${port.number} of the gateway already carries plain TCP for ${first.hosts} (${label(objects[first.index])}); `
             + 'TCP has no host name to tell them apart, so the gateway would keep only one',
           fix: 'give each TCP host its own gateway port (gatewayPorts), or turn on mutual TLS to the gateway so that SNI tells them apart',
@@ -122,7 +131,12 @@ function conflictingMeshVirtualServices(objects: Manifest[]): ObjectFinding[] {
       const clash = earlier.find(e => overlaps(visibility(objects[e]), visibility(o)));
       if (clash !== undefined) {
         findings.push({
-          index, rule: 'IST0109', code: 'IST0109', severity: 'error', field: `spec.hosts[${h}]`, value: host,
+          index,
+          rule: 'IST0109',
+          code: 'IST0109',
+          severity: 'error',
+          field: `spec.hosts[${h}]`,
+          value: host,
           message: `The VirtualServices ${label(objects[clash])},${label(o)} associated with mesh gateway define the same host ${host} `
             + 'which can lead to undefined behavior',
           fix: 'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost',
