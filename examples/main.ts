@@ -1,9 +1,10 @@
 /**
  * All example apps in one cdk8s app: each chart is one example, in its own namespace, written to
- * dist/<chart>.k8s.yaml by `npx cdk8s synth`.
+ * dist/<chart>.k8s.yaml by `npx cdk8s synth`. The Istio install overlay goes to dist/istioctl/.
  */
 import { App } from 'cdk8s';
 import { lessonChart } from './lesson/main';
+import { installOverlayApp, lockdownChart } from './lockdown/main';
 import { directChart } from './shapes/direct';
 import { httpsMtlsGatewayChart } from './shapes/https-mtls-gateway';
 import { httpsPassthroughChart } from './shapes/https-passthrough';
@@ -16,7 +17,7 @@ import { wildcardChart } from './shapes/wildcard';
 
 export const EXAMPLES = [
   lessonChart, directChart, httpsPassthroughChart, httpsMtlsGatewayChart, tlsOriginationSidecarChart,
-  tlsOriginationGatewayChart, mtlsOriginationGatewayChart, tcpByAddressChart, wildcardChart, manyHostsChart,
+  tlsOriginationGatewayChart, mtlsOriginationGatewayChart, tcpByAddressChart, wildcardChart, manyHostsChart, lockdownChart,
 ];
 
 export function exampleApp(app: App = new App()): App {
@@ -27,5 +28,8 @@ export function exampleApp(app: App = new App()): App {
 }
 
 if (require.main === module) {
-  exampleApp().synth();
+  const app = exampleApp();
+  app.synth();
+  // dist/istioctl/: for `istioctl install -f`, never for kubectl.
+  installOverlayApp(`${app.outdir}/istioctl`).synth();
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EgressClient } from './egress-client';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost, Resolution } from './external-host';
@@ -52,6 +53,18 @@ export interface EgressGatewayRouteProps {
    */
   readonly gatewayPorts?: { [externalPort: string]: number };
   /**
+   * The only workloads that may use this route: an AuthorizationPolicy on the egress gateway allows
+   * them (by namespace or service account, matched on the SNI of the mesh's TLS) and nobody else,
+   * and the host is made visible in their namespaces. Needs `gatewayMutualTls` (identities travel in the mTLS).
+   * @default - no authorization at the gateway: any workload that can see the host may use it
+   */
+  readonly allowedClients?: EgressClient[];
+  /**
+   * The mesh's trust domain, for service-account principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
    * The concrete host that serves a wildcard `host` (for example `www.wikipedia.org` for
    * `*.wikipedia.org`): an Envoy gateway cannot resolve arbitrary names of a domain, so it sends all
    * of them to this one server.
@@ -89,6 +102,10 @@ interface RoutedPort {
  * });
  */
 export class EgressGatewayRoute extends Construct {
+  /** The external host routed. */
+  public readonly host: IExternalHost;
+  /** The egress gateway the traffic goes through. */
+  public readonly egressGateway: IEgressGateway;
   /** The Gateway resource (in the egress gateway's namespace). */
   public readonly istioGateway: ApiObject;
   /** The DestinationRule for the gateway's Service. */
@@ -97,6 +114,8 @@ export class EgressGatewayRoute extends Construct {
   public readonly virtualServices: ApiObject[];
   /** The DestinationRules that originate TLS at the gateway, one per destination host (empty without `tlsOrigination`). */
   public readonly originationRules: ApiObject[];
+  /** The AuthorizationPolicy on the egress gateway that allows `allowedClients` (undefined without them). */
+  public readonly authorizationPolicy?: ApiObject;
   /** The DestinationRule subsets that stand for the hosts at the gateway, one per host. */
   public readonly subsetNames: string[];
   /** The namespace of the clients. */
@@ -114,6 +133,8 @@ export class EgressGatewayRoute extends Construct {
   public constructor(scope: Construct, id: string, private readonly props: EgressGatewayRouteProps) {
     super(scope, id);
     const { host, gateway } = props;
+    this.host = host;
+    this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
     this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
@@ -145,22 +166,67 @@ export class EgressGatewayRoute extends Construct {
         Lazy.any({ produce: () => this.renderOrigination(name, origination) })))
       : [];
 
+    const clients = props.allowedClients ?? [];
+    if (props.allowedClients) {
+      this.authorizationPolicy = createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
+        { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
+        Lazy.any({ produce: () => this.renderAuthorizationPolicy(clients) }));
+      this.checkClients(clients);
+    }
+    const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));
     for (const consumer of new Set([host, this.destinationHost])) {
-      if (this.namespace) {
-        consumer.addConsumer(this.namespace, this);
+      for (const namespace of namespaces) {
+        consumer.addConsumer(namespace, this);
       }
-      consumer.addConsumer(gateway.namespace, this);
     }
     this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
 
     ensureAppAnalysis(this);
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,
-      () => (this.errors.length > 0 ? [] : [this.istioGateway, this.destinationRule, ...this.virtualServices, ...this.originationRules]),
+      () => (this.errors.length > 0 ? [] : [
+        this.istioGateway, this.destinationRule, ...this.virtualServices, ...this.originationRules,
+        ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
+      ]),
       {
         extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`) ?? [])],
         acknowledged: () => origination?._acknowledged() ?? [],
       });
+  }
+
+  /** Whether `allowedClients` names workloads of `namespace` (a lockdown of that namespace then imports this route's host). */
+  public allowsNamespace(namespace: string): boolean {
+    return (this.props.allowedClients ?? []).some(c => c.namespace === namespace);
+  }
+
+  /** Identities travel in the mesh's mutual TLS; without it the gateway sees none and would deny everyone. */
+  private checkClients(clients: EgressClient[]): void {
+    if (!this.gatewayMutualTls) {
+      this.errors.push('allowedClients: the gateway can only check workload identities that arrive in Istio mutual TLS, '
+        + 'and gatewayMutualTls is false, so every request would be denied. Fix: turn gatewayMutualTls on, or drop allowedClients.');
+    }
+    if (clients.length === 0) {
+      this.errors.push('allowedClients is empty, so nobody could use the route. Fix: name the namespaces or service accounts, '
+        + 'or leave allowedClients out.');
+    }
+    this.errors.push(...clients.flatMap(c => c._problems()));
+  }
+
+  private renderAuthorizationPolicy(clients: EgressClient[]): Record<string, unknown> {
+    const trustDomain = this.props.trustDomain ?? 'cluster.local';
+    const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
+    const principals = [...new Set(clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined))].sort();
+    const sources = [
+      ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+      ...(principals.length > 0 ? [{ source: { principals } }] : []),
+    ];
+    // `hosts` is an HTTP attribute that never matches TLS or TCP at the gateway; the SNI of the mesh's TLS always does.
+    const snis = [...new Set(this.props.host.hosts.map(h => this.sniFor(h)))];
+    return {
+      selector: { matchLabels: { ...this.props.gateway.selector } },
+      action: 'ALLOW',
+      rules: [{ from: sources, when: [{ key: 'connection.sni', values: snis }] }],
+    };
   }
 
   /** Wildcards need a concrete server; the gateway must resolve the destination itself. */

@@ -4,3 +4,8 @@ export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
 export * from './tls-origination';
+export * from './egress-client';
+export * from './egress-lockdown';
+export * from './egress-gateway-policies';
+export * from './mesh-namespace';
+export * from './istio-install-overlay';

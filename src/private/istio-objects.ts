@@ -12,8 +12,9 @@ import { Construct } from 'constructs';
 import { IstioApi, IstioApiVersion } from '../api-version';
 import * as networking from '../imports/networking.istio.io';
 import * as security from '../imports/security.istio.io';
+import * as telemetry from '../imports/telemetry.istio.io';
 
-export type IstioKind = 'ServiceEntry' | 'Gateway' | 'DestinationRule' | 'VirtualService' | 'Sidecar' | 'AuthorizationPolicy';
+export type IstioKind = 'ServiceEntry' | 'Gateway' | 'DestinationRule' | 'VirtualService' | 'Sidecar' | 'AuthorizationPolicy' | 'Telemetry';
 
 type L1Class = { readonly GVK: { readonly apiVersion: string; readonly kind: string } };
 
@@ -25,6 +26,7 @@ const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
     VirtualService: networking.VirtualService,
     Sidecar: networking.Sidecar,
     AuthorizationPolicy: security.AuthorizationPolicy,
+    Telemetry: telemetry.Telemetry,
   },
   [IstioApiVersion.V1BETA1]: {
     ServiceEntry: networking.ServiceEntryV1Beta1,
@@ -33,6 +35,8 @@ const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
     VirtualService: networking.VirtualServiceV1Beta1,
     Sidecar: networking.SidecarV1Beta1,
     AuthorizationPolicy: security.AuthorizationPolicyV1Beta1,
+    // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
+    Telemetry: telemetry.TelemetryV1Alpha1,
   },
 };
 

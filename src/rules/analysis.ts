@@ -11,7 +11,34 @@ export interface ObjectFinding extends Finding {
 }
 
 export function analyzeObjects(objects: Manifest[]): ObjectFinding[] {
-  return [...conflictingGateways(objects), ...sharedTcpServers(objects), ...conflictingMeshVirtualServices(objects)];
+  return [
+    ...conflictingGateways(objects), ...sharedTcpServers(objects), ...conflictingMeshVirtualServices(objects),
+    ...selectorlessSidecars(objects),
+  ];
+}
+
+/** IST0111: a namespace has at most one Sidecar without a workload selector; with more, which applies is undefined. */
+function selectorlessSidecars(objects: Manifest[]): ObjectFinding[] {
+  const first = new Map<string, number>();
+  const findings: ObjectFinding[] = [];
+  objects.forEach((o, index) => {
+    if (!isIstio(o, 'Sidecar') || (isRecord(o.spec) && o.spec.workloadSelector !== undefined)) {
+      return;
+    }
+    const namespace = o.metadata?.namespace ?? '';
+    const earlier = first.get(namespace);
+    if (earlier === undefined) {
+      first.set(namespace, index);
+      return;
+    }
+    findings.push({
+      index, rule: 'IST0111', code: 'IST0111', severity: 'error', field: 'spec.workloadSelector', value: undefined,
+      message: `The Sidecars ${objects[earlier].metadata?.name}, ${o.metadata?.name} in namespace "${namespace}" have no workload selector, `
+        + 'so which one applies is undefined',
+      fix: 'keep one Sidecar without selector per namespace; give the others a workloadSelector',
+    });
+  });
+  return findings;
 }
 
 function isIstio(o: Manifest, kind: string): boolean {

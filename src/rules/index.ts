@@ -1,8 +1,10 @@
 /** Istio's per-object rules, by kind. */
+import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRule } from './destination-rule';
 import { Finding, Manifest } from './finding';
 import { checkGateway } from './gateway';
 import { checkServiceEntry } from './service-entry';
+import { checkSidecar } from './sidecar';
 import { checkVirtualService } from './virtual-service';
 
 export * from './finding';
@@ -12,6 +14,8 @@ const CHECKS: Record<string, (m: Manifest) => Finding[]> = {
   Gateway: checkGateway,
   VirtualService: checkVirtualService,
   DestinationRule: checkDestinationRule,
+  Sidecar: checkSidecar,
+  AuthorizationPolicy: checkAuthorizationPolicy,
 };
 
 /** Runs the rules for the object's kind; objects of other kinds have none yet and pass. */

@@ -1,0 +1,54 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IEgressGateway } from './egress-gateway';
+import { ensureAppAnalysis } from './private/app-analysis';
+import { createIstioObject } from './private/istio-objects';
+import { toDnsLabel } from './private/names';
+import { validateWithIstioRules } from './private/validation';
+
+/**
+ * Properties of the egress gateway policies.
+ */
+export interface EgressGatewayPolicyProps {
+  /** The egress gateway. */
+  readonly gateway: IEgressGateway;
+}
+
+/**
+ * Denies everything at an egress gateway that no AuthorizationPolicy allows: an ALLOW policy with no
+ * rules on the gateway pods. Routes with `allowedClients` then open exactly what they name; routes
+ * without them are closed.
+ */
+export class EgressGatewayDefaultDeny extends Construct {
+  /** The AuthorizationPolicy. */
+  public readonly authorizationPolicy: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: EgressGatewayPolicyProps) {
+    super(scope, id);
+    const { gateway } = props;
+    this.authorizationPolicy = createIstioObject(this, 'Resource', 'AuthorizationPolicy',
+      { name: toDnsLabel(`${gateway.serviceName}-deny-by-default`), namespace: gateway.namespace },
+      Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, action: 'ALLOW' }) }));
+    ensureAppAnalysis(this);
+    validateWithIstioRules(this, () => [this.authorizationPolicy]);
+  }
+}
+
+/**
+ * Access logs of every request through an egress gateway (Istio's Telemetry API, Envoy's log
+ * provider), so that `kubectl logs` of the gateway shows what left the mesh, without reinstalling Istio.
+ */
+export class EgressGatewayAccessLog extends Construct {
+  /** The Telemetry resource. */
+  public readonly telemetry: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: EgressGatewayPolicyProps) {
+    super(scope, id);
+    const { gateway } = props;
+    this.telemetry = createIstioObject(this, 'Resource', 'Telemetry',
+      { name: toDnsLabel(`${gateway.serviceName}-access-log`), namespace: gateway.namespace },
+      Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] }) }));
+    ensureAppAnalysis(this);
+    validateWithIstioRules(this, () => [this.telemetry]);
+  }
+}

@@ -1,0 +1,188 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressGateway, IEgressGateway } from './egress-gateway';
+import { EgressGatewayRoute } from './egress-gateway-route';
+import { IExternalHost } from './external-host';
+import { ensureAppAnalysis } from './private/app-analysis';
+import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
+import { createIstioObject } from './private/istio-objects';
+import { toDnsLabel } from './private/names';
+import { validateWithIstioRules } from './private/validation';
+import { isKubernetesLabelName } from './rules/names';
+
+/**
+ * Properties of an EgressLockdown.
+ */
+export interface EgressLockdownProps {
+  /** The namespace whose workloads are locked down. */
+  readonly namespace: string;
+  /**
+   * External hosts the workloads may use. Hosts of routes whose `allowedClients` name this namespace
+   * are added automatically.
+   * @default - only those of such routes
+   */
+  readonly hosts?: IExternalHost[];
+  /**
+   * Other namespaces of the cluster the workloads call (imported whole into the Sidecar and allowed by the NetworkPolicy).
+   * @default - none besides their own namespace and the control plane's
+   */
+  readonly allowNamespaces?: string[];
+  /**
+   * Lock down only the workloads with these labels.
+   * @default - every workload of the namespace
+   */
+  readonly workloadSelector?: { [key: string]: string };
+  /**
+   * The Istio control plane namespace, which every sidecar needs (leaving it out is the classic BlackHole 502).
+   * @default 'istio-system'
+   */
+  readonly controlPlaneNamespace?: string;
+  /**
+   * The egress gateways the workloads may send to (the NetworkPolicy allows their pods).
+   * @default - the gateways of the routes of `hosts`, else `EgressGateway.istioDefault()`
+   */
+  readonly gateways?: IEgressGateway[];
+  /**
+   * Whether to add a NetworkPolicy that lets the pods send only to the egress gateways, DNS, the
+   * control plane and the allowed namespaces. It is what actually stops pods that bypass their
+   * sidecar; it needs a CNI that enforces NetworkPolicy.
+   * @default - true, except in the control plane namespace (whose pods include the gateways)
+   */
+  readonly networkPolicy?: boolean;
+}
+
+/**
+ * Lets a namespace's workloads reach only the external hosts they are allowed, and stops them from
+ * going around the mesh:
+ * - a Sidecar with `outboundTrafficPolicy: REGISTRY_ONLY` whose egress hosts are derived from the
+ *   allowed hosts, plus the namespace itself and the control plane (without which sidecars fail);
+ * - a NetworkPolicy that allows egress only to the egress gateways, DNS, the control plane, the
+ *   allowed namespaces and the addresses of allowed hosts reached without a gateway.
+ *
+ * REGISTRY_ONLY alone is best effort: a workload that bypasses its sidecar is not stopped by it. The
+ * NetworkPolicy is the enforcement, together with authorization at the egress gateway.
+ *
+ * For the whole mesh, lock down the root namespace (`istio-system`): its selector-less Sidecar is the
+ * mesh-wide default.
+ *
+ * @example
+ * new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', hosts: [stripe] });
+ */
+export class EgressLockdown extends Construct {
+  /** The Sidecar resource. */
+  public readonly sidecar: ApiObject;
+  /** The NetworkPolicy (undefined when turned off). */
+  public readonly networkPolicy?: ApiObject;
+  /** The namespace locked down. */
+  public readonly namespace: string;
+
+  private readonly controlPlane: string;
+
+  public constructor(scope: Construct, id: string, private readonly props: EgressLockdownProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.controlPlane = props.controlPlaneNamespace ?? 'istio-system';
+    const name = toDnsLabel(props.workloadSelector ? `${props.namespace}-egress-${Object.values(props.workloadSelector).join('-')}` : 'egress-lockdown');
+    this.sidecar = createIstioObject(this, 'Resource', 'Sidecar', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderSidecar() }));
+    if (props.networkPolicy ?? props.namespace !== this.controlPlane) {
+      this.networkPolicy = createNetworkPolicy(this, 'NetworkPolicy', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderNetworkPolicy() }));
+    }
+    for (const host of props.hosts ?? []) {
+      host.addConsumer(props.namespace, this);
+    }
+    ensureAppAnalysis(this);
+    validateWithIstioRules(this, () => [this.sidecar], { extra: () => [...this.checkNames(), ...this.checkDirectHosts()] });
+  }
+
+  /** Routes elsewhere in the app whose allowedClients include this namespace. */
+  private allowingRoutes(): EgressGatewayRoute[] {
+    return this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute && c.allowsNamespace(this.namespace));
+  }
+
+  /** Sidecar egress hosts name the namespace where each ServiceEntry or VirtualService is defined. */
+  private egressHosts(): string[] {
+    const hosts = new Set<string>(['./*', `${this.controlPlane}/*`]);
+    for (const ns of this.props.allowNamespaces ?? []) {
+      hosts.add(`${ns}/*`);
+    }
+    const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${namespace || '*'}/${h}`));
+    for (const host of this.props.hosts ?? []) {
+      add(host.namespace, host);
+    }
+    for (const route of this.allowingRoutes()) {
+      add(route.host.namespace, route.host);
+      add(route.namespace, route.host);
+      hosts.add(`${route.egressGateway.namespace}/*`);
+    }
+    return [...hosts];
+  }
+
+  private renderSidecar(): Record<string, unknown> {
+    const selector = this.props.workloadSelector;
+    return {
+      workloadSelector: selector && { labels: { ...selector } },
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+      egress: [{ hosts: this.egressHosts() }],
+    };
+  }
+
+  private gateways(): IEgressGateway[] {
+    if (this.props.gateways) {
+      return this.props.gateways;
+    }
+    const routes = this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute);
+    const hosts = new Set(this.props.hosts ?? []);
+    const used = routes.filter(r => hosts.has(r.host) || r.allowsNamespace(this.namespace)).map(r => r.egressGateway);
+    const unique = new Map(used.map(g => [`${g.namespace}/${JSON.stringify(g.selector)}`, g]));
+    return unique.size > 0 ? [...unique.values()] : [EgressGateway.istioDefault()];
+  }
+
+  private renderNetworkPolicy(): Record<string, unknown> {
+    const inNamespace = (namespace: string, podLabels: Record<string, string>) => ({
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+      podSelector: { matchLabels: podLabels },
+    });
+    const egress: NetworkPolicyEgressRule[] = [
+      ...this.gateways().map(g => ({ to: [inNamespace(g.namespace, { ...g.selector })] })),
+      { to: [inNamespace('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      { to: [inNamespace(this.controlPlane, { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] },
+      { to: [{ podSelector: {} }] },
+      ...(this.props.allowNamespaces ?? []).map(ns => ({ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } }] })),
+      // Hosts reached without a gateway leave from the pods themselves: allow exactly their addresses and ports.
+      ...this.directHosts().filter(h => h.addresses.length > 0).map(h => ({
+        to: h.addresses.map(a => ({ ipBlock: { cidr: a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}` } })),
+        ports: [...new Set(h.ports.map(p => p.targetPort ?? p.number))].map(port => ({ protocol: 'TCP' as const, port })),
+      })),
+    ];
+    return {
+      podSelector: this.props.workloadSelector ? { matchLabels: { ...this.props.workloadSelector } } : {},
+      policyTypes: ['Egress'],
+      egress,
+    };
+  }
+
+  /** The allowed hosts that no route sends through a gateway. */
+  private directHosts(): IExternalHost[] {
+    const routed = new Set(this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute).map(r => r.host));
+    return (this.props.hosts ?? []).filter(h => !routed.has(h));
+  }
+
+  /** With the NetworkPolicy on, a host reached directly is only reachable at addresses the policy can name. */
+  private checkDirectHosts(): string[] {
+    if (!this.networkPolicy) {
+      return [];
+    }
+    return this.directHosts().filter(h => h.addresses.length === 0).map(h => `hosts: ${h.hosts.join(', ')} (${h.node.path}) is reached `
+      + 'directly, not through an egress gateway, but the NetworkPolicy lets the pods send only to the gateways, so it would be blocked. '
+      + 'Fix: route it through an egress gateway (EgressGatewayRoute), give it addresses (allowed as IP blocks), or set networkPolicy: false.');
+  }
+
+  private checkNames(): string[] {
+    const names: Array<[string, string]> = [
+      ['namespace', this.namespace], ['controlPlaneNamespace', this.controlPlane],
+      ...(this.props.allowNamespaces ?? []).map((ns): [string, string] => ['allowNamespaces', ns]),
+    ];
+    return names.filter(([, ns]) => !isKubernetesLabelName(ns)).map(([field, ns]) => `${field} = "${ns}": not a Kubernetes namespace name. `
+      + 'Fix: use lower-case letters, digits and dashes, at most 63 characters.');
+  }
+}
