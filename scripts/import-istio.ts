@@ -72,10 +72,17 @@ fs.writeFileSync(filtered, filterBundle(bundle.text));
 
 const output = path.join(root, spec.output);
 fs.rmSync(output, { recursive: true, force: true });
-execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'),
-  ['import', filtered, '--language', 'typescript', '--output', output, '--no-check-upgrade'],
-  { stdio: 'inherit', cwd: root });
-fs.rmSync(work, { recursive: true, force: true });
+// `cdk8s import` records the (temporary) source in cdk8s.yaml; the project's file must stay as it is.
+const config = path.join(root, 'cdk8s.yaml');
+const configBefore = fs.readFileSync(config, 'utf8');
+try {
+  execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'),
+    ['import', filtered, '--language', 'typescript', '--output', output, '--no-check-upgrade'],
+    { stdio: 'inherit', cwd: root });
+} finally {
+  fs.writeFileSync(config, configBefore);
+  fs.rmSync(work, { recursive: true, force: true });
+}
 
 console.log(`Imported ${spec.crds.map(c => `${c.kind} (${c.versions.join(', ')})`).join(', ')} `
   + `from Istio ${spec.istioRelease} (${bundle.from}) into ${spec.output}/`);
