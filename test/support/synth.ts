@@ -1,10 +1,12 @@
 /**
- * Synthesizes like `cdk8s synth` does (validations included) and checks every Istio object
- * against the CRD schema and CEL rules, as the API server would.
+ * Synthesizes like `cdk8s synth` does (validations included) and checks every object as the API
+ * server would: Istio objects against their CRD schema and CEL rules, core objects (Namespace,
+ * NetworkPolicy) against the Kubernetes OpenAPI schema and its Go validation.
  */
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { IstioRelease, assertValidIstioObjects } from './crd-validator';
+import { assertValidKubernetesObjects, isKubernetesCoreKind } from './k8s-validator';
 import { IstioApi, IstioApiVersion } from '../../src';
 
 /** A fresh app (optionally on an older Istio API version) and a chart in `namespace`. */
@@ -17,10 +19,12 @@ export function appWithChart(namespace: string | undefined = 'default', version?
   return { app, chart };
 }
 
-/** All manifests of the app, validated by the CRD validator; throws on any construct validation error. */
+/** All manifests of the app, each validated like the API server would; throws on any construct validation error. */
 export function synth(app: App, release?: IstioRelease): any[] {
   const objects = parseAllDocuments(app.synthYaml()).map(d => d.toJSON()).filter(Boolean);
-  assertValidIstioObjects(objects, release);
+  const core = objects.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind));
+  assertValidIstioObjects(objects.filter(o => !core.includes(o)), release);
+  assertValidKubernetesObjects(core);
   return objects;
 }
 
