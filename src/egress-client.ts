@@ -5,12 +5,12 @@ import { isKubernetesLabelName, isKubernetesSubdomainName } from './rules/names'
  * Identities are checked at the egress gateway, so they need mutual TLS between sidecar and gateway.
  *
  * @example
- * EgressClient.namespace('shop');
+ * EgressClient.inNamespace('shop');
  * EgressClient.serviceAccount('shop', 'checkout');
  */
 export class EgressClient {
   /** Every workload in `namespace`. */
-  public static namespace(namespace: string): EgressClient {
+  public static inNamespace(namespace: string): EgressClient {
     return new EgressClient(namespace, undefined);
   }
 

@@ -8,11 +8,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { installOverlayApp, lockdownChart } from '../examples/lockdown/main';
 import {
   EgressClient, EgressGateway, EgressGatewayAccessLog, EgressGatewayDefaultDeny, EgressGatewayRoute, EgressLockdown, EgressPort, ExportTo,
   ExternalHost, IstioApiVersion, IstioInstallOverlay, MeshNamespace, OutboundTrafficPolicy, Resolution,
 } from '../src';
-import { installOverlayApp, lockdownChart } from '../examples/lockdown/main';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
 describe('MeshNamespace', () => {
@@ -20,7 +20,8 @@ describe('MeshNamespace', () => {
     const { app, chart } = appWithChart('shop');
     new MeshNamespace(chart, 'Ns', { name: 'shop', labels: { team: 'web' }, annotations: { owner: 'web@example.com' } });
     expect(oneOfKind(synth(app), 'Namespace')).toEqual({
-      apiVersion: 'v1', kind: 'Namespace',
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: { name: 'shop', labels: { 'team': 'web', 'istio-injection': 'enabled' }, annotations: { owner: 'web@example.com' } },
     });
   });
@@ -69,7 +70,7 @@ describe('EgressLockdown', () => {
     const app = new App();
     const platform = new Chart(app, 'platform', { namespace: 'egress' });
     const host = new ExternalHost(platform, 'Stripe', { hosts: ['api.stripe.com'], ports: [EgressPort.https()], exportTo: ExportTo.whereUsed() });
-    new EgressGatewayRoute(platform, 'StripeViaGateway', { host, gateway: EgressGateway.istioDefault(), allowedClients: [EgressClient.namespace('shop')] });
+    new EgressGatewayRoute(platform, 'StripeViaGateway', { host, gateway: EgressGateway.istioDefault(), allowedClients: [EgressClient.inNamespace('shop')] });
     new EgressLockdown(new Chart(app, 'shop', { namespace: 'shop' }), 'Lockdown', { namespace: 'shop' });
     const objects = synth(app);
     expect(oneOfKind(objects, 'Sidecar').spec.egress[0].hosts).toEqual(['./*', 'istio-system/*', 'egress/api.stripe.com']);
@@ -179,8 +180,9 @@ describe('who may reach what: allowedClients', () => {
     const { app, chart } = appWithChart('shop');
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.http(), EgressPort.https()], exportTo: ExportTo.whereUsed() });
     const route = new EgressGatewayRoute(chart, 'Route', {
-      host, gateway: EgressGateway.istioDefault(),
-      allowedClients: [EgressClient.namespace('billing'), EgressClient.serviceAccount('shop', 'checkout'), EgressClient.serviceAccount('shop', 'cart')],
+      host,
+      gateway: EgressGateway.istioDefault(),
+      allowedClients: [EgressClient.inNamespace('billing'), EgressClient.serviceAccount('shop', 'checkout'), EgressClient.serviceAccount('shop', 'cart')],
     });
     const objects = synth(app);
     const policy = oneOfKind(objects, 'AuthorizationPolicy');
@@ -206,9 +208,9 @@ describe('who may reach what: allowedClients', () => {
   });
 
   test.each([
-    [{ gatewayMutualTls: false, allowedClients: [EgressClient.namespace('shop')] }, 'allowedClients: the gateway can only check workload identities that arrive in Istio mutual TLS'],
+    [{ gatewayMutualTls: false, allowedClients: [EgressClient.inNamespace('shop')] }, 'allowedClients: the gateway can only check workload identities that arrive in Istio mutual TLS'],
     [{ allowedClients: [] }, 'allowedClients is empty'],
-    [{ allowedClients: [EgressClient.namespace('Shop')] }, 'allowedClients: namespace "Shop" is not a Kubernetes namespace name'],
+    [{ allowedClients: [EgressClient.inNamespace('Shop')] }, 'allowedClients: namespace "Shop" is not a Kubernetes namespace name'],
     [{ allowedClients: [EgressClient.serviceAccount('shop', 'Check_Out')] }, 'allowedClients: service account "Check_Out" is not a Kubernetes object name'],
   ])('refuses %#', (routeProps, message) => {
     const { app, chart } = appWithChart('shop');

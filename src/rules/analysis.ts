@@ -32,7 +32,12 @@ function selectorlessSidecars(objects: Manifest[]): ObjectFinding[] {
       return;
     }
     findings.push({
-      index, rule: 'IST0111', code: 'IST0111', severity: 'error', field: 'spec.workloadSelector', value: undefined,
+      index,
+      rule: 'IST0111',
+      code: 'IST0111',
+      severity: 'error',
+      field: 'spec.workloadSelector',
+      value: undefined,
       message: `The Sidecars ${objects[earlier].metadata?.name}, ${o.metadata?.name} in namespace "${namespace}" have no workload selector, `
         + 'so which one applies is undefined',
       fix: 'keep one Sidecar without selector per namespace; give the others a workloadSelector',

@@ -53,7 +53,8 @@ function checkRule(out: FindingCollector, rule: Record<string, any>, i: number, 
       out.error('AP6', sourceField, source, `\`from.source\` must not be empty, found at rule ${i}`, 'name the principals, namespaces or IP blocks');
       return;
     }
-    if ((source.serviceAccounts || source.notServiceAccounts) && (source.principals || source.notPrincipals || source.namespaces || source.notNamespaces)) {
+    const hasAccounts = source.serviceAccounts || source.notServiceAccounts;
+    if (hasAccounts && (source.principals || source.notPrincipals || source.namespaces || source.notNamespaces)) {
       out.error('AP7', sourceField, source, `cannot set serviceAccounts with namespaces or principals, found at rule ${i}`,
         'use either serviceAccounts or principals and namespaces');
     }

@@ -50,7 +50,8 @@ describe('Sidecar rules', () => {
 
   test('warnings: duplicated hosts, */* with others, a selector without labels, egressProxy (IST0002)', () => {
     const warnings = messages(checkObject(sidecar({
-      workloadSelector: {}, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY', egressProxy: { host: 'proxy.example.com' } },
+      workloadSelector: {},
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY', egressProxy: { host: 'proxy.example.com' } },
       egress: [{ hosts: ['*/*', './*', './*'] }],
     })), 'warning');
     expect(warnings).toContain('duplicated egress host: ./*');
