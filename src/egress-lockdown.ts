@@ -49,6 +49,12 @@ export interface EgressLockdownProps {
    * @default - true, except in the control plane namespace (whose pods include the gateways)
    */
   readonly networkPolicy?: boolean;
+  /**
+   * Whether the locked-down workloads' sidecars write access logs too (Istio's Telemetry API), so
+   * that refused requests (502 from the sidecar) show up next to the gateway's log.
+   * @default false
+   */
+  readonly accessLogging?: boolean;
 }
 
 /**
@@ -73,6 +79,8 @@ export class EgressLockdown extends Construct {
   public readonly sidecar: ApiObject;
   /** The NetworkPolicy (undefined when turned off). */
   public readonly networkPolicy?: ApiObject;
+  /** The Telemetry resource for the workloads' access logs (undefined unless `accessLogging`). */
+  public readonly telemetry?: ApiObject;
   /** The namespace locked down. */
   public readonly namespace: string;
 
@@ -87,11 +95,16 @@ export class EgressLockdown extends Construct {
     if (props.networkPolicy ?? props.namespace !== this.controlPlane) {
       this.networkPolicy = createNetworkPolicy(this, 'NetworkPolicy', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderNetworkPolicy() }));
     }
+    if (props.accessLogging) {
+      const selector = props.workloadSelector;
+      this.telemetry = createIstioObject(this, 'AccessLog', 'Telemetry', { name, namespace: props.namespace },
+        Lazy.any({ produce: () => ({ selector: selector && { matchLabels: { ...selector } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] }) }));
+    }
     for (const host of props.hosts ?? []) {
       host.addConsumer(props.namespace, this);
     }
     ensureAppAnalysis(this);
-    validateWithIstioRules(this, () => [this.sidecar], { extra: () => [...this.checkNames(), ...this.checkDirectHosts()] });
+    validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], { extra: () => [...this.checkNames(), ...this.checkDirectHosts()] });
   }
 
   /** Routes elsewhere in the app whose allowedClients include this namespace. */

@@ -309,3 +309,14 @@ describe('examples/lockdown', () => {
     expect(fs.readdirSync(outdir)).toEqual(['istio-install.k8s.yaml']);
   });
 });
+
+describe('EgressLockdown access logs', () => {
+  test('the locked-down workloads\' sidecars log too, when asked', () => {
+    const { app, chart } = appWithChart('shop');
+    const lockdown = new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', networkPolicy: false, accessLogging: true, workloadSelector: { app: 'web' } });
+    const telemetry = oneOfKind(synth(app), 'Telemetry');
+    expect(telemetry.metadata.namespace).toBe('shop');
+    expect(telemetry.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] });
+    expect(lockdown.telemetry).toBeDefined();
+  });
+});
