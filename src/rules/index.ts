@@ -1,6 +1,8 @@
 /** Istio's per-object rules, by kind. */
+import { analyzeObjects } from './analysis';
 import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRule } from './destination-rule';
+import { checkUnknownFields } from './fields';
 import { Finding, Manifest } from './finding';
 import { checkGateway } from './gateway';
 import { checkServiceEntry } from './service-entry';
@@ -16,10 +18,26 @@ const CHECKS: Record<string, (m: Manifest) => Finding[]> = {
   DestinationRule: checkDestinationRule,
   Sidecar: checkSidecar,
   AuthorizationPolicy: checkAuthorizationPolicy,
+  // No webhook rules of its own here; its fields are still checked.
+  Telemetry: () => [],
 };
+
+/** A finding about `objects[index]` of a checked set. */
+export interface IndexedFinding extends Finding {
+  readonly index: number;
+}
+
+/**
+ * Everything the rules know about a set of objects: each object's own rules (as Istio's webhook and
+ * the API server check them) and the rules across objects (as istioctl analyze does).
+ */
+export function lintObjects(objects: Manifest[]): IndexedFinding[] {
+  const own = objects.flatMap((o, index) => checkObject(o).map(f => ({ ...f, index })));
+  return [...own, ...analyzeObjects(objects)];
+}
 
 /** Runs the rules for the object's kind; objects of other kinds have none yet and pass. */
 export function checkObject(manifest: Manifest): Finding[] {
   const check = manifest.apiVersion?.includes('istio.io/') && manifest.kind ? CHECKS[manifest.kind] : undefined;
-  return check ? check(manifest) : [];
+  return check ? [...checkUnknownFields(manifest), ...check(manifest)] : [];
 }
