@@ -9,3 +9,4 @@ export * from './egress-lockdown';
 export * from './egress-gateway-policies';
 export * from './mesh-namespace';
 export * from './istio-install-overlay';
+export * from './egress-analysis';

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { analyzeObjects } from '../rules/analysis';
+import { lintObjects } from '../rules';
 import { formatFinding } from '../rules/finding';
+import { isAcknowledged } from './acknowledgements';
+import { isLibraryObject } from './istio-objects';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
 
@@ -18,12 +20,36 @@ class AppAnalysis extends Construct {
   private analyze(): string[] {
     const apiObjects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     const manifests = apiObjects.map(o => o.toJson());
-    return analyzeObjects(manifests).map(f => {
+    const errors: string[] = [];
+    const gatewayPods = gatewayPodsByApp.get(this.node.root) ?? [];
+    for (const f of lintObjects(manifests, { gatewayPods })) {
       const object = apiObjects[f.index];
+      // The library's constructs check their own objects one by one; here: other objects, and everything across objects.
+      if ((isLibraryObject(object) && !f.crossObject) || isAcknowledged(object, f)) {
+        continue;
+      }
       const owner = object.node.scope?.node.path ?? object.node.path;
-      return `[${owner}] ${object.kind} ${object.name}${f.code ? ` (${f.code})` : ''}: ${formatFinding(f)}`;
-    });
+      const line = `[${owner}] ${object.kind} ${object.name}${f.code ? ` (${f.code})` : ''}: ${formatFinding(f)}`;
+      if (f.severity === 'error') {
+        errors.push(line);
+      } else if (!this.warned.has(line)) {
+        this.warned.add(line);
+        process.stderr.write(`Warning: ${line}\n`);
+      }
+    }
+    return errors;
   }
+
+  private readonly warned = new Set<string>();
+}
+
+/** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */
+const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>();
+
+/** Records that a construct of the app of `scope` sends to gateway pods with these labels. */
+export function declareGatewayPods(scope: IConstruct, selector: Record<string, string>): void {
+  const root = scope.node.root;
+  gatewayPodsByApp.set(root, [...(gatewayPodsByApp.get(root) ?? []), selector]);
 }
 
 /** Makes sure the app of `scope` analyzes its objects together when synthesized. */

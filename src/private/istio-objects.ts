@@ -40,8 +40,17 @@ const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
   },
 };
 
+/** The objects this library made; their constructs check them, the app-wide analysis checks the rest. */
+const libraryObjects = new WeakSet<ApiObject>();
+
+export function isLibraryObject(object: ApiObject): boolean {
+  return libraryObjects.has(object);
+}
+
 /** `spec` may be a cdk8s Lazy, resolved at synth. */
 export function createIstioObject(scope: Construct, id: string, kind: IstioKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
   const { apiVersion } = CLASSES[IstioApi.versionOf(scope)][kind].GVK;
-  return new ApiObject(scope, id, { apiVersion, kind, metadata, spec });
+  const object = new ApiObject(scope, id, { apiVersion, kind, metadata, spec });
+  libraryObjects.add(object);
+  return object;
 }

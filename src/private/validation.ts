@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Finding, checkObject, formatFinding } from '../rules';
+import { isAcknowledged } from './acknowledgements';
 
 /**
  * Findings that Istio only warns about but that make our constructs silently not do what they
@@ -29,7 +30,7 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
       const findings: Array<{ finding: Finding; object: ApiObject }> = [];
       for (const object of objects()) {
         for (const finding of checkObject(object.toJson())) {
-          if (!acknowledged.has(finding.rule)) {
+          if (!acknowledged.has(finding.rule) && !isAcknowledged(object, finding)) {
             findings.push({ finding, object });
           }
         }

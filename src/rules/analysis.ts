@@ -2,19 +2,63 @@
  * Rules across objects (istioctl analyze): conflicts that no single object shows. Each check
  * indexes the objects once, so the cost grows with the number of objects, not their pairs.
  */
-import { Finding, Manifest, asArray, isRecord } from './finding';
+import { checkLockedDownNamespaces } from './analysis-lockdown';
+import { checkReferences } from './analysis-references';
+import { Manifest, asArray, isRecord } from './finding';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { ObjectIndex, isVisibleIn, namespaceOf } from './object-index';
 import { MESH_GATEWAY } from './virtual-service';
 
-/** A finding about `objects[index]`. */
-export interface ObjectFinding extends Finding {
-  readonly index: number;
+export { ObjectFinding } from './object-finding';
+
+/** What is known besides the objects. */
+export interface AnalysisContext {
+  /** Labels of the egress gateway pods known to exist. */
+  readonly gatewayPods?: Array<Record<string, string>>;
 }
 
-export function analyzeObjects(objects: Manifest[]): ObjectFinding[] {
+export function analyzeObjects(objects: Manifest[], context: AnalysisContext = {}): ObjectFinding[] {
+  const index = new ObjectIndex(objects);
   return [
     ...conflictingGateways(objects), ...sharedTcpServers(objects), ...conflictingMeshVirtualServices(objects),
-    ...selectorlessSidecars(objects),
+    ...selectorlessSidecars(objects), ...conflictingServiceEntries(index), ...checkReferences(index, context.gatewayPods), ...checkLockedDownNamespaces(index),
   ];
+}
+
+/**
+ * Two ServiceEntries for the same host and port with different protocols (IST0177 in Istio after
+ * 1.30.3): which one a proxy uses is undefined. Different resolutions only warn.
+ */
+function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
+  const seen = new Map<string, { entry: number; protocol: string; resolution: string; namespace: string }[]>();
+  const findings: ObjectFinding[] = [];
+  for (const { index: i, object } of index.serviceEntries) {
+    const resolution = object.spec?.resolution ?? 'NONE';
+    for (const host of asArray(object.spec?.hosts)) {
+      asArray(object.spec?.ports).forEach((port, p) => {
+        if (!isRecord(port)) {
+          return;
+        }
+        const key = `${host}:${port.number}`;
+        const protocol = String(port.protocol ?? '').toUpperCase();
+        const earlier = seen.get(key) ?? [];
+        const clash = earlier.find(e => e.entry !== i && (isVisibleIn(object, e.namespace) || isVisibleIn(index.objects[e.entry], namespaceOf(object))));
+        if (clash && clash.protocol !== protocol) {
+          findings.push(objectFinding(i, 'IST0177', 'error', `spec.ports[${p}].protocol`, port.protocol,
+            `Multiple ServiceEntries (${namespaceOf(index.objects[clash.entry])}/${index.objects[clash.entry].metadata?.name}, `
+            + `${namespaceOf(object)}/${object.metadata?.name}) define the same host "${host}" and port ${port.number} with conflicting protocols `
+            + `(${clash.protocol || 'unset'}, ${protocol || 'unset'})`, 'declare the host once, or use the same protocol in both'));
+        } else if (clash && clash.resolution !== resolution) {
+          findings.push(objectFinding(i, 'SERESOLUTION', 'warning', 'spec.resolution', resolution,
+            `ServiceEntries ${namespaceOf(index.objects[clash.entry])}/${index.objects[clash.entry].metadata?.name} and ${namespaceOf(object)}/${object.metadata?.name} `
+            + `resolve "${host}" differently (${clash.resolution}, ${resolution})`, 'declare the host once, or resolve it the same way'));
+        }
+        earlier.push({ entry: i, protocol, resolution, namespace: namespaceOf(object) });
+        seen.set(key, earlier);
+      });
+    }
+  }
+  return findings;
 }
 
 /** IST0111: a namespace has at most one Sidecar without a workload selector; with more, which applies is undefined. */

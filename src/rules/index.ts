@@ -1,5 +1,5 @@
 /** Istio's per-object rules, by kind. */
-import { analyzeObjects } from './analysis';
+import { AnalysisContext, analyzeObjects } from './analysis';
 import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRule } from './destination-rule';
 import { checkUnknownFields } from './fields';
@@ -25,15 +25,17 @@ const CHECKS: Record<string, (m: Manifest) => Finding[]> = {
 /** A finding about `objects[index]` of a checked set. */
 export interface IndexedFinding extends Finding {
   readonly index: number;
+  /** Whether it comes from looking at several objects together (istioctl analyze), not at the object alone. */
+  readonly crossObject: boolean;
 }
 
 /**
  * Everything the rules know about a set of objects: each object's own rules (as Istio's webhook and
  * the API server check them) and the rules across objects (as istioctl analyze does).
  */
-export function lintObjects(objects: Manifest[]): IndexedFinding[] {
-  const own = objects.flatMap((o, index) => checkObject(o).map(f => ({ ...f, index })));
-  return [...own, ...analyzeObjects(objects)];
+export function lintObjects(objects: Manifest[], context: AnalysisContext = {}): IndexedFinding[] {
+  const own = objects.flatMap((o, index) => checkObject(o).map(f => ({ ...f, index, crossObject: false })));
+  return [...own, ...analyzeObjects(objects, context).map(f => ({ ...f, crossObject: true }))];
 }
 
 /** Runs the rules for the object's kind; objects of other kinds have none yet and pass. */

@@ -1,0 +1,137 @@
+/**
+ * References between objects (istioctl analyze IST0101, IST0112) and the silent failures of an
+ * egress gateway setup: a host the gateway cannot see (X1), a gateway route without its mesh route.
+ */
+import { asArray, isRecord } from './finding';
+import { Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace } from './object-index';
+import { ObjectFinding, objectFinding } from './object-finding';
+
+/**
+ * @param gatewayPods labels of the egress gateway pods known to exist (from the constructs' gateway
+ * references, or Deployments and Pods among the objects); empty when unknown
+ */
+export function checkReferences(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
+  const findings: ObjectFinding[] = [...unmatchedGatewaySelectors(index, gatewayPods)];
+  for (const vs of index.virtualServices) {
+    findings.push(...gatewayReferences(index, vs));
+    for (const destination of destinationsOf(vs.object)) {
+      findings.push(...destinationProblems(index, vs, destination));
+    }
+  }
+  findings.push(...bypassedGateways(index));
+  return findings;
+}
+
+/**
+ * An egress Gateway (one whose routes lead to external hosts) whose selector matches none of the
+ * known gateway pods configures nothing (IST0101 selector, when the pods are known).
+ */
+function unmatchedGatewaySelectors(index: ObjectIndex, gatewayPods: Array<Record<string, string>>): ObjectFinding[] {
+  const pods = [...gatewayPods, ...index.podLabels];
+  if (pods.length === 0) {
+    return [];
+  }
+  const egress = new Set<string>();
+  for (const vs of index.virtualServices) {
+    for (const d of destinationsOf(vs.object)) {
+      if (serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
+        d.gateways.filter(g => g !== MESH).forEach(g => egress.add(g));
+      }
+    }
+  }
+  return [...egress].flatMap(ref => {
+    const gateway = index.gateways.get(ref);
+    const selector = gateway && isRecord(gateway.object.spec?.selector) ? gateway.object.spec.selector as Record<string, string> : undefined;
+    if (!gateway || !selector || pods.some(labels => Object.entries(selector).every(([k, v]) => labels[k] === v))) {
+      return [];
+    }
+    return [objectFinding(gateway.index, 'IST0101', 'warning', 'spec.selector', selector,
+      `Referenced selector not found: "${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')}" matches none of the egress gateway pods known here`,
+      'use the labels of the egress gateway pods (istioctl installs label them istio: egressgateway; the istio/gateway chart istio: <release without istio->)')];
+  });
+}
+
+/** IST0101: every gateway a VirtualService names must exist, as `namespace/name`. */
+function gatewayReferences(index: ObjectIndex, vs: IndexedObject): ObjectFinding[] {
+  const namespace = namespaceOf(vs.object);
+  return asArray(vs.object.spec?.gateways).flatMap((ref, i) => {
+    if (typeof ref !== 'string' || ref === MESH) {
+      return [];
+    }
+    const resolved = resolveGatewayRef(ref, namespace);
+    if (index.gateways.has(resolved)) {
+      return [];
+    }
+    const name = resolved.split('/')[1];
+    const elsewhere = [...index.gateways.keys()].find(k => k.endsWith(`/${name}`));
+    return [objectFinding(vs.index, 'IST0101', 'error', `spec.gateways[${i}]`, ref, `Referenced gateway not found: "${resolved}"`,
+      elsewhere ? `the Gateway is ${elsewhere}: write "${elsewhere}" (a short name resolves in the VirtualService's namespace)`
+        : 'create the Gateway, or name it as namespace/name')];
+  });
+}
+
+function destinationProblems(index: ObjectIndex, vs: IndexedObject, d: Destination): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  const namespace = namespaceOf(vs.object);
+  const clusterLocal = serviceNamespace(d.host) !== undefined;
+  if (d.subset !== undefined && !index.hasSubset(d.host, d.subset, namespace)) {
+    findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.subset`, d.subset,
+      `Referenced host+subset in destinationrule not found: "${d.host}+${d.subset}"`,
+      `define subset "${d.subset}" in a DestinationRule for ${d.host} in namespace ${clusterLocal ? serviceNamespace(d.host) : namespace}`));
+  }
+  if (clusterLocal) {
+    return findings;
+  }
+  const entries = index.entriesFor(d.host);
+  if (entries.length === 0) {
+    return [...findings, objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host, `Referenced host not found: "${d.host}"`,
+      `add a ServiceEntry for ${d.host}`)];
+  }
+  // The sidecars (mesh) see the host from the VirtualService's namespace; a gateway from its own (X1).
+  for (const gateway of d.gateways) {
+    const viewer = gateway === MESH ? namespace : index.gateways.get(gateway) ? namespaceOf(index.gateways.get(gateway)!.object) : undefined;
+    if (viewer !== undefined && !entries.some(e => isVisibleIn(e.object, viewer))) {
+      findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host,
+        `Referenced host not found: "${d.host}" is not exported to namespace ${viewer}${gateway === MESH ? '' : `, where gateway ${gateway} runs`}`,
+        `add "${viewer}" to the exportTo of ServiceEntry ${label(entries[0].object)}`));
+    }
+  }
+  const ports = entries.flatMap(e => asArray(e.object.spec?.ports)).filter(isRecord);
+  if (d.port !== undefined && !ports.some(p => p.number === d.port)) {
+    findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.port.number`, d.port, `Referenced host:port not found: "${d.host}:${d.port}"`,
+      `route to a port the ServiceEntry declares (${ports.map(p => p.number).join(', ')}), or declare ${d.port}`));
+  }
+  if (d.port === undefined && ports.length > 1) {
+    findings.push(objectFinding(vs.index, 'IST0112', 'error', `${d.field}.port`, undefined,
+      `This VirtualService routes to a service "${d.host}" that exposes multiple ports [${ports.map(p => p.number).join(' ')}]. `
+      + 'Specifying a port in the destination is required to disambiguate.', 'set destination.port.number'));
+  }
+  return findings;
+}
+
+/**
+ * A VirtualService that only a gateway uses, routing to an external host, with no mesh route for that
+ * host: the sidecars send the traffic straight out and the gateway never sees it.
+ */
+function bypassedGateways(index: ObjectIndex): ObjectFinding[] {
+  const meshHosts = new Set<string>();
+  for (const vs of index.virtualServices) {
+    const gateways = asArray(vs.object.spec?.gateways);
+    if (gateways.length === 0 || gateways.includes(MESH)) {
+      asArray(vs.object.spec?.hosts).forEach(h => meshHosts.add(String(h)));
+    }
+  }
+  return index.virtualServices.flatMap(vs => {
+    const gateways = asArray(vs.object.spec?.gateways);
+    if (gateways.length === 0 || gateways.includes(MESH)) {
+      return [];
+    }
+    const external = destinationsOf(vs.object).filter(d => serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0);
+    return asArray(vs.object.spec?.hosts).flatMap((host, i) => (typeof host === 'string' && external.length > 0 && !meshHosts.has(host)
+      ? [objectFinding(vs.index, 'BYPASS', 'error', `spec.gateways`, gateways,
+        `the VirtualService sends ${host} from gateway ${gateways.join(', ')} to the external host, but no VirtualService bound to the mesh `
+        + `sends ${host} to that gateway: sidecars reach ${host} directly and the gateway is bypassed`,
+        `add "mesh" to spec.gateways with a first route (match gateways [mesh]) to the egress gateway, as in Istio's egress gateway task (field ${`spec.hosts[${i}]`})`)]
+      : []));
+  });
+}
