@@ -1,7 +1,8 @@
 /**
  * Keeps the README's examples true: fills the blocks between
  *   <!-- example:shapes/direct.ts -->  ...  <!-- /example -->   with the body of that example's chart function, and
- *   <!-- synth:direct -->  ...  <!-- /synth -->                 with dist/direct.k8s.yaml (run `npx cdk8s synth` first).
+ *   <!-- synth:direct -->  ...  <!-- /synth -->                 with dist/direct.k8s.yaml (run `npx cdk8s synth` first), and
+ *   <!-- file:examples/python/main.py -->  ...  <!-- /file -->   with that whole file.
  * With --check it changes nothing and exits 1 when the README is out of date.
  */
 import * as fs from 'fs';
@@ -32,7 +33,11 @@ function manifests(chart: string): string {
 const readme = fs.readFileSync(readmePath, 'utf8');
 const updated = readme
   .replace(/(<!-- example:([^ ]+) -->\n)[\s\S]*?(<!-- \/example -->)/g, (_, open, file, close) => `${open}\`\`\`ts\n${exampleBody(file)}\n\`\`\`\n${close}`)
-  .replace(/(<!-- synth:([^ ]+) -->\n)[\s\S]*?(<!-- \/synth -->)/g, (_, open, chart, close) => `${open}\`\`\`yaml\n${manifests(chart)}\n\`\`\`\n${close}`);
+  .replace(/(<!-- synth:([^ ]+) -->\n)[\s\S]*?(<!-- \/synth -->)/g, (_, open, chart, close) => `${open}\`\`\`yaml\n${manifests(chart)}\n\`\`\`\n${close}`)
+  .replace(/(<!-- file:([^ ]+) -->\n)[\s\S]*?(<!-- \/file -->)/g, (_, open, file, close) => {
+    const language = file.endsWith('.py') ? 'python' : 'ts';
+    return `${open}\`\`\`${language}\n${fs.readFileSync(path.join(root, file), 'utf8').trimEnd()}\n\`\`\`\n${close}`;
+  });
 
 if (check) {
   if (updated !== readme) {
