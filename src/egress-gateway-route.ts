@@ -108,8 +108,13 @@ export class EgressGatewayRoute extends Construct {
   public readonly egressGateway: IEgressGateway;
   /** The Gateway resource (in the egress gateway's namespace). */
   public readonly istioGateway: ApiObject;
-  /** The DestinationRule for the gateway's Service. */
+  /** The DestinationRule for the gateway's Service, in the route's namespace. */
   public readonly destinationRule: ApiObject;
+  /**
+   * The DestinationRules for the gateway's Service: the route's, then one per other namespace of
+   * `allowedClients` (sidecars look up DestinationRules in their own namespace, the Service's and the root).
+   */
+  public readonly destinationRules: ApiObject[];
   /** The VirtualServices, one per host. */
   public readonly virtualServices: ApiObject[];
   /** The DestinationRules that originate TLS at the gateway, one per destination host (empty without `tlsOrigination`). */
@@ -167,6 +172,9 @@ export class EgressGatewayRoute extends Construct {
       : [];
 
     const clients = props.allowedClients ?? [];
+    const otherClientNamespaces = [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort();
+    this.destinationRules = [this.destinationRule, ...otherClientNamespaces.map(ns => createIstioObject(this, `DestinationRule-${ns}`, 'DestinationRule',
+      { name: base, namespace: ns }, Lazy.any({ produce: () => this.renderDestinationRule() })))];
     if (props.allowedClients) {
       this.authorizationPolicy = createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
         { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
@@ -186,7 +194,7 @@ export class EgressGatewayRoute extends Construct {
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,
       () => (this.errors.length > 0 ? [] : [
-        this.istioGateway, this.destinationRule, ...this.virtualServices, ...this.originationRules,
+        this.istioGateway, ...this.destinationRules, ...this.virtualServices, ...this.originationRules,
         ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
       ]),
       {

@@ -320,3 +320,17 @@ describe('EgressLockdown access logs', () => {
     expect(lockdown.telemetry).toBeDefined();
   });
 });
+
+describe('allowedClients in other namespaces', () => {
+  test('each client namespace gets the gateway subset\'s DestinationRule, where its sidecars look it up', () => {
+    const { app, chart } = appWithChart('shop');
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    const route = new EgressGatewayRoute(chart, 'Route', {
+      host, gateway: EgressGateway.istioDefault(), allowedClients: [EgressClient.inNamespace('shop'), EgressClient.inNamespace('billing')],
+    });
+    const rules = byKind(synth(app), 'DestinationRule');
+    expect(rules.map(r => r.metadata.namespace)).toEqual(['shop', 'billing']);
+    expect(rules[1].spec).toEqual(rules[0].spec);
+    expect(route.destinationRules).toHaveLength(2);
+  });
+});
