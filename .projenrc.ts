@@ -41,12 +41,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     moduleName: 'github.com/cdk8s-istio-egress/cdk8s-istio-egress-go',
   },
 
+  // The command-line tool (lib/cli/main.js) reads YAML at run time, so yaml ships inside the package.
+  bin: { 'cdk8s-istio-egress': 'lib/cli/main.js' },
+  bundledDeps: ['yaml@^2.9.1'],
+
   devDeps: [
     'ajv@^8.20.0',
     '@bufbuild/cel@^0.6.1',
-    'yaml@^2.9.1',
     'cdk8s-cli@^2.207.60',
     'tsx@^4.23.15',
+    'fast-check@^4.11.0',
   ],
 
   eslintOptions: {
@@ -100,6 +104,14 @@ project.addTask('readme', {
 project.addTask('synth', {
   description: 'Synthesize the example app into dist/',
   exec: 'cdk8s synth --no-check-upgrade',
+});
+
+// Property-based tests (test/properties) with many more runs than `npm test` gives them (FUZZ_RUNS; FUZZ_SEED replays a failure).
+project.addTask('fuzz', {
+  description: 'Run the property-based tests with 20,000 runs per property (FUZZ_SEED=<seed> replays a reported failure)',
+  env: { FUZZ_RUNS: '20000' },
+  exec: 'jest test/properties --coverage=false',
+  receiveArgs: true,
 });
 
 project.synth();

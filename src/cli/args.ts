@@ -1,0 +1,73 @@
+/** Command-line arguments: `<command> <paths...> [--format F]`, and the usage text. */
+
+export const USAGE = `Usage: cdk8s-istio-egress <command> <files or dirs...> [options]
+
+Commands:
+  lint <files or dirs...>     Check Istio egress objects against Istio's rules (webhook and istioctl analyze)
+  explain <files or dirs...>  Show the path each external host's traffic takes: clients, sidecar, gateway, host
+
+Options:
+  --format <format>  lint: text (default) or json
+                     explain: text, mermaid or json (default: text followed by a mermaid block)
+  -h, --help         Show this help
+
+Directories are read recursively (.yaml and .yml files; node_modules and hidden directories are skipped).
+All objects are checked together, so references across files are resolved.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found (lint), 2 usage error or unreadable input.
+`;
+
+const FORMATS: Record<string, string[]> = {
+  lint: ['text', 'json'],
+  explain: ['text', 'mermaid', 'json'],
+};
+
+export interface ParsedArgs {
+  readonly help: boolean;
+  readonly command?: string;
+  readonly paths: string[];
+  readonly format?: string;
+}
+
+/** Wrong arguments: the message is printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    return { help: true, paths: [] };
+  }
+  const positional: string[] = [];
+  let format: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      format = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
+      if (!format) {
+        throw new UsageError('--format needs a value');
+      }
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [command, ...paths] = positional;
+  return validate({ help: false, command, paths, format });
+}
+
+function validate(args: ParsedArgs): ParsedArgs {
+  if (!args.command) {
+    throw new UsageError('no command given');
+  }
+  const formats = FORMATS[args.command];
+  if (!formats) {
+    throw new UsageError(`unknown command ${args.command}`);
+  }
+  if (args.paths.length === 0) {
+    throw new UsageError(`${args.command} needs at least one file or directory`);
+  }
+  if (args.format !== undefined && !formats.includes(args.format)) {
+    throw new UsageError(`${args.command} --format must be one of ${formats.join(', ')}, not ${args.format}`);
+  }
+  return args;
+}

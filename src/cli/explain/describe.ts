@@ -1,0 +1,73 @@
+/** Short descriptions of each hop, shared by the table and the diagram. */
+import { Allowed, Clients, GatewayHop, GatewayServer, PortPath, SidecarHop, Sources, TlsSetting } from './model';
+
+export function portText(p: PortPath): string {
+  return `${p.port}/${p.protocol}${p.targetPort !== null && p.targetPort !== p.port ? ` (target ${p.targetPort})` : ''}`;
+}
+
+export function clientsText(c: Clients): string {
+  const sidecars = (list: { namespace: string; sidecar: string }[]) => list.map(b => `${b.namespace} (Sidecar ${b.sidecar})`).join(', ');
+  if (c.namespaces.includes('*')) {
+    return c.blockedIn.length === 0 ? 'all namespaces' : `all namespaces except ${sidecars(c.blockedIn)}`;
+  }
+  return c.namespaces.length === 0 ? 'none' : c.namespaces.join(', ');
+}
+
+export function tlsText(tls: TlsSetting | null): string {
+  return tls ? `TLS origination ${tls.mode} (DestinationRule ${tls.destinationRule})` : '';
+}
+
+export function sidecarText(hop: SidecarHop, host: string, port: number): string {
+  if (hop.via === 'gateway') {
+    const subset = hop.subset ? ` subset ${hop.subset}` : '';
+    return `${hop.route} → ${hop.destination}:${hop.destinationPort}${subset}, ${hop.tls === 'plain' ? 'plain' : hop.tls}`;
+  }
+  const elsewhere = hop.destination !== host || hop.destinationPort !== port ? ` to ${hop.destination}:${hop.destinationPort}` : '';
+  const origination = hop.tlsFrom ? `, ${tlsText({ mode: hop.tls, destinationRule: hop.tlsFrom })}` : '';
+  return `direct from the sidecar${elsewhere}${origination}`;
+}
+
+export function selectorText(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export function gatewayText(gateway: GatewayServer | null): string {
+  if (!gateway) {
+    return 'none';
+  }
+  return `${gateway.gateway} [${selectorText(gateway.selector)}] port ${gateway.port} ${gateway.protocol}, TLS ${gateway.tls}`;
+}
+
+export function gatewayHopText(hop: GatewayHop | null): string {
+  if (!hop) {
+    return 'none';
+  }
+  const origination = hop.tlsOrigination ? `, ${tlsText(hop.tlsOrigination)}` : '';
+  return `${hop.route} → ${hop.destination}:${hop.destinationPort}${origination}`;
+}
+
+export function allowedText(allowed: Allowed | null): string {
+  if (!allowed) {
+    return 'no gateway';
+  }
+  const denied = allowed.deny.length > 0 ? `; denied: ${allowed.deny.map(sourcesText).join('; ')}` : '';
+  if (allowed.verdict === 'anyone') {
+    return `anyone (no ALLOW policy)${denied}`;
+  }
+  if (allowed.verdict === 'nobody') {
+    const why = allowed.denyByDefault.length > 0
+      ? `deny by default: ${allowed.denyByDefault.join(', ')}`
+      : `no ALLOW rule for the host in ${allowed.allowPolicies.join(', ')}`;
+    return `nobody (${why})${denied}`;
+  }
+  return `${allowed.allow.map(sourcesText).join('; ')}${denied}`;
+}
+
+function sourcesText(s: Sources): string {
+  const parts = [
+    ...(s.principals.length > 0 ? [`principals ${s.principals.join(', ')}`] : []),
+    ...(s.namespaces.length > 0 ? [`namespaces ${s.namespaces.join(', ')}`] : []),
+  ];
+  const who = s.any ? 'any source' : parts.length > 0 ? parts.join(' and ') : 'other sources';
+  return `${who} (${s.policy})`;
+}

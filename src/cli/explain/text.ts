@@ -1,0 +1,38 @@
+/** The explain table: one row per external host and port, then the problems found on the way. */
+import { allowedText, clientsText, gatewayHopText, gatewayText, portText, sidecarText } from './describe';
+import { ExplainReport } from './model';
+
+const COLUMNS = ['host', 'ports/protocol', 'clients', 'sidecar hop', 'gateway', 'gateway hop', 'allowed'];
+
+export function rows(report: ExplainReport): string[][] {
+  return report.hosts.flatMap(h => h.ports.map(p => [
+    h.host,
+    portText(p),
+    clientsText(h.clients),
+    sidecarText(p.sidecar, h.host, p.port),
+    p.sidecar.via === 'gateway' ? gatewayText(p.gateway) : '-',
+    p.sidecar.via === 'gateway' ? gatewayHopText(p.gatewayHop) : '-',
+    p.sidecar.via === 'gateway' ? allowedText(p.allowed) : '-',
+  ]));
+}
+
+/** A Markdown table padded to line up, so that it reads as plain text and renders on GitHub. */
+export function formatTable(header: string[], body: string[][]): string {
+  const cells = [header, ...body].map(row => row.map(c => c.replace(/\|/g, '\\|')));
+  const widths = header.map((_, i) => Math.max(...cells.map(row => row[i].length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const rule = `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`;
+  return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n') + '\n';
+}
+
+export function formatExplainText(report: ExplainReport): string {
+  if (report.hosts.length === 0) {
+    return 'No external hosts (ServiceEntries with location MESH_EXTERNAL) found.\n';
+  }
+  return formatTable(COLUMNS, rows(report)) + formatProblems(report);
+}
+
+function formatProblems(report: ExplainReport): string {
+  const problems = report.hosts.flatMap(h => h.ports.flatMap(p => p.problems.map(problem => `- ${h.host}:${p.port}: ${problem}`)));
+  return problems.length === 0 ? '' : `\nProblems:\n${problems.join('\n')}\n`;
+}

@@ -1,0 +1,379 @@
+/**
+ * The command-line tool, run in-process: `lint` and `explain` over the Istio 1.18 egress gateway lesson as a
+ * user writes it (test/fixtures/cli/), over the example apps, and over broken input.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { exampleApp } from '../examples/main';
+import { main } from '../src/cli/main';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'cli');
+const AS_WRITTEN = path.join(FIXTURES, 'lesson-as-written.yaml');
+const CORRECTED = path.join(FIXTURES, 'lesson-corrected.yaml');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(...argv: string[]): Run {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = main(argv, { stdout: s => stdout.push(s), stderr: s => stderr.push(s) });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+const tempDirs: string[] = [];
+
+/** A fresh directory with these files (relative path to content). */
+function tempDir(files: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-egress-cli-'));
+  tempDirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of tempDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('lint', () => {
+  test('the corrected lesson is clean', () => {
+    const result = run('lint', CORRECTED);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('0 errors, 0 warnings in 4 objects from 1 file\n');
+  });
+
+  test('the lesson as written fails on the port beside the match', () => {
+    const result = run('lint', AS_WRITTEN);
+
+    expect(result.code).toBe(1);
+    // The VirtualService is the fourth document; its first key is on line 48.
+    expect(result.stdout).toContain(`${AS_WRITTEN}:48 VirtualService wikipedia-egress-gateway error UNKNOWN_FIELD spec.http[1].port = 80: `);
+    expect(result.stdout).toMatch(/\n1 error, 0 warnings in 4 objects from 1 file\n$/);
+  });
+
+  test('JSON output has every field of a finding and the summary', () => {
+    const result = run('lint', AS_WRITTEN, '--format', 'json');
+    const json = JSON.parse(result.stdout);
+
+    expect(result.code).toBe(1);
+    expect(json.summary).toEqual({ errors: 1, warnings: 0, objects: 4, files: 1 });
+    expect(json.findings).toEqual([expect.objectContaining({
+      code: null,
+      rule: 'UNKNOWN_FIELD',
+      severity: 'error',
+      kind: 'VirtualService',
+      name: 'wikipedia-egress-gateway',
+      namespace: null,
+      file: AS_WRITTEN,
+      line: 48,
+      field: 'spec.http[1].port',
+      value: 80,
+      message: expect.any(String),
+      fix: expect.any(String),
+    })]);
+  });
+
+  test('findings across files are sorted by file, line and severity, with codes and rule ids', () => {
+    // The Sidecar's warning (SC2) comes before its error (SC4) from the rules; errors are listed first.
+    const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: s, namespace: n }\n'
+      + 'spec:\n  workloadSelector: {}\n  egress:\n  - hosts: ["no-namespace"]\n';
+    const dir = tempDir({
+      'b.yaml': serviceEntry('bad host', 'b'),
+      'a/x.yml': `${serviceEntry('ok.example.com', 'a')}---\n${sidecar}`,
+      'a/notes.txt': 'not yaml',
+    });
+
+    const result = run('lint', dir, '--format=json');
+    const findings = JSON.parse(result.stdout).findings;
+
+    expect(result.code).toBe(1);
+    expect(findings.map((f: any) => [path.relative(dir, f.file), f.line, f.severity, f.rule])).toEqual([
+      ['a/x.yml', 12, 'error', 'SC4'],
+      ['a/x.yml', 12, 'warning', 'SC2'],
+      ['b.yaml', 1, 'error', expect.any(String)],
+    ]);
+    expect(JSON.parse(result.stdout).summary).toEqual({ errors: 2, warnings: 1, objects: 3, files: 2 });
+    const text = run('lint', dir).stdout;
+    expect(text).toMatch(/b\.yaml:1 ServiceEntry test\/b error IST0106 \w+ spec\.hosts\[0\] = "bad host": /);
+    expect(text).toMatch(/\n2 errors, 1 warning in 3 objects from 2 files\n$/);
+  });
+
+  test('warnings alone exit 0', () => {
+    const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: s, namespace: n }\n'
+      + 'spec:\n  workloadSelector: {}\n  egress:\n  - hosts: ["./*"]\n';
+    const result = run('lint', tempDir({ 'sidecar.yaml': sidecar }));
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\S+sidecar\.yaml:1 Sidecar n\/s warning IST0133 SC2 spec\.workloadSelector = \{\}: /);
+    expect(result.stdout).toMatch(/\n0 errors, 1 warning in 1 object from 1 file\n$/);
+  });
+
+  test('empty documents, null, scalars and lists of objects are read; List items keep their lines', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: { name: one }\n'
+      + `  - ${serviceEntry('bad host', 'listed').trimEnd().replace(/\n/g, '\n    ')}\n`;
+    const dir = tempDir({ 'mixed.yaml': `---\n---\nnull\n---\njust a string\n---\n- a\n- b\n---\n${list}` });
+
+    const result = run('lint', dir, '--format', 'json');
+    const json = JSON.parse(result.stdout);
+
+    expect(json.summary.objects).toBe(2);
+    expect(json.findings[0]).toMatchObject({ name: 'listed', line: 16 });
+  });
+
+  test('the example apps lint without errors across all their files', () => {
+    const result = run('lint', examplesDir(), '--format', 'json');
+
+    expect(JSON.parse(result.stdout).summary.errors).toBe(0);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('explain', () => {
+  test('text names the host, the gateway and its port, and the mermaid block follows', () => {
+    const result = run('explain', CORRECTED);
+
+    expect(result.code).toBe(0);
+    const [table, diagram] = result.stdout.split('```mermaid\n');
+    const row80 = table.split('\n').find(l => l.includes('80/HTTP '))!;
+    expect(row80).toContain('| www.wikipedia.org ');
+    expect(row80).toContain('http[0] → istio-egressgateway.istio-system.svc.cluster.local:80 subset wikipedia, plain');
+    expect(row80).toContain('istio-system/istio-egressgateway [istio=egressgateway] port 80 HTTP, TLS none');
+    expect(row80).toContain('http[1] → www.wikipedia.org:80');
+    expect(row80).toContain('anyone (no ALLOW policy)');
+    expect(table).toMatch(/443\/HTTPS .*direct from the sidecar/);
+    expect(table).toContain('www.wikipedia.org:443: bypasses the egress gateway that port 80 of the host goes through');
+    expect(diagram).toMatch(/^flowchart LR\n/);
+    expect(diagram).toMatch(/\n```\n$/);
+  });
+
+  test('mermaid is a flowchart with sanitized ids, quoted labels and the gateway on port 80', () => {
+    const result = run('explain', CORRECTED, '--format', 'mermaid');
+    const lines = result.stdout.trimEnd().split('\n');
+
+    expect(lines[0]).toBe('flowchart LR');
+    expect(result.stdout).toContain('subgraph h0["www.wikipedia.org (ServiceEntry default/wikipedia-egress)"]');
+    expect(result.stdout).toContain('h0_gw_80["Gateway istio-system/istio-egressgateway<br/>istio=egressgateway<br/>port 80 HTTP, TLS none');
+    expect(result.stdout).toContain('h0_sidecar -->|"http[0] plain → port 80"| h0_gw_80');
+    expect(result.stdout).toContain('h0_gw_80 -->|"http[1], as received"| h0_ext_www_wikipedia_org_80');
+    for (const line of lines.slice(1)) {
+      // Every node and edge: ids of letters, digits and underscores, every label quoted.
+      expect(line).toMatch(/^\s+(subgraph \w+\[".*"\]|end|\w+\[".*"\]|\w+ -->\|".*"\| \w+|\w+ -\.-> \w+)$/);
+    }
+  });
+
+  test('JSON has the path as data', () => {
+    const json = JSON.parse(run('explain', CORRECTED, '--format', 'json').stdout);
+
+    expect(json.hosts).toHaveLength(1);
+    expect(json.hosts[0]).toMatchObject({
+      host: 'www.wikipedia.org',
+      serviceEntry: { ref: 'default/wikipedia-egress', file: CORRECTED, line: 4 },
+      clients: { namespaces: ['*'] },
+    });
+    expect(json.hosts[0].ports[0]).toMatchObject({
+      port: 80,
+      protocol: 'HTTP',
+      sidecar: { via: 'gateway', tls: 'plain', subset: 'wikipedia', destinationPort: 80 },
+      gateway: { gateway: 'istio-system/istio-egressgateway', port: 80, protocol: 'HTTP', tls: 'none' },
+      gatewayHop: { destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null },
+    });
+  });
+
+  test('over the example apps: the lockdown allows only the checkout service account, with mutual TLS to the gateway', () => {
+    const dir = examplesDir();
+    const json = JSON.parse(run('explain', dir, '--format', 'json').stdout);
+    const payments = json.hosts.find((h: any) => h.host === 'api.payments.example.com');
+
+    expect(payments.clients.namespaces).toEqual(['istio-system', 'shop']);
+    expect(payments.clients.importedBy).toEqual([{ namespace: 'shop', sidecar: 'shop/egress-lockdown' }]);
+    expect(payments.ports[0].sidecar).toMatchObject({ via: 'gateway', route: 'tls[0]', tls: 'ISTIO_MUTUAL' });
+    expect(payments.ports[0].gateway).toMatchObject({ port: 443, protocol: 'TLS', tls: 'ISTIO_MUTUAL' });
+    expect(payments.ports[0].allowed).toMatchObject({
+      verdict: 'listed',
+      denyByDefault: ['istio-system/istio-egressgateway-deny-by-default'],
+      allow: [{ principals: ['cluster.local/ns/shop/sa/checkout'] }],
+    });
+    const text = run('explain', dir, '--format', 'text').stdout;
+    const row = text.split('\n').find(l => l.startsWith('| api.payments.example.com '))!;
+    expect(row).toContain('ISTIO_MUTUAL');
+    expect(row).toContain('principals cluster.local/ns/shop/sa/checkout (istio-system/shop-api-payments-example-com-egress)');
+  });
+
+  test('over the example apps: TLS origination at the sidecar and at the gateway, and hosts the lockdown blocks', () => {
+    const hosts = JSON.parse(run('explain', examplesDir(), '--format', 'json').stdout).hosts;
+    const port = (host: string, number: number) => hosts.find((h: any) => h.host === host).ports.find((p: any) => p.port === number);
+
+    expect(port('www.google.com', 80).sidecar).toMatchObject({ via: 'direct', tls: 'SIMPLE', tlsFrom: 'tls-sidecar/www-google-com' });
+    expect(port('developer.mozilla.org', 80).gatewayHop).toMatchObject({
+      destinationPort: 443,
+      tlsOrigination: { mode: 'SIMPLE', destinationRule: 'istio-system/developer-mozilla-org-tls-origination' },
+    });
+    expect(port('mysql.example.com', 3306).gateway).toMatchObject({ port: 7306, tls: 'ISTIO_MUTUAL' });
+    expect(port('edition.cnn.com', 443).gateway).toMatchObject({ tls: 'PASSTHROUGH' });
+    expect(hosts.find((h: any) => h.host === 'httpbin.org').clients.blockedIn).toEqual([{ namespace: 'shop', sidecar: 'shop/egress-lockdown' }]);
+  });
+});
+
+describe('explain: what is missing or will not work', () => {
+  const PROBLEMS = path.join(FIXTURES, 'explain-problems.yaml');
+  const hosts = () => JSON.parse(run('explain', PROBLEMS, '--format', 'json').stdout).hosts;
+  const port = (host: string, number: number) => hosts().find((h: any) => h.host === host).ports.find((p: any) => p.port === number);
+
+  test('the fixture itself lints clean: explain finds what the rules cannot', () => {
+    expect(run('lint', PROBLEMS).code).toBe(0);
+  });
+
+  test('clients: exportTo narrowed by REGISTRY_ONLY Sidecars; MESH_INTERNAL entries are left out', () => {
+    const all = hosts();
+
+    expect(all.map((h: any) => h.host)).toEqual(['api.example.com', 'other.example.com', 'plain.example.com']);
+    expect(all[0].clients).toEqual({
+      exportedTo: ['istio-system', 'team-a', 'team-b'],
+      importedBy: [{ namespace: 'team-a', sidecar: 'team-a/lockdown' }],
+      blockedIn: [{ namespace: 'team-b', sidecar: 'team-b/lockdown' }],
+      namespaces: ['istio-system', 'team-a'],
+    });
+    expect(all[1].clients.namespaces).toEqual(['*']);
+    expect(all[1].clients.blockedIn).toEqual([{ namespace: 'team-b', sidecar: 'team-b/lockdown' }]);
+  });
+
+  test('a port without a gateway server, a port without a gateway route, and TLS that the server does not expect', () => {
+    expect(port('api.example.com', 8443)).toMatchObject({ gateway: null, gatewayHop: null, allowed: null });
+    expect(port('api.example.com', 8443).problems).toEqual([
+      'no Gateway in istio-system has a server for api.example.com on port 8443: the gateway drops the traffic',
+    ]);
+    expect(port('api.example.com', 9000).problems).toEqual([
+      'no VirtualService bound to istio-system/api-gw routes api.example.com on port 9000: the gateway answers 404 or drops it',
+      'the sidecar sends ISTIO_MUTUAL to a gateway server with TLS mode none',
+    ]);
+    expect(port('api.example.com', 443).problems).toEqual([]);
+  });
+
+  test('authorization: SNI values with wildcards, notValues, DENY rules, port conditions and identities without mutual TLS', () => {
+    expect(port('api.example.com', 443).allowed).toMatchObject({
+      verdict: 'listed',
+      allowPolicies: ['istio-system/egress-allow'],
+      allow: [{ policy: 'istio-system/egress-allow', namespaces: ['team-a'], principals: [], any: false }],
+      deny: [{ policy: 'istio-system/egress-deny', namespaces: ['team-b'] }],
+    });
+    // The second DENY rule is for port 9000 only.
+    expect(port('api.example.com', 9000).allowed.deny).toHaveLength(2);
+    expect(port('other.example.com', 80).allowed).toMatchObject({ verdict: 'nobody', denyByDefault: [], allow: [] });
+    expect(port('plain.example.com', 80).problems).toEqual([
+      'the gateway authorizes by workload identity, which only ISTIO_MUTUAL to the gateway carries',
+    ]);
+
+    const text = run('explain', PROBLEMS, '--format', 'text').stdout;
+    expect(text).toContain('| nobody (no ALLOW rule for the host in istio-system/egress-allow) ');
+    expect(text).toContain('namespaces team-a (istio-system/egress-allow); denied: namespaces team-b (istio-system/egress-deny) ');
+    expect(text).toMatch(/\nProblems:\n- api\.example\.com:8443: no Gateway in istio-system/);
+  });
+
+  test('the diagram shows the missing server and the missing route', () => {
+    const diagram = run('explain', PROBLEMS, '--format', 'mermaid').stdout;
+
+    expect(diagram).toContain('h0_sidecar -->|"tls[1] ISTIO_MUTUAL → port 8443"| h0_nogateway_8443');
+    expect(diagram).toContain('h0_gw_9000 -.-> h0_noroute_9000');
+  });
+
+  test('input without external hosts says so', () => {
+    const dir = tempDir({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: empty }\n' });
+
+    expect(run('explain', dir, '--format', 'text').stdout).toBe('No external hosts (ServiceEntries with location MESH_EXTERNAL) found.\n');
+    expect(run('explain', dir, '--format', 'mermaid').stdout).toBe('flowchart LR\n');
+  });
+});
+
+describe('usage and input errors', () => {
+  test.each([
+    [[], 'no command given'],
+    [['lint'], 'lint needs at least one file or directory'],
+    [['check', 'x'], 'unknown command check'],
+    [['lint', CORRECTED, '--strict'], 'unknown option --strict'],
+    [['lint', CORRECTED, '--format', 'mermaid'], 'lint --format must be one of text, json, not mermaid'],
+    [['explain', CORRECTED, '--format'], '--format needs a value'],
+  ])('%j: exit 2 with usage on stderr', (argv, message) => {
+    const result = run(...argv);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`cdk8s-istio-egress: ${message}\n`);
+    expect(result.stderr).toContain('Usage: cdk8s-istio-egress <command>');
+  });
+
+  test('--help prints usage on stdout', () => {
+    const result = run('--help');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: cdk8s-istio-egress <command>');
+    expect(result.stderr).toBe('');
+  });
+
+  test('a missing file exits 2', () => {
+    const missing = path.join(FIXTURES, 'missing.yaml');
+    const result = run('lint', missing);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`cdk8s-istio-egress: ${missing}: no such file or directory\n`);
+  });
+
+  test('a directory without YAML exits 2, ignoring node_modules and hidden directories', () => {
+    const dir = tempDir({ 'README.md': '# no yaml', 'node_modules/x/a.yaml': 'kind: A\n', '.git/b.yaml': 'kind: B\n' });
+    const result = run('explain', dir);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`cdk8s-istio-egress: no .yaml or .yml files found in ${dir}\n`);
+  });
+
+  test('malformed YAML exits 2 with file and line, no stack trace', () => {
+    const dir = tempDir({ 'broken.yaml': `${serviceEntry('a.example.com', 'a')}---\nkind: B\n  bad: [\n` });
+    const result = run('lint', path.join(dir, 'broken.yaml'));
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^cdk8s-istio-egress: ${escape(path.join(dir, 'broken.yaml'))}:\\d+:\\d+: malformed YAML: `));
+    expect(result.stderr).toContain('broken.yaml:12:7: malformed YAML: Nested mappings are not allowed in compact mappings\n');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+let examples: string | undefined;
+
+/** The example apps synthesized in-process into a temporary directory, once. */
+function examplesDir(): string {
+  if (!examples) {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'examples.k8s.yaml'), exampleApp(new App({ outdir: dir })).synthYaml());
+    examples = dir;
+  }
+  return examples;
+}
+
+function serviceEntry(host: string, name: string): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ${name}
+  namespace: test
+spec:
+  hosts: [${JSON.stringify(host)}]
+  location: MESH_EXTERNAL
+  ports: [{ number: 443, name: https, protocol: HTTPS }]
+  resolution: DNS
+`;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
