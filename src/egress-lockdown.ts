@@ -104,7 +104,9 @@ export class EgressLockdown extends Construct {
       host.addConsumer(props.namespace, this);
     }
     ensureAppAnalysis(this);
-    validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], { extra: () => [...this.checkNames(), ...this.checkDirectHosts()] });
+    validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], {
+      extra: () => [...this.checkNames(), ...this.checkDirectHosts()],
+    });
   }
 
   /** Routes elsewhere in the app whose allowedClients include this namespace. */

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { lintObjects } from '../rules';
-import { formatFinding } from '../rules/finding';
 import { isAcknowledged } from './acknowledgements';
 import { isLibraryObject } from './istio-objects';
+import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
 
@@ -12,6 +12,8 @@ const ID = 'cdk8s-istio-egress.AppAnalysis';
  * Istio objects in the app). One per app, created by the first construct of this library.
  */
 class AppAnalysis extends Construct {
+  private readonly warned = new Set<string>();
+
   public constructor(scope: IConstruct) {
     super(scope as Construct, ID);
     this.node.addValidation({ validate: () => this.analyze() });
@@ -39,8 +41,6 @@ class AppAnalysis extends Construct {
     }
     return errors;
   }
-
-  private readonly warned = new Set<string>();
 }
 
 /** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */

@@ -28,7 +28,9 @@ function gatewayServers(index: ObjectIndex): GatewayServer[] {
     const spec = gateway.object.spec;
     const selector = Object.entries(isRecord(spec?.selector) ? spec.selector : {}).sort();
     return asArray(spec?.servers).filter(isRecord).map((server, s) => ({
-      gateway, server, field: `spec.servers[${s}]`,
+      gateway,
+      server,
+      field: `spec.servers[${s}]`,
       listener: JSON.stringify([selector, isRecord(server.port) ? server.port.number : undefined, server.bind ?? '']),
     }));
   });
@@ -155,7 +157,9 @@ function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
         const key = `${host}:${port.number}`;
         const protocol = String(port.protocol ?? '').toUpperCase();
         const earlier = seen.get(key) ?? [];
-        const clash = earlier.find(e => e.entry !== i && (isVisibleIn(object, e.namespace) || isVisibleIn(index.objects[e.entry], namespaceOf(object))));
+        const seesOther = (e: { entry: number; namespace: string }) =>
+          isVisibleIn(object, e.namespace) || isVisibleIn(index.objects[e.entry], namespaceOf(object));
+        const clash = earlier.find(e => e.entry !== i && seesOther(e));
         if (clash && clash.protocol !== protocol) {
           findings.push(objectFinding(i, 'IST0177', 'error', `spec.ports[${p}].protocol`, port.protocol,
             `Multiple ServiceEntries (${namespaceOf(index.objects[clash.entry])}/${index.objects[clash.entry].metadata?.name}, `

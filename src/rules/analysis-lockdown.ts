@@ -4,8 +4,8 @@
  */
 import { asArray, isRecord } from './finding';
 import { hostSubsetOf } from './names';
-import { IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, namespaceOf, serviceNamespace } from './object-index';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, namespaceOf, serviceNamespace } from './object-index';
 
 export function checkLockedDownNamespaces(index: ObjectIndex): ObjectFinding[] {
   const lockdowns = new Map<string, IndexedObject>();

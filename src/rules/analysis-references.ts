@@ -3,8 +3,8 @@
  * egress gateway setup: a host the gateway cannot see (X1), a gateway route without its mesh route.
  */
 import { asArray, isRecord } from './finding';
-import { Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace } from './object-index';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace } from './object-index';
 
 /**
  * @param gatewayPods labels of the egress gateway pods known to exist (from the constructs' gateway
@@ -128,7 +128,7 @@ function bypassedGateways(index: ObjectIndex): ObjectFinding[] {
     }
     const external = destinationsOf(vs.object).filter(d => serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0);
     return asArray(vs.object.spec?.hosts).flatMap((host, i) => (typeof host === 'string' && external.length > 0 && !meshHosts.has(host)
-      ? [objectFinding(vs.index, 'BYPASS', 'error', `spec.gateways`, gateways,
+      ? [objectFinding(vs.index, 'BYPASS', 'error', 'spec.gateways', gateways,
         `the VirtualService sends ${host} from gateway ${gateways.join(', ')} to the external host, but no VirtualService bound to the mesh `
         + `sends ${host} to that gateway: sidecars reach ${host} directly and the gateway is bypassed`,
         `add "mesh" to spec.gateways with a first route (match gateways [mesh]) to the egress gateway, as in Istio's egress gateway task (field ${`spec.hosts[${i}]`})`)]

@@ -3,8 +3,8 @@
  * otherwise drops them silently. Either way the field has no effect; a classic is `port: 80` beside
  * an HTTP route's `match` instead of inside it.
  */
-import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 import { Finding, Manifest, isRecord } from './finding';
+import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 
@@ -25,7 +25,10 @@ export function checkUnknownFields(manifest: Manifest): Finding[] {
 
 function unknown(field: string, value: unknown, known: string): Finding {
   return {
-    rule: 'UNKNOWN_FIELD', severity: 'error', field, value,
+    rule: 'UNKNOWN_FIELD',
+    severity: 'error',
+    field,
+    value,
     message: `unknown field "${field}": the API server refuses it (or drops it), so it has no effect`,
     fix: `remove it or move it where it belongs; known fields here: ${known}`,
   };

@@ -148,7 +148,8 @@ export class ObjectIndex {
   /** Whether a DestinationRule that clients in `namespace` look up defines `subset` for `host`. */
   public hasSubset(host: string, subset: string, namespace: string): boolean {
     const lookup = new Set([namespace, serviceNamespace(host)]);
-    return (this.subsetsByHost.get(host) ?? []).some(dr => dr.subsets.has(subset) && (lookup.has(dr.namespace) || serviceNamespace(host) !== undefined));
+    const anyNamespace = serviceNamespace(host) !== undefined;
+    return (this.subsetsByHost.get(host) ?? []).some(dr => dr.subsets.has(subset) && (anyNamespace || lookup.has(dr.namespace)));
   }
 
   /** Whether any DestinationRule exists for `host`. */

@@ -29,7 +29,9 @@ function lesson(overrides: { gatewayRef?: string; subset?: string; exportTo?: st
   const destinationPort = overrides.destinationPort === null ? undefined : { number: overrides.destinationPort ?? 80 };
   return [
     se('wikipedia', 'default', {
-      hosts: ['www.wikipedia.org'], resolution: 'DNS', exportTo: overrides.exportTo,
+      hosts: ['www.wikipedia.org'],
+      resolution: 'DNS',
+      exportTo: overrides.exportTo,
       ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'https', protocol: 'HTTPS' }],
     }),
     gateway('istio-egressgateway', 'istio-system', 'www.wikipedia.org'),
@@ -119,7 +121,9 @@ describe('conflicts between ServiceEntries', () => {
 
 describe('locked-down namespaces', () => {
   const sidecar = (hosts: string[], selector?: Record<string, string>) => ({
-    apiVersion: NET, kind: 'Sidecar', metadata: { name: 'lockdown', namespace: 'default' },
+    apiVersion: NET,
+    kind: 'Sidecar',
+    metadata: { name: 'lockdown', namespace: 'default' },
     spec: { workloadSelector: selector && { labels: selector }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts }] },
   });
 
@@ -140,7 +144,9 @@ describe('the app-wide analysis at synth', () => {
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
     new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
     new ApiObject(chart, 'Manual', {
-      apiVersion: NET, kind: 'VirtualService', metadata: { name: 'manual' },
+      apiVersion: NET,
+      kind: 'VirtualService',
+      metadata: { name: 'manual' },
       spec: { hosts: ['api.example.com'], gateways: ['egress'], tls: [{ match: [{ sniHosts: ['api.example.com'] }], route: [{ destination: { host: 'api.example.com', port: { number: 443 } } }] }] },
     });
 
@@ -162,7 +168,9 @@ describe('the app-wide analysis at synth', () => {
       const chart = new Chart(app, 'c', { namespace: 'default' });
       new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
       const manual = new ApiObject(chart, 'Manual', {
-        apiVersion: NET, kind: 'VirtualService', metadata: { name: 'manual' },
+        apiVersion: NET,
+        kind: 'VirtualService',
+        metadata: { name: 'manual' },
         spec: { hosts: ['api.example.com'], gateways: ['istio-system/installed-elsewhere', 'mesh'], tls: [{ match: [{ sniHosts: ['api.example.com'], port: 443 }], route: [{ destination: { host: 'api.example.com', port: { number: 443 } } }] }] },
       });
       ack.forEach(code => EgressAnalysis.acknowledge(manual, code, 'the Gateway is installed by the platform team'));

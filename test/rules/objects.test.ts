@@ -203,7 +203,10 @@ describe('ServiceEntry rules not reachable through ExternalHost', () => {
 describe('unknown fields', () => {
   test('a field the CRD does not know is an error, wherever it is', () => {
     const findings = checkObject({
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: 'default' }, extra: 1,
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'x', namespace: 'default' },
+      extra: 1,
       spec: { hosts: ['a.example.com'], http: [{ match: [{ gateways: ['mesh'] }], port: 80, route: [{ destination: { host: 'a.example.com', prot: 1 } }] }] },
     } as any);
     expect(findings.filter(f => f.rule === 'UNKNOWN_FIELD').map(f => f.field)).toEqual(['extra', 'spec.http[0].port', 'spec.http[0].route[0].destination.prot']);
@@ -212,7 +215,9 @@ describe('unknown fields', () => {
 
   test('maps and free-form fields accept any key', () => {
     const findings = checkObject({
-      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'default' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'x', namespace: 'default' },
       spec: { hosts: ['a.example.com'], resolution: 'STATIC', endpoints: [{ address: '10.0.0.1', labels: { anything: 'x' }, ports: { 'http-80': 8080 } }], ports: [{ number: 80, name: 'http-80', protocol: 'HTTP' }] },
     });
     expect(findings).toEqual([]);
