@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IEgressGateway } from './egress-gateway';
-import { ensureAppAnalysis } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { validateWithIstioRules } from './private/validation';
@@ -29,7 +28,6 @@ export class EgressGatewayDefaultDeny extends Construct {
     this.authorizationPolicy = createIstioObject(this, 'Resource', 'AuthorizationPolicy',
       { name: toDnsLabel(`${gateway.serviceName}-deny-by-default`), namespace: gateway.namespace },
       Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, action: 'ALLOW' }) }));
-    ensureAppAnalysis(this);
     validateWithIstioRules(this, () => [this.authorizationPolicy]);
   }
 }
@@ -48,7 +46,6 @@ export class EgressGatewayAccessLog extends Construct {
     this.telemetry = createIstioObject(this, 'Resource', 'Telemetry',
       { name: toDnsLabel(`${gateway.serviceName}-access-log`), namespace: gateway.namespace },
       Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] }) }));
-    ensureAppAnalysis(this);
     validateWithIstioRules(this, () => [this.telemetry]);
   }
 }

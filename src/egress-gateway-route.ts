@@ -4,7 +4,7 @@ import { EgressClient } from './egress-client';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost, Resolution } from './external-host';
-import { declareGatewayPods, ensureAppAnalysis } from './private/app-analysis';
+import { declareGatewayPods } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { MeshRouting } from './private/traffic';
@@ -189,7 +189,6 @@ export class EgressGatewayRoute extends Construct {
     }
     this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
 
-    ensureAppAnalysis(this);
     declareGatewayPods(this, gateway.selector);
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,

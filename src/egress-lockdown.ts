@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { EgressGateway, IEgressGateway } from './egress-gateway';
 import { EgressGatewayRoute } from './egress-gateway-route';
 import { IExternalHost } from './external-host';
-import { ensureAppAnalysis } from './private/app-analysis';
 import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
@@ -103,7 +102,6 @@ export class EgressLockdown extends Construct {
     for (const host of props.hosts ?? []) {
       host.addConsumer(props.namespace, this);
     }
-    ensureAppAnalysis(this);
     validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], {
       extra: () => [...this.checkNames(), ...this.checkDirectHosts()],
     });

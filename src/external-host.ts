@@ -2,7 +2,6 @@ import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
-import { ensureAppAnalysis } from './private/app-analysis';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { MeshRouting, istioDuration } from './private/traffic';
@@ -315,7 +314,6 @@ export class ExternalHost extends Construct implements IExternalHost {
       this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host, ''), namespace },
         Lazy.any({ produce: () => this.renderMeshRoutes(host) }))));
     }
-    ensureAppAnalysis(this);
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.meshRoutes], {
       extra: () => [...this.checkConsumers(), ...this.checkTrafficSettings()],
       acknowledged: () => props.tlsOrigination?._acknowledged() ?? [],

@@ -1,61 +1,111 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { lintObjects } from '../rules';
+import { IndexedFinding, lintObjects } from '../rules';
 import { isAcknowledged } from './acknowledgements';
 import { isLibraryObject } from './istio-objects';
 import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
 
+/** Per app: the findings of the current synth, by object. */
+const resultsByApp = new WeakMap<IConstruct, Map<ApiObject, IndexedFinding[]>>();
+
+/** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */
+const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>();
+
 /**
- * Checks all objects of the app together at synth (conflicts between routes, hosts and any other
- * Istio objects in the app). One per app, created by the first construct of this library.
+ * Renders every object of the app once and runs all rules over them: each object's own rules and the
+ * rules across objects. The constructs then report the findings about their objects.
+ */
+function analyzeApp(root: IConstruct): Map<ApiObject, IndexedFinding[]> {
+  const apiObjects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const findings = new Map<ApiObject, IndexedFinding[]>();
+  for (const finding of lintObjects(apiObjects.map(o => o.toJson()), { gatewayPods: gatewayPodsByApp.get(root) ?? [] })) {
+    const object = apiObjects[finding.index];
+    const list = findings.get(object);
+    if (list) {
+      list.push(finding);
+    } else {
+      findings.set(object, [finding]);
+    }
+  }
+  return findings;
+}
+
+/** The findings about `object` in the current synth (analyzing the app if no synth has started). */
+export function findingsFor(object: ApiObject): IndexedFinding[] {
+  const root = object.node.root;
+  let results = resultsByApp.get(root);
+  if (!results) {
+    results = analyzeApp(root);
+    resultsByApp.set(root, results);
+  }
+  return results.get(object) ?? [];
+}
+
+/** `Kind name (code): field = value: message. Fix: ...`; the code shows for findings across objects. */
+export function describeFinding(object: ApiObject, finding: IndexedFinding): string {
+  const code = finding.crossObject && finding.code ? ` (${finding.code})` : '';
+  return `${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
+}
+
+/**
+ * Reports the findings about objects that the library's constructs did not make (imported L1
+ * objects, `Include`d YAML, hand-made ApiObjects): they have no construct of ours to report them.
  */
 class AppAnalysis extends Construct {
   private readonly warned = new Set<string>();
 
   public constructor(scope: IConstruct) {
     super(scope as Construct, ID);
-    this.node.addValidation({ validate: () => this.analyze() });
+    this.node.addValidation({ validate: () => this.reportOthers() });
   }
 
-  private analyze(): string[] {
-    const apiObjects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    const manifests = apiObjects.map(o => o.toJson());
+  private reportOthers(): string[] {
     const errors: string[] = [];
-    const gatewayPods = gatewayPodsByApp.get(this.node.root) ?? [];
-    for (const f of lintObjects(manifests, { gatewayPods })) {
-      const object = apiObjects[f.index];
-      // The library's constructs check their own objects one by one; here: other objects, and everything across objects.
-      if ((isLibraryObject(object) && !f.crossObject) || isAcknowledged(object, f)) {
+    for (const object of this.node.root.node.findAll()) {
+      if (!(object instanceof ApiObject) || isLibraryObject(object)) {
         continue;
       }
-      const owner = object.node.scope?.node.path ?? object.node.path;
-      const line = `[${owner}] ${object.kind} ${object.name}${f.code ? ` (${f.code})` : ''}: ${formatFinding(f)}`;
-      if (f.severity === 'error') {
-        errors.push(line);
-      } else if (!this.warned.has(line)) {
-        this.warned.add(line);
-        process.stderr.write(`Warning: ${line}\n`);
+      for (const finding of findingsFor(object).filter(f => !isAcknowledged(object, f))) {
+        const owner = object.node.scope?.node.path ?? object.node.path;
+        const code = finding.code ? ` (${finding.code})` : '';
+        const line = `[${owner}] ${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
+        if (finding.severity === 'error') {
+          errors.push(line);
+        } else if (!this.warned.has(line)) {
+          this.warned.add(line);
+          process.stderr.write(`Warning: ${line}\n`);
+        }
       }
     }
     return errors;
   }
 }
 
-/** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */
-const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>();
-
 /** Records that a construct of the app of `scope` sends to gateway pods with these labels. */
 export function declareGatewayPods(scope: IConstruct, selector: Record<string, string>): void {
   const root = scope.node.root;
-  gatewayPodsByApp.set(root, [...(gatewayPodsByApp.get(root) ?? []), selector]);
+  const known = gatewayPodsByApp.get(root);
+  if (!known) {
+    gatewayPodsByApp.set(root, [selector]);
+  } else if (!known.some(s => JSON.stringify(s) === JSON.stringify(selector))) {
+    known.push(selector);
+  }
 }
 
-/** Makes sure the app of `scope` analyzes its objects together when synthesized. */
+/** Makes sure the app of `scope` analyzes its objects, once per synth. */
 export function ensureAppAnalysis(scope: IConstruct): void {
   const root = scope.node.root;
-  if (!root.node.tryFindChild(ID)) {
-    new AppAnalysis(root);
+  if (root.node.tryFindChild(ID)) {
+    return;
   }
+  // cdk8s validates the app's constructs root first: analyze there, so that every construct reads this synth's results.
+  root.node.addValidation({
+    validate: () => {
+      resultsByApp.set(root, analyzeApp(root));
+      return [];
+    },
+  });
+  new AppAnalysis(root);
 }

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Finding, checkObject, formatFinding } from '../rules';
+import { IndexedFinding } from '../rules';
 import { isAcknowledged } from './acknowledgements';
+import { describeFinding, ensureAppAnalysis, findingsFor } from './app-analysis';
 
 /**
  * Findings that Istio only warns about but that make our constructs silently not do what they
@@ -20,30 +21,31 @@ export interface RuleValidationOptions {
 const reported = new WeakSet<IConstruct>();
 
 /**
- * Checks the construct's L1 objects with Istio's rules when the app is synthesized (after every
- * mutation and JSON patch). Errors fail the synth with the construct path; warnings are printed once.
+ * Reports, when the app is synthesized, what Istio's rules find about the construct's L1 objects
+ * (after every mutation and JSON patch), on their own and with the rest of the app. Errors fail the
+ * synth under the construct's path; warnings are printed once.
  */
 export function validateWithIstioRules(construct: IConstruct, objects: () => ApiObject[], options: RuleValidationOptions = {}): void {
+  ensureAppAnalysis(construct);
   construct.node.addValidation({
     validate: () => {
       const acknowledged = new Set(options.acknowledged?.() ?? []);
-      const findings: Array<{ finding: Finding; object: ApiObject }> = [];
+      const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
-        for (const finding of checkObject(object.toJson())) {
+        for (const finding of findingsFor(object)) {
           if (!acknowledged.has(finding.rule) && !isAcknowledged(object, finding)) {
             findings.push({ finding, object });
           }
         }
       }
-      const describe = (f: { finding: Finding; object: ApiObject }) => `${f.object.kind} ${f.object.name}: ${formatFinding(f.finding)}`;
-      const isError = (f: Finding) => f.severity === 'error' || ESCALATED.includes(f.rule);
+      const isError = (f: IndexedFinding) => f.severity === 'error' || ESCALATED.includes(f.rule);
       if (!reported.has(construct)) {
         reported.add(construct);
-        for (const warning of findings.filter(f => !isError(f.finding))) {
-          process.stderr.write(`Warning: [${construct.node.path}] ${describe(warning)}\n`);
+        for (const { finding, object } of findings.filter(f => !isError(f.finding))) {
+          process.stderr.write(`Warning: [${construct.node.path}] ${describeFinding(object, finding)}\n`);
         }
       }
-      return [...findings.filter(f => isError(f.finding)).map(describe), ...(options.extra?.() ?? [])];
+      return [...findings.filter(f => isError(f.finding)).map(f => describeFinding(f.object, f.finding)), ...(options.extra?.() ?? [])];
     },
   });
 }

@@ -93,6 +93,15 @@ export function destinationsOf(vs: Manifest): Destination[] {
   return out;
 }
 
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
+
 export class ObjectIndex {
   public readonly serviceEntries: IndexedObject[] = [];
   public readonly gateways = new Map<string, IndexedObject>();
@@ -103,7 +112,8 @@ export class ObjectIndex {
   public readonly podLabels: Array<Record<string, string>> = [];
   private readonly entriesByHost = new Map<string, IndexedObject[]>();
   private readonly wildcardEntries: IndexedObject[] = [];
-  private readonly subsetsByHost = new Map<string, Array<{ namespace: string; subsets: Set<string> }>>();
+  /** host -> subset -> namespaces of the DestinationRules that define it. */
+  private readonly subsets = new Map<string, Map<string, Set<string>>>();
 
   public constructor(public readonly objects: Manifest[]) {
     objects.forEach((object, index) => {
@@ -114,7 +124,7 @@ export class ObjectIndex {
           if (typeof host === 'string' && host.startsWith('*')) {
             this.wildcardEntries.push(entry);
           } else if (typeof host === 'string') {
-            this.entriesByHost.set(host, [...(this.entriesByHost.get(host) ?? []), entry]);
+            append(this.entriesByHost, host, entry);
           }
         }
       } else if (isIstioKind(object, 'Gateway')) {
@@ -125,8 +135,15 @@ export class ObjectIndex {
         this.destinationRules.push(entry);
         const host = object.spec?.host;
         if (typeof host === 'string') {
-          const subsets = new Set(asArray(object.spec?.subsets).map(s => (isRecord(s) ? s.name : undefined)).filter(n => typeof n === 'string'));
-          this.subsetsByHost.set(host, [...(this.subsetsByHost.get(host) ?? []), { namespace: namespaceOf(object), subsets }]);
+          const bySubset = this.subsets.get(host) ?? new Map<string, Set<string>>();
+          this.subsets.set(host, bySubset);
+          for (const subset of asArray(object.spec?.subsets)) {
+            if (isRecord(subset) && typeof subset.name === 'string') {
+              const namespaces = bySubset.get(subset.name) ?? new Set<string>();
+              namespaces.add(namespaceOf(object));
+              bySubset.set(subset.name, namespaces);
+            }
+          }
         }
       } else if (isIstioKind(object, 'Sidecar')) {
         this.sidecars.push(entry);
@@ -145,15 +162,16 @@ export class ObjectIndex {
     return [...exact, ...wildcard];
   }
 
-  /** Whether a DestinationRule that clients in `namespace` look up defines `subset` for `host`. */
+  /**
+   * Whether a DestinationRule that clients in `namespace` look up defines `subset` for `host`: one in
+   * their namespace or the host's; for a Kubernetes Service host, in any namespace (as istioctl analyze keys it).
+   */
   public hasSubset(host: string, subset: string, namespace: string): boolean {
-    const lookup = new Set([namespace, serviceNamespace(host)]);
-    const anyNamespace = serviceNamespace(host) !== undefined;
-    return (this.subsetsByHost.get(host) ?? []).some(dr => dr.subsets.has(subset) && (anyNamespace || lookup.has(dr.namespace)));
-  }
-
-  /** Whether any DestinationRule exists for `host`. */
-  public hasDestinationRule(host: string): boolean {
-    return this.subsetsByHost.has(host);
+    const namespaces = this.subsets.get(host)?.get(subset);
+    if (!namespaces) {
+      return false;
+    }
+    const home = serviceNamespace(host);
+    return home !== undefined || namespaces.has(namespace);
   }
 }
