@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError } from './support/synth';
 
@@ -256,5 +256,23 @@ describe('ExternalHost and older meshes', () => {
     const { app, chart } = appWithChart('default', IstioApiVersion.V1BETA1);
     new ExternalHost(chart, 'Host', { hosts: ['*.example.com'], ports: [EgressPort.tls()], resolution: Resolution.DYNAMIC_DNS });
     expect(synthError(app)).toContain('[test/Host] resolution = "DYNAMIC_DNS": only Istio 1.30 and later know it');
+  });
+});
+
+describe('renderings are never reused after the synth', () => {
+  test('a patch after a synth shows in the next rendering', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    synth(app);
+    host.serviceEntry.addJsonPatch(JsonPatch.add('/metadata/labels', { after: 'synth' }));
+    expect(Testing.synth(chart)[0].metadata.labels).toEqual({ after: 'synth' });
+  });
+
+  test('after a failed synth, a fix shows in the next rendering of the same tick', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https(70000)] });
+    expect(synthError(app)).toContain('port number 70000');
+    host.serviceEntry.addJsonPatch(JsonPatch.replace('/spec/ports/0/number', 443));
+    expect(Testing.synth(chart)[0].spec.ports[0].number).toBe(443);
   });
 });

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedFinding, lintObjects } from '../rules';
 import { isAcknowledged } from './acknowledgements';
-import { isLibraryObject } from './istio-objects';
+import { LibraryApiObject, asLibraryObject } from './library-object';
 import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
@@ -19,8 +19,14 @@ const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>(
  */
 function analyzeApp(root: IConstruct): Map<ApiObject, IndexedFinding[]> {
   const apiObjects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const library = apiObjects.map(asLibraryObject);
+  const manifests = apiObjects.map((o, i) => library[i]?.renderFresh() ?? o.toJson());
+  // The synth that follows this validation writes these same renderings; nothing after it may reuse them.
+  library.forEach((o, i) => o?.keepRendering(manifests[i]));
+  renderedByApp.set(root, library.filter((o): o is LibraryApiObject => o !== undefined));
+  queueMicrotask(() => forgetRenderings(root));
   const findings = new Map<ApiObject, IndexedFinding[]>();
-  for (const finding of lintObjects(apiObjects.map(o => o.toJson()), { gatewayPods: gatewayPodsByApp.get(root) ?? [] })) {
+  for (const finding of lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [] })) {
     const object = apiObjects[finding.index];
     const list = findings.get(object);
     if (list) {
@@ -30,6 +36,17 @@ function analyzeApp(root: IConstruct): Map<ApiObject, IndexedFinding[]> {
     }
   }
   return findings;
+}
+
+/** Per app: the objects holding a rendering kept for the current synth. */
+const renderedByApp = new WeakMap<IConstruct, LibraryApiObject[]>();
+
+/** Drops the renderings kept for the synth (when it is over, or has failed). */
+export function forgetRenderings(root: IConstruct): void {
+  for (const object of renderedByApp.get(root) ?? []) {
+    object.forgetRendering();
+  }
+  renderedByApp.delete(root);
 }
 
 /** The findings about `object` in the current synth (analyzing the app if no synth has started). */
@@ -64,7 +81,7 @@ class AppAnalysis extends Construct {
   private reportOthers(): string[] {
     const errors: string[] = [];
     for (const object of this.node.root.node.findAll()) {
-      if (!(object instanceof ApiObject) || isLibraryObject(object)) {
+      if (!(object instanceof ApiObject) || asLibraryObject(object)) {
         continue;
       }
       for (const finding of findingsFor(object).filter(f => !isAcknowledged(object, f))) {
@@ -73,6 +90,7 @@ class AppAnalysis extends Construct {
         const line = `[${owner}] ${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
         if (finding.severity === 'error') {
           errors.push(line);
+          forgetRenderings(this.node.root);
         } else if (!this.warned.has(line)) {
           this.warned.add(line);
           process.stderr.write(`Warning: ${line}\n`);

@@ -10,6 +10,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi, IstioApiVersion } from '../api-version';
+import { LibraryApiObject } from './library-object';
 import * as networking from '../imports/networking.istio.io';
 import * as security from '../imports/security.istio.io';
 import * as telemetry from '../imports/telemetry.istio.io';
@@ -40,17 +41,9 @@ const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
   },
 };
 
-/** The objects this library made; their constructs check them, the app-wide analysis checks the rest. */
-const libraryObjects = new WeakSet<ApiObject>();
-
-export function isLibraryObject(object: ApiObject): boolean {
-  return libraryObjects.has(object);
-}
 
 /** `spec` may be a cdk8s Lazy, resolved at synth. */
 export function createIstioObject(scope: Construct, id: string, kind: IstioKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
   const { apiVersion } = CLASSES[IstioApi.versionOf(scope)][kind].GVK;
-  const object = new ApiObject(scope, id, { apiVersion, kind, metadata, spec });
-  libraryObjects.add(object);
-  return object;
+  return new LibraryApiObject(scope, id, { apiVersion, kind, metadata, spec });
 }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IndexedFinding } from '../rules';
 import { isAcknowledged } from './acknowledgements';
-import { describeFinding, ensureAppAnalysis, findingsFor } from './app-analysis';
+import { describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
 
 /**
  * Findings that Istio only warns about but that make our constructs silently not do what they
@@ -45,7 +45,12 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
           process.stderr.write(`Warning: [${construct.node.path}] ${describeFinding(object, finding)}\n`);
         }
       }
-      return [...findings.filter(f => isError(f.finding)).map(f => describeFinding(f.object, f.finding)), ...(options.extra?.() ?? [])];
+      const errors = [...findings.filter(f => isError(f.finding)).map(f => describeFinding(f.object, f.finding)), ...(options.extra?.() ?? [])];
+      if (errors.length > 0) {
+        // The synth fails: its renderings must not outlive it.
+        forgetRenderings(construct.node.root);
+      }
+      return errors;
     },
   });
 }
