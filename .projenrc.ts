@@ -67,7 +67,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
-  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/'],
+  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json'],
 });
 
 for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {
@@ -104,6 +104,13 @@ project.addTask('readme', {
 project.addTask('synth', {
   description: 'Synthesize the example app into dist/',
   exec: 'cdk8s synth --no-check-upgrade',
+});
+
+// Measures the library against the generated L1 classes on this machine (see docs/benchmarks.md);
+// not part of the tests, since timings depend on the machine and are reported, never asserted.
+project.addTask('bench', {
+  description: 'Benchmark synth, analysis, memory and load time against the L1 classes; writes bench-results.json',
+  exec: 'node --import tsx scripts/bench/main.ts',
 });
 
 // Property-based tests (test/properties) with many more runs than `npm test` gives them (FUZZ_RUNS; FUZZ_SEED replays a failure).
