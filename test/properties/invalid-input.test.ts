@@ -1,0 +1,381 @@
+/**
+ * Property: invalid input is always refused with the library's own error. A small valid app gets one
+ * invalid part; creating the constructs must not throw (unless with the library's own message, which
+ * names a fix), and synth must throw a plain Error whose message starts with `Validation failed with
+ * the following errors:` and whose every error line names a fix. Never a TypeError or RangeError, an
+ * exception from a dependency, or output.
+ *
+ * The cases are grouped into a few properties (each runs FUZZ_RUNS times, 1,000 by default); the
+ * cases that the library accepts today are separate, skipped properties (see the comments there).
+ */
+import { App } from 'cdk8s';
+import * as fc from 'fast-check';
+import { EgressProtocol, Resolution } from '../../src';
+import {
+  AppSpec, ChartSpec, HostSpec, OriginationSpec, PortSpec, RouteSpec, TCP_GATEWAY, UnitSpec, buildApp, concreteHostName, fuzzParameters,
+  ipAddress, ipv4Cidr, numRuns, portList, portName, timeoutFor, validAppSpec, wildcardHostName,
+} from '../support/arbitraries';
+
+const RUNS = numRuns();
+const TIMEOUT = timeoutFor(RUNS, 30);
+
+/** One invalid input: what is wrong (`category`, `value`) and the app that contains it. */
+interface Case {
+  readonly category: string;
+  readonly value: unknown;
+  readonly spec: AppSpec;
+}
+
+function describeThrown(e: unknown): string {
+  if (e instanceof Error) {
+    return `${e.constructor.name}: ${e.message}\n${e.stack ?? ''}`;
+  }
+  return `a non-Error value ${String(e)}`;
+}
+
+/** The library's own error: a plain Error, `Validation failed ...`, and a fix on every error line. */
+function checkLibraryError(e: unknown): void {
+  if (!(e instanceof Error) || Object.getPrototypeOf(e) !== Error.prototype) {
+    throw new Error(`synth threw ${describeThrown(e)}, not the library's validation error`);
+  }
+  if (!e.message.startsWith('Validation failed with the following errors:')) {
+    throw new Error(`synth threw an Error that is not the library's validation error: ${describeThrown(e)}`);
+  }
+  const lines = e.message.split('\n').slice(1).filter(line => line.trim() !== '');
+  const withoutFix = lines.filter(line => !line.includes('Fix:'));
+  if (lines.length === 0 || withoutFix.length > 0) {
+    throw new Error(`validation error lines without a fix:\n${withoutFix.join('\n') || '(no error lines)'}\nin:\n${e.message}`);
+  }
+}
+
+/** Builds and synthesizes the case; throws (failing the property) unless the library refuses it with its own error. */
+function expectLibraryError(c: Case): void {
+  let app: App;
+  try {
+    app = buildApp(c.spec);
+  } catch (e) {
+    if (e instanceof Error && Object.getPrototypeOf(e) === Error.prototype && e.message.includes('Fix:')) {
+      return;
+    }
+    throw new Error(`creating the constructs threw ${describeThrown(e)}`);
+  }
+  let output: string;
+  try {
+    output = app.synthYaml();
+  } catch (e) {
+    checkLibraryError(e);
+    return;
+  }
+  throw new Error(`synth accepted invalid input (${c.category}: ${JSON.stringify(c.value)}) and wrote:\n${output.slice(0, 3000)}`);
+}
+
+// -----------------------------------------------------------------------------------------------
+// Invalid values
+// -----------------------------------------------------------------------------------------------
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL_ANY_CASE = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+/** Not a Kubernetes namespace name (upper case, dots, underscores, too long, ...); never empty. */
+const badNamespace: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('Shop', 'shop_1', 'a.b', '-shop', 'shop-', 'x'.repeat(64), 'ünïcode', ' shop', 'shop/x', 'SHOP', '*', '.'),
+  fc.string({ minLength: 1, maxLength: 70 }).filter(s => !(s.length <= 63 && K8S_NAME.test(s))),
+);
+
+/** Not a Kubernetes object name (DNS-1123 subdomain: lower-case labels joined by dots, at most 253 characters in all). */
+const badServiceAccount: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', 'a..b', '.a', 'a.', 'Checkout', 'check_out', 'x'.repeat(254)),
+  badNamespace,
+).filter(s => !(s.length > 0 && s.length <= 253 && s.split('.').every(l => K8S_NAME.test(l))));
+
+/** Not a DNS-1123 label in any case (so Istio refuses it too), and not one of exportTo's `.`, `*`, `~`. */
+const badLabelAnyCase: fc.Arbitrary<string> = badNamespace.filter(s => !(s.length <= 63 && DNS_LABEL_ANY_CASE.test(s)) && !['.', '*', '~'].includes(s));
+
+/** An independent oracle for host names that Istio refuses outright (partial wildcards such as `*a.b`, which Istio only warns about, are left out). */
+function isRefusedHost(host: string): boolean {
+  if (host === '' || host.length > 255 || /[^A-Za-z0-9.*-]/.test(host)) {
+    return true;
+  }
+  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
+  const first = labels[0];
+  if (first.startsWith('*') && first !== '*' && labels.length > 0) {
+    return labels.slice(1).some(l => !(l.length <= 63 && DNS_LABEL_ANY_CASE.test(l))) || /^\d+$/.test(labels[labels.length - 1]) || first.length > 63
+      || !/^\*-?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(first);
+  }
+  // An all-numeric top-level label is refused in names of several labels (Istio checks the labels after the first one
+  // as a domain); a single label such as `0` passes Istio's host check when the entry has endpoints.
+  return host === '*' || labels.some((l, i) => !(l.length <= 63 && (DNS_LABEL_ANY_CASE.test(l) || (i === 0 && l === '*'))))
+    || (labels.length > 1 && /^\d+$/.test(labels[labels.length - 1]));
+}
+
+const badHost: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', 'api..example.com', '-api.example.com', 'api-.example.com', 'api.example.123', '10.0.0.1', '::1', 'a.*.com', 'a b.com',
+    'api_1.example.com', 'ünï.com', `${'a'.repeat(64)}.com`, `${'a.'.repeat(128)}com`, 'http://api.example.com', 'api.example.com/x', '.', '..'),
+  fc.tuple(concreteHostName(2), fc.constantFrom('_', ' ', '/', ':', '@', '!', 'é', '\u0000'), fc.nat()).map(([h, c, i]) => {
+    const at = i % (h.length + 1);
+    return `${h.slice(0, at)}${c}${h.slice(at)}`;
+  }),
+  fc.string({ maxLength: 30 }),
+).filter(isRefusedHost);
+
+const badPortNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(0, 70000, 65536, -1, 1.5, 443.5, NaN, Infinity, -Infinity),
+  fc.integer({ min: 65536, max: 2 ** 31 }),
+  fc.integer({ min: -(2 ** 31), max: 0 }),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter(n => !Number.isInteger(n)),
+);
+
+/** Protocols Istio knows (case-insensitive), which are therefore not "unknown" even where EgressProtocol lacks them. */
+const ISTIO_PROTOCOLS = ['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql'];
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+
+const unknownProtocol: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('FOO', 'HTTP/1.1', 'h2', 'TCP ', 'tlsv1.3', 'SCTP', 'QUIC', 'MONGODB'),
+  fc.string({ minLength: 1, maxLength: 12 }),
+).filter(p => !ISTIO_PROTOCOLS.includes(p.toLowerCase()) && !PROTOTYPE_NAMES.includes(p) && p.trim() !== '');
+
+const badAddress: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('not-an-ip', '10.0.0.256', '10.0.0.0/33', '10.0.0.0/', '/24', 'fe80::/129', '10.0.0', '10.0.0.1/24/1', 'api.example.com', ''),
+  fc.string({ maxLength: 20 }).filter(s => !/^[0-9a-fA-F.:/]+$/.test(s)),
+);
+
+// -----------------------------------------------------------------------------------------------
+// Mutations of small valid apps
+// -----------------------------------------------------------------------------------------------
+
+/** Small valid apps (one chart, one unit) to put the invalid part in. */
+const base = validAppSpec({ maxUnits: 1 });
+
+function withChart(spec: AppSpec, change: (chart: ChartSpec) => ChartSpec): AppSpec {
+  return { ...spec, charts: [change(spec.charts[0]), ...spec.charts.slice(1)] };
+}
+
+function withUnit(spec: AppSpec, change: (unit: UnitSpec) => UnitSpec): AppSpec {
+  return withChart(spec, chart => ({ ...chart, units: [change(chart.units[0]), ...chart.units.slice(1)] }));
+}
+
+function withHost(spec: AppSpec, change: (host: HostSpec) => HostSpec): AppSpec {
+  return withUnit(spec, unit => ({ ...unit, host: change(unit.host) }));
+}
+
+function addUnit(spec: AppSpec, unit: UnitSpec): AppSpec {
+  return withChart(spec, chart => ({ ...chart, units: [...chart.units, unit] }));
+}
+
+function caseOf<T>(category: string, value: fc.Arbitrary<T>, make: (spec: AppSpec, value: T) => AppSpec, from = base): fc.Arbitrary<Case> {
+  return fc.tuple(from, value).map(([spec, v]) => ({ category, value: v, spec: make(spec, v) }));
+}
+
+/** A host (for new units) that no base app uses. */
+const freshHost = concreteHostName(2, 1).map(h => `fresh-${h}`);
+const httpAndHttps: PortSpec[] = [{ factory: 'http', number: 80 }, { factory: 'https', number: 443 }];
+const routedBase = base.filter(s => s.charts[0].units[0].route !== undefined);
+const concreteBase = base.filter(s => s.charts[0].units[0].host.hosts.every(h => !h.startsWith('*')));
+
+function newUnit(hosts: string[], ports: PortSpec[], host: Partial<HostSpec> = {}, route?: RouteSpec): UnitSpec {
+  return { shape: route ? 'gateway' : 'direct', host: { hosts, ports, ...host }, route };
+}
+
+const hostCases: fc.Arbitrary<Case> = fc.oneof(
+  caseOf('bad host name', badHost, (s, h) => withHost(s, host => ({ ...host, hosts: [h, ...host.hosts.slice(1)] }))),
+  caseOf('bad host name among good ones', badHost, (s, h) => withHost(s, host => ({ ...host, hosts: [...host.hosts, h] }))),
+  caseOf('host *', fc.constantFrom(undefined, Resolution.NONE, Resolution.DNS, Resolution.STATIC),
+    (s, resolution) => withHost(s, host => ({ ...host, hosts: ['*'], resolution }))),
+  caseOf('no hosts', fc.constant([]), s => withHost(s, host => ({ ...host, hosts: [] }))),
+  caseOf('wildcard with DNS', fc.tuple(wildcardHostName, fc.constantFrom(Resolution.DNS, Resolution.DNS_ROUND_ROBIN), portList(['http', 'tls'], 2)),
+    (s, [h, resolution, ports]) => addUnit(s, newUnit([h], ports, { resolution }))),
+);
+
+const portCases: fc.Arbitrary<Case> = fc.oneof(
+  caseOf('bad port number', fc.tuple(badPortNumber, fc.nat()), (s, [number, i]) => withHost(s, host => ({
+    ...host,
+    ports: host.ports.map((p, k) => (k === i % host.ports.length ? { ...p, number, useDefault: false } : p)),
+  }))),
+  caseOf('bad target port', fc.tuple(badPortNumber, fc.constantFrom(EgressProtocol.HTTP, EgressProtocol.TLS)), (s, [targetPort, protocol]) =>
+    withHost(s, host => ({ ...host, ports: [...host.ports, { factory: 'of', number: 40_001, protocol, name: 'extra-port', targetPort }] }))),
+  caseOf('duplicate port number', fc.tuple(fc.nat(), fc.constantFrom(...Object.values(EgressProtocol))), (s, [i, protocol]) => withHost(s, host => {
+    const twin = host.ports[i % host.ports.length];
+    return { ...host, ports: [...host.ports, { factory: 'of', number: twin.number, protocol, name: `twin-of-${portName(twin).slice(0, 40)}` }] };
+  })),
+  caseOf('duplicate port name', fc.tuple(fc.nat(), fc.constantFrom(...Object.values(EgressProtocol))), (s, [i, protocol]) => withHost(s, host => {
+    const twin = host.ports[i % host.ports.length];
+    const number = Math.max(...host.ports.map(p => p.number)) % 65535 + 1;
+    return { ...host, ports: [...host.ports, { factory: 'of', number, protocol, name: portName(twin) }] };
+  })),
+  caseOf('unknown protocol', fc.tuple(unknownProtocol, fc.nat(), fc.boolean()), (s, [protocol, i, named]) => withHost(s, host => ({
+    ...host,
+    ports: host.ports.map((p, k) => (k === i % host.ports.length
+      ? { factory: 'of', number: p.number, protocol: protocol as EgressProtocol, name: named ? `custom-${p.number}` : undefined }
+      : p)),
+  }))),
+);
+
+const resolutionCases: fc.Arbitrary<Case> = fc.oneof(
+  caseOf('CIDR with DNS', fc.tuple(ipv4Cidr, fc.constantFrom(undefined, Resolution.DNS, Resolution.DNS_ROUND_ROBIN)),
+    (s, [cidr, resolution]) => withHost(s, host => ({ ...host, resolution, addresses: [cidr], endpoints: undefined })), concreteBase),
+  caseOf('endpoints with NONE', fc.array(ipAddress, { minLength: 1, maxLength: 2 }),
+    (s, ips) => withHost(s, host => ({ ...host, resolution: Resolution.NONE, addresses: ['192.0.2.0/24'], endpoints: ips.map(address => ({ address })) }))),
+  caseOf('bad address', badAddress, (s, address) => withHost(s, host => ({ ...host, addresses: [...(host.addresses ?? []), address] }))),
+  caseOf('STATIC with a host-name endpoint', concreteHostName(2, 1),
+    (s, name) => withHost(s, host => ({ ...host, resolution: Resolution.STATIC, endpoints: [{ address: name }] })), concreteBase),
+  caseOf('DNS_ROUND_ROBIN with several endpoints', fc.array(ipAddress, { minLength: 2, maxLength: 3 }),
+    (s, ips) => withHost(s, host => ({ ...host, resolution: Resolution.DNS_ROUND_ROBIN, endpoints: ips.map(address => ({ address })) })),
+    concreteBase),
+  caseOf('DYNAMIC_DNS for a concrete host', fc.constant(Resolution.DYNAMIC_DNS),
+    (s, resolution) => withHost(s, host => ({ ...host, resolution, addresses: undefined, endpoints: undefined })), concreteBase),
+);
+
+/** TLS origination that neither verifies the server nor says it does not. */
+const unverifiedOrigination: fc.Arbitrary<OriginationSpec> = fc.oneof(
+  fc.record({ kind: fc.constant('simple' as const), sni: fc.option(concreteHostName(2), { nil: undefined }) }, { noNullPrototype: true, requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('simple' as const), subjectAltNames: fc.array(concreteHostName(2), { minLength: 1, maxLength: 2 }) }, { noNullPrototype: true }),
+  fc.record({ kind: fc.constant('mutual' as const), sni: fc.option(concreteHostName(2), { nil: undefined }) }, { noNullPrototype: true, requiredKeys: ['kind'] }),
+);
+
+/** At a sidecar a Secret's CA is not used without a workload selector: credentialName does not verify there. */
+const unverifiedAtSidecar: fc.Arbitrary<OriginationSpec> = fc.oneof(
+  unverifiedOrigination,
+  fc.record({ kind: fc.constantFrom('simple' as const, 'mutual' as const), credentialName: fc.constantFrom('client-credential', 'ca') }, { noNullPrototype: true }),
+);
+
+const gatewayRoute = (extra: Partial<RouteSpec> = {}): RouteSpec => ({ gateway: 0, ...extra });
+
+const routeCases: fc.Arbitrary<Case> = fc.oneof(
+  caseOf('route through an undeclared port', fc.integer({ min: 1, max: 65535 }), (s, number) => withUnit(s, unit => {
+    const declared = new Set(unit.host.ports.map(p => p.number));
+    let undeclared = number;
+    while (declared.has(undeclared)) {
+      undeclared = (undeclared % 65535) + 1;
+    }
+    return { ...unit, route: { ...unit.route!, ports: [undeclared] } };
+  }), routedBase),
+  caseOf('TLS origination at the sidecar without verification', fc.tuple(freshHost, unverifiedAtSidecar),
+    (s, [h, tlsOrigination]) => addUnit(s, newUnit([h], httpAndHttps, { tlsOrigination }))),
+  caseOf('TLS origination at the gateway without verification', fc.tuple(freshHost, unverifiedOrigination, fc.constantFrom(0, 1)),
+    (s, [h, tlsOrigination, gateway]) => addUnit(s, newUnit([h], httpAndHttps, {}, gatewayRoute({ gateway, tlsOrigination })))),
+  caseOf('allowedClients without mutual TLS', fc.tuple(freshHost, fc.constantFrom('shop', 'frontend'), fc.constantFrom(0, 1)),
+    (s, [h, namespace, gateway]) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {},
+      gatewayRoute({ gateway, gatewayMutualTls: false, allowedClients: [{ namespace }] })))),
+  caseOf('empty allowedClients', freshHost, (s, h) => addUnit(s, newUnit([h], httpAndHttps, {}, gatewayRoute({ allowedClients: [] })))),
+  caseOf('wildcard through a gateway without servedBy', wildcardHostName,
+    (s, h) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {}, gatewayRoute()))),
+  caseOf('opaque TCP through a gateway without addresses', fc.tuple(freshHost, fc.integer({ min: 1, max: 65535 })),
+    (s, [h, number]) => addUnit(s, newUnit([h], [{ factory: 'tcp', number }], {}, { gateway: TCP_GATEWAY, gatewayPorts: { [number]: 443 } }))),
+  caseOf('NONE host through a gateway', fc.tuple(freshHost, fc.constantFrom<PortSpec[]>(httpAndHttps, [{ factory: 'tls', number: 443 }])),
+    (s, [h, ports]) => addUnit(s, newUnit([h], ports, { resolution: Resolution.NONE }, gatewayRoute()))),
+  caseOf('gatewayPorts to a port the gateway lacks', fc.tuple(freshHost, fc.integer({ min: 1, max: 65535 }).filter(n => n !== 80 && n !== 443)),
+    (s, [h, port]) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {}, gatewayRoute({ gatewayPorts: { 443: port } })))),
+  caseOf('two routes for one host through one gateway', fc.constant('second route'),
+    s => withUnit(s, unit => ({ ...unit, secondRoute: unit.route })), routedBase),
+);
+
+const namespaceCases: fc.Arbitrary<Case> = fc.oneof(
+  caseOf('allowedClients namespace', badNamespace.filter(ns => ns !== ''), (s, namespace) =>
+    addUnit(s, newUnit(['clients.example.org'], [{ factory: 'https', number: 443 }], {}, gatewayRoute({ allowedClients: [{ namespace }] })))),
+  caseOf('allowedClients service account', badServiceAccount, (s, serviceAccount) =>
+    addUnit(s, newUnit(['accounts.example.org'], [{ factory: 'https', number: 443 }], {},
+      gatewayRoute({ allowedClients: [{ namespace: 'shop', serviceAccount }] })))),
+  caseOf('EgressLockdown namespace', fc.oneof(badNamespace, fc.constant('')), (s, namespace) =>
+    withChart(s, chart => ({ ...chart, lockdowns: [...chart.lockdowns, { namespace, hosts: [], networkPolicy: false }] }))),
+  caseOf('EgressLockdown allowNamespaces', badNamespace, (s, ns) =>
+    withChart(s, chart => ({ ...chart, lockdowns: [{ namespace: 'locked', hosts: [], allowNamespaces: ['monitoring', ns] }] }))),
+  caseOf('EgressLockdown controlPlaneNamespace', badNamespace, (s, ns) =>
+    withChart(s, chart => ({ ...chart, lockdowns: [{ namespace: 'locked', hosts: [], controlPlaneNamespace: ns }] }))),
+  caseOf('MeshNamespace name', fc.oneof(badNamespace, fc.constant('')), (s, name) =>
+    withChart(s, chart => ({ ...chart, meshNamespaces: [...chart.meshNamespaces, { name }] }))),
+  caseOf('egress gateway namespace', badNamespace.filter(ns => !(ns.length <= 63 && DNS_LABEL_ANY_CASE.test(ns))), (s, namespace) =>
+    addUnit({ ...s, gateways: [...s.gateways, { kind: 'helm', release: 'istio-egress', namespace }] },
+      newUnit(['gw.example.org'], [{ factory: 'https', number: 443 }], {}, { gateway: s.gateways.length }))),
+  caseOf('exportTo entry', badLabelAnyCase, (s, ns) =>
+    withHost(s, host => ({ ...host, exportTo: { kind: 'namespaces', dot: true, extra: [], namespaces: ['.', ns] } }))),
+  caseOf('exportTo that hides a routed host from the gateway', fc.constant('sameNamespace'), s =>
+    withHost(s, host => ({ ...host, exportTo: { kind: 'sameNamespace' } })), routedBase),
+);
+
+// Invalid input makes the library print Istio's warnings too (e.g. an IP address as SNI): keep the test output readable.
+beforeAll(() => {
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterAll(() => {
+  jest.restoreAllMocks();
+});
+
+describe('invalid input is refused with the library\'s own error', () => {
+  const groups: Array<[string, fc.Arbitrary<Case>]> = [
+    ['host names (bad names, *, no hosts, wildcard with DNS)', hostCases],
+    ['ports (bad numbers and target ports, duplicate numbers and names, unknown protocols)', portCases],
+    ['resolution, addresses and endpoints', resolutionCases],
+    ['routes, TLS origination and allowedClients', routeCases],
+    ['namespace names and exportTo', namespaceCases],
+  ];
+  for (const [name, cases] of groups) {
+    test(name, () => {
+      fc.assert(fc.property(cases, expectLibraryError), fuzzParameters(RUNS));
+    }, TIMEOUT);
+  }
+});
+
+describe('invalid input that the library accepts today (library bugs, see each comment)', () => {
+  // BUG: an invalid Kubernetes namespace on the chart (e.g. "Shop" or "shop_1") is not checked: synth writes
+  // ServiceEntry, DestinationRule and VirtualService objects whose metadata.namespace the API server refuses.
+  // Minimal counterexample: new Chart(app, 'c', { namespace: 'A' }) with new ExternalHost(chart, 'H',
+  // { hosts: ['a.com'], ports: [EgressPort.https()] }); synth succeeds.
+  test.skip('the chart\'s namespace', () => {
+    const chartNamespace = badNamespace.filter(ns => !['*', '.'].includes(ns));
+    fc.assert(fc.property(caseOf('chart namespace', chartNamespace, (s, namespace) => ({
+      ...s,
+      charts: [{
+        namespace,
+        units: s.charts[0].units.map(u => ({ ...u, host: { ...u.host, exportTo: undefined } })),
+        lockdowns: [],
+        meshNamespaces: [],
+      }],
+    })), expectLibraryError), fuzzParameters(RUNS));
+  }, TIMEOUT);
+
+  // BUG: EgressGatewayRoute's `namespace` (the clients' namespace) is not checked: an invalid name ends up as
+  // the metadata.namespace of the route's DestinationRule and VirtualService, which the API server refuses.
+  // Minimal counterexample: a route with namespace: 'A' for an HTTPS host through EgressGateway.istioDefault().
+  test.skip('the route\'s namespace', () => {
+    fc.assert(fc.property(caseOf('route namespace', badNamespace, (s, namespace) =>
+      addUnit(s, newUnit(['route-ns.example.org'], [{ factory: 'https', number: 443 }], {}, gatewayRoute({ namespace })))), expectLibraryError),
+    fuzzParameters(RUNS));
+  }, TIMEOUT);
+
+  // BUG: further names that reach metadata unchecked. An egress gateway namespace in upper case passes Istio's DNS-1123 label
+  // checks (which accept upper case) but not Kubernetes': EgressGatewayRoute through EgressGateway.fromHelmRelease('x', 'Egress')
+  // writes a Gateway (and AuthorizationPolicy) with metadata.namespace "Egress". EgressGatewayDefaultDeny and
+  // EgressGatewayAccessLog check no namespace at all (fromHelmRelease('x', 'Bad_NS') -> AuthorizationPolicy in "Bad_NS"), and
+  // ExternalHost's metadata.name and metadata.namespace are not checked (metadata: { name: 'Bad_Name' } is written as is).
+  test.skip('gateway namespaces and ExternalHost metadata', () => {
+    const upperCase = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/).map(s => s.toUpperCase());
+    const cases = fc.oneof(
+      caseOf('gateway namespace in upper case', upperCase, (s, namespace) =>
+        addUnit({ ...s, gateways: [...s.gateways, { kind: 'helm', release: 'istio-egress', namespace }] },
+          newUnit(['upper.example.org'], [{ factory: 'https', number: 443 }], {}, { gateway: s.gateways.length }))),
+      caseOf('namespace of the gateway of EgressGatewayDefaultDeny/AccessLog', badNamespace, (s, namespace) => ({
+        ...s,
+        gateways: [...s.gateways, { kind: 'helm', release: 'policies', namespace }],
+        defaultDeny: [s.gateways.length],
+        accessLog: [s.gateways.length],
+      })),
+      caseOf('ExternalHost metadata', fc.tuple(fc.oneof(badServiceAccount, fc.constant(undefined)), fc.oneof(badNamespace, fc.constant(undefined)))
+        .filter(([name, namespace]) => name !== undefined || namespace !== undefined),
+      (s, [name, namespace]) => withHost(s, host => ({ ...host, metadata: { name, namespace } }))),
+    );
+    fc.assert(fc.property(cases, expectLibraryError), fuzzParameters(RUNS));
+  }, TIMEOUT);
+
+  // BUG: the protocol check looks protocols up in an object literal (src/rules/protocol.ts CANONICAL[value.toLowerCase()]),
+  // so names of Object.prototype's properties pass as known protocols: EgressPort.of({ number: 8080, protocol:
+  // 'constructor' as EgressProtocol }) synthesizes a ServiceEntry with protocol "constructor" (as does "__proto__" with
+  // an explicit port name). Istio refuses both ("unsupported protocol").
+  test.skip('protocols named like Object.prototype properties', () => {
+    fc.assert(fc.property(caseOf('prototype protocol', fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES), fc.boolean()), (s, [protocol, named]) =>
+      withHost(s, host => ({
+        ...host,
+        ports: [...host.ports, { factory: 'of', number: 40_002, protocol: protocol as EgressProtocol, name: named ? 'odd-protocol' : undefined }],
+      }))), expectLibraryError), fuzzParameters(RUNS));
+  }, TIMEOUT);
+});

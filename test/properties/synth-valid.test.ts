@@ -1,0 +1,89 @@
+/**
+ * Property: every valid configuration synthesizes. The app passes the library's validation, every
+ * Istio object is valid for the API server (CRD schema and CEL rules) and every core object for
+ * Kubernetes, on v1 and, for a sampled share of the apps, on v1beta1 (Istio 1.18).
+ *
+ * FUZZ_RUNS sets the run count (the `fuzz` task: 20,000); FUZZ_SEED (and FUZZ_PATH) replay a failure.
+ */
+import * as fc from 'fast-check';
+import { IstioApiVersion } from '../../src';
+import { AppSpec, HostSpec, UnitSpec, allHosts, buildApp, concreteHostName, dnsLabel, fuzzParameters, numRuns, timeoutFor, usesDynamicDns, validAppSpec } from '../support/arbitraries';
+import { byKind, synth } from '../support/synth';
+
+const RUNS = numRuns();
+
+/** API group, kind, namespace and name: what the API server keys objects by. */
+function identity(o: any): string {
+  return `${String(o.apiVersion).split('/')[0]} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+}
+
+/** Two objects with one identity would overwrite each other on `kubectl apply`. */
+function expectUniqueIdentities(objects: any[]): void {
+  const ids = objects.map(identity);
+  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (duplicates.length > 0) {
+    throw new Error(`objects with the same identity: ${[...new Set(duplicates)].join(', ')}`);
+  }
+}
+
+function unitsOf(spec: AppSpec): UnitSpec[] {
+  return spec.charts.flatMap(c => c.units);
+}
+
+describe('every valid configuration synthesizes', () => {
+  test('v1 for every app, v1beta1 for a sampled share: no validation error, every object valid for the API server', () => {
+    fc.assert(fc.property(validAppSpec(), spec => {
+      const objects = synth(buildApp(spec));
+      expect(byKind(objects, 'ServiceEntry')).toHaveLength(unitsOf(spec).reduce((n, u) => n + 1 + (u.servedBy ? 1 : 0), 0));
+      expect(byKind(objects, 'Gateway')).toHaveLength(unitsOf(spec).filter(u => u.route).length);
+      expect(byKind(objects, 'ServiceEntry').flatMap(se => se.spec.hosts).sort()).toEqual(unitsOf(spec).flatMap(allHosts).sort());
+      expectUniqueIdentities(objects);
+      if (spec.alsoV1beta1 && !usesDynamicDns(spec)) {
+        const old = synth(buildApp(spec, { version: IstioApiVersion.V1BETA1 }));
+        expect(old.map(o => o.kind)).toEqual(objects.map(o => o.kind));
+      }
+    }), fuzzParameters(RUNS));
+  }, timeoutFor(RUNS, 40));
+});
+
+/**
+ * Two different hosts whose derived object names meet: `a.b.com` and `a-b.com` (ServiceEntry `a-b-com`),
+ * `*.x.com` and `wildcard.x.com` (`wildcard-x-com`), and a route's `<host>-egress` DestinationRule next to
+ * the DestinationRule of a host named `<host>.egress`.
+ */
+const clashingHosts: fc.Arbitrary<{ readonly units: UnitSpec[] }> = fc.oneof(
+  fc.tuple(dnsLabel, concreteHostName(2, 1)).map(([first, rest]) => [`${first}.${rest}`, `${first}-${rest}`]),
+  concreteHostName(2, 1).map(domain => [`*.${domain}`, `wildcard.${domain}`]),
+).map(([a, b]) => ({
+  units: [a, b].map((host): UnitSpec => ({ shape: 'direct', host: { hosts: [host], ports: [{ factory: 'https', number: 443 }] } })),
+}));
+
+const routeNextToEgressHost: fc.Arbitrary<{ readonly units: UnitSpec[] }> = concreteHostName(1, 1).map(host => {
+  const routed: HostSpec = { hosts: [host], ports: [{ factory: 'https', number: 443 }] };
+  const other: HostSpec = { hosts: [`${host.replace(/\./g, '-')}.egress`], ports: [{ factory: 'http', number: 80 }], traffic: { policy: { maxConnections: 10 } } };
+  return { units: [{ shape: 'gateway', host: routed, route: { gateway: 0 } }, { shape: 'direct', host: other }] };
+});
+
+describe('derived object names', () => {
+  // BUG (skipped because it fails): object names are derived from host names by toDnsLabel(), which maps `.` and `-`
+  // (and `*`, to "wildcard") to the same characters, and nothing checks that the names of different objects differ.
+  // Two valid, distinct hosts then give two objects of one kind with one namespace/name, and the second overwrites
+  // the first on `kubectl apply`. Minimal counterexamples (chart namespace "default", EgressPort.https() each):
+  //   new ExternalHost(chart, 'A', { hosts: ['a.b.com'], ... }) and new ExternalHost(chart, 'B', { hosts: ['a-b.com'], ... })
+  //     -> two ServiceEntries default/a-b-com
+  //   hosts ['*.x.com'] and ['wildcard.x.com'] -> two ServiceEntries default/wildcard-x-com
+  //   an EgressGatewayRoute for 'a.com' and an ExternalHost 'a-com.egress' with a trafficPolicy -> two DestinationRules default/a-com-egress
+  test.skip('distinct hosts never give two objects the same kind, namespace and name (or synth refuses them)', () => {
+    fc.assert(fc.property(fc.oneof(clashingHosts, routeNextToEgressHost), validAppSpec({ maxUnits: 1 }), ({ units }, base) => {
+      const spec: AppSpec = { ...base, charts: [{ namespace: 'default', units, lockdowns: [], meshNamespaces: [] }] };
+      let objects: any[];
+      try {
+        objects = synth(buildApp(spec));
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^Validation failed with the following errors:[^]*Fix:/);
+        return;
+      }
+      expectUniqueIdentities(objects);
+    }), fuzzParameters(RUNS));
+  }, timeoutFor(RUNS, 40));
+});
