@@ -107,27 +107,34 @@ export class EgressLockdown extends Construct {
     });
   }
 
-  /** Routes elsewhere in the app whose allowedClients include this namespace. */
-  private allowingRoutes(): EgressGatewayRoute[] {
-    return this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute && c.allowsNamespace(this.namespace));
+  /** Routes of the app for the allowed hosts, or whose allowedClients include this namespace. */
+  private relevantRoutes(): EgressGatewayRoute[] {
+    const hosts = new Set(this.props.hosts ?? []);
+    return this.node.root.node.findAll()
+      .filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute && (hosts.has(c.host) || c.allowsNamespace(this.namespace)));
   }
 
   /** Sidecar egress hosts name the namespace where each ServiceEntry or VirtualService is defined. */
   private egressHosts(): string[] {
-    const hosts = new Set<string>(['./*', `${this.controlPlane}/*`]);
+    const hosts = new Set<string>();
     for (const ns of this.props.allowNamespaces ?? []) {
       hosts.add(`${ns}/*`);
     }
-    const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${namespace || '*'}/${h}`));
+    // `./*` already imports what is defined in this namespace.
+    const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${namespace === this.namespace ? '.' : namespace || '*'}/${h}`));
     for (const host of this.props.hosts ?? []) {
       add(host.namespace, host);
     }
-    for (const route of this.allowingRoutes()) {
+    // A routed host is reached through its route's VirtualService and the gateway's Service.
+    for (const route of this.relevantRoutes()) {
       add(route.host.namespace, route.host);
       add(route.namespace, route.host);
       hosts.add(`${route.egressGateway.namespace}/*`);
     }
-    return [...hosts];
+    [...hosts].filter(h => h.startsWith('./')).forEach(h => hosts.delete(h));
+    hosts.delete(`${this.controlPlane}/*`);
+    // Sorted, so that the order in which constructs were created does not change the output.
+    return ['./*', `${this.controlPlane}/*`, ...[...hosts].sort()];
   }
 
   private renderSidecar(): Record<string, unknown> {
@@ -143,11 +150,10 @@ export class EgressLockdown extends Construct {
     if (this.props.gateways) {
       return this.props.gateways;
     }
-    const routes = this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute);
-    const hosts = new Set(this.props.hosts ?? []);
-    const used = routes.filter(r => hosts.has(r.host) || r.allowsNamespace(this.namespace)).map(r => r.egressGateway);
-    const unique = new Map(used.map(g => [`${g.namespace}/${JSON.stringify(g.selector)}`, g]));
-    return unique.size > 0 ? [...unique.values()] : [EgressGateway.istioDefault()];
+    const used = this.relevantRoutes().map(r => r.egressGateway);
+    const unique = new Map(used.map(g => [`${g.namespace}/${JSON.stringify(Object.entries(g.selector).sort())}`, g]));
+    const keys = [...unique.keys()].sort();
+    return keys.length > 0 ? keys.map(k => unique.get(k)!) : [EgressGateway.istioDefault()];
   }
 
   private renderNetworkPolicy(): Record<string, unknown> {

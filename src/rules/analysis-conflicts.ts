@@ -11,8 +11,31 @@ import { MESH_GATEWAY } from './virtual-service';
 export function checkConflicts(index: ObjectIndex): ObjectFinding[] {
   return [
     ...conflictingGateways(index), ...sharedTcpServers(index), ...conflictingMeshVirtualServices(index),
-    ...selectorlessSidecars(index), ...conflictingServiceEntries(index),
+    ...selectorlessSidecars(index), ...conflictingServiceEntries(index), ...duplicateNames(index),
   ];
+}
+
+/** Two objects of one kind with one namespace and name: `kubectl apply` keeps only the last one. */
+function duplicateNames(index: ObjectIndex): ObjectFinding[] {
+  const seen = new Map<string, number>();
+  const findings: ObjectFinding[] = [];
+  index.objects.forEach((o, i) => {
+    const name = o.metadata?.name;
+    if (typeof name !== 'string' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') {
+      return;
+    }
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    const key = JSON.stringify([group, o.kind, o.metadata?.namespace ?? '', name]);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, i);
+      return;
+    }
+    findings.push(objectFinding(i, 'DUPLICATE_NAME', 'error', 'metadata.name', name,
+      `another ${o.kind} has the same namespace and name (${label(index.objects[first])}): applying both keeps only one`,
+      'give one of them another name (for the library\'s constructs: metadata.name on the ExternalHost, or another host name)'));
+  });
+  return findings;
 }
 
 /** A Gateway server with the listener it opens on the selected pods: selector, port and bind. */

@@ -9,7 +9,7 @@ import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 
 export function checkUnknownFields(manifest: Manifest): Finding[] {
-  const tree = manifest.kind ? ISTIO_SPEC_FIELDS[manifest.kind] : undefined;
+  const tree = typeof manifest.kind === 'string' && Object.hasOwn(ISTIO_SPEC_FIELDS, manifest.kind) ? ISTIO_SPEC_FIELDS[manifest.kind] : undefined;
   if (!tree) {
     return [];
   }

@@ -60,6 +60,18 @@ export function formatFinding(finding: Finding): string {
   return `${finding.field}${value}: ${finding.message}. Fix: ${finding.fix}`;
 }
 
+/** Any value as text for a message, without calling methods a hostile object may have replaced (`toString`). */
+export function show(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** `x` as an array, or an empty one when it is missing or not an array. */
 export function asArray(x: unknown): any[] {
   return Array.isArray(x) ? x : [];

@@ -3,6 +3,7 @@
  * Each check returns Istio's message, or undefined when the value is fine.
  */
 import { isIP } from 'net';
+import { show } from './finding';
 
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 // Istio allows a wildcard only as the whole first label or as its prefix (`*`, `*foo`, `*-foo`).
@@ -114,7 +115,7 @@ export function checkIpOrCidr(value: string): string | undefined {
 /** ValidatePort: 1..65535 (and an integer). */
 export function checkPortNumber(port: unknown): string | undefined {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return `port number ${String(port)} must be in the range 1..65535`;
+    return `port number ${show(port)} must be in the range 1..65535`;
   }
   return undefined;
 }

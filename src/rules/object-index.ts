@@ -2,7 +2,7 @@
  * One pass over a set of objects, indexing what the cross-object rules look up, so that each rule
  * runs in time proportional to the number of objects.
  */
-import { Manifest, asArray, isRecord } from './finding';
+import { Manifest, asArray, isRecord, show } from './finding';
 import { hostSubsetOf } from './names';
 
 /** A finding about `objects[index]`. */
@@ -18,11 +18,12 @@ export function isIstioKind(o: Manifest, kind: string): boolean {
 }
 
 export function namespaceOf(o: Manifest): string {
-  return o.metadata?.namespace ?? 'default';
+  const namespace = isRecord(o.metadata) ? o.metadata.namespace : undefined;
+  return typeof namespace === 'string' ? namespace : 'default';
 }
 
 export function label(o: Manifest): string {
-  return `${namespaceOf(o)}/${o.metadata?.name ?? ''}`;
+  return `${namespaceOf(o)}/${show(isRecord(o.metadata) ? o.metadata.name ?? '' : '')}`;
 }
 
 /** `ns/name` of a VirtualService's gateway reference, resolved as Istio does (short names in the VirtualService's namespace). */

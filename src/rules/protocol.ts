@@ -1,5 +1,5 @@
 /** Istio's port protocols (pkg/config/protocol), compared case-insensitively as Istio does. */
-const CANONICAL: Record<string, string> = {
+const CANONICAL = new Map<string, string>(Object.entries({
   'tcp': 'TCP',
   'udp': 'UDP',
   'grpc': 'GRPC',
@@ -12,15 +12,16 @@ const CANONICAL: Record<string, string> = {
   'mongo': 'Mongo',
   'redis': 'Redis',
   'mysql': 'MySQL',
-};
+}));
 
 /** The canonical spelling of a protocol, or undefined when Istio does not know it. */
 export function parseProtocol(value: unknown): string | undefined {
-  return typeof value === 'string' ? CANONICAL[value.toLowerCase()] : undefined;
+  // A Map, so that names such as `constructor` are not found on Object.prototype.
+  return typeof value === 'string' ? CANONICAL.get(value.toLowerCase()) : undefined;
 }
 
 export function knownProtocols(): string[] {
-  return Object.values(CANONICAL);
+  return [...CANONICAL.values()];
 }
 
 /** Protocols that carry HTTP (routes go in the VirtualService `http` block). */
