@@ -5,8 +5,7 @@
  */
 import { Manifest, asArray, isRecord } from './finding';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { IndexedObject, ObjectIndex, exportedTo, isVisibleIn, label, namespaceOf } from './object-index';
-import { MESH_GATEWAY } from './virtual-service';
+import { IndexedObject, ObjectIndex, exportedTo, isMeshBound, isVisibleIn, label, namespaceOf } from './object-index';
 
 export function checkConflicts(index: ObjectIndex): ObjectFinding[] {
   return [
@@ -120,8 +119,7 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
   const byHost = new Map<string, IndexedObject[]>();
   const findings: ObjectFinding[] = [];
   for (const vs of index.virtualServices) {
-    const gateways = asArray(vs.object.spec?.gateways);
-    if (gateways.length > 0 && !gateways.includes(MESH_GATEWAY)) {
+    if (!isMeshBound(vs.object)) {
       continue;
     }
     asArray(vs.object.spec?.hosts).forEach((host, h) => {

@@ -4,7 +4,9 @@
  */
 import { asArray, isRecord } from './finding';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace } from './object-index';
+import {
+  Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace,
+} from './object-index';
 
 /**
  * @param gatewayPods labels of the egress gateway pods known to exist (from the constructs' gateway
@@ -115,17 +117,14 @@ function destinationProblems(index: ObjectIndex, vs: IndexedObject, d: Destinati
  */
 function bypassedGateways(index: ObjectIndex): ObjectFinding[] {
   const meshHosts = new Set<string>();
-  for (const vs of index.virtualServices) {
-    const gateways = asArray(vs.object.spec?.gateways);
-    if (gateways.length === 0 || gateways.includes(MESH)) {
-      asArray(vs.object.spec?.hosts).forEach(h => meshHosts.add(String(h)));
-    }
+  for (const vs of index.virtualServices.filter(v => isMeshBound(v.object))) {
+    asArray(vs.object.spec?.hosts).filter(h => typeof h === 'string').forEach(h => meshHosts.add(h));
   }
   return index.virtualServices.flatMap(vs => {
-    const gateways = asArray(vs.object.spec?.gateways);
-    if (gateways.length === 0 || gateways.includes(MESH)) {
+    if (isMeshBound(vs.object)) {
       return [];
     }
+    const gateways = asArray(vs.object.spec?.gateways);
     const external = destinationsOf(vs.object).filter(d => serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0);
     return asArray(vs.object.spec?.hosts).flatMap((host, i) => (typeof host === 'string' && external.length > 0 && !meshHosts.has(host)
       ? [objectFinding(vs.index, 'BYPASS', 'error', 'spec.gateways', gateways,

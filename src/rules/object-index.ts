@@ -4,6 +4,7 @@
  */
 import { Manifest, asArray, isRecord, show } from './finding';
 import { hostSubsetOf } from './names';
+import { MESH_GATEWAY } from './virtual-service';
 
 /** A finding about `objects[index]`. */
 export interface IndexedObject {
@@ -11,7 +12,14 @@ export interface IndexedObject {
   readonly object: Manifest;
 }
 
-export const MESH = 'mesh';
+/** The reserved gateway name for the sidecars; one constant for every rule. */
+export const MESH = MESH_GATEWAY;
+
+/** A VirtualService applies to the sidecars when it names no gateway, or names `mesh`. */
+export function isMeshBound(vs: Manifest): boolean {
+  const gateways = asArray(vs.spec?.gateways);
+  return gateways.length === 0 || gateways.includes(MESH);
+}
 
 export function isIstioKind(o: Manifest, kind: string): boolean {
   return o.kind === kind && typeof o.apiVersion === 'string' && /^(networking|security|telemetry)\.istio\.io\//.test(o.apiVersion);
