@@ -19,7 +19,7 @@ export function checkUnknownFields(manifest: Manifest): Finding[] {
       findings.push(unknown(key, (manifest as Record<string, unknown>)[key], 'apiVersion, kind, metadata, spec'));
     }
   }
-  walk(manifest.spec, tree, 'spec', findings);
+  walk(manifest.spec, tree, ['spec'], findings);
   return findings;
 }
 
@@ -34,31 +34,46 @@ function unknown(field: string, value: unknown, known: string): Finding {
   };
 }
 
-function walk(value: unknown, node: FieldNode, field: string, findings: Finding[]): void {
+/**
+ * Walks `value` along the schema's field tree. The path is kept as parts and joined only for a
+ * finding: most objects have none, and building every field's path dominated the walk.
+ */
+function walk(value: unknown, node: FieldNode, path: Array<string | number>, findings: Finding[]): void {
   if (node.x || value === null || value === undefined) {
     return;
   }
   if (Array.isArray(value)) {
-    if (node.i) {
-      value.forEach((item, i) => walk(item, node.i!, `${field}[${i}]`, findings));
+    const item = node.i;
+    if (item) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i], item, path, findings);
+        path.pop();
+      }
     }
     return;
   }
   if (!isRecord(value)) {
     return;
   }
-  if (node.p) {
-    for (const [key, child] of Object.entries(value)) {
-      const known = node.p[key];
-      if (known) {
-        walk(child, known, `${field}.${key}`, findings);
-      } else {
-        findings.push(unknown(`${field}.${key}`, child, Object.keys(node.p).join(', ')));
-      }
-    }
-  } else if (node.a) {
-    for (const [key, child] of Object.entries(value)) {
-      walk(child, node.a, `${field}.${key}`, findings);
-    }
+  const { p: properties, a: additional } = node;
+  if (!properties && !additional) {
+    return;
   }
+  for (const key of Object.keys(value)) {
+    // Own properties only: a field named like an Object.prototype member ("constructor") is unknown too.
+    const known = properties ? (Object.hasOwn(properties, key) ? properties[key] : undefined) : additional;
+    path.push(key);
+    if (known) {
+      walk(value[key], known, path, findings);
+    } else {
+      findings.push(unknown(fieldPath(path), value[key], Object.keys(properties!).join(', ')));
+    }
+    path.pop();
+  }
+}
+
+/** `spec.ports[0].name` from its parts. */
+function fieldPath(path: ReadonlyArray<string | number>): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }

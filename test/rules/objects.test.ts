@@ -213,6 +213,16 @@ describe('unknown fields', () => {
     expect(findings.find(f => f.field === 'spec.http[0].port')!.message).toBe('unknown field "spec.http[0].port": the API server refuses it (or drops it), so it has no effect');
   });
 
+  test('a field named like a member of every JavaScript object is unknown too', () => {
+    const findings = checkObject(manifest('ServiceEntry', {
+      hosts: ['a.example.com'],
+      constructor: 1,
+      ports: [{ number: 443, name: 'https', protocol: 'HTTPS', hasOwnProperty: true }],
+      resolution: 'DNS',
+    }));
+    expect(findings.filter(f => f.rule === 'UNKNOWN_FIELD').map(f => f.field)).toEqual(['spec.constructor', 'spec.ports[0].hasOwnProperty']);
+  });
+
   test('maps and free-form fields accept any key', () => {
     const findings = checkObject({
       apiVersion: 'networking.istio.io/v1',
