@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
 import { createIstioObject } from './private/istio-objects';
+import { noteChange } from './private/library-object';
 import { toDnsLabel } from './private/names';
 import { MeshRouting, istioDuration } from './private/traffic';
 import { validateWithIstioRules } from './private/validation';
@@ -332,15 +333,18 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   /** Adds a port. */
   public addPort(port: EgressPort): void {
+    noteChange();
     this._ports.push(port);
   }
 
   /** Adds an endpoint. */
   public addEndpoint(endpoint: ExternalEndpoint): void {
+    noteChange();
     this.endpoints.push(endpoint);
   }
 
   public addConsumer(namespace: string, consumer: IConstruct): void {
+    noteChange();
     const paths = this.consumers.get(namespace) ?? [];
     paths.push(consumer.node.path);
     this.consumers.set(namespace, paths);
@@ -352,6 +356,7 @@ export class ExternalHost extends Construct implements IExternalHost {
    * (two mesh VirtualServices for one host conflict, IST0109).
    */
   public _claimMeshRouting(route: IConstruct): MeshRouting {
+    noteChange();
     this.routedBy = route;
     for (const vs of this.meshRoutes.splice(0)) {
       this.node.tryRemoveChild(vs.node.id);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError } from './support/synth';
+import * as rules from '../src/rules';
 
 function serviceEntryOf(props: ExternalHostProps, namespace?: string, version?: IstioApiVersion): any {
   const { app, chart } = appWithChart(namespace, version);
@@ -259,13 +260,81 @@ describe('ExternalHost and older meshes', () => {
   });
 });
 
-describe('renderings are never reused after the synth', () => {
+describe('renderings and analyses are never reused after a change', () => {
   test('a patch after a synth shows in the next rendering', () => {
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
     synth(app);
     host.serviceEntry.addJsonPatch(JsonPatch.add('/metadata/labels', { after: 'synth' }));
     expect(Testing.synth(chart)[0].metadata.labels).toEqual({ after: 'synth' });
+  });
+
+  test('label, port and endpoint changes after a synth show in the next synth of the same tick', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', {
+      hosts: ['api.example.com'],
+      ports: [EgressPort.https()],
+      resolution: Resolution.STATIC,
+      endpoints: [{ address: '192.0.2.1' }],
+    });
+    synth(app);
+    ApiObject.of(host).metadata.addLabel('team', 'payments');
+    host.addPort(EgressPort.http(80));
+    host.addEndpoint({ address: '192.0.2.2' });
+    const entry = oneOfKind(synth(app), 'ServiceEntry');
+    expect(entry.metadata.labels).toEqual({ team: 'payments' });
+    expect(entry.spec.ports.map((p: any) => p.number)).toEqual([443, 80]);
+    expect(entry.spec.endpoints.map((e: any) => e.address)).toEqual(['192.0.2.1', '192.0.2.2']);
+  });
+
+  test("writing one chart, then changing another, gives the other chart's change", () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first', { namespace: 'a' });
+    const second = new Chart(app, 'second', { namespace: 'b' });
+    new ExternalHost(first, 'Host', { hosts: ['one.example.com'], ports: [EgressPort.https()] });
+    const patched = new ExternalHost(second, 'Patched', { hosts: ['two.example.com'], ports: [EgressPort.https()] });
+    const labelled = new ExternalHost(second, 'Labelled', { hosts: ['three.example.com'], ports: [EgressPort.https()] });
+    Testing.synth(first);
+    patched.serviceEntry.addJsonPatch(JsonPatch.add('/metadata/annotations', { changed: 'yes' }));
+    Testing.synth(first);
+    labelled.serviceEntry.metadata.addLabel('changed', 'yes');
+    const [patchedEntry, labelledEntry] = Testing.synth(second);
+    expect(patchedEntry.metadata.annotations).toEqual({ changed: 'yes' });
+    expect(labelledEntry.metadata.labels).toEqual({ changed: 'yes' });
+  });
+
+  test('an object made elsewhere that is added or changed after a synth is analyzed again', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    const duplicate = () => ({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
+    const raw = new ApiObject(chart, 'Raw', { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'raw' }, spec: duplicate() });
+    synth(app);
+    raw.addJsonPatch(JsonPatch.replace('/spec/ports/0/number', 70000));
+    expect(synthError(app)).toContain('ServiceEntry raw');
+    raw.addJsonPatch(JsonPatch.replace('/spec/ports/0/number', 443));
+    synth(app);
+    new ApiObject(chart, 'Late', { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'late' }, spec: { ...duplicate(), ports: [{ number: 0, name: 'x', protocol: 'TCP' }] } });
+    expect(synthError(app)).toContain('ServiceEntry late');
+  });
+
+  test('one synth analyzes the app once, however many charts it writes', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'analysis-once-')) });
+    for (const name of ['a', 'b', 'c']) {
+      new ExternalHost(new Chart(app, name, { namespace: name }), 'Host', { hosts: [`${name}.example.com`], ports: [EgressPort.https()] });
+    }
+    const lint = jest.spyOn(rules, 'lintObjects');
+    try {
+      app.synth();
+      expect(lint).toHaveBeenCalledTimes(1);
+      app.synthYaml();
+      expect(lint).toHaveBeenCalledTimes(1);
+      ApiObject.of(app.node.findChild('b').node.findChild('Host')).metadata.addAnnotation('changed', 'yes');
+      app.synthYaml();
+      expect(lint).toHaveBeenCalledTimes(2);
+    } finally {
+      lint.mockRestore();
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 
   test('after a failed synth, a fix shows in the next rendering of the same tick', () => {

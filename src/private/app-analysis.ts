@@ -2,26 +2,52 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedFinding, lintObjects } from '../rules';
 import { isAcknowledged } from './acknowledgements';
-import { LibraryApiObject, asLibraryObject } from './library-object';
+import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
 import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
 
-/** Per app: the findings of the current synth, by object. */
-const resultsByApp = new WeakMap<IConstruct, Map<ApiObject, IndexedFinding[]>>();
+/**
+ * One analysis of an app, and what it was made from: it answers every later validation (cdk8s
+ * validates the whole app once per synth and again for each chart it writes) until the tree, a
+ * library object or an object made elsewhere has changed.
+ */
+interface Analysis {
+  readonly findings: Map<ApiObject, IndexedFinding[]>;
+  /** Every construct of the app, in tree order. */
+  readonly constructs: IConstruct[];
+  /** `changeCount()` when the analysis was made. */
+  readonly changes: number;
+  /** The renderings of the objects made elsewhere (their changes cannot be observed otherwise). */
+  readonly others: string;
+}
+
+/** Per app: its latest analysis. */
+const analysisByApp = new WeakMap<IConstruct, Analysis>();
 
 /** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */
 const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>();
 
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /**
  * Renders every object of the app once and runs all rules over them: each object's own rules and the
- * rules across objects. The constructs then report the findings about their objects.
+ * rules across objects. The constructs then report the findings about their objects. An analysis of
+ * the same app is reused while nothing has changed.
  */
-function analyzeApp(root: IConstruct): Map<ApiObject, IndexedFinding[]> {
-  const apiObjects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+function analyzeApp(root: IConstruct): Analysis {
+  const constructs = root.node.findAll();
+  const apiObjects = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
   const library = apiObjects.map(asLibraryObject);
-  const manifests = apiObjects.map((o, i) => library[i]?.renderFresh() ?? o.toJson());
-  // The synth that follows this validation writes these same renderings; nothing after it may reuse them.
+  const othersJson = apiObjects.map((o, i) => (library[i] ? undefined : o.toJson()));
+  const others = JSON.stringify(othersJson);
+  const previous = analysisByApp.get(root);
+  if (previous && previous.changes === changeCount() && previous.others === others && sameList(previous.constructs, constructs)) {
+    return previous;
+  }
+  const changes = changeCount();
+  const manifests = library.map((o, i) => o?.renderFresh() ?? othersJson[i]);
+  // The synth that follows this validation writes these same renderings, unless something changes in between.
   library.forEach((o, i) => o?.keepRendering(manifests[i]));
   renderedByApp.set(root, library.filter((o): o is LibraryApiObject => o !== undefined));
   queueMicrotask(() => forgetRenderings(root));
@@ -35,7 +61,9 @@ function analyzeApp(root: IConstruct): Map<ApiObject, IndexedFinding[]> {
       findings.set(object, [finding]);
     }
   }
-  return findings;
+  const analysis = { findings, constructs, changes, others };
+  analysisByApp.set(root, analysis);
+  return analysis;
 }
 
 /** Per app: the objects holding a rendering kept for the current synth. */
@@ -52,12 +80,8 @@ export function forgetRenderings(root: IConstruct): void {
 /** The findings about `object` in the current synth (analyzing the app if no synth has started). */
 export function findingsFor(object: ApiObject): IndexedFinding[] {
   const root = object.node.root;
-  let results = resultsByApp.get(root);
-  if (!results) {
-    results = analyzeApp(root);
-    resultsByApp.set(root, results);
-  }
-  return results.get(object) ?? [];
+  const analysis = analysisByApp.get(root) ?? analyzeApp(root);
+  return analysis.findings.get(object) ?? [];
 }
 
 /** `Kind name (code): field = value: message. Fix: ...`; the code shows for findings across objects. */
@@ -110,6 +134,7 @@ export function declareGatewayPods(scope: IConstruct, selector: Record<string, s
   } else if (!known.some(s => JSON.stringify(s) === JSON.stringify(selector))) {
     known.push(selector);
   }
+  noteChange();
 }
 
 /** Makes sure the app of `scope` analyzes its objects, once per synth. */
@@ -121,7 +146,7 @@ export function ensureAppAnalysis(scope: IConstruct): void {
   // cdk8s validates the app's constructs root first: analyze there, so that every construct reads this synth's results.
   root.node.addValidation({
     validate: () => {
-      resultsByApp.set(root, analyzeApp(root));
+      analyzeApp(root);
       return [];
     },
   });

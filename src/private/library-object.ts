@@ -1,24 +1,66 @@
-import { ApiObject, ApiObjectProps } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
 const libraryObjects = new WeakSet<object>();
+
+/**
+ * Counts the changes that can alter a rendering without changing the construct tree: mutators of
+ * this library's constructs, and JSON patches and metadata changes of its objects. A rendering or
+ * analysis made at another count is stale.
+ */
+let changes = 0;
+
+/** Records that some library object may now render differently. */
+export function noteChange(): void {
+  changes++;
+}
+
+/** The number of changes so far, to compare with the one a rendering was made at. */
+export function changeCount(): number {
+  return changes;
+}
+
+/** The metadata methods that change what an object renders. */
+const METADATA_MUTATORS = ['add', 'addLabel', 'addAnnotation', 'addFinalizers', 'addOwnerReference'] as const;
+
+/**
+ * cdk8s's metadata, whose mutators also note the change. One shared prototype: the objects' own
+ * metadata instances are kept (cdk8s made them), only their prototype changes.
+ */
+const TRACKED_METADATA: object = Object.create(ApiObjectMetadataDefinition.prototype, Object.fromEntries(METADATA_MUTATORS.map(name => {
+  const mutate = ApiObjectMetadataDefinition.prototype[name] as (...args: unknown[]) => unknown;
+  return [name, {
+    value(this: ApiObjectMetadataDefinition, ...args: unknown[]) {
+      noteChange();
+      return mutate.apply(this, args);
+    },
+  }];
+})));
 
 /**
  * An L1 object made by this library's constructs. The app-wide analysis renders every object once
  * per synth; the synth's output then takes that same rendering instead of rendering it again
  * (rendering is most of the cost of a synth).
  *
- * The kept rendering is used once, and forgotten when the synth's validation fails and, at the
- * latest, once the synchronous synth call has returned: a later mutation or JSON patch is always
- * rendered afresh.
+ * A kept rendering is used once, only while nothing has changed since it was made, and is
+ * forgotten when the synth's validation fails and once the synchronous synth call has returned:
+ * a later mutation or JSON patch is always rendered afresh.
  */
 export class LibraryApiObject extends ApiObject {
-  private rendered?: unknown;
+  private kept?: { readonly json: unknown; readonly at: number };
 
   public constructor(scope: Construct, id: string, props: ApiObjectProps) {
     super(scope, id, props);
     // cdk8s answers `instanceof` for any ApiObject subclass by a marker all ApiObjects carry: keep our own.
     libraryObjects.add(this);
+    noteChange();
+    // `ApiObject.of(construct).metadata.addLabel(...)` must make a kept rendering stale, as a patch does.
+    Object.setPrototypeOf(this.metadata, TRACKED_METADATA);
+  }
+
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    noteChange();
+    super.addJsonPatch(...ops);
   }
 
   /** Renders the object now, ignoring any kept rendering. */
@@ -28,20 +70,17 @@ export class LibraryApiObject extends ApiObject {
 
   /** Keeps `json` for the next `toJson()` of this synth. */
   public keepRendering(json: unknown): void {
-    this.rendered = json;
+    this.kept = { json, at: changes };
   }
 
   public forgetRendering(): void {
-    this.rendered = undefined;
+    this.kept = undefined;
   }
 
   public override toJson(): any {
-    const rendered = this.rendered;
-    if (rendered !== undefined) {
-      this.rendered = undefined;
-      return rendered;
-    }
-    return super.toJson();
+    const kept = this.kept;
+    this.kept = undefined;
+    return kept && kept.at === changes ? kept.json : super.toJson();
   }
 }
 
