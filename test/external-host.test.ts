@@ -317,6 +317,15 @@ describe('renderings and analyses are never reused after a change', () => {
     expect(synthError(app)).toContain('ServiceEntry late');
   });
 
+  test('a construct validated on its own after a change reports the change', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    synth(app);
+    expect(host.node.validate()).toEqual([]);
+    host.addPort(EgressPort.https());
+    expect(host.node.validate().join('\n')).toContain('443');
+  });
+
   test('one synth analyzes the app once, however many charts it writes', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'analysis-once-')) });
     for (const name of ['a', 'b', 'c']) {

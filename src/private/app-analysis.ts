@@ -77,10 +77,14 @@ export function forgetRenderings(root: IConstruct): void {
   renderedByApp.delete(root);
 }
 
-/** The findings about `object` in the current synth (analyzing the app if no synth has started). */
+/**
+ * The findings about `object` in the current synth. A synth analyzes the app at its root first;
+ * a construct validated on its own (`node.validate()`) after a change gets a fresh analysis.
+ */
 export function findingsFor(object: ApiObject): IndexedFinding[] {
   const root = object.node.root;
-  const analysis = analysisByApp.get(root) ?? analyzeApp(root);
+  const known = analysisByApp.get(root);
+  const analysis = known && known.changes === changeCount() ? known : analyzeApp(root);
   return analysis.findings.get(object) ?? [];
 }
 
