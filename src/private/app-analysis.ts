@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IndexedFinding, lintObjects } from '../rules';
 import { isAcknowledged } from './acknowledgements';
 import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
+import { numberLikeStrings } from './yaml-numbers';
 import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
@@ -52,7 +53,8 @@ function analyzeApp(root: IConstruct): Analysis {
   renderedByApp.set(root, library.filter((o): o is LibraryApiObject => o !== undefined));
   queueMicrotask(() => forgetRenderings(root));
   const findings = new Map<ApiObject, IndexedFinding[]>();
-  for (const finding of lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [] })) {
+  const misread = manifests.flatMap((m, index) => numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false })));
+  for (const finding of [...lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [] }), ...misread]) {
     const object = apiObjects[finding.index];
     const list = findings.get(object);
     if (list) {

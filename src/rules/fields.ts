@@ -3,7 +3,7 @@
  * otherwise drops them silently. Either way the field has no effect; a classic is `port: 80` beside
  * an HTTP route's `match` instead of inside it.
  */
-import { Finding, Manifest, isRecord } from './finding';
+import { Finding, Manifest, fieldPath, isRecord } from './finding';
 import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
@@ -71,9 +71,4 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
     }
     path.pop();
   }
-}
-
-/** `spec.ports[0].name` from its parts. */
-function fieldPath(path: ReadonlyArray<string | number>): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }

@@ -80,3 +80,8 @@ export function asArray(x: unknown): any[] {
 export function isRecord(x: unknown): x is Record<string, any> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
+
+/** A field's path from its parts: `spec.ports[0].name`. */
+export function fieldPath(path: ReadonlyArray<string | number>): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}

@@ -367,6 +367,20 @@ describe('invalid input the library used to accept (regressions found by these p
     fc.assert(fc.property(cases, expectLibraryError), fuzzParameters(RUNS));
   }, TIMEOUT);
 
+  // Was a bug: cdk8s writes YAML 1.1 and leaves strings such as "0o0", "0X1F" or "0B1" unquoted, but Kubernetes reads
+  // YAML with Go, which takes them for numbers: the API server refuses the object. Minimal counterexample (found by
+  // `npm run fuzz`): an ExternalHost with resolution STATIC and an endpoint labelled { app: '0o0' }.
+  test('strings that Kubernetes reads as numbers', () => {
+    const numberLike = fc.oneof(fc.stringMatching(/^0o[0-7]{1,4}$/), fc.stringMatching(/^0X[0-9A-F]{1,4}$/), fc.stringMatching(/^0B[01]{1,4}$/));
+    const cases = fc.oneof(
+      caseOf('endpoint label value', numberLike, (s, value) => withHost(s, host => ({
+        ...host, resolution: Resolution.STATIC, addresses: undefined, endpoints: [{ address: '192.0.2.10', labels: { app: value } }],
+      })), concreteBase),
+      caseOf('ExternalHost name', fc.stringMatching(/^0o[0-7]{1,4}$/), (s, name) => withHost(s, host => ({ ...host, metadata: { name } }))),
+    );
+    fc.assert(fc.property(cases, expectLibraryError), fuzzParameters(RUNS));
+  }, TIMEOUT);
+
   // Was a bug: the protocol check looks protocols up in an object literal (src/rules/protocol.ts CANONICAL[value.toLowerCase()]),
   // so names of Object.prototype's properties pass as known protocols: EgressPort.of({ number: 8080, protocol:
   // 'constructor' as EgressProtocol }) synthesizes a ServiceEntry with protocol "constructor" (as does "__proto__" with

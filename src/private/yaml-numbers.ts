@@ -1,0 +1,87 @@
+/**
+ * Strings that Kubernetes would read back as numbers.
+ *
+ * cdk8s writes YAML 1.1 and quotes the strings that YAML 1.1 reads as numbers, but Kubernetes reads
+ * manifests with Go's YAML library, which also takes `0o17`, `0X1F`, `0B1` or `1e5_0` for numbers (it
+ * drops underscores and parses with Go's number syntax). Written unquoted, such a label value or name
+ * arrives as a number: the API server refuses it, or an int-or-string field silently changes meaning.
+ */
+import { Finding, Manifest, fieldPath } from '../rules';
+
+/** go-yaml's float syntax (its resolver's `yamlStyleFloat`), tried after Go's integer syntax. */
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** Go's integers with base 0: hexadecimal, octal (`0o17` or `017`), binary, or decimal, with an optional sign. */
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+/** A scalar that starts with `.` is tried as a float only (`.5`). */
+const GO_DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+
+/** Whether Go's YAML library reads `text`, written without quotes, as a number. */
+export function goReadsAsNumber(text: string): boolean {
+  const first = text[0];
+  if (first === '.') {
+    return GO_DOT_FLOAT.test(text);
+  }
+  // Only scalars that start with a digit or a sign are tried as numbers.
+  if (first === undefined || !/[-+0-9]/.test(first)) {
+    return false;
+  }
+  const plain = text.replace(/_/g, '');
+  return GO_INT.test(plain) || GO_FLOAT.test(plain);
+}
+
+/** Whether cdk8s's YAML writer leaves `text` without quotes (it uses the `yaml` package with YAML 1.1). */
+function writtenPlain(text: string): boolean {
+  // Loaded only for the rare string that looks like a number, so that loading the library stays cheap.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringify } = require('yaml') as typeof import('yaml');
+  const written = stringify(text, { version: '1.1' });
+  return !written.startsWith('"') && !written.startsWith('\'');
+}
+
+/** Whether `text` leaves a cdk8s synth as a string but arrives at Kubernetes as a number. */
+export function misreadAsNumber(text: string): boolean {
+  return goReadsAsNumber(text) && writtenPlain(text);
+}
+
+function finding(field: string, value: string, what: string): Finding {
+  return {
+    rule: 'YAML_NUMBER',
+    severity: 'error',
+    field,
+    value,
+    message: `cdk8s writes the ${what} "${value}" without quotes, and Kubernetes' YAML reader (Go) takes it for a number, `
+      + 'so the API server refuses the object or reads another value',
+    fix: 'choose a value that does not read as a number in Go (for example one that starts with a letter)',
+  };
+}
+
+/** Every string (value or map key) in `manifest` that Kubernetes would read as a number. */
+export function numberLikeStrings(manifest: Manifest): Finding[] {
+  const findings: Finding[] = [];
+  // The path is kept as parts and joined only for a finding (almost no string is one).
+  const path: Array<string | number> = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (misreadAsNumber(value)) {
+        findings.push(finding(fieldPath(path), value, 'string'));
+      }
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        if (misreadAsNumber(key)) {
+          findings.push(finding(fieldPath(path), key, 'key'));
+        }
+        visit((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
+    }
+  };
+  visit(manifest);
+  return findings;
+}
