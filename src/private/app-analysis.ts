@@ -84,10 +84,12 @@ export function forgetRenderings(root: IConstruct): void {
  * a construct validated on its own (`node.validate()`) after a change gets a fresh analysis.
  */
 export function findingsFor(object: ApiObject): IndexedFinding[] {
-  const root = object.node.root;
+  return currentAnalysis(object.node.root).findings.get(object) ?? [];
+}
+
+function currentAnalysis(root: IConstruct): Analysis {
   const known = analysisByApp.get(root);
-  const analysis = known && known.changes === changeCount() ? known : analyzeApp(root);
-  return analysis.findings.get(object) ?? [];
+  return known && known.changes === changeCount() ? known : analyzeApp(root);
 }
 
 /** `Kind name (code): field = value: message. Fix: ...`; the code shows for findings across objects. */
@@ -109,23 +111,26 @@ class AppAnalysis extends Construct {
   }
 
   private reportOthers(): string[] {
+    const root = this.node.root;
     const errors: string[] = [];
-    for (const object of this.node.root.node.findAll()) {
-      if (!(object instanceof ApiObject) || asLibraryObject(object)) {
+    for (const [object, findings] of currentAnalysis(root).findings) {
+      if (asLibraryObject(object)) {
         continue;
       }
-      for (const finding of findingsFor(object).filter(f => !isAcknowledged(object, f))) {
+      for (const finding of findings.filter(f => !isAcknowledged(object, f))) {
         const owner = object.node.scope?.node.path ?? object.node.path;
         const code = finding.code ? ` (${finding.code})` : '';
         const line = `[${owner}] ${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
         if (finding.severity === 'error') {
           errors.push(line);
-          forgetRenderings(this.node.root);
         } else if (!this.warned.has(line)) {
           this.warned.add(line);
           process.stderr.write(`Warning: ${line}\n`);
         }
       }
+    }
+    if (errors.length > 0) {
+      forgetRenderings(root);
     }
     return errors;
   }
