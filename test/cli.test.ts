@@ -191,6 +191,22 @@ describe('explain', () => {
     });
   });
 
+  test('reads gateway references and gateway Services as lint does: `name.namespace` and any cluster domain', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-refs-'));
+    const file = path.join(dir, 'lesson.yaml');
+    fs.writeFileSync(file, fs.readFileSync(CORRECTED, 'utf8')
+      .replace(/istio-system\/istio-egressgateway/g, 'istio-egressgateway.istio-system')
+      .replace(/svc\.cluster\.local/g, 'svc.mesh.example'));
+    try {
+      expect(run('lint', file).code).toBe(0);
+      const port = JSON.parse(run('explain', file, '--format', 'json').stdout).hosts[0].ports[0];
+      expect(port.sidecar).toMatchObject({ via: 'gateway', subset: 'wikipedia' });
+      expect(port.gateway).toMatchObject({ gateway: 'istio-system/istio-egressgateway', port: 80 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('over the example apps: the lockdown allows only the checkout service account, with mutual TLS to the gateway', () => {
     const dir = examplesDir();
     const json = JSON.parse(run('explain', dir, '--format', 'json').stdout);

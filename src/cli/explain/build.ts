@@ -3,6 +3,7 @@
  * sidecars, through an egress gateway when a mesh route sends it there, to the host.
  */
 import { asArray, isRecord } from '../../rules/finding';
+import { serviceNamespace } from '../../rules/object-index';
 import { LoadedObject, compareStrings } from '../input';
 import { allowedAt } from './authz';
 import { clientsOf } from './clients';
@@ -11,7 +12,6 @@ import { MESH, ObjectIndex, boundGateways, byPreference, covers, indexObjects, n
 import { RouteHit, findRoute, gatewayBlocks, routeName, sidecarBlocks } from './routes';
 import { tlsOrigination, tlsToGateway } from './tls';
 
-const GATEWAY_SERVICE = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/;
 
 export function explainObjects(objects: LoadedObject[]): ExplainReport {
   const index = indexObjects(objects);
@@ -73,9 +73,9 @@ function portPath(index: ObjectIndex, serviceEntry: LoadedObject, host: string, 
   return { ...base, ...gatewayPath(index, host, number, namespace, hit, gatewayNamespace) };
 }
 
-/** The namespace of an egress gateway whose Service the host names (`<service>.<namespace>.svc.cluster.local`). */
+/** The namespace of an egress gateway whose Service the host names (`<service>.<namespace>.svc`, with any cluster domain). */
 function gatewayServiceNamespace(index: ObjectIndex, host: string): string | undefined {
-  const namespace = GATEWAY_SERVICE.exec(host)?.[1];
+  const namespace = serviceNamespace(host);
   return namespace && index.gateways.some(g => namespaceOf(g) === namespace) ? namespace : undefined;
 }
 

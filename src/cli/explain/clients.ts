@@ -1,8 +1,9 @@
 /** Which namespaces can use an external host: the ServiceEntry's exportTo, narrowed by REGISTRY_ONLY Sidecars. */
-import { asArray, isRecord } from '../../rules/finding';
+import { importsHost, isNamespaceLockdown, sidecarImportEntries } from '../../rules/analysis-lockdown';
+import { exportedTo as exportTargetsOf } from '../../rules/object-index';
 import { LoadedObject, compareStrings } from '../input';
 import { Clients, SidecarImport } from './model';
-import { ObjectIndex, covers, namespaceOf, refOf, specOf, strings } from './objects';
+import { ObjectIndex, namespaceOf, refOf } from './objects';
 
 const ALL = '*';
 
@@ -10,7 +11,7 @@ export function clientsOf(index: ObjectIndex, serviceEntry: LoadedObject, host: 
   const exportedTo = exportTargets(serviceEntry);
   const importedBy: SidecarImport[] = [];
   const blockedIn: SidecarImport[] = [];
-  for (const sidecar of lockdownSidecars(index.sidecars)) {
+  for (const sidecar of index.sidecars.filter(s => isNamespaceLockdown(s.manifest))) {
     const namespace = namespaceOf(sidecar);
     if (!exportedTo.includes(ALL) && !exportedTo.includes(namespace)) {
       continue;
@@ -25,36 +26,11 @@ export function clientsOf(index: ObjectIndex, serviceEntry: LoadedObject, host: 
 
 /** exportTo resolved to namespace names: `*` for every namespace (also when unset), `.` to the entry's own; `~` exports nowhere. */
 export function exportTargets(serviceEntry: LoadedObject): string[] {
-  const exportTo = strings(specOf(serviceEntry).exportTo);
-  if (exportTo.length === 0 || exportTo.includes(ALL)) {
-    return [ALL];
-  }
-  const namespaces = exportTo.filter(e => e !== '~').map(e => (e === '.' ? namespaceOf(serviceEntry) : e));
-  return [...new Set(namespaces)].sort(compareStrings);
-}
-
-/** Sidecars that apply to a whole namespace and let out only the hosts they import. */
-function lockdownSidecars(sidecars: LoadedObject[]): LoadedObject[] {
-  return sidecars.filter(s => {
-    const spec = specOf(s);
-    return spec.workloadSelector === undefined && isRecord(spec.outboundTrafficPolicy) && spec.outboundTrafficPolicy.mode === 'REGISTRY_ONLY';
-  });
+  const to = exportTargetsOf(serviceEntry.manifest);
+  return to ? [...to].filter(e => e !== '~').sort(compareStrings) : [ALL];
 }
 
 /** Does one of the Sidecar's egress listeners import `host` of a ServiceEntry in `seNamespace`? */
 export function imports(sidecar: LoadedObject, seNamespace: string, host: string): boolean {
-  const hosts = asArray(specOf(sidecar).egress).flatMap(listener => strings(isRecord(listener) ? listener.hosts : undefined));
-  return hosts.some(entry => importEntryMatches(entry, namespaceOf(sidecar), seNamespace, host));
-}
-
-/** `namespace/host` of a Sidecar egress listener: `.` is the Sidecar's namespace, `*` any, `~` none. */
-function importEntryMatches(entry: string, sidecarNamespace: string, seNamespace: string, host: string): boolean {
-  const slash = entry.indexOf('/');
-  if (slash < 0) {
-    return false;
-  }
-  const ns = entry.slice(0, slash);
-  const pattern = entry.slice(slash + 1);
-  const namespaceOk = ns === ALL || (ns === '.' ? sidecarNamespace : ns) === seNamespace;
-  return namespaceOk && covers(pattern, host);
+  return importsHost(sidecarImportEntries(sidecar.manifest), namespaceOf(sidecar), seNamespace, host);
 }

@@ -1,9 +1,10 @@
 /** The objects explain reads, grouped by kind, and small helpers over them. */
 import { Manifest, asArray, isRecord } from '../../rules/finding';
 import { hostSubsetOf } from '../../rules/names';
+import { MESH, isVisibleIn as isManifestVisibleIn, label, namespaceOf as namespaceOfManifest, resolveGatewayRef } from '../../rules/object-index';
 import { LoadedObject, compareStrings } from '../input';
 
-export const MESH = 'mesh';
+export { MESH };
 
 /** The Istio objects of the input by kind, each list in input order. */
 export interface ObjectIndex {
@@ -49,12 +50,12 @@ export function indexObjects(objects: LoadedObject[]): ObjectIndex {
 
 /** The object's namespace; Istio puts objects without one in `default` when they are applied. */
 export function namespaceOf(o: LoadedObject): string {
-  return o.manifest.metadata?.namespace ?? 'default';
+  return namespaceOfManifest(o.manifest);
 }
 
 /** `namespace/name`, the way Istio refers to objects. */
 export function refOf(o: LoadedObject): string {
-  return `${namespaceOf(o)}/${o.manifest.metadata?.name ?? ''}`;
+  return label(o.manifest);
 }
 
 export function specOf(o: LoadedObject | Manifest): Record<string, any> {
@@ -69,8 +70,7 @@ export function strings(x: unknown): string[] {
 
 /** Is the object visible in `namespace` by its `exportTo` (unset or `*`: everywhere)? */
 export function isVisibleIn(o: LoadedObject, namespace: string): boolean {
-  const exportTo = strings(specOf(o).exportTo);
-  return exportTo.length === 0 || exportTo.includes('*') || exportTo.some(e => (e === '.' ? namespaceOf(o) : e) === namespace);
+  return isManifestVisibleIn(o.manifest, namespace);
 }
 
 /** Does an object's host (possibly a wildcard) cover `host`? */
@@ -84,9 +84,9 @@ export function boundGateways(vs: LoadedObject): string[] {
   return gateways.length === 0 ? [MESH] : gateways.map(g => qualifyGateway(g, namespaceOf(vs)));
 }
 
-/** A gateway reference as Istio resolves it: a short name lives in the VirtualService's namespace. */
+/** A gateway reference as Istio resolves it (`mesh` stays as it is). */
 export function qualifyGateway(ref: string, namespace: string): string {
-  return ref === MESH || ref.includes('/') ? ref : `${namespace}/${ref}`;
+  return ref === MESH ? ref : resolveGatewayRef(ref, namespace);
 }
 
 /** Sorts objects by a preference (lower first), then by reference, so that choices are deterministic. */
