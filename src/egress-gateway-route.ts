@@ -9,6 +9,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { MeshRouting } from './private/traffic';
 import { validateWithIstioRules } from './private/validation';
+import { toCidr } from './rules/names';
 import { MESH_GATEWAY } from './rules/virtual-service';
 import { TlsOrigination } from './tls-origination';
 
@@ -377,7 +378,7 @@ export class EgressGatewayRoute extends Construct {
       ...(this.gatewayMutualTls ? [] : [{ match: [fromGateway(r, { sniHosts: [host] })], route: [toHost(r.port.number)] }]),
     ]);
     // Opaque TCP is told apart by port and by the host's addresses.
-    const addresses = this.props.host.addresses.map(a => (a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}`));
+    const addresses = this.props.host.addresses.map(toCidr);
     const tcp = [
       ...opaquePorts.map(r => ({ match: [fromMesh(r, { destinationSubnets: addresses })], route: [toGateway(r)] })),
       ...(this.gatewayMutualTls ? tlsPorts : []).concat(opaquePorts).map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })),

@@ -7,7 +7,7 @@ import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } fr
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { validateWithIstioRules } from './private/validation';
-import { isKubernetesLabelName } from './rules/names';
+import { isKubernetesLabelName, toCidr } from './rules/names';
 
 /**
  * Properties of an EgressLockdown.
@@ -169,7 +169,7 @@ export class EgressLockdown extends Construct {
       ...(this.props.allowNamespaces ?? []).map(ns => ({ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } }] })),
       // Hosts reached without a gateway leave from the pods themselves: allow exactly their addresses and ports.
       ...this.directHosts().filter(h => h.addresses.length > 0).map(h => ({
-        to: h.addresses.map(a => ({ ipBlock: { cidr: a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}` } })),
+        to: h.addresses.map(a => ({ ipBlock: { cidr: toCidr(a) } })),
         ports: [...new Set(h.ports.map(p => p.targetPort ?? p.number))].map(port => ({ protocol: 'TCP' as const, port })),
       })),
     ];

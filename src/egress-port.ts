@@ -1,3 +1,5 @@
+import { isHttpProtocol, isTlsProtocol } from './rules/protocol';
+
 /**
  * The protocol a port of an external host speaks, as Istio names it.
  */
@@ -119,11 +121,11 @@ export class EgressPort {
 
   /** True for protocols routed by HTTP attributes (HTTP, HTTP2, gRPC). */
   public get isHttp(): boolean {
-    return [EgressProtocol.HTTP, EgressProtocol.HTTP2, EgressProtocol.GRPC].includes(this.protocol);
+    return isHttpProtocol(this.protocol);
   }
 
   /** True for protocols routed by SNI (HTTPS, TLS). */
   public get isTls(): boolean {
-    return [EgressProtocol.HTTPS, EgressProtocol.TLS].includes(this.protocol);
+    return isTlsProtocol(this.protocol);
   }
 }

@@ -81,9 +81,9 @@ export function checkPartialWildcard(host: string): string | undefined {
   return undefined;
 }
 
-/** True for `*` and for hosts starting with a wildcard label. */
-export function isWildcardHost(host: string): boolean {
-  return host.startsWith('*');
+/** An address as a CIDR block: a single IPv4 address is /32, a single IPv6 address /128. */
+export function toCidr(address: string): string {
+  return address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`;
 }
 
 export function isIpAddress(value: string): boolean {
