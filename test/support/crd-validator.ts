@@ -17,6 +17,7 @@ import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { gvkKey, locateCrdBundle, readCrdBundle } from './crd-bundles';
 import type { CrdBundle, IstioRelease, ServedVersion } from './crd-bundles';
+import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './k8s-names';
 
 export type { IstioRelease } from './crd-bundles';
 
@@ -921,12 +922,6 @@ function port(host: string): string {
 const OBJECT_META_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation',
   'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences',
   'finalizers', 'managedFields']);
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const SUBDOMAIN_MSG = 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')';
-const LABEL_MSG = 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\')';
-const QUALIFIED_MSG = 'must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')';
 
 function validateMetadata(meta: any, namespaced: boolean): FieldError[] {
   const errs: FieldError[] = [];
@@ -947,7 +942,7 @@ function validateMetadata(meta: any, namespaced: boolean): FieldError[] {
   } else if (typeof meta.name !== 'string') {
     errs.push({ path: 'metadata.name', type: 'TypeInvalid', detail: `Invalid value: ${show(meta.name)}: must be of type string` });
   } else {
-    errs.push(...dnsErrors('metadata.name', meta.name, 253, DNS1123_SUBDOMAIN, SUBDOMAIN_MSG));
+    errs.push(...invalidValue('metadata.name', meta.name, dns1123Subdomain(meta.name)));
   }
   if (meta.namespace !== undefined && meta.namespace !== '') {
     if (typeof meta.namespace !== 'string') {
@@ -955,7 +950,7 @@ function validateMetadata(meta: any, namespaced: boolean): FieldError[] {
     } else if (!namespaced) {
       errs.push({ path: 'metadata.namespace', type: 'Forbidden', detail: 'Forbidden: not allowed on this type' });
     } else {
-      errs.push(...dnsErrors('metadata.namespace', meta.namespace, 63, DNS1123_LABEL, LABEL_MSG));
+      errs.push(...invalidValue('metadata.namespace', meta.namespace, dns1123Label(meta.namespace)));
     }
   }
   errs.push(...stringMapErrors('metadata.labels', meta.labels, false));
@@ -966,15 +961,8 @@ function validateMetadata(meta: any, namespaced: boolean): FieldError[] {
   return errs;
 }
 
-function dnsErrors(path: string, value: string, max: number, re: RegExp, msg: string): FieldError[] {
-  const errs: FieldError[] = [];
-  if (value.length > max) {
-    errs.push({ path, type: 'Invalid', detail: `Invalid value: ${show(value)}: must be no more than ${max} characters` });
-  }
-  if (!re.test(value)) {
-    errs.push({ path, type: 'Invalid', detail: `Invalid value: ${show(value)}: ${msg}` });
-  }
-  return errs;
+function invalidValue(path: string, value: string, messages: string[]): FieldError[] {
+  return messages.map(msg => ({ path, type: 'Invalid', detail: `Invalid value: ${show(value)}: ${msg}` }));
 }
 
 /** Labels (qualified-name keys, label values) and annotations (qualified-name keys, 256 KiB total). */
@@ -989,48 +977,20 @@ function stringMapErrors(path: string, map: unknown, annotations: boolean): Fiel
   let size = 0;
   for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
     const keyPath = joinPath(path, k);
-    for (const msg of qualifiedNameErrors(annotations ? k.toLowerCase() : k)) {
+    for (const msg of qualifiedName(annotations ? k.toLowerCase() : k)) {
       errs.push({ path: path, type: 'Invalid', detail: `Invalid value: ${show(k)}: ${msg}` });
     }
     if (typeof v !== 'string') {
       errs.push({ path: keyPath, type: 'TypeInvalid', detail: `Invalid value: ${show(v)}: must be of type string` });
       continue;
     }
-    size += k.length + v.length;
-    if (!annotations && v.length > 63) {
-      errs.push({ path: keyPath, type: 'Invalid', detail: `Invalid value: ${show(v)}: must be no more than 63 characters` });
-    }
-    if (!annotations && v !== '' && !QUALIFIED_NAME_PART.test(v)) {
-      errs.push({ path: keyPath, type: 'Invalid', detail: `Invalid value: ${show(v)}: a valid label must be an empty string or ${QUALIFIED_MSG.replace('must consist', 'consist')}` });
+    size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    if (!annotations) {
+      errs.push(...invalidValue(keyPath, v, labelValue(v)));
     }
   }
   if (annotations && size > 256 * 1024) {
     errs.push({ path, type: 'TooLong', detail: `Too long: must have at most ${256 * 1024} bytes` });
-  }
-  return errs;
-}
-
-function qualifiedNameErrors(key: string): string[] {
-  const parts = key.split('/');
-  if (parts.length > 2) {
-    return [`a qualified name ${QUALIFIED_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  const errs: string[] = [];
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    const prefix = parts[0];
-    if (prefix === '') {
-      errs.push('prefix part must be non-empty');
-    } else if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) {
-      errs.push(`prefix part ${SUBDOMAIN_MSG}`);
-    }
-  }
-  if (name === '') {
-    errs.push('name part must be non-empty');
-  } else if (name.length > 63) {
-    errs.push('name part must be no more than 63 characters');
-  } else if (!QUALIFIED_NAME_PART.test(name)) {
-    errs.push(`name part ${QUALIFIED_MSG}`);
   }
   return errs;
 }
