@@ -67,7 +67,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
-  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json'],
+  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json', '__pycache__/'],
 });
 
 for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {

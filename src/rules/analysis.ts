@@ -9,7 +9,7 @@ import { Manifest } from './finding';
 import { ObjectFinding } from './object-finding';
 import { ObjectIndex } from './object-index';
 
-export { ObjectFinding } from './object-finding';
+export type { ObjectFinding } from './object-finding';
 
 /** What is known besides the objects. */
 export interface AnalysisContext {
