@@ -5,6 +5,7 @@ import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost, Resolution } from './external-host';
 import { declareGatewayPods } from './private/app-analysis';
+import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { MeshRouting } from './private/traffic';
@@ -191,6 +192,7 @@ export class EgressGatewayRoute extends Construct {
     this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
 
     declareGatewayPods(this, gateway.selector);
+    registerRoute(this);
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,
       () => (this.errors.length > 0 ? [] : [

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EgressGateway, IEgressGateway } from './egress-gateway';
 import { EgressGatewayRoute } from './egress-gateway-route';
 import { IExternalHost } from './external-host';
+import { routesOf } from './private/app-routes';
 import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
@@ -107,11 +108,14 @@ export class EgressLockdown extends Construct {
     });
   }
 
+  private appRoutes(): EgressGatewayRoute[] {
+    return routesOf(this).filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute);
+  }
+
   /** Routes of the app for the allowed hosts, or whose allowedClients include this namespace. */
   private relevantRoutes(): EgressGatewayRoute[] {
     const hosts = new Set(this.props.hosts ?? []);
-    return this.node.root.node.findAll()
-      .filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute && (hosts.has(c.host) || c.allowsNamespace(this.namespace)));
+    return this.appRoutes().filter(r => hosts.has(r.host) || r.allowsNamespace(this.namespace));
   }
 
   /** Sidecar egress hosts name the namespace where each ServiceEntry or VirtualService is defined. */
@@ -182,7 +186,7 @@ export class EgressLockdown extends Construct {
 
   /** The allowed hosts that no route sends through a gateway. */
   private directHosts(): IExternalHost[] {
-    const routed = new Set(this.node.root.node.findAll().filter((c): c is EgressGatewayRoute => c instanceof EgressGatewayRoute).map(r => r.host));
+    const routed = new Set(this.appRoutes().map(r => r.host));
     return (this.props.hosts ?? []).filter(h => !routed.has(h));
   }
 

@@ -77,6 +77,16 @@ describe('EgressLockdown', () => {
     expect(oneOfKind(objects, 'ServiceEntry').spec.exportTo).toEqual(['.', 'istio-system', 'shop']);
   });
 
+  test('a route removed from the tree no longer carries its host: the NetworkPolicy would then block it', () => {
+    const { app, chart } = appWithChart('shop');
+    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
+    new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', hosts: [host] });
+    expect(byKind(synth(app), 'NetworkPolicy')).toHaveLength(1);
+    chart.node.tryRemoveChild('Route');
+    expect(synthError(app)).toContain('hosts: api.example.com (test/Api) is reached directly, not through an egress gateway');
+  });
+
   test('a NetworkPolicy lets the pods reach only the gateway, DNS, istiod, their namespace and the addresses of direct hosts', () => {
     const { app, chart } = appWithChart('shop');
     const direct = new ExternalHost(chart, 'Rates', { hosts: ['api.rates.example.com'], ports: [EgressPort.https()], resolution: Resolution.NONE, addresses: ['203.0.113.0/24', '198.51.100.7'] });
