@@ -191,6 +191,7 @@ export class EgressGatewayRoute extends Construct {
     }
     this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
 
+    origination?._acknowledgeIn(this);
     declareGatewayPods(this, gateway.selector);
     registerRoute(this);
     // With bad input the objects are incomplete; report the input, not its consequences.
@@ -201,7 +202,6 @@ export class EgressGatewayRoute extends Construct {
       ]),
       {
         extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`) ?? [])],
-        acknowledged: () => origination?._acknowledged() ?? [],
       });
   }
 

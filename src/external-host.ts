@@ -315,9 +315,9 @@ export class ExternalHost extends Construct implements IExternalHost {
       this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host, ''), namespace },
         Lazy.any({ produce: () => this.renderMeshRoutes(host) }))));
     }
+    props.tlsOrigination?._acknowledgeIn(this);
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.meshRoutes], {
       extra: () => [...this.checkConsumers(), ...this.checkTrafficSettings()],
-      acknowledged: () => props.tlsOrigination?._acknowledged() ?? [],
     });
   }
 

@@ -1,3 +1,5 @@
+import { IConstruct } from 'constructs';
+import { acknowledge } from './private/acknowledgements';
 /**
  * Options for opening TLS to an external host on behalf of an application that speaks plain HTTP.
  */
@@ -107,8 +109,15 @@ export class TlsOrigination {
     return [];
   }
 
-  /** @internal Istio's warnings that these settings answer: the explicit opt-out acknowledges the missing verification. */
-  public _acknowledged(): string[] {
-    return this.verifiesServer ? [] : ['IST0128', 'IST0129'];
+  /**
+   * @internal Origination without server verification is an explicit choice: Istio's warnings about
+   * it (IST0128, IST0129) are acknowledged for the objects of `scope`.
+   */
+  public _acknowledgeIn(scope: IConstruct): void {
+    if (!this.verifiesServer) {
+      for (const code of ['IST0128', 'IST0129']) {
+        acknowledge(scope, code, 'TLS origination without server verification was chosen explicitly');
+      }
+    }
   }
 }

@@ -14,8 +14,6 @@ const ESCALATED = ['IST0128', 'IST0129', 'SE13'];
 export interface RuleValidationOptions {
   /** Checks that need the construct's own knowledge (each message names the field, value and fix). */
   readonly extra?: () => string[];
-  /** Rule ids the construct's configuration answers deliberately (an explicit opt-out); their findings are dropped. */
-  readonly acknowledged?: () => string[];
 }
 
 const reported = new WeakSet<IConstruct>();
@@ -29,11 +27,10 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
   ensureAppAnalysis(construct);
   construct.node.addValidation({
     validate: () => {
-      const acknowledged = new Set(options.acknowledged?.() ?? []);
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
         for (const finding of findingsFor(object)) {
-          if (!acknowledged.has(finding.rule) && !isAcknowledged(object, finding)) {
+          if (!isAcknowledged(object, finding)) {
             findings.push({ finding, object });
           }
         }
