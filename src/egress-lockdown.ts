@@ -8,7 +8,7 @@ import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } fr
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { validateWithIstioRules } from './private/validation';
-import { isKubernetesLabelName, toCidr } from './rules/names';
+import { namespaceNameProblem, toCidr } from './rules/names';
 
 /**
  * Properties of an EgressLockdown.
@@ -205,7 +205,6 @@ export class EgressLockdown extends Construct {
       ['namespace', this.namespace], ['controlPlaneNamespace', this.controlPlane],
       ...(this.props.allowNamespaces ?? []).map((ns): [string, string] => ['allowNamespaces', ns]),
     ];
-    return names.filter(([, ns]) => !isKubernetesLabelName(ns)).map(([field, ns]) => `${field} = "${ns}": not a Kubernetes namespace name. `
-      + 'Fix: use lower-case letters, digits and dashes, at most 63 characters.');
+    return names.map(([field, ns]) => namespaceNameProblem(field, ns)).filter((p): p is string => p !== undefined);
   }
 }

@@ -306,13 +306,14 @@ export class ExternalHost extends Construct implements IExternalHost {
     this.serviceEntry = createIstioObject(this, 'Resource', 'ServiceEntry', { ...props.metadata, name: this.name },
       Lazy.any({ produce: () => this.renderSpec() }));
     const namespace = props.metadata?.namespace;
-    const label = (host: string, suffix: string) => (this.hosts.length === 1 ? toDnsLabel(`${this.name}${suffix}`) : toDnsLabel(`${toDnsLabel(host)}${suffix}`));
+    // One host: its objects share the ServiceEntry's name; several: each host names its own.
+    const label = (host: string) => toDnsLabel(this.hosts.length === 1 ? this.name : host);
     this.destinationRules = props.trafficPolicy || props.tlsOrigination
-      ? this.hosts.map((host, i) => createIstioObject(this, `DestinationRule${i}`, 'DestinationRule', { name: label(host, ''), namespace },
+      ? this.hosts.map((host, i) => createIstioObject(this, `DestinationRule${i}`, 'DestinationRule', { name: label(host), namespace },
         Lazy.any({ produce: () => this.renderDestinationRule(host) })))
       : [];
     if (props.requestTimeout || props.retries) {
-      this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host, ''), namespace },
+      this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host), namespace },
         Lazy.any({ produce: () => this.renderMeshRoutes(host) }))));
     }
     props.tlsOrigination?._acknowledgeIn(this);

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createNamespace } from './private/core-objects';
-import { isKubernetesLabelName } from './rules/names';
+import { namespaceNameProblem } from './rules/names';
 
 /**
  * Properties of a MeshNamespace.
@@ -54,8 +54,9 @@ export class MeshNamespace extends Construct {
 
   private check(props: MeshNamespaceProps): string[] {
     const errors: string[] = [];
-    if (!isKubernetesLabelName(props.name)) {
-      errors.push(`name = "${props.name}": not a Kubernetes namespace name. Fix: use lower-case letters, digits and dashes, at most 63 characters.`);
+    const nameProblem = namespaceNameProblem('name', props.name);
+    if (nameProblem) {
+      errors.push(nameProblem);
     }
     const revision = props.revision;
     if (revision !== undefined && !(revision.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(revision))) {

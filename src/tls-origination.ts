@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { acknowledge } from './private/acknowledgements';
+
 /**
  * Options for opening TLS to an external host on behalf of an application that speaks plain HTTP.
  */

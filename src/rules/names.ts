@@ -21,6 +21,12 @@ export function isKubernetesLabelName(value: string): boolean {
   return value.length <= 63 && K8S_LABEL.test(value);
 }
 
+/** The problem with `value` as a namespace name set in `field`, or undefined when it is a valid one. */
+export function namespaceNameProblem(field: string, value: string): string | undefined {
+  return isKubernetesLabelName(value) ? undefined
+    : `${field} = "${value}": not a Kubernetes namespace name. Fix: use lower-case letters, digits and dashes, at most 63 characters.`;
+}
+
 /** A Kubernetes object name that is a DNS-1123 subdomain: lower-case labels joined by dots, at most 253 characters. */
 export function isKubernetesSubdomainName(value: string): boolean {
   return value.length > 0 && value.length <= 253 && value.split('.').every(label => K8S_LABEL.test(label));
