@@ -8,8 +8,9 @@ import { ObjectFinding, objectFinding } from './object-finding';
 import { IndexedObject, ObjectIndex, exportedTo, isMeshBound, isVisibleIn, label, namespaceOf } from './object-index';
 
 export function checkConflicts(index: ObjectIndex): ObjectFinding[] {
+  const servers = gatewayServers(index);
   return [
-    ...conflictingGateways(index), ...sharedTcpServers(index), ...conflictingMeshVirtualServices(index),
+    ...conflictingGateways(servers), ...sharedTcpServers(servers), ...conflictingMeshVirtualServices(index),
     ...selectorlessSidecars(index), ...conflictingServiceEntries(index), ...duplicateNames(index),
   ];
 }
@@ -63,10 +64,10 @@ function selectorText(o: Manifest): string {
 }
 
 /** IST0145: two Gateways on the same pods, port and bind claim the same host: one of them is skipped. */
-function conflictingGateways(index: ObjectIndex): ObjectFinding[] {
+function conflictingGateways(servers: GatewayServer[]): ObjectFinding[] {
   const claims = new Map<string, IndexedObject>();
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field, listener } of gatewayServers(index)) {
+  for (const { gateway, server, field, listener } of servers) {
     asArray(server.hosts).forEach((host, h) => {
       const key = `${listener}${JSON.stringify(host)}`;
       const first = claims.get(key);
@@ -89,10 +90,10 @@ const OPAQUE = ['TCP', 'MONGO', 'MYSQL', 'REDIS'];
  * Plain TCP servers carry no host name, so one gateway port serves one of them only; Istio keeps the
  * first and drops the others with a log line (`conflict with existing server`).
  */
-function sharedTcpServers(index: ObjectIndex): ObjectFinding[] {
+function sharedTcpServers(servers: GatewayServer[]): ObjectFinding[] {
   const owners = new Map<string, { gateway: IndexedObject; hosts: string }>();
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field, listener } of gatewayServers(index)) {
+  for (const { gateway, server, field, listener } of servers) {
     if (!OPAQUE.includes(String(server.port?.protocol).toUpperCase()) || server.tls !== undefined) {
       continue;
     }
