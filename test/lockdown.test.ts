@@ -127,7 +127,8 @@ describe('EgressLockdown', () => {
     expect(policy.egress[0].to[0]).toEqual({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-egress' } }, podSelector: { matchLabels: { istio: 'egress' } },
     });
-    expect(lockdown.networkPolicy).toBeDefined();
+    // The construct exposes the object it wrote, for JSON patches.
+    expect(lockdown.networkPolicy?.name).toBe(oneOfKind(objects, 'NetworkPolicy').metadata.name);
   });
 
   test('mesh-wide in the root namespace: a default Sidecar and no NetworkPolicy (the gateways run there)', () => {
@@ -205,7 +206,7 @@ describe('who may reach what: allowedClients', () => {
         when: [{ key: 'connection.sni', values: ['api.example.com'] }],
       }],
     });
-    expect(route.authorizationPolicy).toBeDefined();
+    expect(route.authorizationPolicy?.name).toBe(policy.metadata.name);
     // The host becomes visible where the allowed clients are.
     expect(oneOfKind(objects, 'ServiceEntry').spec.exportTo).toEqual(['.', 'billing', 'istio-system']);
   });
@@ -327,7 +328,7 @@ describe('EgressLockdown access logs', () => {
     const telemetry = oneOfKind(synth(app), 'Telemetry');
     expect(telemetry.metadata.namespace).toBe('shop');
     expect(telemetry.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] });
-    expect(lockdown.telemetry).toBeDefined();
+    expect(lockdown.telemetry?.name).toBe(telemetry.metadata.name);
   });
 });
 

@@ -3,7 +3,7 @@
  * server would: Istio objects against their CRD schema and CEL rules, core objects (Namespace,
  * NetworkPolicy) against the Kubernetes OpenAPI schema and its Go validation.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { IstioRelease, assertValidIstioObjects } from './crd-validator';
 import { assertValidKubernetesObjects, isKubernetesCoreKind } from './k8s-validator';
@@ -25,6 +25,14 @@ export function synth(app: App, release?: IstioRelease): any[] {
   const core = objects.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind));
   assertValidIstioObjects(objects.filter(o => !core.includes(o)), release);
   assertValidKubernetesObjects(core);
+  return objects;
+}
+
+/** One chart's manifests (`Testing.synth`, validations included), each validated like the API server would. */
+export function validSynth(chart: Chart, release?: IstioRelease): any[] {
+  const objects = Testing.synth(chart);
+  assertValidIstioObjects(objects.filter(o => !isKubernetesCoreKind(o.apiVersion, o.kind)), release);
+  assertValidKubernetesObjects(objects.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind)));
   return objects;
 }
 
