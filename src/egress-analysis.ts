@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { acknowledge } from './private/acknowledgements';
+import { acknowledge } from './synth/acknowledgements';
 
 /**
  * The whole-app egress analysis that runs at synth: every Istio object of the app is checked with

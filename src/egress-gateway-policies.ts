@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IEgressGateway } from './egress-gateway';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { validateWithIstioRules } from './private/validation';
+import { validateWithIstioRules } from './synth/validation';
 
 /**
  * Properties of the egress gateway policies.

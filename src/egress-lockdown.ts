@@ -7,7 +7,7 @@ import { routesOf } from './private/app-routes';
 import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { validateWithIstioRules } from './private/validation';
+import { validateWithIstioRules } from './synth/validation';
 import { namespaceNameProblem, toCidr } from './rules/names';
 
 /**

@@ -3,10 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
 import { createIstioObject } from './private/istio-objects';
-import { noteChange } from './private/library-object';
+import { noteChange } from './synth/library-object';
 import { toDnsLabel } from './private/names';
 import { MeshRouting, istioDuration } from './private/traffic';
-import { validateWithIstioRules } from './private/validation';
+import { validateWithIstioRules } from './synth/validation';
 import { TlsOrigination } from './tls-origination';
 
 /**

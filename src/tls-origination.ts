@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { acknowledge } from './private/acknowledgements';
+import { acknowledge } from './synth/acknowledgements';
 
 /**
  * Options for opening TLS to an external host on behalf of an application that speaks plain HTTP.

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError, validSynth } from './support/synth';
-import * as rules from '../src/rules';
+import * as rules from '../src/analysis';
 
 function serviceEntryOf(props: ExternalHostProps, namespace?: string, version?: IstioApiVersion): any {
   const { app, chart } = appWithChart(namespace, version);

@@ -1,6 +1,6 @@
 import { EgressPort, ExternalHost, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError } from './support/synth';
-import { goReadsAsNumber, misreadAsNumber, numberLikeStrings } from '../src/private/yaml-numbers';
+import { goReadsAsNumber, misreadAsNumber, numberLikeStrings } from '../src/synth/yaml-numbers';
 
 describe('strings that Kubernetes reads as numbers', () => {
   test.each([

@@ -28,7 +28,7 @@ type Variant = (hosts: number) => string;
 // floor processes neither load nor hold them.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const loadFixture = () => require('./fixture') as typeof import('./fixture');
-const loadRules = () => require('../../src/rules') as typeof import('../../src/rules');
+const loadRules = () => require('../../src/analysis') as typeof import('../../src/analysis');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function libraryVariant(): Variant {

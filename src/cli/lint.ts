@@ -1,7 +1,7 @@
 /** `lint`: every finding of the rules over all objects together, sorted by where it is. */
 import { LoadedInput, LoadedObject, compareStrings } from './input';
 import { formatFinding } from '../rules/finding';
-import { IndexedFinding, lintObjects } from '../rules/index';
+import { IndexedFinding, lintObjects } from '../analysis';
 
 /** A finding with the object and place it belongs to; the JSON output's finding. */
 export interface LocatedFinding {

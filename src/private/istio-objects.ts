@@ -1,6 +1,6 @@
 /**
  * Creates the L1 object for an Istio kind in the API version chosen for the scope, with the
- * apiVersion and kind of the generated bindings.
+ * apiVersion and kind of the registry of kinds (the tests check that they match the generated bindings).
  *
  * The spec is written as the final JSON (the v1 and v1beta1 schemas are the same). It is not passed
  * through the generated classes' converters: they read TypeScript property names, which differ from
@@ -10,40 +10,28 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi, IstioApiVersion } from '../api-version';
-import { LibraryApiObject } from './library-object';
-import * as networking from '../imports/networking.istio.io';
-import * as security from '../imports/security.istio.io';
-import * as telemetry from '../imports/telemetry.istio.io';
+import { KINDS, KindDefinition, apiVersionOf } from '../rules/kinds';
+import { LibraryApiObject } from '../synth/library-object';
 
 export type IstioKind = 'ServiceEntry' | 'Gateway' | 'DestinationRule' | 'VirtualService' | 'Sidecar' | 'AuthorizationPolicy' | 'Telemetry';
 
-type L1Class = { readonly GVK: { readonly apiVersion: string; readonly kind: string } };
-
-const CLASSES: Record<IstioApiVersion, Record<IstioKind, L1Class>> = {
-  [IstioApiVersion.V1]: {
-    ServiceEntry: networking.ServiceEntry,
-    Gateway: networking.Gateway,
-    DestinationRule: networking.DestinationRule,
-    VirtualService: networking.VirtualService,
-    Sidecar: networking.Sidecar,
-    AuthorizationPolicy: security.AuthorizationPolicy,
-    Telemetry: telemetry.Telemetry,
-  },
-  [IstioApiVersion.V1BETA1]: {
-    ServiceEntry: networking.ServiceEntryV1Beta1,
-    Gateway: networking.GatewayV1Beta1,
-    DestinationRule: networking.DestinationRuleV1Beta1,
-    VirtualService: networking.VirtualServiceV1Beta1,
-    Sidecar: networking.SidecarV1Beta1,
-    AuthorizationPolicy: security.AuthorizationPolicyV1Beta1,
-    // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
-    Telemetry: telemetry.TelemetryV1Alpha1,
-  },
+const DEFINITIONS: Record<IstioKind, KindDefinition> = {
+  ServiceEntry: KINDS.serviceEntry,
+  Gateway: KINDS.gateway,
+  DestinationRule: KINDS.destinationRule,
+  VirtualService: KINDS.virtualService,
+  Sidecar: KINDS.sidecar,
+  AuthorizationPolicy: KINDS.authorizationPolicy,
+  Telemetry: KINDS.telemetry,
 };
 
+/** The apiVersion the constructs write for a kind: the newest, or the one meshes before Istio 1.22 serve. */
+export function istioApiVersion(kind: IstioKind, version: IstioApiVersion): string {
+  const definition = DEFINITIONS[kind];
+  return apiVersionOf(definition, version === IstioApiVersion.V1 ? definition.versions[0] : definition.legacyVersion!);
+}
 
 /** `spec` may be a cdk8s Lazy, resolved at synth. */
 export function createIstioObject(scope: Construct, id: string, kind: IstioKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
-  const { apiVersion } = CLASSES[IstioApi.versionOf(scope)][kind].GVK;
-  return new LibraryApiObject(scope, id, { apiVersion, kind, metadata, spec });
+  return new LibraryApiObject(scope, id, { apiVersion: istioApiVersion(kind, IstioApi.versionOf(scope)), kind, metadata, spec });
 }

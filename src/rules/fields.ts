@@ -4,12 +4,12 @@
  * an HTTP route's `match` instead of inside it.
  */
 import { Finding, Manifest, fieldPath, isRecord } from './finding';
-import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
+import { FieldNode } from '../imports/istio-fields';
 
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 
-export function checkUnknownFields(manifest: Manifest): Finding[] {
-  const tree = typeof manifest.kind === 'string' && Object.hasOwn(ISTIO_SPEC_FIELDS, manifest.kind) ? ISTIO_SPEC_FIELDS[manifest.kind] : undefined;
+/** @param tree the fields the kind's spec allows (from its registry entry) */
+export function checkUnknownFields(manifest: Manifest, tree: FieldNode | undefined): Finding[] {
   if (!tree) {
     return [];
   }

@@ -1,76 +1,35 @@
-/** Istio's per-object rules, by kind. */
-import { AnalysisContext, analyzeObjects } from './analysis';
-import { checkAuthorizationPolicy } from './authorization-policy';
-import { checkDestinationRule } from './destination-rule';
+/** Istio's per-object rules: each registered kind's webhook rules, its schema's fields and its metadata. */
 import { checkUnknownFields } from './fields';
-import { Finding, Manifest, isRecord, show } from './finding';
-import { checkGateway } from './gateway';
+import { Finding, Manifest } from './finding';
+import { KINDS, KindDefinition, apiVersionOf, kindKeyOf, parseApiVersion } from './kinds';
 import { checkMetadata } from './metadata';
-import { checkServiceEntry } from './service-entry';
-import { checkSidecar } from './sidecar';
-import { checkVirtualService } from './virtual-service';
 
 export * from './finding';
+export * from './kinds';
 
-const CHECKS: Record<string, (m: Manifest) => Finding[]> = {
-  ServiceEntry: checkServiceEntry,
-  Gateway: checkGateway,
-  VirtualService: checkVirtualService,
-  DestinationRule: checkDestinationRule,
-  Sidecar: checkSidecar,
-  AuthorizationPolicy: checkAuthorizationPolicy,
-  // No webhook rules of its own here; its fields are still checked.
-  Telemetry: () => [],
-};
-
-/** A finding about `objects[index]` of a checked set. */
-export interface IndexedFinding extends Finding {
-  readonly index: number;
-  /** Whether it comes from looking at several objects together (istioctl analyze), not at the object alone. */
-  readonly crossObject: boolean;
-}
-
-/**
- * Everything the rules know about a set of objects: each object's own rules (as Istio's webhook and
- * the API server check them) and the rules across objects (as istioctl analyze does).
- */
-export function lintObjects(objects: Manifest[], context: AnalysisContext = {}): IndexedFinding[] {
-  const own = objects.flatMap((o, index) => guarded(() => checkObject(o)).map(f => ({ ...f, index, crossObject: false })));
-  let across: IndexedFinding[];
-  try {
-    across = analyzeObjects(objects.map(o => (isRecord(o) ? o : {})), context).map(f => ({ ...f, crossObject: true }));
-  } catch (e) {
-    across = objects.length > 0 ? [{ ...uncheckable(e, 'these objects together'), index: 0, crossObject: true }] : [];
-  }
-  return [...own, ...across];
-}
-
-/**
- * The rules read objects that may be anything (lint reads any YAML). Should one still trip over a
- * shape nobody foresaw, the object is reported as uncheckable instead of the check crashing.
- */
-function guarded(check: () => Finding[]): Finding[] {
-  try {
-    return check();
-  } catch (e) {
-    return [uncheckable(e, 'this object')];
-  }
-}
-
-function uncheckable(e: unknown, what: string): Finding {
-  return {
-    rule: 'UNCHECKABLE',
-    severity: 'error',
-    field: 'spec',
-    value: undefined,
-    message: `the rules could not read ${what} (${e instanceof Error ? e.message : show(e)}), so nothing about it is known`,
-    fix: 'check that the object has the structure its CRD describes',
-  };
-}
-
-/** Runs the rules for the object's kind; objects of other kinds have none yet and pass. */
+/** Runs the rules for the object's kind; kinds without rules of their own (and unknown kinds) pass. */
 export function checkObject(manifest: Manifest): Finding[] {
-  const istio = typeof manifest.apiVersion === 'string' && manifest.apiVersion.includes('istio.io/');
-  const check = istio && typeof manifest.kind === 'string' && Object.hasOwn(CHECKS, manifest.kind) ? CHECKS[manifest.kind] : undefined;
-  return check ? [...checkMetadata(manifest), ...checkUnknownFields(manifest), ...check(manifest)] : [];
+  const key = kindKeyOf(manifest);
+  const kind: KindDefinition | undefined = key ? KINDS[key] : undefined;
+  if (!kind?.check) {
+    return [];
+  }
+  return [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields), ...kind.check(manifest)];
+}
+
+/** A version of a known group and kind that the API server does not serve: `kubectl apply` fails with "no matches for kind". */
+function checkServedVersion(manifest: Manifest, versions: readonly string[]): Finding[] {
+  const version = parseApiVersion(manifest.apiVersion)?.version;
+  if (version === undefined || versions.includes(version)) {
+    return [];
+  }
+  const key = kindKeyOf(manifest)!;
+  return [{
+    rule: 'API_VERSION',
+    severity: 'error',
+    field: 'apiVersion',
+    value: manifest.apiVersion,
+    message: `no matches for kind "${manifest.kind}" in version "${manifest.apiVersion}": Istio 1.30 serves ${versions.map(v => apiVersionOf(KINDS[key], v)).join(', ')}`,
+    fix: `write apiVersion: ${apiVersionOf(KINDS[key], versions[0])}`,
+  }];
 }

@@ -10,7 +10,8 @@
  */
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { formatFinding, lintObjects } from '../../src/rules';
+import { lintObjects } from '../../src/analysis';
+import { formatFinding } from '../../src/rules';
 import { buildApp, fuzzParameters, numRuns, timeoutFor, validAppSpec } from '../support/arbitraries';
 
 const RUNS = numRuns();

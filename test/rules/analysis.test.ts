@@ -4,7 +4,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost } from '../../src';
-import { lintObjects } from '../../src/rules';
+import { lintObjects } from '../../src/analysis';
 import { appWithChart, synth, synthError } from '../support/synth';
 
 const NET = 'networking.istio.io/v1';

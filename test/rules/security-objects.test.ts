@@ -2,7 +2,7 @@
  * Sidecar and AuthorizationPolicy rules on hand-written manifests, in both directions.
  */
 import { Finding, checkObject } from '../../src/rules';
-import { analyzeObjects } from '../../src/rules/analysis';
+import { analyzeObjects } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 function manifest(apiVersion: string, kind: string, spec: any, name = 'x', namespace = 'default') {
@@ -36,9 +36,11 @@ describe('Sidecar rules', () => {
     ['a partial wildcard', { egress: [{ hosts: ['./*api.example.com'] }] }, 'partial wildcard "*api.example.com" not allowed'],
     ['a listener without hosts', { egress: [{ hosts: [] }] }, 'sidecar: egress listener must contain at least one host'],
     ['a null listener', { egress: [null] }, 'egress listener may not be null'],
-    ['two catch-all listeners', { egress: [{ hosts: ['./*'] }, { hosts: ['./*'] }] }, 'sidecar: egress can have only one listener with empty port'],
+    // Istio reports every catch-all listener that is not the last one; its "only one listener with empty port" never fires.
+    ['two catch-all listeners', { egress: [{ hosts: ['./*'] }, { hosts: ['./*'] }] }, 'spec.egress[0].port: sidecar: the egress listener with empty port should be the last'],
     ['a catch-all listener first', { egress: [{ hosts: ['./*'] }, { port: { number: 80 }, hosts: ['./*'] }] }, 'the egress listener with empty port should be the last'],
-    ['a bad listener port', { egress: [{ port: { number: 0, name: 'a_b', protocol: 'FTP', targetPort: 1 }, hosts: ['./*'] }] }, 'port number 0 must be in the range'],
+    // Port 0 is a unix domain socket listener, not an out-of-range port.
+    ['a bad listener port', { egress: [{ port: { number: 0, name: 'a_b', protocol: 'FTP', targetPort: 1 }, hosts: ['./*'] }] }, 'sidecar: ports with 0 value must have a unix domain socket bind address'],
     ['a bad port name', { egress: [{ port: { number: 80, name: 'a_b' }, hosts: ['./*'] }] }, 'invalid port name: a_b'],
     ['a bad protocol', { egress: [{ port: { number: 80, protocol: 'FTP' }, hosts: ['./*'] }] }, 'unsupported protocol: FTP'],
     ['a targetPort', { egress: [{ port: { number: 80, targetPort: 8080 }, hosts: ['./*'] }] }, 'targetPort has no impact on Sidecars'],

@@ -13,7 +13,7 @@ import {
   EgressProtocol, ExportTo, ExternalEndpoint, ExternalHost, GatewayServicePort, IEgressGateway, IstioApi, IstioApiVersion, MeshNamespace,
   Resolution, TlsOrigination,
 } from '../../src';
-import { misreadAsNumber } from '../../src/private/yaml-numbers';
+import { misreadAsNumber } from '../../src/synth/yaml-numbers';
 
 // -----------------------------------------------------------------------------------------------
 // Run settings

@@ -3,7 +3,7 @@
  * sidecars, through an egress gateway when a mesh route sends it there, to the host.
  */
 import { asArray, isRecord } from '../../rules/finding';
-import { serviceNamespace } from '../../rules/object-index';
+import { serviceNamespace } from '../../analysis/model';
 import { LoadedObject, compareStrings } from '../input';
 import { allowedAt } from './authz';
 import { clientsOf } from './clients';

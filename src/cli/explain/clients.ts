@@ -1,6 +1,6 @@
 /** Which namespaces can use an external host: the ServiceEntry's exportTo, narrowed by REGISTRY_ONLY Sidecars. */
-import { importsHost, isNamespaceLockdown, sidecarImportEntries } from '../../rules/analysis-lockdown';
-import { exportedTo as exportTargetsOf } from '../../rules/object-index';
+import { importsHost, isNamespaceLockdown, sidecarImportEntries } from '../../analysis/lockdown';
+import { exportedTo as exportTargetsOf } from '../../analysis/model';
 import { LoadedObject, compareStrings } from '../input';
 import { Clients, SidecarImport } from './model';
 import { ObjectIndex, namespaceOf, refOf } from './objects';

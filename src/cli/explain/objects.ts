@@ -1,7 +1,7 @@
 /** The objects explain reads, grouped by kind, and small helpers over them. */
 import { Manifest, asArray, isRecord } from '../../rules/finding';
 import { hostSubsetOf } from '../../rules/names';
-import { MESH, isVisibleIn as isManifestVisibleIn, label, namespaceOf as namespaceOfManifest, resolveGatewayRef } from '../../rules/object-index';
+import { MESH, isVisibleIn as isManifestVisibleIn, label, namespaceOf as namespaceOfManifest, resolveGatewayRef } from '../../analysis/model';
 import { LoadedObject, compareStrings } from '../input';
 
 export { MESH };

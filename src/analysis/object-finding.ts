@@ -1,4 +1,4 @@
-import { Finding, Severity } from './finding';
+import { Finding, Severity } from '../rules/finding';
 
 /** A finding about `objects[index]` of a checked set. */
 export interface ObjectFinding extends Finding {

@@ -6,7 +6,7 @@
  * drops underscores and parses with Go's number syntax). Written unquoted, such a label value or name
  * arrives as a number: the API server refuses it, or an int-or-string field silently changes meaning.
  */
-import { Finding, Manifest, fieldPath } from '../rules';
+import { Finding, Manifest, fieldPath } from '../rules/finding';
 
 /** go-yaml's float syntax (its resolver's `yamlStyleFloat`), tried after Go's integer syntax. */
 const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;

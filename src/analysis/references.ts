@@ -2,11 +2,12 @@
  * References between objects (istioctl analyze IST0101, IST0112) and the silent failures of an
  * egress gateway setup: a host the gateway cannot see (X1), a gateway route without its mesh route.
  */
-import { asArray, isRecord } from './finding';
+import { asArray, isRecord } from '../rules/finding';
 import { ObjectFinding, objectFinding } from './object-finding';
 import {
-  Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, isVisibleIn, label, namespaceOf, resolveGatewayRef, serviceNamespace,
-} from './object-index';
+  CLUSTER_DOMAIN, Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, label, namespaceOf, qualifyHost, resolveGatewayRef,
+  serviceNamespace,
+} from './model';
 
 /**
  * @param gatewayPods labels of the egress gateway pods known to exist (from the constructs' gateway
@@ -75,40 +76,65 @@ function gatewayReferences(index: ObjectIndex, vs: IndexedObject): ObjectFinding
 function destinationProblems(index: ObjectIndex, vs: IndexedObject, d: Destination): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
   const namespace = namespaceOf(vs.object);
-  const clusterLocal = serviceNamespace(d.host) !== undefined;
+  const fqdn = qualifyHost(d.host, namespace);
   if (d.subset !== undefined && !index.hasSubset(d.host, d.subset, namespace)) {
     findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.subset`, d.subset,
-      `Referenced host+subset in destinationrule not found: "${d.host}+${d.subset}"`,
-      `define subset "${d.subset}" in a DestinationRule for ${d.host} in namespace ${clusterLocal ? serviceNamespace(d.host) : namespace}`));
+      `Referenced host+subset in destinationrule not found: "${fqdn}+${d.subset}"`,
+      `define subset "${d.subset}" in a DestinationRule for ${d.host} in namespace ${serviceNamespace(fqdn) ?? namespace}`));
   }
-  if (clusterLocal) {
+  const resolved = index.resolveHost(d.host, namespace);
+  if (resolved.status === 'unknown') {
+    index.noteUnchecked(vs.index, `${d.field}.host`, fqdn, resolved.namespace);
     return findings;
   }
-  const entries = index.entriesFor(d.host);
-  if (entries.length === 0) {
-    return [...findings, objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host, `Referenced host not found: "${d.host}"`,
-      `add a ServiceEntry for ${d.host}`)];
+  if (resolved.status === 'missing') {
+    return [...findings, objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host, `Referenced host not found: "${fqdn}"`,
+      missingHostFix(index, d.host, fqdn))];
+  }
+  if (resolved.status === 'hidden') {
+    return [...findings, notExported(vs, d, namespace, resolved.definitions, MESH)];
   }
   // The sidecars (mesh) see the host from the VirtualService's namespace; a gateway from its own (X1).
-  for (const gateway of d.gateways) {
-    const viewer = gateway === MESH ? namespace : index.gateways.get(gateway) ? namespaceOf(index.gateways.get(gateway)!.object) : undefined;
-    if (viewer !== undefined && !entries.some(e => isVisibleIn(e.object, viewer))) {
-      findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host,
-        `Referenced host not found: "${d.host}" is not exported to namespace ${viewer}${gateway === MESH ? '' : `, where gateway ${gateway} runs`}`,
-        `add "${viewer}" to the exportTo of ServiceEntry ${label(entries[0].object)}`));
+  for (const gateway of d.gateways.filter(g => g !== MESH)) {
+    const viewer = index.gateways.get(gateway) ? namespaceOf(index.gateways.get(gateway)!.object) : undefined;
+    const seen = viewer === undefined ? undefined : index.resolveHost(fqdn, viewer);
+    if (viewer !== undefined && seen?.status === 'hidden') {
+      findings.push(notExported(vs, d, viewer, seen.definitions, gateway));
     }
   }
-  const ports = entries.flatMap(e => asArray(e.object.spec?.ports)).filter(isRecord);
+  const ports = resolved.ports;
   if (d.port !== undefined && !ports.some(p => p.number === d.port)) {
-    findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.port.number`, d.port, `Referenced host:port not found: "${d.host}:${d.port}"`,
-      `route to a port the ServiceEntry declares (${ports.map(p => p.number).join(', ')}), or declare ${d.port}`));
+    findings.push(objectFinding(vs.index, 'IST0101', 'error', `${d.field}.port.number`, d.port, `Referenced host:port not found: "${fqdn}:${d.port}"`,
+      `route to a port ${fqdn} declares (${ports.map(p => p.number).join(', ') || 'none'}), or declare ${d.port}`));
   }
   if (d.port === undefined && ports.length > 1) {
     findings.push(objectFinding(vs.index, 'IST0112', 'error', `${d.field}.port`, undefined,
-      `This VirtualService routes to a service "${d.host}" that exposes multiple ports [${ports.map(p => p.number).join(' ')}]. `
+      `This VirtualService routes to a service "${fqdn}" that exposes multiple ports [${ports.map(p => p.number).join(' ')}]. `
       + 'Specifying a port in the destination is required to disambiguate.', 'set destination.port.number'));
   }
   return findings;
+}
+
+function notExported(vs: IndexedObject, d: Destination, viewer: string, definitions: IndexedObject[], gateway: string): ObjectFinding {
+  const definition = definitions[0].object;
+  const field = definition.kind === 'Service' ? 'networking.istio.io/exportTo annotation' : 'exportTo';
+  return objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host,
+    `Referenced host not found: "${d.host}" is not exported to namespace ${viewer}${gateway === MESH ? '' : `, where gateway ${gateway} runs`}`,
+    `add "${viewer}" to the ${field} of ${definition.kind} ${label(definition)}`);
+}
+
+/** What to do about a host nothing defines: the likely slip, or where its definition should come from. */
+function missingHostFix(index: ObjectIndex, reference: string, fqdn: string): string {
+  const asService = `${reference}.svc.${CLUSTER_DOMAIN}`;
+  if (/^[^.]+\.[^.]+$/.test(reference) && index.resolveHost(asService, 'default').status !== 'missing') {
+    return `Istio reads "${reference}" as a host of its own, not as Service ${reference.replace('.', ' in namespace ')}: write ${asService}`;
+  }
+  const home = serviceNamespace(fqdn);
+  if (home !== undefined) {
+    return `no Service ${fqdn.split('.')[0]} is among the objects of namespace ${home}: correct the host, or if the Service exists, `
+      + 'check it together with its YAML (lint --cluster <file|dir> for objects that are only read)';
+  }
+  return `add a ServiceEntry for ${fqdn}, or if one exists in the cluster, check it together with its YAML (lint --cluster <file|dir>)`;
 }
 
 /**

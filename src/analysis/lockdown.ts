@@ -2,10 +2,10 @@
  * A namespace locked down by a REGISTRY_ONLY Sidecar can only reach what that Sidecar imports: a route
  * of that namespace to anything else ends in a 502 from the sidecar (BlackHoleCluster).
  */
-import { Manifest, asArray, isRecord } from './finding';
-import { hostSubsetOf } from './names';
+import { Manifest, asArray, isRecord } from '../rules/finding';
+import { hostSubsetOf } from '../rules/names';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, namespaceOf, serviceNamespace } from './object-index';
+import { IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, namespaceOf, serviceNamespace } from './model';
 
 export function checkLockedDownNamespaces(index: ObjectIndex): ObjectFinding[] {
   const lockdowns = new Map<string, { sidecar: IndexedObject; imports: string[] }>();

@@ -3,9 +3,9 @@
  * (IST0145), plain TCP sharing a gateway port, two mesh VirtualServices for one host (IST0109),
  * two selector-less Sidecars in a namespace (IST0111), and ServiceEntries disagreeing on a host.
  */
-import { Manifest, asArray, isRecord } from './finding';
+import { Manifest, asArray, isRecord } from '../rules/finding';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { IndexedObject, ObjectIndex, exportedTo, isMeshBound, isVisibleIn, label, namespaceOf } from './object-index';
+import { IndexedObject, ObjectIndex, exportedTo, isMeshBound, isVisibleIn, label, namespaceOf } from './model';
 
 export function checkConflicts(index: ObjectIndex): ObjectFinding[] {
   const servers = gatewayServers(index);

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IndexedFinding, lintObjects } from '../rules';
+import { IndexedFinding, lintObjects } from '../analysis';
 import { isAcknowledged } from './acknowledgements';
 import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
 import { numberLikeStrings } from './yaml-numbers';

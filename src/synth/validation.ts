@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IndexedFinding } from '../rules';
+import { IndexedFinding } from '../analysis';
 import { isAcknowledged } from './acknowledgements';
 import { describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
 

@@ -1,0 +1,313 @@
+/**
+ * One pass over a set of objects, indexing what the cross-object rules look up, so that each rule
+ * runs in time proportional to the number of objects.
+ */
+import { Manifest, asArray, isRecord, show } from '../rules/finding';
+import { KindKey, kindKeyOf } from '../rules/kinds';
+import { hostSubsetOf } from '../rules/names';
+import { MESH_GATEWAY } from '../rules/virtual-service';
+
+/** A finding about `objects[index]`. */
+export interface IndexedObject {
+  readonly index: number;
+  readonly object: Manifest;
+}
+
+/** The reserved gateway name for the sidecars; one constant for every rule. */
+export const MESH = MESH_GATEWAY;
+
+/** A VirtualService applies to the sidecars when it names no gateway, or names `mesh`. */
+export function isMeshBound(vs: Manifest): boolean {
+  const gateways = asArray(vs.spec?.gateways);
+  return gateways.length === 0 || gateways.includes(MESH);
+}
+
+export function namespaceOf(o: Manifest): string {
+  const namespace = isRecord(o.metadata) ? o.metadata.namespace : undefined;
+  return typeof namespace === 'string' ? namespace : 'default';
+}
+
+export function label(o: Manifest): string {
+  return `${namespaceOf(o)}/${show(isRecord(o.metadata) ? o.metadata.name ?? '' : '')}`;
+}
+
+/** `ns/name` of a VirtualService's gateway reference, resolved as Istio does (short names in the VirtualService's namespace). */
+export function resolveGatewayRef(ref: string, vsNamespace: string): string {
+  if (ref.includes('/')) {
+    return ref;
+  }
+  if (ref.includes('.')) {
+    const [name, namespace] = ref.split('.');
+    return `${namespace}/${name}`;
+  }
+  return `${vsNamespace}/${ref}`;
+}
+
+/** The namespaces an object is exported to; undefined means every namespace. */
+export function exportedTo(o: Manifest): Set<string> | undefined {
+  const exportTo = asArray(o.spec?.exportTo);
+  if (exportTo.length === 0 || exportTo.includes('*')) {
+    return undefined;
+  }
+  return new Set(exportTo.map(e => (e === '.' ? namespaceOf(o) : String(e))));
+}
+
+export function isVisibleIn(o: Manifest, namespace: string): boolean {
+  const to = exportedTo(o);
+  return !to || to.has(namespace);
+}
+
+/** A Kubernetes Service host, `name.namespace.svc.<domain>`: its namespace, or undefined for other hosts. */
+export function serviceNamespace(host: string): string | undefined {
+  const match = /^[^.]+\.([^.]+)\.svc(\.|$)/.exec(host);
+  return match ? match[1] : undefined;
+}
+
+/** The cluster domain Istio assumes when it expands short names. */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * A host as Istio reads it in an object of `namespace`: a short name (no dot, no wildcard, not an
+ * IP) is that namespace's Service, `name.<namespace>.svc.cluster.local`. Anything with a dot is
+ * taken as written, so `reviews.default` is a host of its own, not the Service (pilot's
+ * ResolveShortnameToFQDN, the analyzers' ConvertHostToFQDN).
+ */
+export function qualifyHost(host: string, namespace: string): string {
+  return host.includes('.') || host.includes(':') || host.startsWith('*') ? host : `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+/** What a host reference resolves to, seen from a namespace. */
+export type HostResolution =
+  /** Services or ServiceEntries visible from the namespace define it (`ports` from all of them). */
+  | { readonly status: 'found'; readonly host: string; readonly definitions: IndexedObject[]; readonly ports: ServicePort[] }
+  /** Defined, but not exported to the namespace. */
+  | { readonly status: 'hidden'; readonly host: string; readonly definitions: IndexedObject[] }
+  /**
+   * A Service host in a namespace none of whose Services are known here: it may well exist in the
+   * cluster, so nothing is claimed either way.
+   */
+  | { readonly status: 'unknown'; readonly host: string; readonly namespace: string }
+  /** Nothing known defines it. */
+  | { readonly status: 'missing'; readonly host: string };
+
+/** A reference to a Service in a namespace none of whose Services were given. */
+export interface UncheckedReference {
+  readonly index: number;
+  readonly field: string;
+  readonly host: string;
+  readonly namespace: string;
+}
+
+/** A port of a Service or ServiceEntry, as routes and gateways see it. */
+export interface ServicePort {
+  readonly number: number;
+  readonly name?: string;
+  readonly protocol?: string;
+  readonly targetPort?: number | string;
+}
+
+/** A route destination with where it sits in the VirtualService. */
+export interface Destination {
+  readonly field: string;
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  /** The gateways whose traffic this route applies to (resolved `ns/name`, or `mesh`). */
+  readonly gateways: string[];
+}
+
+/** Every destination of a VirtualService's http, tls and tcp routes. */
+export function destinationsOf(vs: Manifest): Destination[] {
+  const namespace = namespaceOf(vs);
+  const bound = asArray(vs.spec?.gateways).filter(g => typeof g === 'string');
+  const top = bound.length === 0 ? [MESH] : bound.map(g => (g === MESH ? MESH : resolveGatewayRef(g, namespace)));
+  const out: Destination[] = [];
+  for (const block of ['http', 'tls', 'tcp']) {
+    asArray(vs.spec?.[block]).forEach((route, i) => {
+      if (!isRecord(route)) {
+        return;
+      }
+      const matchGateways = asArray(route.match).flatMap(m => asArray(isRecord(m) ? m.gateways : undefined))
+        .map(g => (g === MESH ? MESH : resolveGatewayRef(String(g), namespace)));
+      const gateways = matchGateways.length > 0 ? [...new Set(matchGateways)] : top;
+      asArray(route.route).forEach((r, j) => {
+        const d = isRecord(r) ? r.destination : undefined;
+        if (isRecord(d) && typeof d.host === 'string') {
+          const port = isRecord(d.port) && typeof d.port.number === 'number' ? d.port.number : undefined;
+          out.push({ field: `spec.${block}[${i}].route[${j}].destination`, host: d.host, subset: d.subset, port, gateways });
+        }
+      });
+    });
+  }
+  return out;
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
+
+export class ObjectIndex {
+  /** Every object of a registered kind, by kind, in input order. */
+  private readonly byKind = new Map<KindKey, IndexedObject[]>();
+  public readonly serviceEntries: IndexedObject[] = [];
+  /** Kubernetes Services, by `namespace/name` (their host is `name.namespace.svc.<cluster domain>`). */
+  private readonly servicesByHost = new Map<string, IndexedObject>();
+  /** Namespaces some of whose Services are known: a Service missing there is really missing. */
+  private readonly serviceNamespaces = new Set<string>();
+  public readonly gateways = new Map<string, IndexedObject>();
+  public readonly virtualServices: IndexedObject[] = [];
+  public readonly destinationRules: IndexedObject[] = [];
+  public readonly sidecars: IndexedObject[] = [];
+  /** Labels of the pods that Deployments, DaemonSets and Pods among the objects run. */
+  public readonly podLabels: Array<Record<string, string>> = [];
+  private readonly entriesByHost = new Map<string, IndexedObject[]>();
+  private readonly wildcardEntries: IndexedObject[] = [];
+  /** host -> subset -> namespaces of the DestinationRules that define it. */
+  private readonly subsets = new Map<string, Map<string, Set<string>>>();
+
+  /**
+   * @param objects the objects, those checked first
+   * @param checked how many of them are checked; the rest exist in the cluster and only resolve references
+   */
+  public constructor(public readonly objects: Manifest[], public readonly checked = objects.length) {
+    objects.forEach((object, index) => {
+      const entry = { index, object };
+      const kind = kindKeyOf(object);
+      if (kind) {
+        append(this.byKind, kind, entry);
+      }
+      if (kind === 'service') {
+        const name = isRecord(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : undefined;
+        if (name) {
+          this.servicesByHost.set(`${namespaceOf(object)}/${name}`, entry);
+          this.serviceNamespaces.add(namespaceOf(object));
+        }
+      } else if (kind === 'serviceEntry') {
+        this.serviceEntries.push(entry);
+        for (const host of asArray(object.spec?.hosts)) {
+          if (typeof host === 'string' && host.startsWith('*')) {
+            this.wildcardEntries.push(entry);
+          } else if (typeof host === 'string') {
+            append(this.entriesByHost, host, entry);
+          }
+        }
+      } else if (kind === 'gateway') {
+        this.gateways.set(label(object), entry);
+      } else if (kind === 'virtualService') {
+        this.virtualServices.push(entry);
+      } else if (kind === 'destinationRule') {
+        this.destinationRules.push(entry);
+        const host = typeof object.spec?.host === 'string' ? qualifyHost(object.spec.host, namespaceOf(object)) : undefined;
+        if (host !== undefined) {
+          const bySubset = this.subsets.get(host) ?? new Map<string, Set<string>>();
+          this.subsets.set(host, bySubset);
+          for (const subset of asArray(object.spec?.subsets)) {
+            if (isRecord(subset) && typeof subset.name === 'string') {
+              const namespaces = bySubset.get(subset.name) ?? new Set<string>();
+              namespaces.add(namespaceOf(object));
+              bySubset.set(subset.name, namespaces);
+            }
+          }
+        }
+      } else if (kind === 'sidecar') {
+        this.sidecars.push(entry);
+      } else if ((kind === 'deployment' || kind === 'daemonSet' || kind === 'statefulSet') && isRecord(object.spec?.template?.metadata?.labels)) {
+        this.podLabels.push(object.spec.template.metadata.labels);
+      } else if (kind === 'pod' && isRecord(object.metadata?.labels)) {
+        this.podLabels.push(object.metadata!.labels!);
+      }
+    });
+  }
+
+  /** References the analysis could not check: Service hosts in namespaces none of whose Services are known. */
+  public readonly unchecked: UncheckedReference[] = [];
+
+  /** Records a reference that could not be checked (once per object, field and host). */
+  public noteUnchecked(index: number, field: string, host: string, namespace: string): void {
+    if (index < this.checked) {
+      this.unchecked.push({ index, field, host, namespace });
+    }
+  }
+
+  /** The objects of a registered kind, in input order. */
+  public of(kind: KindKey): readonly IndexedObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Whether the object exists in the cluster only (it resolves references but is not checked). */
+  public isClusterOnly(index: number): boolean {
+    return index >= this.checked;
+  }
+
+  /**
+   * Resolves a host that an object in `namespace` names (a route destination, a DestinationRule
+   * host), as Istio's analyzers do: short names are that namespace's Services; ServiceEntries
+   * count where they are exported to, Services where their `networking.istio.io/exportTo`
+   * annotation lets them be seen.
+   */
+  public resolveHost(reference: string, namespace: string): HostResolution {
+    const host = qualifyHost(reference, namespace);
+    const home = serviceNamespace(host);
+    const service = home === undefined ? undefined : this.servicesByHost.get(`${home}/${host.slice(0, host.indexOf('.'))}`);
+    const definitions = [...(service ? [service] : []), ...this.entriesFor(host)];
+    if (definitions.length === 0) {
+      // Any cluster domain: the mesh's may not be cluster.local.
+      return home !== undefined && !this.serviceNamespaces.has(home)
+        ? { status: 'unknown', host, namespace: home }
+        : { status: 'missing', host };
+    }
+    const visible = definitions.filter(d => (d === service ? serviceVisibleIn(d.object, namespace) : isVisibleIn(d.object, namespace)));
+    if (visible.length === 0) {
+      return { status: 'hidden', host, definitions };
+    }
+    return { status: 'found', host, definitions: visible, ports: visible.flatMap(d => (d === service ? servicePorts(d.object) : entryPorts(d.object))) };
+  }
+
+  /** ServiceEntries whose hosts cover `host` (exactly, or by a wildcard host). */
+  public entriesFor(host: string): IndexedObject[] {
+    const exact = this.entriesByHost.get(host) ?? [];
+    const wildcard = this.wildcardEntries.filter(e => asArray(e.object.spec?.hosts).some(h => typeof h === 'string' && hostSubsetOf(host, h)));
+    return [...exact, ...wildcard];
+  }
+
+  /**
+   * Whether a DestinationRule that clients in `namespace` look up defines `subset` for `host`: one in
+   * their namespace or the host's; for a Kubernetes Service host, in any namespace (as istioctl analyze keys it).
+   */
+  public hasSubset(host: string, subset: string, namespace: string): boolean {
+    const fqdn = qualifyHost(host, namespace);
+    const namespaces = this.subsets.get(fqdn)?.get(subset);
+    if (!namespaces) {
+      return false;
+    }
+    const home = serviceNamespace(fqdn);
+    return home !== undefined || namespaces.has(namespace);
+  }
+}
+
+/** A Kubernetes Service's ports (`spec.ports[].port`). */
+function servicePorts(service: Manifest): ServicePort[] {
+  return asArray(service.spec?.ports).filter(isRecord).filter(p => typeof p.port === 'number')
+    .map(p => ({ number: p.port, name: typeof p.name === 'string' ? p.name : undefined, protocol: p.protocol, targetPort: p.targetPort }));
+}
+
+/** A ServiceEntry's ports. */
+function entryPorts(entry: Manifest): ServicePort[] {
+  return asArray(entry.spec?.ports).filter(isRecord).filter(p => typeof p.number === 'number')
+    .map(p => ({ number: p.number, name: typeof p.name === 'string' ? p.name : undefined, protocol: p.protocol, targetPort: p.targetPort }));
+}
+
+/** A Service is visible everywhere unless its `networking.istio.io/exportTo` annotation says otherwise. */
+function serviceVisibleIn(service: Manifest, namespace: string): boolean {
+  const annotation = isRecord(service.metadata) && isRecord(service.metadata.annotations) ? service.metadata.annotations['networking.istio.io/exportTo'] : undefined;
+  if (typeof annotation !== 'string' || annotation.trim() === '') {
+    return true;
+  }
+  const scopes = annotation.split(',').map(s => s.trim()).map(s => (s === '.' ? namespaceOf(service) : s));
+  return scopes.includes('*') || scopes.includes(namespace);
+}

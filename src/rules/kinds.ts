@@ -1,0 +1,91 @@
+/**
+ * The registry of object kinds: every group/version/kind the library reads or writes is declared
+ * here once, with its per-object rules, the fields its schema allows and what it does for egress.
+ * The rules (`checkObject`), the analysis model, the constructs' L1 factories, `lint` and `explain`
+ * all look kinds up here, so a new kind is one entry.
+ */
+import { checkAuthorizationPolicy } from './authorization-policy';
+import { checkDestinationRule } from './destination-rule';
+import { Finding, Manifest, isRecord } from './finding';
+import { checkGateway } from './gateway';
+import { checkServiceEntry } from './service-entry';
+import { checkSidecar } from './sidecar';
+import { checkTelemetry } from './telemetry';
+import { checkVirtualService } from './virtual-service';
+import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
+
+export interface KindDefinition {
+  /** The API group; `''` for the Kubernetes core group (`apiVersion: v1`). */
+  readonly group: string;
+  readonly kind: string;
+  /** The versions the API server serves (Istio 1.30.3's CRDs, Kubernetes 1.33), newest first. */
+  readonly versions: readonly string[];
+  /** The version the constructs write for meshes before Istio 1.22 (`IstioApiVersion.V1BETA1`); Istio kinds only. */
+  readonly legacyVersion?: string;
+  /** The validating webhook's rules for one object of the kind; kinds without any are only read by the analysis. */
+  readonly check?: (manifest: Manifest) => Finding[];
+  /** The fields the kind's spec allows (generated from the CRD); unknown fields are findings. */
+  readonly specFields?: FieldNode;
+  /** What objects of the kind do for egress, in a few words (explain shows it). */
+  readonly role: string;
+}
+
+const istio = (group: string, kind: string, check: KindDefinition['check'], role: string, versions = ['v1', 'v1beta1', 'v1alpha3'],
+  legacyVersion = 'v1beta1'): KindDefinition =>
+  ({ group, kind, versions, legacyVersion, check, specFields: ISTIO_SPEC_FIELDS[kind], role });
+
+const kubernetes = (group: string, kind: string, role: string): KindDefinition => ({ group, kind, versions: ['v1'], role });
+
+/** Every kind the library knows, by a stable key. */
+export const KINDS = {
+  serviceEntry: istio('networking.istio.io', 'ServiceEntry', checkServiceEntry, 'adds external hosts to the mesh registry'),
+  gateway: istio('networking.istio.io', 'Gateway', checkGateway, 'configures the listeners of gateway proxies'),
+  virtualService: istio('networking.istio.io', 'VirtualService', checkVirtualService, 'routes a host\'s traffic'),
+  destinationRule: istio('networking.istio.io', 'DestinationRule', checkDestinationRule, 'sets subsets and TLS towards a host'),
+  sidecar: istio('networking.istio.io', 'Sidecar', checkSidecar, 'limits what workloads see and may reach'),
+  authorizationPolicy: istio('security.istio.io', 'AuthorizationPolicy', checkAuthorizationPolicy, 'allows or denies requests at a proxy',
+    ['v1', 'v1beta1']),
+  // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
+  telemetry: istio('telemetry.istio.io', 'Telemetry', checkTelemetry, 'turns on access logs', ['v1', 'v1alpha1'], 'v1alpha1'),
+  namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
+  service: kubernetes('', 'Service', 'gives workloads a host name in the mesh'),
+  endpoints: kubernetes('', 'Endpoints', 'lists the addresses behind a Service without selector'),
+  secret: kubernetes('', 'Secret', 'holds certificates for TLS'),
+  pod: kubernetes('', 'Pod', 'runs workloads'),
+  deployment: kubernetes('apps', 'Deployment', 'runs workloads'),
+  statefulSet: kubernetes('apps', 'StatefulSet', 'runs workloads'),
+  daemonSet: kubernetes('apps', 'DaemonSet', 'runs workloads'),
+  networkPolicy: kubernetes('networking.k8s.io', 'NetworkPolicy', 'limits the pods\' network traffic'),
+} as const;
+
+export type KindKey = keyof typeof KINDS;
+
+const byGroupKind = new Map<string, KindKey>(Object.entries(KINDS).map(([key, k]) => [`${k.group}/${k.kind}`, key as KindKey]));
+
+/** `apiVersion` split into group and version (`v1` is the core group). */
+export function parseApiVersion(apiVersion: unknown): { group: string; version: string } | undefined {
+  if (typeof apiVersion !== 'string' || apiVersion.length === 0) {
+    return undefined;
+  }
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** The registry key of an object's kind (any version of its group), or undefined for kinds the library does not read. */
+export function kindKeyOf(manifest: Manifest): KindKey | undefined {
+  if (!isRecord(manifest) || typeof manifest.kind !== 'string') {
+    return undefined;
+  }
+  const parsed = parseApiVersion(manifest.apiVersion);
+  return parsed ? byGroupKind.get(`${parsed.group}/${manifest.kind}`) : undefined;
+}
+
+/** Whether `manifest` is of the registered kind `key`. */
+export function isKind(manifest: Manifest, key: KindKey): boolean {
+  return kindKeyOf(manifest) === key;
+}
+
+/** `group/version` for a kind and version. */
+export function apiVersionOf(kind: KindDefinition, version: string): string {
+  return kind.group === '' ? version : `${kind.group}/${version}`;
+}
