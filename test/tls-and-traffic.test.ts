@@ -175,9 +175,10 @@ describe('mutual TLS between sidecar and gateway (default)', () => {
     expect(synthError(app)).toContain('spec.tls[0].match[0].sniHosts: TLS match must have at least one SNI host');
   });
 
-  test('passthrough on an HTTP server cannot be expressed; patched in, it fails like Istio would (GW13)', () => {
+  test('TLS termination on an HTTP server cannot be expressed; patched in, it fails like Istio would (GW13)', () => {
     const { app, route } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()] }, { gatewayMutualTls: false });
-    route!.istioGateway.addJsonPatch(JsonPatch.add('/spec/servers/0/tls', { mode: 'PASSTHROUGH' }));
+    // (Istio accepts a bare `mode: PASSTHROUGH` there, as it does httpsRedirect: neither terminates TLS.)
+    route!.istioGateway.addJsonPatch(JsonPatch.add('/spec/servers/0/tls', { mode: 'SIMPLE', credentialName: 'a-example-com' }));
     expect(synthError(app)).toContain('server cannot have TLS settings for plain text HTTP ports');
   });
 });

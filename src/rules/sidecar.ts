@@ -1,110 +1,477 @@
-/** Sidecar rules: Istio's ValidateSidecar (SC1..SC9 in the rules notes). */
-import { Finding, FindingCollector, Manifest, asArray, isRecord } from './finding';
-import { checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
+/**
+ * Sidecar rules: Istio's ValidateSidecar with its helpers (SC1..SC20 in the rules notes): ingress
+ * listeners (validateSidecarIngressPortAndBind, defaultEndpoint, ingress `tls` through validateTLSOptions,
+ * validateConnectionPool), egress listeners (validateSidecarEgressPortBindAndCaptureMode, hosts) and
+ * validateSidecarOutboundTrafficPolicy.
+ */
+import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
+import { checkDuration, checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { parseProtocol } from './protocol';
 import { checkSelectorLabels } from './service-entry';
 
 const TRAFFIC_POLICY_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY'];
+const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'];
+const H2_UPGRADE_POLICIES = ['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'];
+const UNIX_PREFIX = 'unix://';
+const DEFAULT_ENDPOINT_HOSTS = ['', '127.0.0.1', '0.0.0.0', '::1', '::'];
+
+/** Present as Go sees a message field: neither missing nor null. */
+const present = (value: unknown) => value !== undefined && value !== null;
 
 export function checkSidecar(sidecar: Manifest): Finding[] {
   const out = new FindingCollector();
   const spec = isRecord(sidecar.spec) ? sidecar.spec : {};
-  if (Object.keys(spec).length === 0) {
-    out.error('SC1', 'spec', spec, 'sidecar: empty configuration provided', 'add egress hosts or an outboundTrafficPolicy');
+  // ValidateAlphaWorkloadSelector: an invalid selector is the only finding Istio reports.
+  if (present(spec.workloadSelector)) {
+    checkSelectorLabels(out, isRecord(spec.workloadSelector) ? spec.workloadSelector.labels : undefined, 'spec.workloadSelector.labels');
+    if (out.findings.length > 0) {
+      return out.findings;
+    }
+  }
+  const ingress = asArray(spec.ingress);
+  const egress = asArray(spec.egress);
+  if (ingress.length === 0 && egress.length === 0 && !present(spec.outboundTrafficPolicy) && !present(spec.inboundConnectionPool)) {
+    out.error('SC1', 'spec', spec, 'sidecar: empty configuration provided', 'add egress hosts, ingress listeners, an outboundTrafficPolicy or an inboundConnectionPool');
     return out.findings;
   }
-  if (isRecord(spec.workloadSelector)) {
-    const labels = spec.workloadSelector.labels;
+  if (present(spec.workloadSelector)) {
+    const labels = isRecord(spec.workloadSelector) ? spec.workloadSelector.labels : undefined;
     if (!isRecord(labels) || Object.keys(labels).length === 0) {
       out.warning('SC2', 'spec.workloadSelector', spec.workloadSelector,
         'sidecar: workload selector specified without labels, will be applied to all services in namespace', 'select the workloads by label, or drop the selector');
     }
-    checkSelectorLabels(out, labels, 'spec.workloadSelector.labels');
   }
-  const egress = asArray(spec.egress);
-  const catchAll = egress.map((l, i) => (isRecord(l) && l.port === undefined ? i : -1)).filter(i => i >= 0);
-  if (catchAll.length > 1) {
-    out.error('SC8', `spec.egress[${catchAll[1]}]`, undefined, 'sidecar: egress can have only one listener with empty port', 'merge the listeners without port');
-  } else if (catchAll.length === 1 && catchAll[0] !== egress.length - 1) {
-    out.error('SC8', `spec.egress[${catchAll[0]}]`, undefined, 'sidecar: the egress listener with empty port should be the last listener in the list',
-      'move the listener without port to the end');
-  }
-  egress.forEach((listener, i) => checkEgressListener(out, listener, `spec.egress[${i}]`));
 
-  const policy = spec.outboundTrafficPolicy;
-  if (isRecord(policy) && policy.mode !== undefined && !TRAFFIC_POLICY_MODES.includes(policy.mode)) {
-    out.error('SC10', 'spec.outboundTrafficPolicy.mode', policy.mode, `unsupported outbound traffic policy mode ${String(policy.mode)}`,
-      'use REGISTRY_ONLY or ALLOW_ANY');
-  }
-  if (isRecord(policy) && policy.egressProxy !== undefined) {
-    out.analyzer('IST0002', 'warning', 'spec.outboundTrafficPolicy.egressProxy', policy.egressProxy,
-      'Deprecated: OutboundTrafficPolicy.EgressProxy ignored', 'route egress through an egress gateway instead');
-  }
+  const ingressPorts = new Set<unknown>();
+  ingress.forEach((listener, i) => checkIngressListener(out, listener, `spec.ingress[${i}]`, ingressPorts));
+  checkConnectionPool(out, spec.inboundConnectionPool, 'spec.inboundConnectionPool');
+
+  const egressPorts = new Set<unknown>();
+  const udsBinds = new Set<string>();
+  let catchAllFound = false;
+  egress.forEach((listener, i) => {
+    const field = `spec.egress[${i}]`;
+    if (!isRecord(listener)) {
+      out.error('SC3', field, listener, 'egress listener may not be null', 'remove the empty listener');
+      return;
+    }
+    if (!present(listener.port)) {
+      // One catch-all listener (without port), and it comes last.
+      if (catchAllFound) {
+        out.error('SC8', `${field}.port`, undefined, 'sidecar: egress can have only one listener with empty port', 'merge the listeners without port');
+        return;
+      }
+      if (i === egress.length - 1) {
+        catchAllFound = true;
+      } else {
+        out.error('SC8', `${field}.port`, undefined, 'sidecar: the egress listener with empty port should be the last listener in the list',
+          'move the listener without port to the end, and keep only one');
+      }
+    } else {
+      checkEgressPort(out, listener, field, egressPorts, udsBinds);
+    }
+    checkEgressHosts(out, listener.hosts, `${field}.hosts`, sidecar.metadata?.namespace);
+  });
+
+  checkOutboundTrafficPolicy(out, spec.outboundTrafficPolicy);
   return out.findings;
 }
 
-function checkEgressListener(out: FindingCollector, listener: unknown, field: string): void {
-  if (!isRecord(listener)) {
-    out.error('SC3', field, listener, 'egress listener may not be null', 'remove the empty listener');
-    return;
+/** A port number as Go reads it: a missing one is 0. */
+const portNumber = (port: Record<string, any>): unknown => port.number ?? 0;
+
+/** The port name (optional, a DNS-1123 label), protocol (optional, a known one) and targetPort of a listener port. */
+function checkPortNameAndProtocol(out: FindingCollector, rule: string, port: Record<string, any>, field: string): void {
+  if (port.name !== undefined && port.name !== '' && (typeof port.name !== 'string' || !isDns1123Label(port.name))) {
+    out.error(rule, `${field}.name`, port.name, `invalid port name: ${show(port.name)}`, 'use a DNS-1123 label such as http-api, or no name');
   }
-  const hosts = asArray(listener.hosts);
-  if (hosts.length === 0) {
-    out.error('SC3', `${field}.hosts`, listener.hosts, 'sidecar: egress listener must contain at least one host', 'list `namespace/host` entries');
+  if (port.protocol !== undefined && port.protocol !== '' && parseProtocol(port.protocol) === undefined) {
+    out.error(rule, `${field}.protocol`, port.protocol, `unsupported protocol: ${show(port.protocol)}`,
+      'use HTTP, HTTPS, HTTP2, GRPC, TLS, TCP, Mongo, Redis or MySQL, or no protocol to let Istio detect it');
   }
-  const seen = new Set<string>();
-  hosts.forEach((host, j) => {
-    const hostField = `${field}.hosts[${j}]`;
-    const bad = checkSidecarHost(host);
-    if (bad) {
-      out.error('SC4', hostField, host, bad, 'use `namespace/host`: namespace is `*`, `.`, `~` or a namespace name; host is `*` or a dotted name such as api.example.com');
-      return;
-    }
-    if (seen.has(host)) {
-      out.warning('SC7', hostField, host, `duplicated egress host: ${host}`, 'list each host once');
-    }
-    seen.add(host);
-  });
-  if (seen.has('*/*') && seen.size > 1) {
-    out.warning('SC7', `${field}.hosts`, hosts, '`*/*` host select all resources, no other hosts can be added', 'remove `*/*` or the other hosts');
-  }
-  if (isRecord(listener.port)) {
-    const port = listener.port;
-    const bad = checkPortNumber(port.number);
-    if (bad) {
-      out.error('SC9', `${field}.port.number`, port.number, bad, 'use a port number from 1 to 65535');
-    }
-    if (port.name !== undefined && (typeof port.name !== 'string' || !isDns1123Label(port.name))) {
-      out.error('SC9', `${field}.port.name`, port.name, `invalid port name: ${String(port.name)}`, 'use a DNS-1123 label');
-    }
-    if (port.protocol !== undefined && parseProtocol(port.protocol) === undefined) {
-      out.error('SC9', `${field}.port.protocol`, port.protocol, `unsupported protocol: ${String(port.protocol)}`, 'use HTTP, HTTPS, TLS, TCP, ...');
-    }
-    if (port.targetPort !== undefined) {
-      out.error('SC9', `${field}.port.targetPort`, port.targetPort, 'targetPort has no impact on Sidecars', 'remove targetPort');
-    }
+  if (typeof port.targetPort === 'number' && port.targetPort > 0) {
+    out.error(rule, `${field}.targetPort`, port.targetPort, 'targetPort has no impact on Sidecars', 'remove targetPort');
   }
 }
 
-/** A Sidecar egress host: `namespace/dnsName` (ValidateNamespaceSlashWildcardHostname for sidecars). */
-export function checkSidecarHost(host: unknown): string | undefined {
+function checkCaptureMode(out: FindingCollector, listener: Record<string, any>, field: string): void {
+  if (listener.captureMode !== undefined && !CAPTURE_MODES.includes(listener.captureMode)) {
+    out.error('SC19', `${field}.captureMode`, listener.captureMode, `unsupported captureMode ${show(listener.captureMode)}`,
+      `use one of ${CAPTURE_MODES.join(', ')}`);
+  }
+}
+
+/** The ingress part of ValidateSidecar: port and bind, unique ports, defaultEndpoint, tls, connectionPool. */
+function checkIngressListener(out: FindingCollector, listener: unknown, field: string, ports: Set<unknown>): void {
+  if (!isRecord(listener)) {
+    out.error('SC13', field, listener, 'sidecar: ingress may not be null', 'remove the empty listener');
+    return;
+  }
+  if (!isRecord(listener.port)) {
+    out.error('SC13', `${field}.port`, listener.port, 'sidecar: port is required for ingress listeners',
+      'give the listener the port the workload receives traffic on: number, name and protocol');
+    return;
+  }
+  const port = listener.port;
+  checkPortNameAndProtocol(out, 'SC14', port, `${field}.port`);
+  const bad = checkPortNumber(portNumber(port));
+  if (bad) {
+    out.error('SC14', `${field}.port.number`, port.number, bad, 'use a port number from 1 to 65535');
+  }
+  if (typeof listener.bind === 'string' && listener.bind !== '' && !isIpAddress(listener.bind)) {
+    out.error('SC14', `${field}.bind`, listener.bind, `${listener.bind} is not a valid IP`, 'bind to an IP address such as 0.0.0.0, or drop bind');
+  }
+  if (ports.has(portNumber(port))) {
+    out.error('SC14', `${field}.port.number`, port.number, 'sidecar: ports on IP bound listeners must be unique', 'give each ingress listener its own port');
+  }
+  ports.add(portNumber(port));
+  checkCaptureMode(out, listener, field);
+  if (typeof listener.defaultEndpoint === 'string' && listener.defaultEndpoint !== '') {
+    for (const message of defaultEndpointProblems(listener.defaultEndpoint)) {
+      out.error('SC15', `${field}.defaultEndpoint`, listener.defaultEndpoint, message,
+        'use 127.0.0.1:PORT, 0.0.0.0:PORT, [::1]:PORT, [::]:PORT, :PORT or unix:///path');
+    }
+  }
+  if (isRecord(listener.tls)) {
+    checkIngressTls(out, listener.tls, port, `${field}.tls`);
+  }
+  checkConnectionPool(out, listener.connectionPool, `${field}.connectionPool`);
+  if (isRecord(listener.connectionPool) && present(listener.connectionPool.http) && !isHttpProtocol(port.protocol)) {
+    out.warning('SC18', `${field}.connectionPool.http`, listener.connectionPool.http,
+      `sidecar: HTTP connection pool settings are configured for port ${show(portNumber(port))} (${JSON.stringify(typeof port.name === 'string' ? port.name : '')}) `
+      + `but its protocol is not HTTP (${typeof port.protocol === 'string' ? port.protocol : ''}); only TCP settings will apply`,
+      'remove connectionPool.http, or declare the port\'s protocol as HTTP, HTTP2 or GRPC');
+  }
+}
+
+function isHttpProtocol(protocol: unknown): boolean {
+  return ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'].includes(parseProtocol(protocol) ?? '');
+}
+
+/** What Istio allows in a Sidecar ingress `tls`, then the Gateway's TLS options rules. */
+function checkIngressTls(out: FindingCollector, tls: Record<string, any>, port: Record<string, any>, field: string): void {
+  const unsupported: Array<[string, boolean, string]> = [
+    ['subjectAltNames', asArray(tls.subjectAltNames).length > 0, 'sidecar: subjectAltNames is not supported in ingress tls'],
+    ['httpsRedirect', tls.httpsRedirect === true, 'sidecar: httpsRedirect is not supported'],
+    ['credentialName', typeof tls.credentialName === 'string' && tls.credentialName !== '', 'sidecar: credentialName is not currently supported'],
+    ['credentialNames', asArray(tls.credentialNames).length > 0, 'sidecar: credentialNames is not currently supported'],
+    ['tlsCertificates', asArray(tls.tlsCertificates).length > 0, 'sidecar: tls_certificates is not currently supported'],
+  ];
+  for (const [key, set, message] of unsupported) {
+    if (set) {
+      out.error('SC16', `${field}.${key}`, tls[key], message,
+        'remove it: a sidecar terminates TLS with serverCertificate, privateKey and caCertificates files mounted in the pod');
+    }
+  }
+  if (tls.mode === 'ISTIO_MUTUAL' || tls.mode === 'AUTO_PASSTHROUGH') {
+    out.error('SC16', `${field}.mode`, tls.mode, `configuration is invalid: cannot set mode to ${tls.mode} in sidecar ingress tls`,
+      'use SIMPLE or MUTUAL with certificate files; mesh mTLS needs no tls block (PeerAuthentication sets it)');
+  }
+  if (!['HTTPS', 'TLS'].includes(parseProtocol(port.protocol) ?? '')) {
+    out.error('SC16', field, tls, 'server cannot have TLS settings for non HTTPS/TLS ports', 'set the port\'s protocol to HTTPS or TLS, or remove tls');
+  }
+  checkServerTlsOptions(out, tls, field);
+}
+
+/**
+ * An ingress defaultEndpoint: `unix://` with a valid address, or host:port (Go's net.SplitHostPort)
+ * with host one of 127.0.0.1, 0.0.0.0, ::1, :: or empty, and a port 1..65535. Istio's messages.
+ */
+export function defaultEndpointProblems(endpoint: string): string[] {
+  if (endpoint.startsWith(UNIX_PREFIX)) {
+    const bad = checkUnixAddress(endpoint.slice(UNIX_PREFIX.length));
+    return bad ? [bad] : [];
+  }
+  const problems: string[] = [];
+  let host = '';
+  let port = '';
+  const split = splitHostPort(endpoint);
+  if (typeof split === 'string') {
+    problems.push(split);
+  } else {
+    [host, port] = split;
+  }
+  if (!DEFAULT_ENDPOINT_HOSTS.includes(host)) {
+    problems.push('sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset');
+  }
+  const number = goAtoi(port);
+  if (typeof number === 'string') {
+    problems.push(`sidecar: defaultEndpoint port (${port}) is not a number: ${number}`);
+  } else {
+    const bad = checkPortNumber(number);
+    if (bad) {
+      problems.push(bad);
+    }
+  }
+  return problems;
+}
+
+/** Go's net.SplitHostPort: [host, port], or its error message. */
+function splitHostPort(hostport: string): [string, string] | string {
+  const fail = (why: string) => `address ${hostport}: ${why}`;
+  const i = hostport.lastIndexOf(':');
+  if (i < 0) {
+    return fail('missing port in address');
+  }
+  let host: string;
+  let j = 0;
+  let k = 0;
+  if (hostport.startsWith('[')) {
+    const end = hostport.indexOf(']');
+    if (end < 0) {
+      return fail('missing \']\' in address');
+    }
+    if (end + 1 === hostport.length) {
+      return fail('missing port in address');
+    }
+    if (end + 1 !== i) {
+      return fail(hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    }
+    host = hostport.slice(1, end);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) {
+      return fail('too many colons in address');
+    }
+  }
+  if (hostport.slice(j).includes('[')) {
+    return fail('unexpected \'[\' in address');
+  }
+  if (hostport.slice(k).includes(']')) {
+    return fail('unexpected \']\' in address');
+  }
+  return [host, hostport.slice(i + 1)];
+}
+
+/** Go's strconv.Atoi on a 64-bit platform: the number, or its error message. */
+function goAtoi(text: string): number | string {
+  if (!/^[+-]?[0-9]+$/.test(text)) {
+    return `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`;
+  }
+  const value = BigInt(text);
+  if (value > 9223372036854775807n || value < -9223372036854775808n) {
+    return `strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`;
+  }
+  return Number(value);
+}
+
+/** validateSidecarEgressPortBindAndCaptureMode, targetPort, and unique ports and unix domain sockets. */
+function checkEgressPort(out: FindingCollector, listener: Record<string, any>, field: string, ports: Set<unknown>, udsBinds: Set<string>): void {
+  const port = isRecord(listener.port) ? listener.port : {};
+  const portField = `${field}.port`;
+  checkPortNameAndProtocol(out, 'SC9', port, portField);
+  checkCaptureMode(out, listener, field);
+  const bind = typeof listener.bind === 'string' ? listener.bind : '';
+  const number = portNumber(port);
+  if (number === 0) {
+    // Port 0: a listener on a unix domain socket.
+    if (!bind.startsWith(UNIX_PREFIX)) {
+      out.error('SC10', `${field}.bind`, listener.bind, 'sidecar: ports with 0 value must have a unix domain socket bind address',
+        'set a port number from 1 to 65535, or bind to unix:///path');
+    } else {
+      const bad = checkUnixAddress(bind.slice(UNIX_PREFIX.length));
+      if (bad) {
+        out.error('SC10', `${field}.bind`, bind, bad, 'use unix:///absolute/path or unix://@abstract-name');
+      }
+    }
+    if (listener.captureMode !== undefined && listener.captureMode !== 'DEFAULT' && listener.captureMode !== 'NONE') {
+      out.error('SC10', `${field}.captureMode`, listener.captureMode, 'sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners',
+        'use captureMode DEFAULT or NONE, or drop it');
+    }
+    if (udsBinds.has(bind)) {
+      out.error('SC10', `${field}.bind`, listener.bind, 'sidecar: unix domain socket values for listeners must be unique',
+        'give each unix domain socket listener its own path');
+    }
+    udsBinds.add(bind);
+    return;
+  }
+  const bad = checkPortNumber(number);
+  if (bad) {
+    out.error('SC9', `${portField}.number`, port.number, bad, 'use a port number from 1 to 65535');
+  }
+  if (bind !== '' && !isIpAddress(bind)) {
+    out.error('SC9', `${field}.bind`, bind, `${bind} is not a valid IP`, 'bind to an IP address such as 127.0.0.1, or drop bind');
+  }
+  if (ports.has(number)) {
+    out.error('SC9', `${portField}.number`, port.number, 'sidecar: ports on IP bound listeners must be unique', 'give each egress listener its own port');
+  }
+  ports.add(number);
+}
+
+/** An egress listener's hosts: `namespace/dnsName`, with warnings on duplicates and on `*` beside other hosts. */
+function checkEgressHosts(out: FindingCollector, value: unknown, field: string, namespace: string | undefined): void {
+  const hosts = asArray(value);
+  if (hosts.length === 0) {
+    out.error('SC3', field, value, 'sidecar: egress listener must contain at least one host', 'list `namespace/host` entries, e.g. ./* or istio-system/*');
+    return;
+  }
+  // Per namespace (`.` is the Sidecar's own), the hosts seen so far.
+  const byNamespace = new Map<string, Set<string>>();
+  hosts.forEach((host, j) => {
+    const hostField = `${field}[${j}]`;
+    if (typeof host === 'string' && host.includes('/')) {
+      const slash = host.indexOf('/');
+      const ns = host.slice(0, slash) === '.' ? namespace ?? '' : host.slice(0, slash);
+      const name = host.slice(slash + 1);
+      const seen = byNamespace.get(ns) ?? new Set<string>();
+      byNamespace.set(ns, seen);
+      if (name === '*' ? seen.size > 0 : seen.has(name) || seen.has('*')) {
+        out.warning('SC7', hostField, host, `duplicated egress host: ${host}`, 'list each host once; `ns/*` already covers every host of ns');
+      }
+      seen.add(name);
+    }
+    for (const [rule, message] of sidecarHostProblems(host)) {
+      out.error(rule, hostField, host, message,
+        'use `namespace/host`: namespace is `*`, `.`, `~` or a namespace name; host is `*` or a dotted name such as api.example.com');
+    }
+  });
+  if (byNamespace.get('*')?.has('*') && byNamespace.size !== 1) {
+    out.warning('SC7', field, hosts, '`*/*` host select all resources, no other hosts can be added', 'remove `*/*` or the other hosts');
+  }
+}
+
+/**
+ * A Sidecar egress host (agent.ValidateNamespaceSlashWildcardHostname for sidecars): `namespace/dnsName`,
+ * namespace `*`, `.`, `~` or a namespace name; dnsName `*` or a dotted name (no IP). Each problem as [rule, Istio's message].
+ */
+export function sidecarHostProblems(host: unknown): Array<[string, string]> {
   if (typeof host !== 'string' || !host.includes('/')) {
-    return 'host must be of form namespace/dnsName';
+    return [['SC4', 'host must be of form namespace/dnsName']];
   }
   const slash = host.indexOf('/');
   const namespace = host.slice(0, slash);
   const dnsName = host.slice(slash + 1);
+  const problems: Array<[string, string]> = [];
   if (namespace === '' || dnsName === '') {
-    return 'config namespace and dnsName in host entry cannot be empty';
+    problems.push(['SC5', 'config namespace and dnsName in host entry cannot be empty']);
   }
   if (!['*', '.', '~'].includes(namespace) && !isDns1123Label(namespace)) {
-    return `invalid namespace value "${namespace}" in sidecar`;
+    problems.push(['SC5', `invalid namespace value "${namespace}" in sidecar`]);
   }
-  if (dnsName === '*') {
+  return [...problems, ...hostnamePartProblems(dnsName, false).map((message): [string, string] => ['SC6', message])];
+}
+
+/** validateSidecarOutboundTrafficPolicy: an egressProxy only with ALLOW_ANY, to an FQDN, with a port. */
+function checkOutboundTrafficPolicy(out: FindingCollector, policy: unknown): void {
+  if (!isRecord(policy)) {
+    return;
+  }
+  const field = 'spec.outboundTrafficPolicy';
+  if (policy.mode !== undefined && !TRAFFIC_POLICY_MODES.includes(policy.mode)) {
+    out.error('SC19', `${field}.mode`, policy.mode, `unsupported outbound traffic policy mode ${show(policy.mode)}`,
+      'use REGISTRY_ONLY or ALLOW_ANY');
+    return;
+  }
+  const proxy = policy.egressProxy;
+  if (!present(proxy)) {
+    return;
+  }
+  // istioctl analyze's deprecation analyzer: the data plane ignores egressProxy.
+  out.analyzer('IST0002', 'warning', `${field}.egressProxy`, proxy,
+    'Deprecated: OutboundTrafficPolicy.EgressProxy ignored', 'route egress through an egress gateway instead');
+  const proxyField = `${field}.egressProxy`;
+  if (policy.mode !== 'ALLOW_ANY') {
+    out.error('SC11', proxyField, proxy, 'sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode',
+      'remove egressProxy, or set mode: ALLOW_ANY');
+    return;
+  }
+  const destination = isRecord(proxy) ? proxy : {};
+  const host = typeof destination.host === 'string' ? destination.host : '';
+  const hostFix = 'name the proxy by its host name, e.g. proxy.example.com';
+  const notFqdn = checkFqdn(host);
+  if (notFqdn) {
+    out.error('SC11', `${proxyField}.host`, destination.host, notFqdn, hostFix);
+  }
+  if (!present(destination.port)) {
+    out.error('SC11', `${proxyField}.port`, destination.port, 'sidecar: egress_proxy port must be non-nil', 'set port.number of the proxy');
+    return;
+  }
+  // validateDestination
+  const badHost = host === '*' ? `invalid destination host ${host}` : checkWildcardDomain(host);
+  if (badHost) {
+    out.error('SC11', `${proxyField}.host`, destination.host, badHost, hostFix);
+  }
+  if (typeof destination.subset === 'string' && destination.subset !== '' && !isDns1123Label(destination.subset)) {
+    out.error('SC11', `${proxyField}.subset`, destination.subset, `subset name is invalid: ${destination.subset}`, 'use a DNS-1123 label');
+  }
+  const number = isRecord(destination.port) ? destination.port.number ?? 0 : 0;
+  const badPort = checkPortNumber(number);
+  if (badPort) {
+    out.error('SC11', `${proxyField}.port.number`, number, badPort, 'use a port number from 1 to 65535');
+  }
+}
+
+const POOL_COUNTS: Array<[string, string, string]> = [
+  ['http', 'http1MaxPendingRequests', 'http1 max pending requests must be non-negative'],
+  ['http', 'http2MaxRequests', 'http2 max requests must be non-negative'],
+  ['http', 'maxRequestsPerConnection', 'max requests per connection must be non-negative'],
+  ['http', 'maxRetries', 'max retries must be non-negative'],
+  ['http', 'maxConcurrentStreams', 'max concurrent streams must be non-negative'],
+  ['tcp', 'maxConnections', 'max connections must be non-negative'],
+];
+
+const POOL_DURATIONS: string[][] = [
+  ['http', 'idleTimeout'], ['tcp', 'connectTimeout'], ['tcp', 'maxConnectionDuration'], ['tcp', 'idleTimeout'],
+  ['tcp', 'tcpKeepalive', 'time'], ['tcp', 'tcpKeepalive', 'interval'],
+];
+
+/** validateConnectionPool (SC17): at least one of http and tcp; no negative limits; durations of whole milliseconds, at least 1ms. */
+export function checkConnectionPool(out: FindingCollector, pool: unknown, field: string): void {
+  if (!present(pool)) {
+    return;
+  }
+  const settings = isRecord(pool) ? pool : {};
+  if (!present(settings.http) && !present(settings.tcp)) {
+    out.error('SC17', field, pool, 'connection pool must have at least one field', 'set http or tcp limits, or remove the connection pool');
+    return;
+  }
+  for (const [group, key, message] of POOL_COUNTS) {
+    const value = isRecord(settings[group]) ? settings[group][key] : undefined;
+    if (typeof value === 'number' && value < 0) {
+      out.error('SC17', `${field}.${group}.${key}`, value, message, 'use 0 or a positive number');
+    }
+  }
+  const http = isRecord(settings.http) ? settings.http : {};
+  if (http.h2UpgradePolicy !== undefined && !H2_UPGRADE_POLICIES.includes(http.h2UpgradePolicy)) {
+    out.error('SC19', `${field}.http.h2UpgradePolicy`, http.h2UpgradePolicy, `unsupported h2UpgradePolicy ${show(http.h2UpgradePolicy)}`,
+      `use one of ${H2_UPGRADE_POLICIES.join(', ')}`);
+  }
+  if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
+    out.error('SC17', `${field}.http.useClientProtocol`, true, 'use client protocol must not be true when H2UpgradePolicy is UPGRADE',
+      'remove useClientProtocol, or the UPGRADE policy');
+  }
+  for (const path of POOL_DURATIONS) {
+    const value = path.reduce<any>((node, key) => (isRecord(node) ? node[key] : undefined), settings);
+    if (value === undefined || value === null) {
+      continue;
+    }
+    const bad = durationProblem(value, path.join('.') === 'tcp.idleTimeout');
+    if (bad) {
+      out.error('SC17', `${field}.${path.join('.')}`, value, bad, 'use a duration of whole milliseconds, at least 1ms, e.g. 5s or 250ms');
+    }
+  }
+}
+
+const NANOS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
+
+/** agent.ValidateDuration: at least 1ms and whole milliseconds. A TCP idle timeout under 1ms (0s) turns the timeout off. */
+function durationProblem(value: unknown, zeroAllowed: boolean): string | undefined {
+  const syntax = checkDuration(value);
+  if (syntax && !syntax.includes('greater than 1ms')) {
+    return syntax;
+  }
+  let nanos = 0;
+  for (const [, amount, unit] of String(value).matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
+    nanos += Math.round(Number(amount) * NANOS[unit]);
+  }
+  if (zeroAllowed && nanos < 1e6) {
     return undefined;
   }
-  if (!dnsName.includes('.')) {
-    return 'short names (non FQDN) are not allowed';
+  if (nanos < 1e6) {
+    return 'duration must be greater than 1ms';
   }
-  return checkWildcardDomain(dnsName) ?? checkPartialWildcard(dnsName);
+  return nanos % 1e6 === 0 ? undefined : 'only durations to ms precision are supported';
 }
