@@ -374,7 +374,7 @@ describe('TCP through the egress gateway', () => {
     const { app, chart } = appWithChart();
     mongo(chart, false, 7777, 'mongo', '192.0.2.10');
     mongo(chart, false, 7777, 'other', '192.0.2.11');
-    expect(synthError(app)).toContain('[test/other-route] Gateway default-other-example-com: spec.servers[0].port.number = 7777: port 7777 of the gateway already carries plain TCP');
+    expect(synthError(app)).toContain('[test/other-route] Gateway default-other-example-com (EGR104): spec.servers[0].port.number = 7777: port 7777 of the gateway already carries plain TCP');
   });
 
   test('with mutual TLS two TCP hosts may share a gateway port (SNI tells them apart); each uses its own port otherwise', () => {

@@ -9,6 +9,7 @@ import { ObjectIndex, UncheckedReference } from './model';
 import { ObjectFinding } from './object-finding';
 import { checkReferences } from './references';
 import { checkObject } from '../rules';
+import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
 
 export type { ObjectFinding } from './object-finding';
@@ -70,7 +71,7 @@ export function lintObjectSet(objects: Manifest[], context: AnalysisContext = {}
   } catch (e) {
     across = objects.length > 0 ? [{ ...uncheckable(e, 'these objects together'), index: 0, crossObject: true }] : [];
   }
-  return { findings: [...own, ...across], unchecked };
+  return { findings: [...own, ...across].map(withCode), unchecked };
 }
 
 /**

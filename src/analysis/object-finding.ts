@@ -1,3 +1,4 @@
+import { codeOf } from '../rules/codes';
 import { Finding, Severity } from '../rules/finding';
 
 /** A finding about `objects[index]` of a checked set. */
@@ -5,9 +6,9 @@ export interface ObjectFinding extends Finding {
   readonly index: number;
 }
 
-/** A cross-object finding; Istio analyzer codes (IST...) are kept as the code, our own ids only as the rule. */
+/** A cross-object finding; `rule` is an Istio analyzer code (IST...) or one of the library's rule ids (src/rules/codes.ts). */
 export function objectFinding(
   index: number, rule: string, severity: Severity, field: string, value: unknown, message: string, fix: string,
 ): ObjectFinding {
-  return { index, rule, code: rule.startsWith('IST') ? rule : undefined, severity, field, value, message, fix };
+  return { index, rule, code: codeOf({ rule, severity, field, message, fix }), severity, field, value, message, fix };
 }

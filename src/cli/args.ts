@@ -7,6 +7,9 @@ Commands:
   explain <files or dirs...>  Show the path each external host's traffic takes: clients, sidecar, gateway, host
 
 Options:
+  --cluster <path>   lint: objects that exist in the cluster (files or dirs, may repeat): they resolve
+                     references (Services, ServiceEntries, Gateways, ...) but are not checked themselves,
+                     as istioctl analyze does with a live cluster
   --format <format>  lint: text (default) or json
                      explain: text, mermaid or json (default: text followed by a mermaid block)
   -h, --help         Show this help
@@ -27,6 +30,8 @@ export interface ParsedArgs {
   readonly command?: string;
   readonly paths: string[];
   readonly format?: string;
+  /** lint: files or directories of objects that exist in the cluster and are only read. */
+  readonly cluster: string[];
 }
 
 /** Wrong arguments: the message is printed with the usage text, exit code 2. */
@@ -34,13 +39,20 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.includes('-h') || argv.includes('--help')) {
-    return { help: true, paths: [] };
+    return { help: true, paths: [], cluster: [] };
   }
   const positional: string[] = [];
   let format: string | undefined;
+  const cluster: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--format' || arg.startsWith('--format=')) {
+    if (arg === '--cluster' || arg.startsWith('--cluster=')) {
+      const value = arg === '--cluster' ? argv[++i] : arg.slice('--cluster='.length);
+      if (!value) {
+        throw new UsageError('--cluster needs a file or directory');
+      }
+      cluster.push(value);
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
       format = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
       if (!format) {
         throw new UsageError('--format needs a value');
@@ -52,7 +64,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   const [command, ...paths] = positional;
-  return validate({ help: false, command, paths, format });
+  return validate({ help: false, command, paths, format, cluster });
 }
 
 function validate(args: ParsedArgs): ParsedArgs {
@@ -65,6 +77,9 @@ function validate(args: ParsedArgs): ParsedArgs {
   }
   if (args.paths.length === 0) {
     throw new UsageError(`${args.command} needs at least one file or directory`);
+  }
+  if (args.cluster.length > 0 && args.command !== 'lint') {
+    throw new UsageError('--cluster is an option of lint');
   }
   if (args.format !== undefined && !formats.includes(args.format)) {
     throw new UsageError(`${args.command} --format must be one of ${formats.join(', ')}, not ${args.format}`);

@@ -38,7 +38,7 @@ function run(args: ParsedArgs, io: CliIo): number {
     io.stdout(formatExplain(explain(input), args.format));
     return EXIT_OK;
   }
-  const result = lint(input);
+  const result = lint(input, args.cluster.length > 0 ? loadInput(args.cluster) : undefined);
   io.stdout(args.format === 'json' ? formatLintJson(result) : formatLintText(result));
   return result.summary.errors > 0 ? EXIT_ERRORS : EXIT_OK;
 }

@@ -1,9 +1,11 @@
 /** Istio's per-object rules: each registered kind's webhook rules, its schema's fields and its metadata. */
+import { withCode } from './codes';
 import { checkUnknownFields } from './fields';
 import { Finding, Manifest } from './finding';
 import { KINDS, KindDefinition, apiVersionOf, kindKeyOf, parseApiVersion } from './kinds';
 import { checkMetadata } from './metadata';
 
+export * from './codes';
 export * from './finding';
 export * from './kinds';
 
@@ -14,7 +16,8 @@ export function checkObject(manifest: Manifest): Finding[] {
   if (!kind?.check) {
     return [];
   }
-  return [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields), ...kind.check(manifest)];
+  return [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields), ...kind.check(manifest)]
+    .map(withCode);
 }
 
 /** A version of a known group and kind that the API server does not serve: `kubectl apply` fails with "no matches for kind". */

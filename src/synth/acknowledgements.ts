@@ -1,14 +1,25 @@
 import { IConstruct } from 'constructs';
+import { basisOf, codeOf } from '../rules/codes';
 import { Finding } from '../rules/finding';
 
 const acknowledged = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
- * Findings that can be acknowledged: warnings (Istio accepts the object), and references to
- * objects that live outside the app (IST0101), which the analysis cannot see.
+ * Findings that can be acknowledged: warnings (Istio accepts the object), references to objects
+ * that live outside the app (IST0101), which the analysis cannot see, and the library's own
+ * judgements (EGR1xx: does not work as written; EGR2xx: weakens egress control).
  */
-function acknowledgeable(finding: Finding): boolean {
-  return finding.severity === 'warning' || finding.code === 'IST0101';
+export function acknowledgeable(finding: Finding): boolean {
+  const basis = basisOf(finding);
+  return finding.severity === 'warning' || codeOf(finding) === 'IST0101' || basis === 'ineffective' || basis === 'weakens';
+}
+
+/** The call that acknowledges a finding at `path`, for messages. */
+export function acknowledgeHint(path: string, finding: Finding): string {
+  // IST0106/IST0133 cover every webhook rule: acknowledge the one rule instead.
+  const code = codeOf(finding);
+  const id = code === 'IST0106' || code === 'IST0133' ? finding.rule : code;
+  return `EgressAnalysis.acknowledge(<the construct at ${path}>, '${id}', '<why it is right>')`;
 }
 
 export function acknowledge(scope: IConstruct, code: string, reason: string): void {

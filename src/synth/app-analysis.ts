@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedFinding, lintObjects } from '../analysis';
-import { isAcknowledged } from './acknowledgements';
+import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgements';
 import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
 import { numberLikeStrings } from './yaml-numbers';
+import { codeOf } from '../rules/codes';
 import { formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
@@ -92,10 +93,15 @@ function currentAnalysis(root: IConstruct): Analysis {
   return known && known.changes === changeCount() ? known : analyzeApp(root);
 }
 
-/** `Kind name (code): field = value: message. Fix: ...`; the code shows for findings across objects. */
-export function describeFinding(object: ApiObject, finding: IndexedFinding): string {
-  const code = finding.crossObject && finding.code ? ` (${finding.code})` : '';
-  return `${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
+/**
+ * `Kind name (code): field = value: message. Fix: ...`; for findings that may be right as written
+ * (a reference to something outside the app, the library's own judgements), how to acknowledge them.
+ */
+export function describeFinding(object: ApiObject, finding: IndexedFinding, path: string): string {
+  // Per-object findings are Istio's webhook rules (IST0106/IST0133): their rule id says more than the code.
+  const code = finding.crossObject || codeOf(finding).startsWith('EGR') ? ` (${codeOf(finding)})` : '';
+  const hint = acknowledgeable(finding) ? `. If it is right as it is: ${acknowledgeHint(path, finding)}` : '';
+  return `${object.kind} ${object.name}${code}: ${formatFinding(finding)}${hint}`;
 }
 
 /**
@@ -119,8 +125,7 @@ class AppAnalysis extends Construct {
       }
       for (const finding of findings.filter(f => !isAcknowledged(object, f))) {
         const owner = object.node.scope?.node.path ?? object.node.path;
-        const code = finding.code ? ` (${finding.code})` : '';
-        const line = `[${owner}] ${object.kind} ${object.name}${code}: ${formatFinding(finding)}`;
+        const line = `[${owner}] ${describeFinding(object, finding, owner)}`;
         if (finding.severity === 'error') {
           errors.push(line);
         } else if (!this.warned.has(line)) {

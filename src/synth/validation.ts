@@ -39,10 +39,10 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
       if (!reported.has(construct)) {
         reported.add(construct);
         for (const { finding, object } of findings.filter(f => !isError(f.finding))) {
-          process.stderr.write(`Warning: [${construct.node.path}] ${describeFinding(object, finding)}\n`);
+          process.stderr.write(`Warning: [${construct.node.path}] ${describeFinding(object, finding, construct.node.path)}\n`);
         }
       }
-      const errors = [...findings.filter(f => isError(f.finding)).map(f => describeFinding(f.object, f.finding)), ...(options.extra?.() ?? [])];
+      const errors = [...findings.filter(f => isError(f.finding)).map(f => describeFinding(f.object, f.finding, construct.node.path)), ...(options.extra?.() ?? [])];
       if (errors.length > 0) {
         // The synth fails: its renderings must not outlive it.
         forgetRenderings(construct.node.root);

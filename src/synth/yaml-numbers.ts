@@ -6,6 +6,7 @@
  * drops underscores and parses with Go's number syntax). Written unquoted, such a label value or name
  * arrives as a number: the API server refuses it, or an int-or-string field silently changes meaning.
  */
+import { OWN_CODES } from '../rules/codes';
 import { Finding, Manifest, fieldPath } from '../rules/finding';
 
 /** go-yaml's float syntax (its resolver's `yamlStyleFloat`), tried after Go's integer syntax. */
@@ -46,6 +47,7 @@ export function misreadAsNumber(text: string): boolean {
 function finding(field: string, value: string, what: string): Finding {
   return {
     rule: 'YAML_NUMBER',
+    code: OWN_CODES.YAML_NUMBER,
     severity: 'error',
     field,
     value,

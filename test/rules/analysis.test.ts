@@ -91,7 +91,7 @@ describe('references (IST0101, IST0112) and bypass', () => {
 
   test('a gateway route without its mesh route: the gateway is bypassed', () => {
     expect(findings(lesson({ meshBound: false }))).toContainEqual(expect.stringContaining(
-      'BYPASS error [3] spec.gateways: the VirtualService sends www.wikipedia.org from gateway istio-system/istio-egressgateway to the external host, '
+      'EGR102 error [3] spec.gateways: the VirtualService sends www.wikipedia.org from gateway istio-system/istio-egressgateway to the external host, '
       + 'but no VirtualService bound to the mesh sends www.wikipedia.org to that gateway'));
   });
 
@@ -113,7 +113,7 @@ describe('conflicts between ServiceEntries', () => {
     const c = se('c', 'team-c', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'NONE' });
     expect(findings([a, b])).toContainEqual(expect.stringContaining('IST0177 error [1] spec.ports[0].protocol: Multiple ServiceEntries (team-a/a, team-b/b) '
       + 'define the same host "api.example.com" and port 443 with conflicting protocols (HTTPS, TCP)'));
-    expect(findings([a, c])).toContainEqual(expect.stringContaining('SERESOLUTION warning [1] spec.resolution'));
+    expect(findings([a, c])).toContainEqual(expect.stringContaining('EGR105 warning [1] spec.resolution'));
     // Not visible to each other: no conflict.
     expect(findings([{ ...a, spec: { ...a.spec, exportTo: ['.'] } }, { ...b, spec: { ...b.spec, exportTo: ['.'] } }])).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe('locked-down namespaces', () => {
 
   test('a route of a locked-down namespace to a host its Sidecar does not import gives 502s', () => {
     const out = findings([...lesson(), sidecar(['./*', 'shared/*'])]);
-    expect(out).toContainEqual(expect.stringContaining('LOCKDOWN error [3] spec.http[0].route[0].destination.host: namespace default is locked down by '
+    expect(out).toContainEqual(expect.stringContaining('EGR103 error [3] spec.http[0].route[0].destination.host: namespace default is locked down by '
       + `Sidecar lockdown (REGISTRY_ONLY), which does not import ${GW_HOST} (defined in istio-system)`));
     expect(findings([...lesson(), sidecar(['./*', 'istio-system/*'])])).toEqual([]);
     // A Sidecar for some workloads only does not speak for the namespace.
@@ -159,7 +159,7 @@ describe('the app-wide analysis at synth', () => {
     const { app, chart } = appWithChart();
     new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
     new ApiObject(chart, 'Bad', { apiVersion: NET, kind: 'ServiceEntry', metadata: { name: 'bad' }, spec: { hosts: ['*'] } });
-    expect(synthError(app)).toContain('[test] ServiceEntry bad (IST0106): spec.hosts[0] = "*": invalid host *');
+    expect(synthError(app)).toContain('[test] ServiceEntry bad: spec.hosts[0] = "*": invalid host *');
   });
 
   test('a reference to a Gateway outside the app can be acknowledged; errors of other kinds cannot', () => {

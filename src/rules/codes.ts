@@ -1,0 +1,68 @@
+/**
+ * Every finding has a code. Istio's own checks keep Istio's codes (IST0106 for webhook errors,
+ * IST0133 for webhook warnings, the analyzers' IST codes). The library's own findings have EGR
+ * codes whose hundreds say why they matter:
+ * - EGR0xx: the API server refuses the object (or the rules cannot read it);
+ * - EGR1xx: Istio accepts it, but it does not work as written (silently ignored, bypassed, unreachable);
+ * - EGR2xx: it works, but weakens egress control against the library's secure defaults.
+ * EGR1xx and EGR2xx findings can be acknowledged where the configuration is meant that way.
+ */
+import { Finding } from './finding';
+
+/** Why a finding matters. */
+export type Basis = 'rejected' | 'istio-warning' | 'analyzer' | 'ineffective' | 'weakens';
+
+/** The library's own rule ids and their codes. */
+export const OWN_CODES: Readonly<Record<string, string>> = {
+  UNCHECKABLE: 'EGR001',
+  UNKNOWN_FIELD: 'EGR002',
+  API_VERSION: 'EGR003',
+  YAML_NUMBER: 'EGR004',
+  DUPLICATE_NAME: 'EGR101',
+  BYPASS: 'EGR102',
+  LOCKDOWN: 'EGR103',
+  GWTCP: 'EGR104',
+  SERESOLUTION: 'EGR105',
+};
+
+/** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */
+export function codeOf(finding: Finding): string {
+  if (finding.code !== undefined) {
+    return finding.code;
+  }
+  if (Object.hasOwn(OWN_CODES, finding.rule)) {
+    return OWN_CODES[finding.rule];
+  }
+  return finding.rule.startsWith('IST') || finding.rule.startsWith('EGR') ? finding.rule : finding.severity === 'error' ? 'IST0106' : 'IST0133';
+}
+
+/** The finding with its code set. */
+export function withCode<F extends Finding>(finding: F): F & { readonly code: string } {
+  return finding.code !== undefined ? finding as F & { code: string } : { ...finding, code: codeOf(finding) };
+}
+
+export function basisOf(finding: Finding): Basis {
+  const code = codeOf(finding);
+  if (code === 'IST0106') {
+    return 'rejected';
+  }
+  if (code === 'IST0133') {
+    return 'istio-warning';
+  }
+  if (code.startsWith('EGR1')) {
+    return 'ineffective';
+  }
+  if (code.startsWith('EGR2')) {
+    return 'weakens';
+  }
+  return code.startsWith('EGR') ? 'rejected' : 'analyzer';
+}
+
+/** Words for a basis, for messages and `explain`. */
+export const BASIS_TEXT: Readonly<Record<Basis, string>> = {
+  'rejected': 'the API server or Istio refuses it',
+  'istio-warning': 'Istio accepts it with a warning',
+  'analyzer': 'istioctl analyze reports it',
+  'ineffective': 'Istio accepts it, but it does not work as written',
+  'weakens': 'it works, but weakens egress control',
+};
