@@ -83,7 +83,11 @@ function checkUnmatchableSelector(out: FindingCollector, selector: unknown): voi
       : key.includes('*') || show(value).includes('*') ? 'a wildcard is not supported in selector' : undefined;
     if (problem) {
       out.findings.push({
-        rule: 'GW27', severity: 'error', code: 'IST0101', field: `spec.selector${key === '' ? '' : `.${key}`}`, value,
+        rule: 'GW27',
+        severity: 'error',
+        code: 'IST0101',
+        field: `spec.selector${key === '' ? '' : `.${key}`}`,
+        value,
         message: `Referenced selector not found: "${key}=${show(value)}": ${problem}, no pod can carry this label, so the Gateway configures no proxy`,
         fix: 'select the gateway pods by their exact labels, e.g. istio: egressgateway',
       });

@@ -59,11 +59,16 @@ describe('Gateways Istio accepts without a word', () => {
     ['MUTUAL with a credentialName alone (the Secret holds the CA)', oneServer(https({ mode: 'MUTUAL', credentialName: 'api-cert' }))],
     ['OPTIONAL_MUTUAL with two credentialNames', oneServer(https({ mode: 'OPTIONAL_MUTUAL', credentialNames: ['rsa-cert', 'ecdsa-cert'] }))],
     ['MUTUAL with tlsCertificates, a CA bundle and a CRL', oneServer(https({
-      mode: 'MUTUAL', caCertificates: '/etc/certs/ca.crt', caCrl: '/etc/certs/ca.crl',
+      mode: 'MUTUAL',
+      caCertificates: '/etc/certs/ca.crt',
+      caCrl: '/etc/certs/ca.crl',
       tlsCertificates: [{ serverCertificate: '/etc/certs/rsa.crt', privateKey: '/etc/certs/rsa.key' }, { serverCertificate: '/etc/certs/ec.crt', privateKey: '/etc/certs/ec.key' }],
     }))],
     ['TLS 1.0 with compatible ciphers, operator expressions and ALL', oneServer(https({
-      mode: 'SIMPLE', credentialName: 'c', minProtocolVersion: 'TLSV1_0', maxProtocolVersion: 'TLSV1_3',
+      mode: 'SIMPLE',
+      credentialName: 'c',
+      minProtocolVersion: 'TLSV1_0',
+      maxProtocolVersion: 'TLSV1_3',
       cipherSuites: ['ECDHE-RSA-AES128-SHA', '-AES256-SHA', '[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]', 'ALL'],
     }))],
     ['a dotted name and a `~/` host on a Gateway converted from the Gateway API', gateway(
@@ -251,10 +256,13 @@ describe('Gateways Istio refuses', () => {
   test('GW27: a selector label no pod can carry selects no gateway proxy', () => {
     const findings = checkGateway(gateway([http()], { selector: { istio: '*' } }));
     expect(findings).toEqual([expect.objectContaining({
-      rule: 'GW27', severity: 'error', code: 'IST0101', field: 'spec.selector.istio',
+      rule: 'GW27',
+      severity: 'error',
+      code: 'IST0101',
+      field: 'spec.selector.istio',
       message: 'Referenced selector not found: "istio=*": a wildcard is not supported in selector, no pod can carry this label, so the Gateway configures no proxy',
     })]);
-    expect(checkGateway(gateway([http()], { selector: { istio: 'egressgateway', 'app.kubernetes.io/name': 'egress' } }))).toEqual([]);
+    expect(checkGateway(gateway([http()], { selector: { 'istio': 'egressgateway', 'app.kubernetes.io/name': 'egress' } }))).toEqual([]);
   });
 
   test('objects of any shape are read without throwing', () => {

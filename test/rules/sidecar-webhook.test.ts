@@ -40,12 +40,17 @@ describe('Sidecars Istio accepts without a word', () => {
       ingress: [{ port: { number: 8080 }, bind: '10.0.0.5', captureMode: 'NONE' }],
     })],
     ['ingress TLS termination with certificate files', sidecar({
-      ingress: [{ port: { number: 8443, name: 'https', protocol: 'HTTPS' }, defaultEndpoint: '127.0.0.1:8080',
-        tls: { mode: 'SIMPLE', serverCertificate: '/etc/certs/tls.crt', privateKey: '/etc/certs/tls.key' } }],
+      ingress: [{
+        port: { number: 8443, name: 'https', protocol: 'HTTPS' },
+        defaultEndpoint: '127.0.0.1:8080',
+        tls: { mode: 'SIMPLE', serverCertificate: '/etc/certs/tls.crt', privateKey: '/etc/certs/tls.key' },
+      }],
     })],
     ['ingress mutual TLS with a CA bundle', sidecar({
-      ingress: [{ port: { number: 8443, name: 'tls', protocol: 'TLS' },
-        tls: { mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem', caCertificates: '/ca.pem', caCrl: '/crl.pem' } }],
+      ingress: [{
+        port: { number: 8443, name: 'tls', protocol: 'TLS' },
+        tls: { mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem', caCertificates: '/ca.pem', caCrl: '/crl.pem' },
+      }],
     })],
     ['an inboundConnectionPool alone', sidecar({ inboundConnectionPool: { http: { http1MaxPendingRequests: 1024, idleTimeout: '30s' } } })],
     ['connection pools per ingress port, with a TCP idle timeout of 0s (off)', sidecar({
@@ -242,8 +247,10 @@ describe('Sidecars Istio refuses', () => {
   });
 
   test('SC16 beside the shared TLS options rules: ingress TLS with a credentialName and certificate files', () => {
-    const object = ingress({ port: { number: 8443, name: 'https', protocol: 'HTTPS' },
-      tls: { mode: 'SIMPLE', credentialName: 'c', serverCertificate: '/c', privateKey: '/k' } });
+    const object = ingress({
+      port: { number: 8443, name: 'https', protocol: 'HTTPS' },
+      tls: { mode: 'SIMPLE', credentialName: 'c', serverCertificate: '/c', privateKey: '/k' },
+    });
     expect(errorsOf(object)).toEqual([
       'SC16 spec.ingress[0].tls.credentialName: sidecar: credentialName is not currently supported',
       'GW18 spec.ingress[0].tls: only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified',
