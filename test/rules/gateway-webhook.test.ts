@@ -49,6 +49,7 @@ describe('Gateways Istio accepts without a word', () => {
     ['targetPort 0 (unset as Go reads it)', oneServer({ port: { number: 80, name: 'http', protocol: 'HTTP', targetPort: 0 }, hosts: ['api.example.com'] })],
     ['httpsRedirect on an HTTP server', oneServer(http({ tls: { httpsRedirect: true } }))],
     ['a bare PASSTHROUGH mode on an HTTP server', oneServer(http({ tls: { mode: 'PASSTHROUGH' } }))],
+    ['httpsRedirect on a gRPC server (an HTTP protocol)', oneServer({ port: { number: 8080, name: 'grpc', protocol: 'GRPC' }, hosts: ['api.example.com'], tls: { httpsRedirect: true } })],
     ['ISTIO_MUTUAL with empty certificate fields', oneServer(https({ mode: 'ISTIO_MUTUAL', serverCertificate: '', privateKey: '', caCertificates: '' }))],
     ['SIMPLE with a credentialName', oneServer(https({ mode: 'SIMPLE', credentialName: 'api-cert' }))],
     ['SIMPLE with a credentialName and an empty serverCertificate', oneServer(https({ mode: 'SIMPLE', credentialName: 'api-cert', serverCertificate: '' }))],
@@ -93,6 +94,9 @@ describe('Gateways Istio accepts with a warning', () => {
       'GW23 spec.servers[0].tls.minProtocolVersion: TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.'],
     ['GW23 unknown cipher suites, sorted', oneServer(https({ mode: 'SIMPLE', credentialName: 'c', cipherSuites: ['rc4-md5', 'AES128-SHA', 'NOT-A-SUITE'] })),
       'GW23 spec.servers[0].tls.cipherSuites: ignoring invalid cipher suites: [NOT-A-SUITE rc4-md5]'],
+    ['GW23 lower-case and non-ASCII names are not suites; an empty entry and operators are let through', oneServer(https({
+      mode: 'SIMPLE', credentialName: 'c', cipherSuites: ['', '!RC4', 'ecdhe-rsa-aes128-sha', 'é-x'],
+    })), 'GW23 spec.servers[0].tls.cipherSuites: ignoring invalid cipher suites: [ecdhe-rsa-aes128-sha é-x]'],
     ['GW23 duplicate cipher suites', oneServer(https({ mode: 'SIMPLE', credentialName: 'c', cipherSuites: ['AES128-SHA', 'AES256-SHA', 'AES128-SHA'] })),
       'GW23 spec.servers[0].tls.cipherSuites: ignoring duplicate cipher suites: [AES128-SHA]'],
   ])('%s', (_, object, warning) => {
@@ -146,6 +150,8 @@ describe('Gateways Istio refuses', () => {
     ['GW13 TLS termination on an HTTP server', oneServer(http({ tls: { mode: 'SIMPLE', credentialName: 'c' } })),
       'GW13 spec.servers[0].tls: server cannot have TLS settings for plain text HTTP ports'],
     ['GW13 certificate files on an HTTP server', oneServer(http({ tls: { httpsRedirect: true, serverCertificate: '/c.pem' } })),
+      'GW13 spec.servers[0].tls: server cannot have TLS settings for plain text HTTP ports'],
+    ['GW13 ISTIO_MUTUAL on an HTTP server', oneServer(http({ tls: { mode: 'ISTIO_MUTUAL' } })),
       'GW13 spec.servers[0].tls: server cannot have TLS settings for plain text HTTP ports'],
     ['GW14 tls on a TCP server', oneServer({ port: { number: 5432, name: 'tcp', protocol: 'TCP' }, hosts: ['db.example.com'], tls: { mode: 'SIMPLE', credentialName: 'c' } }),
       'GW14 spec.servers[0].tls: server cannot have TLS settings for non HTTPS/TLS ports'],
