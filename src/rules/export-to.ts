@@ -2,12 +2,21 @@
 import { FindingCollector, asArray } from './finding';
 import { isDns1123Label } from './names';
 
-export function checkExportTo(out: FindingCollector, exportTo: unknown, namespace: string | undefined, allowNone: boolean): void {
+/**
+ * @param allowNone whether `~` is allowed (ServiceEntry only)
+ * @param withSelector whether the object is a DestinationRule with a workloadSelector, which may only be
+ *   exported to its own namespace
+ */
+export function checkExportTo(
+  out: FindingCollector, exportTo: unknown, namespace: string | undefined, allowNone: boolean, withSelector = false,
+): void {
   const entries = asArray(exportTo);
+  // `.` stands for the object's own namespace; when the manifest does not say which, `.` stays `.`.
+  const own = namespace || '.';
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const field = `spec.exportTo[${i}]`;
-    const key = entry === '.' && namespace ? namespace : String(entry);
+    const key = entry === '.' ? own : String(entry);
     if (seen.has(key)) {
       const message = key !== entry
         ? `duplicate entries in exportTo: . and current namespace ${namespace}`
@@ -31,12 +40,28 @@ export function checkExportTo(out: FindingCollector, exportTo: unknown, namespac
     }
     seen.add(key);
   });
-  if (seen.has('*') && seen.size > 1) {
+  if (withSelector && seen.size > 0) {
+    checkSelectorExport(out, entries, seen, own, namespace !== undefined && namespace !== '');
+  }
+  // Istio compares with the number of entries as written, invalid and duplicate ones included.
+  if (seen.has('*') && entries.length > 1) {
     out.error('EXP4', 'spec.exportTo', entries, 'cannot have both public (*) and non-public exportTo values for a resource',
       'use either `*` alone or a list of namespaces');
   }
-  if (seen.has('~') && seen.size > 1) {
+  if (seen.has('~') && entries.length > 1) {
     out.error('EXP5', 'spec.exportTo', entries, 'cannot export service entry to no one (~) and someone',
       'use either `~` alone or a list of namespaces');
+  }
+}
+
+/** DR10: a DestinationRule with a workloadSelector applies to its own namespace's workloads only. */
+function checkSelectorExport(out: FindingCollector, entries: unknown[], seen: Set<string>, own: string, namespaceKnown: boolean): void {
+  const fix = 'export a DestinationRule with a workloadSelector only to its own namespace (`exportTo: ["."]`), or drop exportTo';
+  // Without a namespace in the manifest, a single namespace name may well be the namespace it is applied to.
+  const inOwn = seen.has(own) || (!namespaceKnown && !seen.has('*'));
+  if (!inOwn) {
+    out.error('DR10', 'spec.exportTo', entries, 'destination rule with workload selector cannot have exportTo beyond current namespace', fix);
+  } else if (seen.size > 1) {
+    out.error('DR10', 'spec.exportTo', entries, 'destination rule with workload selector cannot have multiple entries in exportTo', fix);
   }
 }

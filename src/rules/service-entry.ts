@@ -1,17 +1,22 @@
 /**
- * ServiceEntry rules: Istio's ValidateServiceEntry (pkg/config/validation/validation.go) and the CRD's
- * CEL rules, numbered SE1..SE30 as in the rules notes.
+ * ServiceEntry rules: Istio's ValidateServiceEntry and validateWorkloadEntry (pkg/config/validation/validation.go)
+ * and the CRD's CEL rules, numbered SE1..SE30 as in the rules notes and SE31..SE36 beyond them.
  */
 import { checkExportTo } from './export-to';
-import { Finding, FindingCollector, Manifest, asArray, isRecord } from './finding';
-import { checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
+import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { checkFqdn, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isCidr, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, knownProtocols, parseProtocol } from './protocol';
 
 export const RESOLUTIONS = ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS'];
 export const LOCATIONS = ['MESH_EXTERNAL', 'MESH_INTERNAL'];
 
-// Protocols whose traffic carries no host name, so one address can serve one host only.
+// Protocols whose traffic carries no host name, so one address can serve one host only (protocol.IsTCP).
 const TCP_LIKE = ['TCP', 'HTTPS', 'TLS', 'Mongo', 'Redis', 'MySQL'];
+// The protocols Envoy's dynamic forward proxy serves (DYNAMIC_DNS).
+const DYNAMIC_DNS_PROTOCOLS = ['HTTP', 'TLS', 'GRPC', 'HTTP2'];
+const UNIX_PREFIX = 'unix://';
+const AUTOALLOCATE_LABEL = 'networking.istio.io/enable-autoallocate-ip';
+const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
 
 export function checkServiceEntry(se: Manifest): Finding[] {
   const out = new FindingCollector();
@@ -21,22 +26,27 @@ export function checkServiceEntry(se: Manifest): Finding[] {
   const ports = asArray(spec.ports);
   const endpoints = asArray(spec.endpoints);
   const addresses = asArray(spec.addresses);
+  const labels = isRecord(se.metadata) && isRecord(se.metadata.labels) ? se.metadata.labels : {};
 
-  checkHosts(out, hosts, resolution);
-  checkAddresses(out, addresses, resolution);
-  const portNames = checkPorts(out, ports);
-
+  checkWorkloadSelector(out, spec.workloadSelector);
+  // The CRD's CEL rule is presence-based: even `endpoints: []` beside a selector is refused.
   if (spec.workloadSelector !== undefined && spec.endpoints !== undefined) {
     out.error('SE7', 'spec.endpoints', spec.endpoints, 'only one of WorkloadSelector or Endpoints is allowed in Service Entry',
       'list endpoints for external hosts; use a workloadSelector only to select pods of the mesh');
   }
+  checkHosts(out, hosts, resolution);
+  checkAddresses(out, addresses, resolution);
+  // ShouldV2AutoAllocateIPFromConfig: on by default, off for resolution NONE, an opt-out label or own addresses.
+  const optedOut = typeof labels[AUTOALLOCATE_LABEL] === 'string' && labels[AUTOALLOCATE_LABEL].toLowerCase() === 'false';
+  const autoAllocation = resolution !== 'NONE' && !optedOut;
+  const portNames = checkPorts(out, ports, addresses.length === 0 && !autoAllocation);
 
   if (!RESOLUTIONS.includes(resolution)) {
-    out.error('SE28', 'spec.resolution', spec.resolution, `unsupported resolution type ${resolution}`,
+    out.error('SE28', 'spec.resolution', spec.resolution, `unsupported resolution type ${show(resolution)}`,
       `use one of ${RESOLUTIONS.join(', ')}`);
   }
   if (spec.location !== undefined && !LOCATIONS.includes(spec.location)) {
-    out.error('SE27', 'spec.location', spec.location, `unsupported location ${String(spec.location)}`,
+    out.error('SE27', 'spec.location', spec.location, `unsupported location ${show(spec.location)}`,
       `use one of ${LOCATIONS.join(', ')}`);
   }
 
@@ -52,49 +62,41 @@ export function checkServiceEntry(se: Manifest): Finding[] {
           'workloadSelector should not be set when resolution mode is NONE', 'use resolution STATIC with a workloadSelector');
       }
       break;
-    case 'STATIC':
-      endpoints.forEach((ep, i) => {
-        const address = isRecord(ep) ? ep.address : undefined;
-        if (typeof address === 'string' && !address.startsWith('unix://') && !isIpAddress(address)) {
-          out.error('SE16', `spec.endpoints[${i}].address`, address, `endpoint address "${address}" is not a valid IP address`,
-            'STATIC endpoints are IP addresses; for a host name use resolution DNS');
-        }
-      });
-      break;
     case 'DNS':
     case 'DNS_ROUND_ROBIN':
       checkDnsResolution(out, spec, hosts, endpoints, addresses, ports, resolution);
       break;
     case 'DYNAMIC_DNS':
-      checkDynamicDns(out, spec, hosts, ports);
+      checkDynamicDns(out, spec, hosts, ports, labels);
       break;
   }
-
-  checkEndpoints(out, endpoints, portNames);
+  endpoints.forEach((ep, i) => checkEndpoint(out, ep, i, resolution, portNames));
 
   // SE23: with a resolution other than NONE, proxies can only tell several hosts apart by Host header or SNI.
   if (resolution !== 'NONE' && hosts.length > 1) {
-    const opaque = ports.findIndex(p => !isRecord(p) || !(isHttpProtocol(p.protocol) || isTlsProtocol(p.protocol)));
+    const opaque = ports.findIndex(p => isRecord(p) && !(isHttpProtocol(p.protocol) || isTlsProtocol(p.protocol)));
     if (opaque >= 0) {
-      out.error('SE23', `spec.ports[${opaque}].protocol`, ports[opaque]?.protocol, 'multiple hosts provided with non-HTTP, non-TLS ports',
+      out.error('SE23', `spec.ports[${opaque}].protocol`, ports[opaque].protocol, 'multiple hosts provided with non-HTTP, non-TLS ports',
         'use one ServiceEntry per host for TCP (or protocol-less) ports, or HTTP/TLS ports only');
     }
   }
 
-  // SE13: without an address, a TCP port of a NONE entry cannot be told apart from other TCP traffic on that port.
-  if (resolution === 'NONE' && addresses.length === 0) {
-    ports.forEach((p, i) => {
-      if (isRecord(p) && (p.protocol === undefined || p.protocol === '' || p.protocol === 'TCP')) {
-        out.warning('SE13', `spec.ports[${i}].protocol`, p.protocol,
-          'addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled',
-          'add the service\'s IP addresses or CIDR blocks, or use resolution DNS/STATIC');
-      }
-    });
-  }
-
   checkExportTo(out, spec.exportTo, se.metadata?.namespace, true);
-  checkSelectorLabels(out, spec.workloadSelector?.labels, 'spec.workloadSelector.labels');
   return out.findings;
+}
+
+/** SE30: ValidateAlphaWorkloadSelector. */
+function checkWorkloadSelector(out: FindingCollector, selector: unknown): void {
+  if (selector === undefined || selector === null) {
+    return;
+  }
+  const labels = isRecord(selector) ? selector.labels : undefined;
+  if (!isRecord(labels) || Object.keys(labels).length === 0) {
+    out.warning('SE30', 'spec.workloadSelector', selector,
+      'service entry: workload selector specified without labels, will be applied to all services in namespace',
+      'select the workloads by label, or drop the selector');
+  }
+  checkSelectorLabels(out, labels, 'spec.workloadSelector.labels');
 }
 
 function checkHosts(out: FindingCollector, hosts: any[], resolution: string): void {
@@ -108,13 +110,17 @@ function checkHosts(out: FindingCollector, hosts: any[], resolution: string): vo
         'name the domain, e.g. api.example.com or *.example.com: `*` would claim all outbound traffic');
       return;
     }
-    const bad = typeof host === 'string' ? checkWildcardDomain(host) : 'host must be a string';
-    if (bad) {
-      out.error('SE3', field, host, bad, isIpAddress(String(host))
-        ? 'IP addresses are not host names: use a name in hosts and put the IP in addresses or endpoints'
-        : 'use a DNS name such as api.example.com, optionally with a leading wildcard label (*.example.com)');
+    if (typeof host !== 'string') {
+      out.error('SE3', field, host, 'host must be a string', 'use a DNS name such as api.example.com');
       return;
     }
+    const bad = checkWildcardDomain(host);
+    if (bad) {
+      out.error('SE3', field, host, bad, isIpAddress(host)
+        ? 'IP addresses are not host names: use a name in hosts and put the IP in addresses or endpoints'
+        : 'use a DNS name such as api.example.com, optionally with a leading wildcard label (*.example.com)');
+    }
+    // Istio warns about a partial wildcard whether or not the host is otherwise valid.
     const partial = checkPartialWildcard(host);
     if (partial && resolution !== 'DYNAMIC_DNS') {
       out.warning('SE4', field, host, partial, 'use a whole wildcard label, e.g. *.example.com');
@@ -124,7 +130,7 @@ function checkHosts(out: FindingCollector, hosts: any[], resolution: string): vo
 
 function checkAddresses(out: FindingCollector, addresses: any[], resolution: string): void {
   addresses.forEach((address, i) => {
-    const bad = typeof address === 'string' ? checkIpOrCidr(address) : 'address must be a string';
+    const bad = typeof address === 'string' ? checkIpSubnet(address) : 'address must be a string';
     if (bad) {
       out.error('SE5', `spec.addresses[${i}]`, address, bad, 'use an IP address (10.0.0.1) or a CIDR block (10.0.0.0/24)');
     }
@@ -136,26 +142,42 @@ function checkAddresses(out: FindingCollector, addresses: any[], resolution: str
   }
 }
 
-/** Checks the ports and returns the names that are defined. */
-function checkPorts(out: FindingCollector, ports: any[]): Set<string> {
+/** agent.ValidateIPSubnet: a CIDR block when there is exactly one slash, otherwise an IP. */
+function checkIpSubnet(address: string): string | undefined {
+  if (address.split('/').length === 2) {
+    return isCidr(address) ? undefined : `${address} is not a valid CIDR block`;
+  }
+  return isIpAddress(address) ? undefined : `${address} is not a valid IP`;
+}
+
+/**
+ * Checks the ports and returns the names of all of them as written (Istio matches endpoint ports and
+ * counts the ports of a unix endpoint by these names, valid or not).
+ */
+function checkPorts(out: FindingCollector, ports: any[], needsAddresses: boolean): Set<string> {
   const names = new Set<string>();
   const numbers = new Set<number>();
   ports.forEach((port, i) => {
     const field = `spec.ports[${i}]`;
+    if (port === null || port === undefined) {
+      out.error('SE11', field, port, 'service entry port may not be null', 'remove the empty port');
+      return;
+    }
     if (!isRecord(port)) {
       out.error('SE11', field, port, 'port must be an object with name, number and protocol', 'give the port a number and a name');
       return;
     }
-    if (typeof port.name !== 'string' || port.name === '') {
+    const name = typeof port.name === 'string' ? port.name : '';
+    if (name === '') {
       out.error('SE11', `${field}.name`, port.name, 'port name is required', 'name the port after its protocol, e.g. https-443');
-    } else if (!isDns1123Label(port.name)) {
-      out.error('SE11', `${field}.name`, port.name, `invalid port name: ${port.name}`,
+    } else if (!isDns1123Label(name)) {
+      out.error('SE11', `${field}.name`, port.name, `invalid port name: ${name}`,
         'use a DNS-1123 label: letters, digits and dashes (e.g. http-port, not http_port)');
-    } else if (names.has(port.name)) {
-      out.error('SE8', `${field}.name`, port.name, `service entry port name "${port.name}" already defined`, 'give each port its own name');
-    } else {
-      names.add(port.name);
     }
+    if (names.has(name) && name !== '') {
+      out.error('SE8', `${field}.name`, port.name, `service entry port name "${name}" already defined`, 'give each port its own name');
+    }
+    names.add(name);
     const badNumber = checkPortNumber(port.number);
     if (badNumber) {
       out.error('SE10', `${field}.number`, port.number, badNumber, 'use a port number from 1 to 65535');
@@ -165,6 +187,7 @@ function checkPorts(out: FindingCollector, ports: any[]): Set<string> {
     } else {
       numbers.add(port.number);
     }
+    // Go skips targetPort 0 as unset, but the CRD's CEL rule refuses any targetPort outside 1..65535.
     if (port.targetPort !== undefined) {
       const badTarget = checkPortNumber(port.targetPort);
       if (badTarget) {
@@ -172,8 +195,14 @@ function checkPorts(out: FindingCollector, ports: any[]): Set<string> {
       }
     }
     if (port.protocol !== undefined && port.protocol !== '' && parseProtocol(port.protocol) === undefined) {
-      out.error('SE12', `${field}.protocol`, port.protocol, `unsupported protocol: ${String(port.protocol)}`,
+      out.error('SE12', `${field}.protocol`, port.protocol, `unsupported protocol: ${show(port.protocol)}`,
         `use one of ${knownProtocols().join(', ')}`);
+    }
+    // SE13: Istio compares the protocol case-sensitively here: only unset and exactly `TCP` count.
+    if (needsAddresses && (port.protocol === undefined || port.protocol === null || port.protocol === '' || port.protocol === 'TCP')) {
+      out.warning('SE13', `${field}.protocol`, port.protocol,
+        'addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled',
+        'add the service\'s IP addresses or CIDR blocks, or use resolution DNS/STATIC (without the auto-allocation opt-out label)');
     }
   });
   return names;
@@ -183,88 +212,186 @@ function checkDnsResolution(
   out: FindingCollector, spec: any, hosts: any[], endpoints: any[], addresses: any[], ports: any[], resolution: string,
 ): void {
   if (endpoints.length === 0) {
-    hosts.forEach((host, i) => {
-      // Wildcards fail here: DNS resolution needs a name it can look up.
-      if (typeof host === 'string' && host !== '*' && checkWildcardDomain(host) === undefined && checkFqdn(host) !== undefined) {
-        out.error('SE19', `spec.hosts[${i}]`, host,
-          `hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode ${resolution}, ${host}`,
+    // Istio reports the first host that is not an FQDN. Wildcards fail: DNS needs a name it can look up.
+    for (let i = 0; i < hosts.length; i++) {
+      const bad = typeof hosts[i] === 'string' ? checkFqdn(hosts[i]) : undefined;
+      if (bad) {
+        out.error('SE19', `spec.hosts[${i}]`, hosts[i],
+          `hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode ${resolution}, ${bad}`,
           'a wildcard host cannot be resolved by DNS: use resolution NONE (or DYNAMIC_DNS on Istio 1.30+), or name a concrete host');
+        break;
       }
-    });
-  }
-  endpoints.forEach((ep, i) => {
-    const address = isRecord(ep) ? ep.address : undefined;
-    if (typeof address === 'string' && !address.startsWith('unix://') && !isIpAddress(address) && checkFqdn(address) !== undefined) {
-      out.error('SE20', `spec.endpoints[${i}].address`, address, `endpoint address "${address}" is not a valid FQDN or an IP address`,
-        'use an IP address or a fully qualified host name');
     }
-  });
+  }
   if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) {
     out.error('SE21', 'spec.endpoints', spec.endpoints, `there must only be 0 or 1 endpoint for resolution mode ${resolution}`,
       'use resolution DNS for several endpoints');
   }
-  if (resolution === 'DNS' && addresses.length > 0 && hosts.length > 1 && ports.some(p => TCP_LIKE.includes(parseProtocol(p?.protocol) ?? ''))) {
+  if (addresses.length > 0 && hosts.length > 1 && ports.some(p => isRecord(p) && TCP_LIKE.includes(parseProtocol(p.protocol) ?? ''))) {
     out.warning('SE22', 'spec.hosts', hosts, 'service entry can not have more than one host specified simultaneously with address and tcp port',
       'use one ServiceEntry per host');
   }
 }
 
-function checkDynamicDns(out: FindingCollector, spec: any, hosts: any[], ports: any[]): void {
-  if (!hosts.some(h => typeof h === 'string' && h.startsWith('*'))) {
-    out.error('SE24', 'spec.hosts', hosts, 'at least one wildcard host must be provided for resolution type DYNAMIC_DNS',
-      'DYNAMIC_DNS is for wildcard hosts such as *.example.com; use DNS for concrete hosts');
+function checkDynamicDns(out: FindingCollector, spec: any, hosts: any[], ports: any[], labels: Record<string, any>): void {
+  const resolution = 'DYNAMIC_DNS';
+  if (hosts.length === 0) {
+    out.error('SE24', 'spec.hosts', hosts, `at least one wildcard host must be provided for resolution type ${resolution}`,
+      'DYNAMIC_DNS is for wildcard hosts such as *.example.com');
   }
   hosts.forEach((host, i) => {
-    if (typeof host === 'string' && !host.startsWith('*')) {
-      out.error('SE24', `spec.hosts[${i}]`, host, 'host must be wildcarded for resolution mode DYNAMIC_DNS',
+    if (!(typeof host === 'string' && host.startsWith('*'))) {
+      out.error('SE24', `spec.hosts[${i}]`, host, `host must be wildcarded for resolution mode ${resolution}`,
         'move concrete hosts to their own ServiceEntry with resolution DNS');
     }
   });
-  if (spec.addresses !== undefined) {
-    out.error('SE25', 'spec.addresses', spec.addresses, 'addresses cannot be set for resolution type DYNAMIC_DNS', 'remove the addresses');
+  if (asArray(spec.addresses).length > 0) {
+    out.error('SE25', 'spec.addresses', spec.addresses,
+      `addresses cannot be set for resolution type ${resolution}. HTTP route domains will only be generatedfrom the hosts field values`,
+      'remove the addresses');
   }
-  if (spec.endpoints !== undefined) {
-    out.error('SE25', 'spec.endpoints', spec.endpoints, 'endpoints cannot be set for resolution type DYNAMIC_DNS', 'remove the endpoints');
+  if (asArray(spec.endpoints).length > 0) {
+    out.error('SE25', 'spec.endpoints', spec.endpoints,
+      `endpoints cannot be set for resolution type ${resolution}. Destination IP address determined from hostsfield values`,
+      'remove the endpoints');
   }
   ports.forEach((p, i) => {
-    if (!['HTTP', 'TLS', 'GRPC', 'HTTP2'].includes(parseProtocol(p?.protocol) ?? '')) {
-      out.error('SE26', `spec.ports[${i}].protocol`, p?.protocol, 'only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS',
+    if (isRecord(p) && !DYNAMIC_DNS_PROTOCOLS.includes(parseProtocol(p.protocol) ?? '')) {
+      out.error('SE26', `spec.ports[${i}].protocol`, p.protocol, `only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type ${resolution}`,
         'use one of HTTP, TLS, GRPC, HTTP2');
     }
   });
+  const waypoint = labels[USE_WAYPOINT_LABEL];
+  if (spec.location === 'MESH_INTERNAL' && typeof waypoint === 'string' && waypoint !== '' && waypoint.toLowerCase() !== 'none') {
+    out.error('SE27', 'spec.location', spec.location,
+      `location MESH_INTERNAL with resolution type ${resolution} is not supported when using waypoints`,
+      `use location MESH_EXTERNAL, or remove the ${USE_WAYPOINT_LABEL} label`);
+  }
 }
 
-function checkEndpoints(out: FindingCollector, endpoints: any[], portNames: Set<string>): void {
-  endpoints.forEach((ep, i) => {
-    const field = `spec.endpoints[${i}]`;
-    if (!isRecord(ep) || (ep.address === undefined && ep.network === undefined)) {
-      out.error('SE16', `${field}.address`, undefined, 'Address is required', 'give each endpoint an address');
-      return;
+/**
+ * One endpoint: the CRD's CEL rules for every resolution; Istio's validateWorkloadEntry for STATIC and
+ * the DNS checks for DNS and DNS_ROUND_ROBIN (it does not look at endpoints of other resolutions,
+ * which may not have any).
+ */
+function checkEndpoint(out: FindingCollector, ep: unknown, i: number, resolution: string, portNames: Set<string>): void {
+  const field = `spec.endpoints[${i}]`;
+  const isStatic = resolution === 'STATIC';
+  const isDns = resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN';
+  if (!isRecord(ep)) {
+    out.error('SE16', field, ep, 'endpoint cannot be nil', 'remove the empty endpoint, or give it an address');
+    return;
+  }
+  const address = ep.address === undefined || ep.address === null ? '' : String(ep.address);
+  const network = ep.network === undefined || ep.network === null ? '' : String(ep.network);
+  const absent = (ep.address === undefined || ep.address === null) && (ep.network === undefined || ep.network === null);
+
+  if (absent) {
+    out.error('SE16', `${field}.address`, undefined, 'Address is required', 'give each endpoint an address (an IP, a host name, or unix:///path)');
+  } else if (address.startsWith(UNIX_PREFIX)) {
+    const bad = checkUnixAddress(address);
+    if (bad) {
+      out.error('SE31', `${field}.address`, address, bad, 'use an absolute socket path (unix:///var/run/app.sock) or an abstract socket (unix://@name)');
     }
-    for (const [name, number] of Object.entries(isRecord(ep.ports) ? ep.ports : {})) {
-      if (!portNames.has(name)) {
-        out.error('SE18', `${field}.ports.${name}`, number, `endpoint port ${name} is not defined by the service entry`,
-          `map only port names the entry declares (${[...portNames].join(', ') || 'none'})`);
-      }
-      const bad = checkPortNumber(number);
-      if (bad) {
-        out.error('SE10', `${field}.ports.${name}`, number, bad, 'use a port number from 1 to 65535');
-      }
+    if (ep.ports !== undefined) {
+      out.error('SE32', `${field}.ports`, ep.ports, `unix endpoint ${address} must not include ports`,
+        'remove the ports: a unix socket has none');
     }
-  });
+    if (isStatic && portNames.size !== 1) {
+      out.error('SE33', 'spec.ports', [...portNames], 'exactly 1 service port required for unix endpoints',
+        'declare exactly one port on a ServiceEntry with unix socket endpoints');
+    }
+    if (isDns) {
+      out.error('SE20', `${field}.address`, address, `endpoint address "${address}" is not a valid FQDN or an IP address`,
+        'unix sockets need resolution STATIC; with DNS use an IP address or a host name');
+    }
+  } else if (isStatic) {
+    if (address === '' && network === '') {
+      out.error('SE16', `${field}.address`, ep.address, 'address is required', 'give each endpoint an address');
+    } else if (address === '') {
+      out.warning('SE34', `${field}.address`, ep.address, `address is unset with network "${network}"`,
+        'set the address, unless the endpoint is reached through the network\'s gateway');
+    } else if (!isIpAddress(address)) {
+      out.error('SE16', `${field}.address`, address, `endpoint address "${address}" is not a valid IP address`,
+        'STATIC endpoints are IP addresses; for a host name use resolution DNS');
+    }
+  } else if (isDns && !isIpAddress(address) && checkFqdn(address) !== undefined) {
+    out.error('SE20', `${field}.address`, ep.address ?? '', `endpoint address "${address}" is not a valid FQDN or an IP address`,
+      address === '' ? 'with resolution DNS every endpoint needs an address (an IP or a host name)' : 'use an IP address or a fully qualified host name');
+  }
+
+  for (const [name, number] of Object.entries(isRecord(ep.ports) ? ep.ports : {})) {
+    const portField = `${field}.ports.${name}`;
+    if ((isStatic || isDns) && !portNames.has(name)) {
+      out.error('SE18', portField, number, `endpoint port ${name} is not defined by the service entry`,
+        `map only port names the entry declares (${[...portNames].join(', ') || 'none'})`);
+    }
+    // Istio allows 63 characters; the CRD's CEL rule only 62.
+    if (!isDns1123Label(name) || name.length >= 63) {
+      out.error('SE35', portField, number, isDns1123Label(name) ? 'port name must be valid' : `invalid port name: ${name}`,
+        'use a port name the entry declares: a DNS-1123 label of at most 62 characters');
+    }
+    const bad = checkPortNumber(number);
+    if (bad) {
+      out.error('SE10', portField, number, bad, 'use a port number from 1 to 65535');
+    }
+  }
+  if (isStatic || isDns) {
+    checkTagLabels(out, 'SE36', ep.labels, `${field}.labels`);
+  }
 }
 
-/** Selector label rules shared by every kind with a workload selector. */
+/** ValidateUnixAddress after the `unix://` prefix, with the CRD's stricter CEL rules (no trailing slash at all). */
+function checkUnixAddress(address: string): string | undefined {
+  const path = address.slice(UNIX_PREFIX.length);
+  if (path === '') {
+    return 'unix address must not be empty';
+  }
+  if (path.startsWith('@')) {
+    return path.endsWith('/') ? 'UDS may not be a dir' : undefined;
+  }
+  return path.startsWith('/') && !path.endsWith('/') ? undefined : `${path} is not an absolute path to a file`;
+}
+
+/** Selector label rules shared by every kind with a workload selector (ValidateAlphaWorkloadSelector, validateWorkloadSelector). */
 export function checkSelectorLabels(out: FindingCollector, labels: unknown, field: string): void {
   if (!isRecord(labels)) {
     return;
   }
   for (const [key, value] of Object.entries(labels)) {
+    const pair = JSON.stringify(`${key}=${show(value)}`);
     if (key === '') {
-      out.error('SEL1', field, labels, `empty key is not supported in selector: "${key}"`, 'remove the empty label key');
+      out.error('SEL1', field, labels, `empty key is not supported in selector: ${pair}`, 'remove the empty label key');
     }
-    if (key.includes('*') || String(value).includes('*')) {
-      out.error('SEL2', `${field}.${key}`, value, `wildcard is not supported in selector: "${key}"`, 'select pods by exact label values');
+    if (key.includes('*') || show(value).includes('*')) {
+      out.error('SEL2', `${field}.${key}`, value, `wildcard is not supported in selector: ${pair}`, 'select pods by exact label values');
+    }
+  }
+}
+
+// Kubernetes label syntax as pkg/config/labels checks it: an optional DNS prefix and a qualified name.
+const DNS1123_LABEL = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
+const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const TAG_KEY = new RegExp(`^(${DNS1123_LABEL}(?:\\.${DNS1123_LABEL})*/)?(${QUALIFIED_NAME})$`);
+const TAG_VALUE = new RegExp(`^(?:${QUALIFIED_NAME})?$`);
+
+/** labels.Instance.Validate: label keys and values of subsets and endpoints. */
+export function checkTagLabels(out: FindingCollector, rule: string, labels: unknown, field: string): void {
+  if (!isRecord(labels)) {
+    return;
+  }
+  const fix = 'use Kubernetes label syntax: [prefix/]name of letters, digits, `-`, `_` and `.`, starting and ending alphanumeric';
+  for (const [key, value] of Object.entries(labels)) {
+    const match = TAG_KEY.exec(key);
+    if (!match) {
+      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)}`, fix);
+    } else if (match[1] !== undefined && match[1].length - 1 > 253) {
+      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)} (DNS prefix is too long)`, fix);
+    } else if (match[2].length > 63) {
+      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)} (name is too long)`, fix);
+    }
+    if (typeof value !== 'string' || !TAG_VALUE.test(value)) {
+      out.error(rule, `${field}.${key}`, value, `invalid tag value: ${JSON.stringify(show(value))}`, fix);
     }
   }
 }

@@ -180,7 +180,8 @@ describe('ServiceEntry rules not reachable through ExternalHost', () => {
     ['an endpoint without address', se({ hosts: ['a.example.com'], resolution: 'STATIC', endpoints: [{ ports: {} }] }), 'Address is required'],
     ['a DNS endpoint that is neither IP nor FQDN', se({ hosts: ['a.example.com'], resolution: 'DNS', endpoints: [{ address: 'bad_name' }] }), 'is not a valid FQDN or an IP address'],
     ['DYNAMIC_DNS with addresses and endpoints', se({ hosts: ['*.example.com'], resolution: 'DYNAMIC_DNS', addresses: ['10.0.0.1'], endpoints: [{ address: '10.0.0.1' }] }), 'addresses cannot be set for resolution type DYNAMIC_DNS'],
-    ['DYNAMIC_DNS without any wildcard', se({ hosts: ['a.example.com'], resolution: 'DYNAMIC_DNS' }), 'at least one wildcard host must be provided'],
+    // Istio says "at least one wildcard host" only when there is no host at all; a concrete host gets "must be wildcarded".
+    ['DYNAMIC_DNS without hosts', se({ hosts: [], resolution: 'DYNAMIC_DNS' }), 'at least one wildcard host must be provided for resolution type DYNAMIC_DNS'],
     ['a selector with an empty key', se({ hosts: ['a.example.com'], resolution: 'STATIC', workloadSelector: { labels: { '': 'x' } } }), 'empty key is not supported in selector'],
     ['exportTo ~ and others', se({ hosts: ['a.example.com'], exportTo: ['~', 'a'] }), 'cannot export service entry to no one (~) and someone'],
     ['a duplicate exportTo', se({ hosts: ['a.example.com'], exportTo: ['a', 'a'] }), 'duplicate entries in exportTo for entry a'],
