@@ -157,6 +157,8 @@ export class ObjectIndex {
   public readonly serviceEntries: IndexedObject[] = [];
   /** Kubernetes Services, by `namespace/name` (their host is `name.namespace.svc.<cluster domain>`). */
   private readonly servicesByHost = new Map<string, IndexedObject>();
+  /** References the analysis could not check: Service hosts in namespaces none of whose Services are known. */
+  public readonly unchecked: UncheckedReference[] = [];
   /** Namespaces some of whose Services are known: a Service missing there is really missing. */
   private readonly serviceNamespaces = new Set<string>();
   public readonly gateways = new Map<string, IndexedObject>();
@@ -223,9 +225,6 @@ export class ObjectIndex {
       }
     });
   }
-
-  /** References the analysis could not check: Service hosts in namespaces none of whose Services are known. */
-  public readonly unchecked: UncheckedReference[] = [];
 
   /** Records a reference that could not be checked (once per object, field and host). */
   public noteUnchecked(index: number, field: string, host: string, namespace: string): void {

@@ -51,7 +51,10 @@ export function lint(input: LoadedInput, cluster?: LoadedInput): LintResult {
   const findings = result.findings
     .map(f => locate(f, input.objects[f.index]))
     .sort(byPlace);
-  const unchecked = result.unchecked.map(u => ({ file: input.objects[u.index].file, line: input.objects[u.index].line, field: u.field, host: u.host, namespace: u.namespace }));
+  const unchecked = result.unchecked.map(u => {
+    const { file, line } = input.objects[u.index];
+    return { file, line, field: u.field, host: u.host, namespace: u.namespace };
+  });
   const count = (severity: string) => findings.filter(f => f.severity === severity).length;
   return {
     findings,

@@ -16,8 +16,8 @@ export function checkObject(manifest: Manifest): Finding[] {
   if (!kind?.check) {
     return [];
   }
-  return [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields), ...kind.check(manifest)]
-    .map(withCode);
+  const findings = [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields)];
+  return [...findings, ...kind.check(manifest)].map(withCode);
 }
 
 /** A version of a known group and kind that the API server does not serve: `kubectl apply` fails with "no matches for kind". */

@@ -5,7 +5,7 @@ import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgem
 import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
 import { numberLikeStrings } from './yaml-numbers';
 import { codeOf } from '../rules/codes';
-import { formatFinding } from '../rules/finding';
+import { Manifest, formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
 
@@ -29,6 +29,9 @@ const analysisByApp = new WeakMap<IConstruct, Analysis>();
 
 /** Per app: labels of the egress gateway pods that its constructs refer to, and which therefore exist. */
 const gatewayPodsByApp = new WeakMap<IConstruct, Array<Record<string, string>>>();
+
+/** Per app: objects that exist in the cluster (declared by the constructs or the user), by `apiVersion/kind/namespace/name`. */
+const clusterObjectsByApp = new WeakMap<IConstruct, Map<string, Manifest>>();
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -55,7 +58,8 @@ function analyzeApp(root: IConstruct): Analysis {
   queueMicrotask(() => forgetRenderings(root));
   const findings = new Map<ApiObject, IndexedFinding[]>();
   const misread = manifests.flatMap((m, index) => numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false })));
-  for (const finding of [...lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [] }), ...misread]) {
+  const cluster = [...(clusterObjectsByApp.get(root)?.values() ?? [])];
+  for (const finding of [...lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [], cluster }), ...misread]) {
     const object = apiObjects[finding.index];
     const list = findings.get(object);
     if (list) {
@@ -138,6 +142,21 @@ class AppAnalysis extends Construct {
       forgetRenderings(root);
     }
     return errors;
+  }
+}
+
+/**
+ * Records that an object exists in the cluster the app of `scope` is applied to (an installed egress
+ * gateway's Service, a Service of another team): it resolves references and is not checked or written.
+ */
+export function declareClusterObject(scope: IConstruct, manifest: Manifest): void {
+  const root = scope.node.root;
+  const known = clusterObjectsByApp.get(root) ?? new Map<string, Manifest>();
+  clusterObjectsByApp.set(root, known);
+  const key = [manifest.apiVersion, manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].join('/');
+  if (!known.has(key)) {
+    known.set(key, manifest);
+    noteChange();
   }
 }
 

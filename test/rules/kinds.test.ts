@@ -50,7 +50,9 @@ describe('the registry of kinds', () => {
 
 describe('served versions', () => {
   const entry = (apiVersion: string) => ({
-    apiVersion, kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'default' },
+    apiVersion,
+    kind: 'ServiceEntry',
+    metadata: { name: 'x', namespace: 'default' },
     spec: { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
   });
 
@@ -61,7 +63,10 @@ describe('served versions', () => {
   test('a version Istio does not serve is an error naming the served ones', () => {
     const findings = checkObject(entry('networking.istio.io/v2'));
     expect(findings).toEqual([expect.objectContaining({
-      rule: 'API_VERSION', severity: 'error', field: 'apiVersion', value: 'networking.istio.io/v2',
+      rule: 'API_VERSION',
+      severity: 'error',
+      field: 'apiVersion',
+      value: 'networking.istio.io/v2',
       message: expect.stringContaining('networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3'),
       fix: 'write apiVersion: networking.istio.io/v1',
     })]);
