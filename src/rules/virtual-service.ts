@@ -1,216 +1,235 @@
 /**
- * VirtualService rules: Istio's ValidateVirtualService (VS1..VS22 in the rules notes), plus the
- * silent failure of a `match.gateways` entry that the top-level `gateways` list does not bind.
+ * VirtualService rules: Istio's ValidateVirtualService (pkg/config/validation/validation.go) with
+ * every helper it calls. VS1..VS24 follow the rules notes; VS25..VS33 extend them for the http
+ * route details; IST0130/IST0131 are the unreachable-rule analysis; VSR1 is our own rule for a
+ * `match.gateways` entry that the top-level `gateways` list does not bind.
+ * The http route checks are in virtual-service-http.ts, the shared parts in virtual-service-parts.ts.
  */
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, isRecord } from './finding';
-import { checkDuration, checkFqdn, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isDns1123Label, isIpAddress } from './names';
+import { checkWildcardDomain, hostSubsetOf, hostsMatch, isIpAddress } from './names';
+import { checkHttpRoute } from './virtual-service-http';
+import {
+  MESH, VsContext, asMessage, checkDestinationSubnets, checkGatewayNames, checkMatchGateways, checkMatchPort, checkRouteDestinations,
+  checkSourceLabels, resolveGatewayName,
+} from './virtual-service-parts';
+import { isJwtClaimHeader } from './virtual-service-syntax';
+import { checkUnreachableRules } from './virtual-service-unreachable';
 
-export const MESH_GATEWAY = 'mesh';
+export const MESH_GATEWAY = MESH;
+
+// The annotation of VirtualServices converted from the Gateway API (constants.InternalRouteSemantics).
+const ROUTE_SEMANTICS_ANNOTATION = 'internal.istio.io/route-semantics';
+const SNI_HOST_FORMAT = 'outbound_.<PORT>_._.<HOSTNAME>';
 
 export function checkVirtualService(vs: Manifest): Finding[] {
   const out = new FindingCollector();
   const spec = isRecord(vs.spec) ? vs.spec : {};
   const hosts = asArray(spec.hosts);
   const gateways = asArray(spec.gateways);
-  const boundToMesh = gateways.length === 0 || gateways.includes(MESH_GATEWAY);
-
-  if (hosts.length === 0) {
-    // A delegate VirtualService: only http routes, attached by another VirtualService.
-    for (const key of ['gateways', 'tls', 'tcp']) {
-      if (asArray(spec[key]).length > 0) {
-        out.error('VS1', `spec.${key}`, spec[key], `delegate virtual service must have no ${key === 'gateways' ? 'gateways' : `${key} route`} specified`,
-          'name the hosts this VirtualService routes');
-      }
-    }
-  }
-  checkGatewayNames(out, gateways, 'spec.gateways');
-
-  hosts.forEach((host, i) => {
-    const field = `spec.hosts[${i}]`;
-    if (host === '*') {
-      if (boundToMesh) {
-        out.error('VS5', field, host, 'wildcard host * is not allowed for virtual services bound to the mesh gateway',
-          'name the hosts to route, or bind the VirtualService only to gateways');
-      }
-      return;
-    }
-    const bad = typeof host === 'string' && !isIpAddress(host) ? checkWildcardDomain(host) : (typeof host === 'string' ? undefined : 'host must be a string');
-    if (bad) {
-      out.error('VS4', field, host, bad, 'use a host name such as api.example.com');
-    }
-    for (let j = 0; j < i; j++) {
-      if (typeof host === 'string' && typeof hosts[j] === 'string' && hostsMatch(host, hosts[j])) {
-        out.error('VS6', field, host, `duplicate hosts in virtual service: ${hosts[j]} & ${host}`, 'list each host once; a wildcard already covers its subdomains');
-      }
-    }
-  });
-
   const http = asArray(spec.http);
   const tls = asArray(spec.tls);
   const tcp = asArray(spec.tcp);
+  const namespace = typeof vs.metadata?.namespace === 'string' ? vs.metadata.namespace : 'default';
+  const annotations = isRecord(vs.metadata?.annotations) ? vs.metadata!.annotations : {};
+  const gatewaySemantics = annotations[ROUTE_SEMANTICS_ANNOTATION] === 'gateway';
+
+  if (hosts.length === 0) {
+    // VS1: a delegate VirtualService has http routes only, and is bound through the root VirtualService.
+    for (const key of ['gateways', 'tls', 'tcp']) {
+      if (asArray(spec[key]).length > 0) {
+        out.error('VS1', `spec.${key}`, spec[key], `delegate virtual service must have no ${key === 'gateways' ? 'gateways' : `${key} route`} specified`,
+          'name the hosts this VirtualService routes, or drop the field');
+      }
+    }
+  }
+  checkGatewayNames(out, gateways, 'spec.gateways', 'VS2', gatewaySemantics);
+  // Bound to gateways only: no `mesh` in a non-empty list.
+  const appliesToGateway = gateways.length > 0 && !gateways.includes(MESH);
+  if (!appliesToGateway) {
+    checkJwtClaimRouting(out, http, gateways);
+  }
+  checkHosts(out, hosts, appliesToGateway, hasSniHosts(tls));
+
   if (http.length + tls.length + tcp.length === 0) {
     out.error('VS7', 'spec', undefined, 'http, tcp or tls must be provided in virtual service', 'add at least one route');
   }
-  http.forEach((route, i) => checkHttpRoute(out, isRecord(route) ? route : {}, `spec.http[${i}]`, gateways));
-  tls.forEach((route, i) => checkTlsRoute(out, isRecord(route) ? route : {}, `spec.tls[${i}]`, gateways, hosts));
-  tcp.forEach((route, i) => checkTcpRoute(out, isRecord(route) ? route : {}, `spec.tcp[${i}]`, gateways));
+  const ctx: VsContext = {
+    out,
+    isDelegate: hosts.length === 0,
+    gatewaySemantics,
+    boundGateways: gateways.length === 0 ? [MESH] : gateways.filter(g => typeof g === 'string').map(g => resolveGatewayName(g, namespace)),
+    namespace,
+  };
+  http.forEach((route, i) => checkHttpRoute(ctx, route, `spec.http[${i}]`));
+  tls.forEach((route, i) => checkTlsRoute(ctx, route, `spec.tls[${i}]`, hosts, gateways));
+  tcp.forEach((route, i) => checkTcpRoute(ctx, route, `spec.tcp[${i}]`));
   checkExportTo(out, spec.exportTo, vs.metadata?.namespace, false);
+  checkUnreachableRules(out, http, 'http');
+  checkUnreachableRules(out, tcp, 'tcp');
+  checkUnreachableRules(out, tls, 'tls');
   return out.findings;
 }
 
-/** Gateway references: `mesh`, `namespace/name`, a short name, or the legacy `name.namespace` (VS2, VS3). */
-function checkGatewayNames(out: FindingCollector, names: any[], field: string): void {
-  names.forEach((name, i) => {
-    const entry = `${field}[${i}]`;
-    if (typeof name !== 'string') {
-      out.error('VS2', entry, name, 'gateway name must be a string', 'use `namespace/name` or `mesh`');
-      return;
-    }
-    const slash = name.indexOf('/');
-    if (slash < 0) {
-      if (name.includes('.')) {
-        const [gw, ns] = name.split('.');
-        out.warning('VS2', entry, name, `using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${ns}/${gw}"`,
-          `write "${ns}/${gw}"`);
-      }
-      const bad = checkFqdn(name);
-      if (bad) {
-        out.error('VS2', entry, name, bad, 'use `namespace/name` or `mesh`');
-      }
-      return;
-    }
-    const namespace = name.slice(0, slash);
-    const gateway = name.slice(slash + 1);
-    if (namespace === '' || gateway === '') {
-      out.error('VS2', entry, name, 'config namespace and gateway name cannot be empty', 'use `namespace/name`');
-      return;
-    }
-    if (!isDns1123Label(namespace)) {
-      out.error('VS2', entry, name, `invalid value for namespace: "${namespace}"`, 'use the Gateway\'s namespace name (`*` and `.` are not allowed here)');
-    }
-    if (!isDns1123Label(gateway)) {
-      out.error('VS2', entry, name, `invalid value for gateway name: "${gateway}"`, 'use the Gateway\'s metadata.name');
-    }
-  });
+/** isSniHost: some tls match lists SNI hosts. */
+function hasSniHosts(tls: any[]): boolean {
+  return tls.some(route => isRecord(route) && asArray(route.match).some(m => isRecord(m) && asArray(m.sniHosts).length > 0));
 }
 
-/** `match.gateways` must be in the top-level list, otherwise the rule is silently dead (the VS is not bound there). */
-function checkMatchGateways(out: FindingCollector, matches: any[], field: string, gateways: any[]): void {
-  const bound = gateways.length === 0 ? [MESH_GATEWAY] : gateways;
-  matches.forEach((match, i) => {
-    const names = asArray(isRecord(match) ? match.gateways : undefined);
-    checkGatewayNames(out, names, `${field}.match[${i}].gateways`);
-    names.forEach((name, j) => {
-      if (typeof name === 'string' && !bound.includes(name)) {
-        out.error('VSR1', `${field}.match[${i}].gateways[${j}]`, name,
-          `the rule matches gateway "${name}", which spec.gateways does not bind, so the rule never applies`,
-          `add "${name}" to spec.gateways, or spell it exactly as it appears there`);
-      }
-    });
-    if (isRecord(match) && match.port !== undefined) {
-      const bad = checkPortNumber(match.port);
-      if (bad) {
-        out.error('VS14', `${field}.match[${i}].port`, match.port, bad, 'use a port number from 1 to 65535');
-      }
+/**
+ * agent.ValidateWildcardDomainForVirtualServiceBoundToGateway: with SNI matches, a gateway-bound
+ * VirtualService may also name the SNI that AUTO_PASSTHROUGH gateways route on,
+ * `outbound_.<port>_._.<host>` (e.g. `outbound_.15010_._.istiod.istio-system.svc.cluster.local`).
+ */
+export function checkGatewayBoundHost(sni: boolean, domain: string): string | undefined {
+  if (sni && domain.startsWith('outbound_') && domain.length <= 255) {
+    const parts = domain.split('_');
+    if (parts.length < 4) {
+      return `domain name ${domain} invalid, should follow '${SNI_HOST_FORMAT}' format`;
     }
-  });
+    const trim = (s: string) => s.replace(/^\.+|\.+$/g, '');
+    const port = trim(parts[1]);
+    const hostname = trim(parts[3]);
+    if (!/[0-9]/.test(port)) {
+      return `domain name "${domain}" invalid (label "${port}" invalid). should follow ${SNI_HOST_FORMAT} format`;
+    }
+    if (!/[a-zA-Z]/.test(hostname)) {
+      return `domain name "${domain}" invalid (label "${hostname}" invalid). should follow ${SNI_HOST_FORMAT} format`;
+    }
+    return undefined;
+  }
+  return checkWildcardDomain(domain);
 }
 
-function checkDestination(out: FindingCollector, destination: unknown, field: string): void {
-  if (!isRecord(destination)) {
-    out.error('VS13', field, destination, 'destination is required', 'give the route a destination host');
+/** Hosts: syntax (VS4; IPs pass), `*` on the mesh (VS5), and overlaps (VS6, checked only when every host is valid). */
+function checkHosts(out: FindingCollector, hosts: any[], appliesToGateway: boolean, sni: boolean): void {
+  let allValid = true;
+  hosts.forEach((host, i) => {
+    const field = `spec.hosts[${i}]`;
+    if (typeof host !== 'string') {
+      out.error('VS4', field, host, 'host must be a string', 'use a host name such as api.example.com');
+      allValid = false;
+      return;
+    }
+    const bad = appliesToGateway ? checkGatewayBoundHost(sni, host) : checkWildcardDomain(host);
+    if (bad) {
+      if (!isIpAddress(host)) {
+        out.error('VS4', field, host, bad, 'use a host name such as api.example.com');
+        allValid = false;
+      }
+    } else if (!appliesToGateway && host === '*') {
+      out.error('VS5', field, host, 'wildcard host * is not allowed for virtual services bound to the mesh gateway',
+        'name the hosts to route, or bind the VirtualService only to gateways');
+      allValid = false;
+    }
+  });
+  if (!allValid) {
     return;
   }
-  const host = destination.host;
-  if (host === '*') {
-    out.error('VS9', `${field}.host`, host, `invalid destination host ${host}`, 'route to a named host');
-  } else {
-    const bad = typeof host === 'string' ? checkWildcardDomain(host) : 'destination host is required';
-    if (bad) {
-      out.error('VS10', `${field}.host`, host, bad, 'use a host name such as api.example.com');
-    }
-  }
-  if (destination.subset !== undefined && (typeof destination.subset !== 'string' || !isDns1123Label(destination.subset))) {
-    out.error('VS11', `${field}.subset`, destination.subset, destination.subset === '' ? 'subset name cannot be empty' : `subset name is invalid: ${String(destination.subset)}`,
-      'use a subset name defined in the host\'s DestinationRule');
-  }
-  if (destination.port !== undefined) {
-    const bad = checkPortNumber(isRecord(destination.port) ? destination.port.number : undefined);
-    if (bad) {
-      out.error('VS12', `${field}.port.number`, destination.port?.number, bad, 'use a port number from 1 to 65535');
+  for (let i = 0; i < hosts.length; i++) {
+    for (let j = i + 1; j < hosts.length; j++) {
+      if (hostsMatch(hosts[i], hosts[j])) {
+        out.error('VS6', `spec.hosts[${j}]`, hosts[j], `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`,
+          'list each host once; a wildcard already covers its subdomains');
+      }
     }
   }
 }
 
-function checkWeightedRoutes(out: FindingCollector, routes: any[], field: string): void {
-  let total = 0;
-  routes.forEach((route, i) => {
-    checkDestination(out, isRecord(route) ? route.destination : undefined, `${field}[${i}].destination`);
-    const weight = isRecord(route) ? route.weight ?? 0 : 0;
-    if (weight < 0) {
-      out.error('VS13', `${field}[${i}].weight`, weight, `weight ${weight} < 0`, 'use a weight from 0 to 100');
-    }
-    total += weight;
+/** VS21: routing on JWT claims (`@request.auth.claims.*` headers) works only on gateways. */
+function checkJwtClaimRouting(out: FindingCollector, http: any[], gateways: any[]): void {
+  http.forEach((route, i) => {
+    asArray(isRecord(route) ? route.match : undefined).forEach((match, j) => {
+      for (const key of ['headers', 'withoutHeaders']) {
+        const headers = isRecord(match) && isRecord(match[key]) ? match[key] : {};
+        for (const name of Object.keys(headers)) {
+          if (isJwtClaimHeader(name)) {
+            out.error('VS21', `spec.http[${i}].match[${j}].${key}.${name}`, name,
+              `JWT claim based routing (key: ${name}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`,
+              'route on JWT claims in a VirtualService bound to an ingress gateway (not to mesh)');
+          }
+        }
+      }
+    });
   });
-  if (routes.length > 1 && total === 0) {
-    out.error('VS13', field, routes, 'total destination weight = 0', 'give the destinations weights that add up to 100');
-  }
 }
 
-function checkHttpRoute(out: FindingCollector, route: Record<string, any>, field: string, gateways: any[]): void {
-  const routes = asArray(route.route);
-  if (routes.length === 0 && route.redirect === undefined && route.directResponse === undefined) {
-    out.error('VS8', field, undefined, 'HTTP route, redirect or direct_response is required', 'add a route with a destination');
+/** validateSniHost: a domain (the gateway SNI form allowed unless bound to `mesh`) inside the hosts (VS17), or an IP (VS18, a warning). */
+function checkSniHost(out: FindingCollector, sni: unknown, field: string, hosts: any[], gateways: any[]): void {
+  if (typeof sni !== 'string') {
+    out.error('VS17', field, sni, 'SNI host must be a string', 'match the external host name');
+    return;
   }
-  if (routes.length > 0 && route.redirect !== undefined) {
-    out.error('VS8', `${field}.redirect`, route.redirect, 'HTTP route cannot contain both route and redirect', 'remove one of them');
-  }
-  checkMatchGateways(out, asArray(route.match), field, gateways);
-  checkWeightedRoutes(out, routes, `${field}.route`);
-  for (const [path, value] of [['timeout', route.timeout], ['retries.perTryTimeout', route.retries?.perTryTimeout]]) {
-    const bad = value === undefined ? undefined : checkDuration(value);
-    if (bad) {
-      out.error('VS24', `${field}.${path}`, value, bad, 'use a duration of at least 1ms, e.g. 5s');
+  // Istio's isGateway: true unless `mesh` is listed (so also when no gateway is).
+  const bad = !gateways.includes(MESH) ? checkGatewayBoundHost(true, sni) : checkWildcardDomain(sni);
+  if (bad) {
+    if (isIpAddress(sni)) {
+      out.warning('VS18', field, sni, `using an IP address ("${sni}") goes against SNI spec and most clients do not support this`, 'match a host name');
+    } else {
+      out.error('VS17', field, sni, bad, 'match a host name such as api.example.com');
     }
+    return;
+  }
+  if (!hosts.some(h => typeof h === 'string' && hostSubsetOf(sni, h))) {
+    out.error('VS17', field, sni, `SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`,
+      'match only SNI names that the VirtualService hosts cover');
   }
 }
 
-function checkTlsRoute(out: FindingCollector, route: Record<string, any>, field: string, gateways: any[], hosts: any[]): void {
+/** validateTLSRoute and validateTLSMatch (VS15..VS20, VS3, VSR1). */
+function checkTlsRoute(ctx: VsContext, item: unknown, field: string, hosts: any[], gateways: any[]): void {
+  const { out } = ctx;
+  const route = asMessage(out, 'VS15', item, field);
+  if (!route) {
+    return;
+  }
   const matches = asArray(route.match);
   if (matches.length === 0) {
     out.error('VS15', `${field}.match`, route.match, 'TLS route must have at least one match condition', 'match on the SNI host and port');
   }
-  matches.forEach((match, i) => {
-    const sniHosts = asArray(isRecord(match) ? match.sniHosts : undefined);
-    if (sniHosts.length === 0) {
-      out.error('VS16', `${field}.match[${i}].sniHosts`, undefined, 'TLS match must have at least one SNI host', 'match the external host name in sniHosts');
+  matches.forEach((entry, j) => {
+    const at = `${field}.match[${j}]`;
+    const match = asMessage(out, 'VS15', entry, at);
+    if (!match) {
+      return;
     }
-    sniHosts.forEach((sni, j) => {
-      const sniField = `${field}.match[${i}].sniHosts[${j}]`;
-      if (typeof sni === 'string' && isIpAddress(sni)) {
-        out.warning('VS18', sniField, sni, `using an IP address ("${sni}") goes against SNI spec and most clients do not support this`, 'match a host name');
-        return;
-      }
-      if (typeof sni !== 'string' || !hosts.some(h => typeof h === 'string' && hostSubsetOf(sni, h))) {
-        out.error('VS17', sniField, sni, `SNI host "${String(sni)}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`,
-          'match only SNI names that the VirtualService hosts cover');
-      }
-    });
+    const sniHosts = asArray(match.sniHosts);
+    if (sniHosts.length === 0) {
+      out.error('VS16', `${at}.sniHosts`, match.sniHosts, 'TLS match must have at least one SNI host', 'match the external host name in sniHosts');
+    }
+    sniHosts.forEach((sni, k) => checkSniHost(out, sni, `${at}.sniHosts[${k}]`, hosts, gateways));
+    checkL4Match(ctx, match, at, true);
   });
-  checkMatchGateways(out, matches, field, gateways);
-  const routes = asArray(route.route);
-  if (routes.length === 0) {
+  if (asArray(route.route).length === 0) {
     out.error('VS19', `${field}.route`, route.route, 'TLS route is required', 'add a route with a destination');
   }
-  checkWeightedRoutes(out, routes, `${field}.route`);
+  checkRouteDestinations(ctx, route.route, `${field}.route`);
 }
 
-function checkTcpRoute(out: FindingCollector, route: Record<string, any>, field: string, gateways: any[]): void {
-  checkMatchGateways(out, asArray(route.match), field, gateways);
-  const routes = asArray(route.route);
-  if (routes.length === 0) {
-    out.error('VS19', `${field}.route`, route.route, 'TCP route is required', 'add a route with a destination');
+/** validateTCPRoute and validateTCPMatch (VS19, VS20, VS3, VSR1). */
+function checkTcpRoute(ctx: VsContext, item: unknown, field: string): void {
+  const route = asMessage(ctx.out, 'VS19', item, field);
+  if (!route) {
+    return;
   }
-  checkWeightedRoutes(out, routes, `${field}.route`);
+  asArray(route.match).forEach((entry, j) => {
+    const at = `${field}.match[${j}]`;
+    const match = asMessage(ctx.out, 'VS20', entry, at);
+    if (match) {
+      // Istio drops the warnings of a tcp match's gateway names (validateTCPRoute keeps errors only).
+      checkL4Match(ctx, match, at, false);
+    }
+  });
+  if (asArray(route.route).length === 0) {
+    ctx.out.error('VS19', `${field}.route`, route.route, 'TCP route is required', 'add a route with a destination');
+  }
+  checkRouteDestinations(ctx, route.route, `${field}.route`);
+}
+
+/** What tls and tcp matches share: destination subnets, port, source labels and gateways. */
+function checkL4Match(ctx: VsContext, match: Record<string, any>, at: string, warn: boolean): void {
+  checkDestinationSubnets(ctx.out, match.destinationSubnets, `${at}.destinationSubnets`);
+  checkMatchPort(ctx.out, 'VS20', match.port, `${at}.port`);
+  checkSourceLabels(ctx.out, 'VS20', match.sourceLabels, `${at}.sourceLabels`);
+  checkMatchGateways(ctx, match.gateways, `${at}.gateways`, warn);
 }
