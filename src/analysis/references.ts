@@ -2,12 +2,12 @@
  * References between objects (istioctl analyze IST0101, IST0112) and the silent failures of an
  * egress gateway setup: a host the gateway cannot see (X1), a gateway route without its mesh route.
  */
-import { asArray, isRecord } from '../rules/finding';
-import { ObjectFinding, objectFinding } from './object-finding';
 import {
   CLUSTER_DOMAIN, Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, label, namespaceOf, qualifyHost, resolveGatewayRef,
   serviceNamespace,
 } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 /**
  * @param gatewayPods labels of the egress gateway pods known to exist (from the constructs' gateway
@@ -123,6 +123,8 @@ function notExported(vs: IndexedObject, d: Destination, viewer: string, definiti
     `add "${viewer}" to the ${field} of ${definition.kind} ${label(definition)}`);
 }
 
+const EXISTS = 'give its YAML to the check (lint --cluster <file|dir>; at synth EgressAnalysis.assumeExists)';
+
 /** What to do about a host nothing defines: the likely slip, or where its definition should come from. */
 function missingHostFix(index: ObjectIndex, reference: string, fqdn: string): string {
   const asService = `${reference}.svc.${CLUSTER_DOMAIN}`;
@@ -131,10 +133,9 @@ function missingHostFix(index: ObjectIndex, reference: string, fqdn: string): st
   }
   const home = serviceNamespace(fqdn);
   if (home !== undefined) {
-    return `no Service ${fqdn.split('.')[0]} is among the objects of namespace ${home}: correct the host, or if the Service exists, `
-      + 'check it together with its YAML (lint --cluster <file|dir> for objects that are only read)';
+    return `no Service ${fqdn.split('.')[0]} is among the objects of namespace ${home}: correct the host, or if the Service exists, ${EXISTS}`;
   }
-  return `add a ServiceEntry for ${fqdn}, or if one exists in the cluster, check it together with its YAML (lint --cluster <file|dir>)`;
+  return `add a ServiceEntry for ${fqdn}, or if one exists in the cluster, ${EXISTS}`;
 }
 
 /**
