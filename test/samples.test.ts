@@ -58,6 +58,12 @@ describe('the same references still catch slips', () => {
       + 'not as Service details in namespace books: write details.books.svc.cluster.local'));
   });
 
+  test('an external host nothing defines: add a ServiceEntry, or give the existing one to the check', () => {
+    const out = findings(edit(bookinfo, 'VirtualService', 'details', vs => ({ ...vs, spec: { ...vs.spec, http: [{ route: [{ destination: { host: 'api.example.com' } }] }] } })));
+    expect(out).toContainEqual(expect.stringContaining('Referenced host not found: "api.example.com" | add a ServiceEntry for api.example.com, or if one exists in the cluster, '
+      + 'give its YAML to the check (lint --cluster <file|dir>; at synth EgressAnalysis.assumeExists)'));
+  });
+
   test('a port the Service does not expose, and no port towards a Service with two', () => {
     const tcp = read('tcp-echo.yaml');
     const wrongPort = edit(tcp, 'VirtualService', 'tcp-echo', vs => {
