@@ -1,17 +1,18 @@
 /**
  * Conflicts between objects that each look fine alone: Gateways claiming the same host and port
  * (IST0145), plain TCP sharing a gateway port, two mesh VirtualServices for one host (IST0109),
- * two selector-less Sidecars in a namespace (IST0111), and ServiceEntries disagreeing on a host.
+ * and ServiceEntries disagreeing on a host. (Sidecars that overlap: sidecar-selectors.ts.)
  */
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { IndexedObject, ObjectIndex, exportedTo, isMeshBound, isVisibleIn, label, namespaceOf } from './model';
+import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, selectorString, selects } from './model';
+import { hostsMatch } from '../rules/names';
 
-export function checkConflicts(index: ObjectIndex): ObjectFinding[] {
+export function checkConflicts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   const servers = gatewayServers(index);
   return [
-    ...conflictingGateways(servers), ...sharedTcpServers(servers), ...conflictingMeshVirtualServices(index),
-    ...selectorlessSidecars(index), ...conflictingServiceEntries(index), ...duplicateNames(index),
+    ...conflictingGateways(index, servers, gatewayPods), ...sharedTcpServers(servers), ...conflictingMeshVirtualServices(index),
+    ...conflictingServiceEntries(index), ...duplicateNames(index),
   ];
 }
 
@@ -59,29 +60,87 @@ function gatewayServers(index: ObjectIndex): GatewayServer[] {
   });
 }
 
-function selectorText(o: Manifest): string {
-  return Object.entries(isRecord(o.spec?.selector) ? o.spec.selector : {}).map(([k, v]) => `${k}=${v}`).join(',');
-}
-
-/** IST0145: two Gateways on the same pods, port and bind claim the same host: one of them is skipped. */
-function conflictingGateways(servers: GatewayServer[]): ObjectFinding[] {
-  const claims = new Map<string, IndexedObject>();
+/**
+ * IST0145 (gateway/conflictinggateway.go): two Gateways on the same workloads declare the same host
+ * string on the same port and bind, so the gateway serves only one of them. Gateways count as on the
+ * same workloads when their selectors are equal, or when one selector's text contains the other's and
+ * a known pod carries the labels of both (the analyzer's test). Hosts compare as written (`*` is not
+ * `*.example.com`). Of another Gateway, only its last server on that port counts, as the analyzer
+ * records it. Each server of each Gateway in the conflict is reported once.
+ */
+function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatewayPods: Array<Record<string, string>>): ObjectFinding[] {
+  // selector text -> port -> host -> gateways whose last server on that port declares the host, with its bind
+  const known = new Map<string, Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>>();
+  const selectors = new Map<string, Record<string, unknown>>();
+  const lastServer = new Map<string, GatewayServer>();
+  for (const entry of servers) {
+    lastServer.set(`${entry.gateway.index}~${portText(entry.server)}`, entry);
+  }
+  for (const [key, { gateway, server }] of lastServer) {
+    const selector = gatewaySelector(gateway.object);
+    const text = selectorString(selector);
+    selectors.set(text, selector);
+    const byPort = known.get(text) ?? new Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>();
+    known.set(text, byPort);
+    const port = key.slice(key.indexOf('~') + 1);
+    const byHost = byPort.get(port) ?? new Map<string, Array<{ gateway: IndexedObject; bind: string }>>();
+    byPort.set(port, byHost);
+    for (const host of new Set(asArray(server.hosts).filter((h): h is string => typeof h === 'string'))) {
+      byHost.set(host, [...(byHost.get(host) ?? []), { gateway, bind: bindOf(server) }]);
+    }
+  }
+  const pods = [...index.workloads().map(w => w.labels), ...gatewayPods];
+  const sameWorkloads = new Map<string, string[]>();
+  const matchingSelectors = (text: string): string[] => {
+    let hit = sameWorkloads.get(text);
+    if (!hit) {
+      const own = selectors.get(text) ?? {};
+      hit = [...known.keys()].filter(other => other === text
+        || ((other.includes(text) || text.includes(other)) && pods.some(labels => selects(own, labels) && selects(selectors.get(other) ?? {}, labels))));
+      sameWorkloads.set(text, hit);
+    }
+    return hit;
+  };
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field, listener } of servers) {
-    asArray(server.hosts).forEach((host, h) => {
-      const key = `${listener}${JSON.stringify(host)}`;
-      const first = claims.get(key);
-      if (!first) {
-        claims.set(key, gateway);
-      } else if (first !== gateway) {
-        findings.push(objectFinding(gateway.index, 'IST0145', 'error', `${field}.hosts[${h}]`, host,
-          `Conflict with gateways ${label(first.object)} (workload selector ${selectorText(gateway.object)}, `
-          + `port ${server.port?.number}, hosts ${host}): the gateway uses only one of them`,
-          'route each host and port through a gateway once (share one route), or use another gateway port'));
-      }
-    });
+  for (const { gateway, server, field } of servers) {
+    const text = selectorString(gatewaySelector(gateway.object));
+    const port = portText(server);
+    const bind = bindOf(server);
+    const hosts = asArray(server.hosts).filter((h): h is string => typeof h === 'string');
+    const others = new Set<IndexedObject>();
+    let first: number | undefined;
+    for (const other of matchingSelectors(text)) {
+      const byHost = known.get(other)?.get(port);
+      hosts.forEach((host, h) => {
+        for (const claim of byHost?.get(host) ?? []) {
+          if (claim.gateway !== gateway && label(claim.gateway.object) !== label(gateway.object) && claim.bind === bind) {
+            others.add(claim.gateway);
+            first = first === undefined ? h : Math.min(first, h);
+          }
+        }
+      });
+    }
+    if (first !== undefined) {
+      const names = [...new Set([...others].map(o => label(o.object)))].sort();
+      findings.push(objectFinding(gateway.index, 'IST0145', 'error', `${field}.hosts[${asArray(server.hosts).indexOf(hosts[first])}]`, hosts[first],
+        `Conflict with gateways ${names.join(',')} (workload selector ${text}, port ${port}, hosts ${hosts.join(',')}).`,
+        'route each host and port through a gateway once (share one route), or use another gateway port'));
+    }
   }
   return findings;
+}
+
+function gatewaySelector(gateway: Manifest): Record<string, unknown> {
+  return isRecord(gateway.spec?.selector) ? gateway.spec.selector : {};
+}
+
+/** The server's port number as the analyzer keys it (0 when missing). */
+function portText(server: Record<string, any>): string {
+  return String(isRecord(server.port) && typeof server.port.number === 'number' ? server.port.number : 0);
+}
+
+function bindOf(server: Record<string, any>): string {
+  return typeof server.bind === 'string' ? server.bind : '';
 }
 
 const OPAQUE = ['TCP', 'MONGO', 'MYSQL', 'REDIS'];
@@ -111,60 +170,81 @@ function sharedTcpServers(servers: GatewayServer[]): ObjectFinding[] {
   return findings;
 }
 
-function overlaps(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
-  return !a || !b || [...a].some(ns => b.has(ns));
+/** A mesh VirtualService's claim on a host within one export scope. */
+interface MeshClaim {
+  readonly vs: IndexedObject;
+  /** Index of the host in `spec.hosts`. */
+  readonly host: number;
 }
 
-/** IST0109: two VirtualServices bound to the mesh define the same host where both are visible: behaviour is undefined. */
+/**
+ * IST0109 (virtualservice/conflictingmeshgatewayhosts.go): VirtualServices bound to the mesh that
+ * define the same host (as an FQDN: short names are Services of the VirtualService's namespace) in the
+ * same export scope; behaviour is undefined. A scope is `*` (no exportTo, or `*` in it) or one
+ * namespace of exportTo (`.` is the VirtualService's own). Within a scope, hosts compare as written;
+ * a VirtualService exported to some namespaces also clashes with those exported everywhere whose
+ * host matches its own (wildcards included). Each VirtualService is reported once.
+ */
 function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
-  const byHost = new Map<string, IndexedObject[]>();
-  const findings: ObjectFinding[] = [];
+  const byScopedHost = new Map<string, { scope: string; fqdn: string; claims: MeshClaim[] }>();
   for (const vs of index.virtualServices) {
     if (!isMeshBound(vs.object)) {
       continue;
     }
+    const namespace = namespaceOf(vs.object);
+    const exportTo = asArray(vs.object.spec?.exportTo).filter((e): e is string => typeof e === 'string');
+    const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : [...new Set(exportTo.map(e => (e === '.' ? namespace : e)))];
     asArray(vs.object.spec?.hosts).forEach((host, h) => {
       if (typeof host !== 'string') {
         return;
       }
-      const earlier = byHost.get(host) ?? [];
-      const clash = earlier.find(e => overlaps(exportedTo(e.object), exportedTo(vs.object)));
-      if (clash) {
-        findings.push(objectFinding(vs.index, 'IST0109', 'error', `spec.hosts[${h}]`, host,
-          `The VirtualServices ${label(clash.object)},${label(vs.object)} associated with mesh gateway define the same host ${host} `
-          + 'which can lead to undefined behavior',
-          'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost'));
+      const fqdn = meshHostFqdn(host, namespace);
+      for (const scope of scopes) {
+        const key = `${scope}/${fqdn}`;
+        const entry = byScopedHost.get(key) ?? { scope, fqdn, claims: [] };
+        byScopedHost.set(key, entry);
+        entry.claims.push({ vs, host: h });
       }
-      byHost.set(host, [...earlier, vs]);
     });
   }
-  return findings;
+  const everywhere = [...byScopedHost.values()].filter(e => e.scope === '*');
+  const everywhereWildcards = everywhere.filter(e => e.fqdn.startsWith('*'));
+  const reported = new Set<IndexedObject>();
+  const findings: ObjectFinding[] = [];
+  for (const { scope, fqdn, claims } of byScopedHost.values()) {
+    let all = claims;
+    if (scope !== '*') {
+      const candidates = fqdn.startsWith('*') ? everywhere
+        : [...(byScopedHost.has(`*/${fqdn}`) ? [byScopedHost.get(`*/${fqdn}`)!] : []), ...everywhereWildcards.filter(e => e.fqdn !== fqdn)];
+      all = [...claims, ...candidates.filter(e => hostsMatch(fqdn, e.fqdn)).flatMap(e => e.claims)];
+    }
+    const names = [...new Set(all.map(c => label(c.vs.object)))].sort();
+    if (names.length < 2) {
+      continue;
+    }
+    for (const claim of all) {
+      if (reported.has(claim.vs)) {
+        continue;
+      }
+      reported.add(claim.vs);
+      findings.push(objectFinding(claim.vs.index, 'IST0109', 'error', `spec.hosts[${claim.host}]`, asArray(claim.vs.object.spec?.hosts)[claim.host],
+        `The VirtualServices ${names.join(',')} associated with mesh gateway define the same host ${fqdn} which can lead to undefined behavior. `
+        + 'This can be fixed by merging the conflicting VirtualServices into a single resource.',
+        'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost'));
+    }
+  }
+  return findings.sort((a, b) => a.index - b.index);
 }
 
-/** IST0111: a namespace has at most one Sidecar without a workload selector; with more, which applies is undefined. */
-function selectorlessSidecars(index: ObjectIndex): ObjectFinding[] {
-  const first = new Map<string, IndexedObject>();
-  const findings: ObjectFinding[] = [];
-  for (const sidecar of index.sidecars) {
-    if (isRecord(sidecar.object.spec) && sidecar.object.spec.workloadSelector !== undefined) {
-      continue;
-    }
-    const namespace = namespaceOf(sidecar.object);
-    const earlier = first.get(namespace);
-    if (!earlier) {
-      first.set(namespace, sidecar);
-      continue;
-    }
-    findings.push(objectFinding(sidecar.index, 'IST0111', 'error', 'spec.workloadSelector', undefined,
-      `The Sidecars ${earlier.object.metadata?.name}, ${sidecar.object.metadata?.name} in namespace "${namespace}" have no workload selector, `
-      + 'so which one applies is undefined', 'keep one Sidecar without selector per namespace; give the others a workloadSelector'));
-  }
-  return findings;
+/** A VirtualService host as the analyzer keys it: names without a dot are Services of the namespace (ConvertHostToFQDN). */
+function meshHostFqdn(host: string, namespace: string): string {
+  return host.startsWith('*') || host.includes('.') ? host : `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
 
 /**
- * Two ServiceEntries for the same host and port with different protocols (IST0177 in Istio after
- * 1.30.3): which one a proxy uses is undefined. Different resolutions only warn.
+ * Two ServiceEntries for the same host and port with different protocols: a proxy keeps one of them
+ * for the port, so the other's protocol is ignored (SEPROTOCOL, EGR106; Istio's analyzer reports it
+ * as IST0177 only after 1.30.3). Different resolutions only warn.
  */
 function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
   const seen = new Map<string, { entry: number; protocol: string; resolution: string; namespace: string }[]>();
@@ -183,7 +263,7 @@ function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
           isVisibleIn(object, e.namespace) || isVisibleIn(index.objects[e.entry], namespaceOf(object));
         const clash = earlier.find(e => e.entry !== i && seesOther(e));
         if (clash && clash.protocol !== protocol) {
-          findings.push(objectFinding(i, 'IST0177', 'error', `spec.ports[${p}].protocol`, port.protocol,
+          findings.push(objectFinding(i, 'SEPROTOCOL', 'error', `spec.ports[${p}].protocol`, port.protocol,
             `Multiple ServiceEntries (${namespaceOf(index.objects[clash.entry])}/${index.objects[clash.entry].metadata?.name}, `
             + `${namespaceOf(object)}/${object.metadata?.name}) define the same host "${host}" and port ${port.number} with conflicting protocols `
             + `(${clash.protocol || 'unset'}, ${protocol || 'unset'})`, 'declare the host once, or use the same protocol in both'));

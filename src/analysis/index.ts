@@ -3,11 +3,20 @@
  * objects: each object's own rules and the rules across them. The objects are indexed once, so
  * the cost grows with the number of objects, not their pairs.
  */
+import { checkAuthorizationPolicies } from './authorization-policies';
+import { checkGatewayCertificates } from './certificates';
 import { checkConflicts } from './conflicts';
+import { checkDeprecatedFields } from './deprecation';
+import { checkDestinationRuleHosts } from './destination-rule-hosts';
+import { checkGatewayHosts } from './gateway-hosts';
+import { checkGatewayServicePorts } from './gateway-service-ports';
 import { checkLockedDownNamespaces } from './lockdown';
 import { ObjectIndex, UncheckedReference } from './model';
 import { ObjectFinding } from './object-finding';
 import { checkReferences } from './references';
+import { checkServiceEntryAddresses } from './service-entry-addresses';
+import { checkServicePortNames } from './service-ports';
+import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
@@ -35,7 +44,18 @@ export interface AnalysisResult {
 export function analyze(objects: Manifest[], context: AnalysisContext = {}): AnalysisResult {
   const cluster = context.cluster ?? [];
   const index = new ObjectIndex(cluster.length === 0 ? objects : [...objects, ...cluster], objects.length);
-  const findings = [...checkConflicts(index), ...checkReferences(index, context.gatewayPods), ...checkLockedDownNamespaces(index)];
+  const pods = context.gatewayPods ?? [];
+  const findings = [...checkConflicts(index, pods), ...checkReferences(index, context.gatewayPods), ...checkLockedDownNamespaces(index),
+    ...checkGatewayHosts(index),
+    ...checkServiceEntryAddresses(index),
+    ...checkGatewayCertificates(index, pods),
+    ...checkGatewayServicePorts(index, pods),
+    ...checkServicePortNames(index),
+    ...checkDeprecatedFields(index),
+    ...checkSidecarSelectors(index),
+    ...checkAuthorizationPolicies(index, pods),
+    ...checkDestinationRuleHosts(index),
+  ];
   return { findings: cluster.length === 0 ? findings : findings.filter(f => f.index < objects.length), unchecked: index.unchecked };
 }
 

@@ -287,6 +287,126 @@ export class ObjectIndex {
     const home = serviceNamespace(fqdn);
     return home !== undefined || namespaces.has(namespace);
   }
+
+  // Added for the analyzer families (gateway hosts, certificates, selectors, ...): computed on first use.
+
+  private workloadList?: Workload[];
+  private workloadsByNamespace?: Map<string, Workload[]>;
+  private secretsByNamespace?: Map<string, Set<string>>;
+  private namespaceObjects?: Map<string, IndexedObject>;
+  private servicesByNamespace?: Map<string, IndexedObject[]>;
+
+  /** The pods that Pods, Deployments, StatefulSets and DaemonSets among the objects run, with their namespaces. */
+  public workloads(): readonly Workload[] {
+    if (!this.workloadList) {
+      this.workloadList = (['pod', 'deployment', 'statefulSet', 'daemonSet'] as const).flatMap(kind => this.of(kind).map(o => workloadOf(o, kind)))
+        .sort((a, b) => a.index - b.index);
+    }
+    return this.workloadList;
+  }
+
+  /** The workloads of a namespace; none means the namespace's pods are not known here. */
+  public workloadsIn(namespace: string): readonly Workload[] {
+    if (!this.workloadsByNamespace) {
+      this.workloadsByNamespace = new Map();
+      for (const w of this.workloads()) {
+        append(this.workloadsByNamespace, w.namespace, w);
+      }
+    }
+    return this.workloadsByNamespace.get(namespace) ?? [];
+  }
+
+  /** The names of the Secrets of a namespace, or undefined when none of its Secrets is known here. */
+  public secretsIn(namespace: string): ReadonlySet<string> | undefined {
+    if (!this.secretsByNamespace) {
+      this.secretsByNamespace = new Map();
+      for (const { object } of this.of('secret')) {
+        const name = object.metadata?.name;
+        if (typeof name === 'string') {
+          const names = this.secretsByNamespace.get(namespaceOf(object)) ?? new Set<string>();
+          names.add(name);
+          this.secretsByNamespace.set(namespaceOf(object), names);
+        }
+      }
+    }
+    return this.secretsByNamespace.get(namespace);
+  }
+
+  /** The Namespace object of that name, if it is among the objects. */
+  public namespaceObject(name: string): IndexedObject | undefined {
+    if (!this.namespaceObjects) {
+      this.namespaceObjects = new Map();
+      for (const entry of this.of('namespace')) {
+        const own = entry.object.metadata?.name;
+        if (typeof own === 'string' && !this.namespaceObjects.has(own)) {
+          this.namespaceObjects.set(own, entry);
+        }
+      }
+    }
+    return this.namespaceObjects.get(name);
+  }
+
+  /** The Kubernetes Services of a namespace, in input order. */
+  public servicesIn(namespace: string): readonly IndexedObject[] {
+    if (!this.servicesByNamespace) {
+      this.servicesByNamespace = new Map();
+      for (const entry of this.of('service')) {
+        append(this.servicesByNamespace, namespaceOf(entry.object), entry);
+      }
+    }
+    return this.servicesByNamespace.get(namespace) ?? [];
+  }
+}
+
+/** A pod, or the pods a controller runs from its template. */
+export interface Workload {
+  readonly index: number;
+  readonly kind: 'pod' | 'deployment' | 'statefulSet' | 'daemonSet';
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  /** Whether the pod has a container named istio-proxy with an image (injected, or a gateway). */
+  readonly hasProxy: boolean;
+}
+
+function stringMap(x: unknown): Record<string, string> {
+  if (!isRecord(x)) {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (typeof v === 'string') {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function workloadOf({ index, object }: IndexedObject, kind: Workload['kind']): Workload {
+  const meta = kind === 'pod' ? object.metadata : object.spec?.template?.metadata;
+  const podSpec = kind === 'pod' ? object.spec : object.spec?.template?.spec;
+  const containers = [...asArray(isRecord(podSpec) ? podSpec.containers : undefined), ...asArray(isRecord(podSpec) ? podSpec.initContainers : undefined)];
+  const name = object.metadata?.name;
+  return {
+    index,
+    kind,
+    name: typeof name === 'string' ? name : '',
+    namespace: namespaceOf(object),
+    labels: stringMap(isRecord(meta) ? meta.labels : undefined),
+    annotations: stringMap(isRecord(meta) ? meta.annotations : undefined),
+    hasProxy: containers.some(c => isRecord(c) && c.name === 'istio-proxy' && typeof c.image === 'string' && c.image !== ''),
+  };
+}
+
+/** Does a label selector (`key: value` pairs, all required) select these labels? An empty selector selects everything. */
+export function selects(selector: Record<string, unknown>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
+}
+
+/** A selector as Kubernetes prints it (`labels.SelectorFromSet(...).String()`): `k=v` pairs sorted by key, joined by commas. */
+export function selectorString(selector: unknown): string {
+  return Object.entries(isRecord(selector) ? selector : {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${show(v)}`).join(',');
 }
 
 /** A Kubernetes Service's ports (`spec.ports[].port`). */

@@ -23,6 +23,7 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   LOCKDOWN: 'EGR103',
   GWTCP: 'EGR104',
   SERESOLUTION: 'EGR105',
+  SEPROTOCOL: 'EGR106',
 };
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */

@@ -107,11 +107,11 @@ describe('references (IST0101, IST0112) and bypass', () => {
 });
 
 describe('conflicts between ServiceEntries', () => {
-  test('the same host and port with different protocols (IST0177), or resolutions (warning)', () => {
+  test('the same host and port with different protocols (EGR106; IST0177 only after Istio 1.30.3), or resolutions (warning)', () => {
     const a = se('a', 'team-a', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' });
     const b = se('b', 'team-b', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TCP' }], resolution: 'DNS', addresses: ['10.0.0.1'] });
     const c = se('c', 'team-c', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'NONE' });
-    expect(findings([a, b])).toContainEqual(expect.stringContaining('IST0177 error [1] spec.ports[0].protocol: Multiple ServiceEntries (team-a/a, team-b/b) '
+    expect(findings([a, b])).toContainEqual(expect.stringContaining('EGR106 error [1] spec.ports[0].protocol: Multiple ServiceEntries (team-a/a, team-b/b) '
       + 'define the same host "api.example.com" and port 443 with conflicting protocols (HTTPS, TCP)'));
     expect(findings([a, c])).toContainEqual(expect.stringContaining('EGR105 warning [1] spec.resolution'));
     // Not visible to each other: no conflict.

@@ -1,0 +1,58 @@
+/**
+ * IST0150 ExternalNameServiceTypeInvalidPortName (service/portname.go): an ExternalName Service (a
+ * Kubernetes way to name an external host) whose port is named `tcp`, or whose name (or appProtocol)
+ * names no protocol Istio knows. The sidecars may then not forward TCP to the external host.
+ *
+ * The same analyzer reports PortNameIsNotUnderNamingConvention (IST0118, an Info) for other
+ * Services; it is about protocol selection inside the mesh, not egress, and is left out.
+ * Services of the control plane (an `istio` label, or `release: istio`) and Services that Istio's
+ * gateway controllers manage are skipped, as the analyzer skips them.
+ */
+import { asArray, isRecord } from '../rules/finding';
+import { parseProtocol } from '../rules/protocol';
+import { ObjectIndex } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+
+/** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
+const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);
+const MANAGED_BY_ISTIO = ['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller'];
+
+export function checkServicePortNames(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const { index: i, object } of index.of('service')) {
+    if (!isRecord(object.spec) || object.spec.type !== 'ExternalName') {
+      continue;
+    }
+    const labels = isRecord(object.metadata?.labels) ? object.metadata!.labels! : {};
+    if (Object.hasOwn(labels, 'istio') || labels.release === 'istio' || MANAGED_BY_ISTIO.includes(labels['gateway.istio.io/managed'])) {
+      continue;
+    }
+    asArray(object.spec.ports).forEach((port, p) => {
+      if (!isRecord(port) || port.protocol === 'UDP') {
+        return;
+      }
+      if (port.name === 'tcp' || !namesProtocol(port)) {
+        findings.push(objectFinding(i, 'IST0150', 'warning', `spec.ports[${p}].name`, port.name ?? null,
+          'Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol '
+          + 'from being forwarded correctly',
+          'name the port <protocol>[-<suffix>] with a protocol other than plain "tcp" (e.g. https, tls, http, tcp-db), or set appProtocol'));
+      }
+    });
+  }
+  return findings;
+}
+
+/** Whether the port's appProtocol, or else its name up to the first `-`, names a protocol (kube.ConvertProtocol is not Unsupported). */
+function namesProtocol(port: Record<string, any>): boolean {
+  const appProtocol = typeof port.appProtocol === 'string' ? port.appProtocol : undefined;
+  if (appProtocol !== undefined && ['kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss'].includes(appProtocol)) {
+    return true;
+  }
+  const name = appProtocol ?? (typeof port.name === 'string' ? port.name : '');
+  if (name.toLowerCase().startsWith('grpc-web')) {
+    return true;
+  }
+  const dash = name.indexOf('-');
+  return parseProtocol(dash < 0 ? name : name.slice(0, dash)) !== undefined
+    || (typeof port.port === 'number' && WELL_KNOWN_PORTS.has(port.port));
+}
