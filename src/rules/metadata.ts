@@ -1,6 +1,18 @@
-/** Object names and namespaces as the API server checks them (lower case, unlike Istio's own label checks). */
-import { Finding, FindingCollector, Manifest, isRecord } from './finding';
+/**
+ * Object metadata: names and namespaces as the API server checks them (lower case, unlike Istio's own label
+ * checks), and the annotations Istio's webhook checks on every kind before the kind's own rules
+ * (validation.go validateMetadata and checkDryRunAnnotation).
+ */
+import { Finding, FindingCollector, Manifest, isRecord, show } from './finding';
 import { isKubernetesLabelName, isKubernetesSubdomainName } from './names';
+
+const DRY_RUN = 'istio.io/dry-run';
+// strconv.ParseBool's accepted spellings.
+const BOOLEANS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
+// Annotations Istio sets on objects it generates itself; the webhook refuses them on anything applied.
+const INTERNAL_ANNOTATIONS = ['internal.istio.io/parent-namespace', 'internal.istio.io/parents'];
+const ALWAYS_REJECT = 'internal.istio.io/webhook-always-reject';
 
 export function checkMetadata(manifest: Manifest): Finding[] {
   const out = new FindingCollector();
@@ -14,5 +26,46 @@ export function checkMetadata(manifest: Manifest): Finding[] {
     out.error('META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
       'use a namespace name such as shop');
   }
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  checkDryRun(out, manifest, annotations, `${show(namespace ?? '')}/${show(name ?? '')}`);
+  if (Object.hasOwn(annotations, ALWAYS_REJECT)) {
+    out.error('META4', `metadata.annotations.${ALWAYS_REJECT}`, annotations[ALWAYS_REJECT], `"${ALWAYS_REJECT}" annotation found, rejecting`,
+      'remove the annotation: Istio uses it for its own checks and refuses every object that carries it');
+  }
+  for (const key of INTERNAL_ANNOTATIONS) {
+    if (Object.hasOwn(annotations, key)) {
+      out.error('META4', `metadata.annotations.${key}`, annotations[key], `"${key}" annotation found, this may not be set by users`,
+        'remove the annotation: only objects Istio generates itself may carry it');
+    }
+  }
   return out.findings;
+}
+
+/** checkDryRunAnnotation: only on AuthorizationPolicy, only for ALLOW and DENY, and a Go boolean. */
+function checkDryRun(out: FindingCollector, manifest: Manifest, annotations: Record<string, any>, object: string): void {
+  if (!Object.hasOwn(annotations, DRY_RUN)) {
+    return;
+  }
+  const field = `metadata.annotations.${DRY_RUN}`;
+  const value = annotations[DRY_RUN];
+  if (manifest.kind !== 'AuthorizationPolicy') {
+    out.error('META3', field, value, `${object} has unsupported annotation ${DRY_RUN}, please remove the annotation`,
+      'remove the annotation: only AuthorizationPolicy supports a dry run');
+    return;
+  }
+  const spec = isRecord(manifest.spec) ? manifest.spec : {};
+  const action = spec.action === undefined || spec.action === null ? 'ALLOW' : spec.action;
+  if (!ACTIONS.includes(action)) {
+    // An unknown action is refused on its own (AP5).
+    return;
+  }
+  if (action === 'AUDIT' || action === 'CUSTOM') {
+    out.error('META3', field, value, `the annotation ${DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${object}`,
+      'remove the annotation, or dry-run the rules as an ALLOW or DENY policy');
+  } else if (typeof value !== 'string' || !BOOLEANS.includes(value)) {
+    const text = show(value);
+    out.error('META3', field, value,
+      `${object} has annotation ${DRY_RUN} with invalid value (${text}): strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`,
+      'write "true" to only log what the policy would do, or "false" to enforce it');
+  }
 }
