@@ -11,12 +11,14 @@ import { checkDestinationRuleHosts } from './destination-rule-hosts';
 import { checkGatewayHosts } from './gateway-hosts';
 import { checkGatewayServicePorts } from './gateway-service-ports';
 import { checkLockedDownNamespaces } from './lockdown';
+import { checkMirrors } from './mirrors';
 import { ObjectIndex, UncheckedReference } from './model';
 import { ObjectFinding } from './object-finding';
 import { checkReferences } from './references';
 import { checkServiceEntryAddresses } from './service-entry-addresses';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
+import { checkSubsetRoutes } from './subset-routes';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
@@ -55,6 +57,8 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkSidecarSelectors(index),
     ...checkAuthorizationPolicies(index, pods),
     ...checkDestinationRuleHosts(index),
+    ...checkMirrors(index),
+    ...checkSubsetRoutes(index),
   ];
   return { findings: cluster.length === 0 ? findings : findings.filter(f => f.index < objects.length), unchecked: index.unchecked };
 }
