@@ -25,6 +25,7 @@ import (
 	"istio.io/istio/pilot/pkg/config/kube/crd"
 	"istio.io/istio/pkg/config/schema/collections"
 	"istio.io/istio/pkg/config/schema/resource"
+	"istio.io/istio/pkg/log"
 )
 
 // The webhook's domain suffix when istiod runs with its defaults.
@@ -44,6 +45,14 @@ type result struct {
 }
 
 func main() {
+	// Istio logs to stdout by default; stdout carries the results.
+	logOptions := log.DefaultOptions()
+	logOptions.OutputPaths = []string{"stderr"}
+	logOptions.ErrorOutputPaths = []string{"stderr"}
+	if err := log.Configure(logOptions); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
