@@ -113,6 +113,14 @@ project.addTask('bench', {
   exec: 'node --import tsx scripts/bench/main.ts',
 });
 
+// Measures the per-object rules against Istio 1.30.3's own validation code (see docs/parity.md); not part of the tests or
+// CI, since it needs Go and downloads the istio.io/istio module from the Go module proxy.
+project.addTask('parity', {
+  description: 'Compare checkObject with Istio\'s validation (webhook code and CRD schema) on a corpus of manifests; prints agreement per kind',
+  exec: 'node --import tsx scripts/oracle/compare.ts',
+  receiveArgs: true,
+});
+
 // Property-based tests (test/properties) with many more runs than `npm test` gives them (FUZZ_RUNS; FUZZ_SEED replays a failure).
 project.addTask('fuzz', {
   description: 'Run the property-based tests with 20,000 runs per property (FUZZ_SEED=<seed> replays a reported failure)',
