@@ -39,6 +39,27 @@ export function parseGoDuration(value: string): number | undefined {
   return sign * total;
 }
 
+/** Why time.ParseDuration refuses a string, in its words. */
+function durationSyntaxProblem(value: string): string {
+  const quoted = JSON.stringify(value);
+  const parts = /^[-+]?((?:\d*\.?\d*[^\d.]*)*)$/.exec(value);
+  for (const [, number, unit] of (parts?.[1] ?? '').matchAll(/(\d*\.?\d*)([^\d.]*)/g)) {
+    if (number === '' && unit === '') {
+      continue;
+    }
+    if (!/\d/.test(number)) {
+      break;
+    }
+    if (unit === '') {
+      return `time: missing unit in duration ${quoted}`;
+    }
+    if (!DURATION_UNITS.has(unit)) {
+      return `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`;
+    }
+  }
+  return `time: invalid duration ${quoted}`;
+}
+
 /**
  * agent.ValidateDuration on a duration field as the manifest writes it. Every VirtualService
  * duration also has the CRD's CEL rule (at least 1ms), which the API server applies first, so a
@@ -47,7 +68,7 @@ export function parseGoDuration(value: string): number | undefined {
 export function durationProblem(value: unknown): string | undefined {
   const ns = typeof value === 'string' ? parseGoDuration(value) : undefined;
   if (ns === undefined) {
-    return `time: invalid duration ${JSON.stringify(show(value))}`;
+    return durationSyntaxProblem(show(value));
   }
   if (ns < 1e6) {
     return 'must be a valid duration greater than 1ms';
