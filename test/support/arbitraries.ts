@@ -443,7 +443,9 @@ export const trafficSpec: fc.Arbitrary<TrafficSpec> = fc.record({
     attempts: fc.integer({ min: 0, max: 10 }),
     perTryTimeoutMs: fc.option(duration, { nil: undefined }),
     retryOn: fc.option(fc.constantFrom('5xx', 'connect-failure,refused-stream', 'gateway-error', 'reset,5xx', 'retriable-4xx'), { nil: undefined }),
-  }, { noNullPrototype: true, requiredKeys: ['attempts'] }), { nil: undefined }),
+  }, { noNullPrototype: true, requiredKeys: ['attempts'] })
+    // Istio refuses retry settings with attempts 0 (retries disabled): validateHTTPRetry.
+    .map(r => (r.attempts === 0 ? { attempts: 0 } : r)), { nil: undefined }),
   policy: fc.option(fc.record({
     connectTimeoutMs: fc.option(duration, { nil: undefined }),
     maxConnections: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
