@@ -51,7 +51,8 @@ describe('lint', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('note: 1 reference to Services in istio-system not checked: no Service of those namespaces was given '
+    // The route to the gateway's Service and the DestinationRule's host (IST0174 is not checked without the Service).
+    expect(result.stdout).toBe('note: 2 references to Services in istio-system not checked: no Service of those namespaces was given '
       + '(add their YAML to the input, or pass it with --cluster)\n0 errors, 0 warnings in 4 objects from 1 file\n');
   });
 
@@ -144,7 +145,7 @@ describe('lint', () => {
 });
 
 describe('explain', () => {
-  test('text names the host, the gateway and its port, and the mermaid block follows', () => {
+  test('text names the host, the gateway and its port, the problems with their codes, and the mermaid block follows', () => {
     const result = run('explain', CORRECTED);
 
     expect(result.code).toBe(0);
@@ -156,7 +157,9 @@ describe('explain', () => {
     expect(row80).toContain('http[1] → www.wikipedia.org:80');
     expect(row80).toContain('anyone (no ALLOW policy)');
     expect(table).toMatch(/443\/HTTPS .*direct from the sidecar/);
-    expect(table).toContain('www.wikipedia.org:443: bypasses the egress gateway that port 80 of the host goes through');
+    expect(table).toContain('\nProblems:\n- www.wikipedia.org:443: warning EGR220 ServiceEntry default/wikipedia-egress spec.ports[1]: port 443 (HTTPS) '
+      + 'of www.wikipedia.org goes from the sidecars straight to the host, while port 80 goes through the egress gateway '
+      + 'istio-egressgateway.istio-system.svc.cluster.local: traffic on port 443 bypasses the gateway and its policies\n');
     expect(diagram).toMatch(/^flowchart LR\n/);
     expect(diagram).toMatch(/\n```\n$/);
   });
@@ -176,22 +179,65 @@ describe('explain', () => {
     }
   });
 
-  test('JSON has the path as data', () => {
+  test('JSON has the path as data, and the findings on it', () => {
     const json = JSON.parse(run('explain', CORRECTED, '--format', 'json').stdout);
 
     expect(json.hosts).toHaveLength(1);
     expect(json.hosts[0]).toMatchObject({
       host: 'www.wikipedia.org',
-      serviceEntry: { ref: 'default/wikipedia-egress', file: CORRECTED, line: 4 },
+      definedBy: { kind: 'ServiceEntry', ref: 'default/wikipedia-egress', file: CORRECTED, line: 4 },
       clients: { namespaces: ['*'] },
     });
-    expect(json.hosts[0].ports[0]).toMatchObject({
+    expect(json.hosts[0].ports[0]).toEqual({
       port: 80,
       protocol: 'HTTP',
-      sidecar: { via: 'gateway', tls: 'plain', subset: 'wikipedia', destinationPort: 80 },
-      gateway: { gateway: 'istio-system/istio-egressgateway', port: 80, protocol: 'HTTP', tls: 'none' },
-      gatewayHop: { destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null },
+      name: 'http',
+      targetPort: null,
+      sidecar: {
+        via: 'gateway',
+        virtualService: 'default/wikipedia-egress-gateway',
+        route: 'http[0]',
+        destination: 'istio-egressgateway.istio-system.svc.cluster.local',
+        destinationPort: 80,
+        subset: 'wikipedia',
+        tls: 'plain',
+        tlsFrom: null,
+        sni: null,
+        traffic: 'plain',
+      },
+      gatewayService: {
+        service: 'istio-egressgateway.istio-system.svc.cluster.local',
+        namespace: 'istio-system',
+        pods: { app: 'istio-egressgateway', istio: 'egressgateway' },
+        podsFrom: 'convention',
+        gateways: ['istio-system/istio-egressgateway'],
+      },
+      gateway: {
+        gateway: 'istio-system/istio-egressgateway',
+        selector: { istio: 'egressgateway' },
+        server: 'spec.servers[0]',
+        port: 80,
+        protocol: 'HTTP',
+        tls: 'none',
+        hosts: ['www.wikipedia.org'],
+      },
+      gatewayHop: {
+        virtualService: 'default/wikipedia-egress-gateway', route: 'http[1]', destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null,
+      },
+      allowed: { policies: [], allowPolicies: [], verdict: 'anyone', denyByDefault: [], allow: [], deny: [] },
+      problems: [],
     });
+    expect(json.hosts[0].ports[1].problems).toEqual([{
+      severity: 'warning',
+      code: 'EGR220',
+      rule: 'PORTBYPASS',
+      object: 'ServiceEntry default/wikipedia-egress',
+      file: CORRECTED,
+      line: 4,
+      field: 'spec.ports[1]',
+      message: expect.stringContaining('port 443 (HTTPS) of www.wikipedia.org goes from the sidecars straight to the host'),
+      fix: expect.stringContaining('acknowledge EGR220'),
+    }]);
   });
 
   test('reads gateway references and gateway Services as lint does: `name.namespace` and any cluster domain', () => {
@@ -217,16 +263,17 @@ describe('explain', () => {
 
     expect(payments.clients.namespaces).toEqual(['istio-system', 'shop']);
     expect(payments.clients.importedBy).toEqual([{ namespace: 'shop', sidecar: 'shop/egress-lockdown' }]);
-    expect(payments.ports[0].sidecar).toMatchObject({ via: 'gateway', route: 'tls[0]', tls: 'ISTIO_MUTUAL' });
+    expect(payments.ports[0].sidecar).toMatchObject({ via: 'gateway', route: 'tls[0]', tls: 'ISTIO_MUTUAL', sni: 'api.payments.example.com' });
     expect(payments.ports[0].gateway).toMatchObject({ port: 443, protocol: 'TLS', tls: 'ISTIO_MUTUAL' });
     expect(payments.ports[0].allowed).toMatchObject({
       verdict: 'listed',
       denyByDefault: ['istio-system/istio-egressgateway-deny-by-default'],
       allow: [{ principals: ['cluster.local/ns/shop/sa/checkout'] }],
     });
+    expect(payments.ports[0].problems).toEqual([]);
     const text = run('explain', dir, '--format', 'text').stdout;
     const row = text.split('\n').find(l => l.startsWith('| api.payments.example.com '))!;
-    expect(row).toContain('ISTIO_MUTUAL');
+    expect(row).toContain('ISTIO_MUTUAL sni api.payments.example.com');
     expect(row).toContain('principals cluster.local/ns/shop/sa/checkout (istio-system/shop-api-payments-example-com-egress)');
   });
 
@@ -239,9 +286,121 @@ describe('explain', () => {
       destinationPort: 443,
       tlsOrigination: { mode: 'SIMPLE', destinationRule: 'istio-system/developer-mozilla-org-tls-origination' },
     });
+    // The origination rule is the gateway's own: the direct HTTPS port is a bypass, not a second TLS session.
+    expect(port('developer.mozilla.org', 443).problems.map((p: any) => p.code)).toEqual(['EGR220']);
     expect(port('mysql.example.com', 3306).gateway).toMatchObject({ port: 7306, tls: 'ISTIO_MUTUAL' });
     expect(port('edition.cnn.com', 443).gateway).toMatchObject({ tls: 'PASSTHROUGH' });
     expect(hosts.find((h: any) => h.host === 'httpbin.org').clients.blockedIn).toEqual([{ namespace: 'shop', sidecar: 'shop/egress-lockdown' }]);
+  });
+});
+
+describe('explain: the shapes of Istio\'s egress tasks (test/fixtures/docs-shapes)', () => {
+  const SHAPES = path.join(__dirname, 'fixtures', 'docs-shapes');
+  const explainShape = (name: string) => JSON.parse(run('explain', path.join(SHAPES, name), '--format', 'json').stdout).hosts;
+  const lintShape = (name: string) => JSON.parse(run('lint', path.join(SHAPES, name), '--format', 'json').stdout);
+  const codes = (findings: any[]) => findings.map(f => `${f.code} ${f.field}`);
+
+  test.each([
+    ['egress-gateway-http.yaml', ['EGR220 spec.ports[1]']],
+    ['egress-gateway-https.yaml', []],
+    ['gateway-tls-origination.yaml', ['EGR220 spec.ports[1]', 'IST0129 spec.trafficPolicy.portLevelSettings[0].tls',
+      'EGR134 spec.trafficPolicy.portLevelSettings[0].tls.mode']],
+    ['gateway-mtls-origination.yaml', ['IST0129 spec.trafficPolicy.portLevelSettings[0].tls']],
+    ['sidecar-tls-origination.yaml', ['IST0129 spec.trafficPolicy.portLevelSettings[0].tls']],
+    ['wildcard-gateway.yaml', []],
+    ['plain-service-entries.yaml', []],
+  ])('%s lints without errors; its warnings are these', (name, warnings) => {
+    const result = lintShape(name);
+
+    expect(result.summary.errors).toBe(0);
+    expect(codes(result.findings)).toEqual(warnings);
+  });
+
+  test('HTTP: the Gateway in the client namespace, named by its short name, configures the gateway pods in istio-system', () => {
+    const [news] = explainShape('egress-gateway-http.yaml');
+
+    expect(news.ports[0]).toMatchObject({
+      sidecar: { via: 'gateway', route: 'http[0]', destination: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'news', traffic: 'plain' },
+      gatewayService: { namespace: 'istio-system', gateways: ['default/istio-egressgateway'] },
+      gateway: { gateway: 'default/istio-egressgateway', server: 'spec.servers[0]', port: 80, protocol: 'HTTP', tls: 'none' },
+      gatewayHop: { virtualService: 'default/news-through-egress-gateway', route: 'http[1]', destination: 'news.example.com', destinationPort: 80 },
+      problems: [],
+    });
+    expect(news.ports[1]).toMatchObject({ port: 443, sidecar: { via: 'direct' }, gateway: null, problems: [{ code: 'EGR220' }] });
+    const row = run('explain', path.join(SHAPES, 'egress-gateway-http.yaml'), '--format', 'text').stdout.split('\n').find(l => l.includes('80/HTTP'))!;
+    expect(row).toContain('default/istio-egressgateway [istio=egressgateway] (pods in istio-system) port 80 HTTP, TLS none');
+  });
+
+  test('HTTPS: the application\'s TLS passes through the gateway by SNI', () => {
+    const [news] = explainShape('egress-gateway-https.yaml');
+
+    expect(news.ports).toEqual([expect.objectContaining({
+      port: 443,
+      sidecar: expect.objectContaining({ via: 'gateway', route: 'tls[0]', tls: 'plain', traffic: 'tls' }),
+      gateway: expect.objectContaining({ gateway: 'default/istio-egressgateway', tls: 'PASSTHROUGH' }),
+      gatewayHop: expect.objectContaining({ route: 'tls[1]', destination: 'news.example.com', destinationPort: 443, tlsOrigination: null }),
+      problems: [],
+    })]);
+  });
+
+  test('TLS origination at the gateway: mutual TLS with the host as SNI to the gateway, TLS to the host from there', () => {
+    const [news] = explainShape('gateway-tls-origination.yaml');
+
+    expect(news.ports[0]).toMatchObject({
+      sidecar: { via: 'gateway', tls: 'ISTIO_MUTUAL', tlsFrom: 'default/egressgateway-for-news', sni: 'news.example.com' },
+      gateway: { gateway: 'default/istio-egressgateway', port: 80, protocol: 'HTTPS', tls: 'ISTIO_MUTUAL' },
+      gatewayHop: { destination: 'news.example.com', destinationPort: 443, tlsOrigination: { mode: 'SIMPLE', destinationRule: 'default/originate-tls-for-news' } },
+    });
+    // The HTTPS port the gateway sends to is open to the sidecars too, and the origination rule applies to them there.
+    expect(news.ports[1]).toMatchObject({ port: 443, sidecar: { via: 'direct', tls: 'SIMPLE', tlsFrom: 'default/originate-tls-for-news' } });
+    expect(news.ports[1].problems.map((p: any) => p.code)).toEqual(['IST0129', 'EGR134', 'EGR220']);
+    expect(news.ports[1].problems.find((p: any) => p.code === 'EGR220').message).toContain(
+      '(the gateway sends port 80 to port 443 and originates TLS (SIMPLE, DestinationRule default/originate-tls-for-news), so the port must stay declared');
+  });
+
+  test('mutual TLS origination at the gateway, to a server given as a Kubernetes Service outside the mesh', () => {
+    const [partner] = explainShape('gateway-mtls-origination.yaml');
+
+    expect(partner.host).toBe('partner.mesh-external.svc.cluster.local');
+    expect(partner.definedBy).toMatchObject({ kind: 'Service', ref: 'mesh-external/partner' });
+    expect(partner.ports).toEqual([expect.objectContaining({
+      port: 80,
+      protocol: 'HTTP',
+      sidecar: expect.objectContaining({ destinationPort: 443, tls: 'ISTIO_MUTUAL', sni: 'partner.mesh-external.svc.cluster.local' }),
+      gateway: expect.objectContaining({ gateway: 'default/istio-egressgateway', port: 443, protocol: 'HTTPS', tls: 'ISTIO_MUTUAL' }),
+      gatewayHop: expect.objectContaining({
+        destinationPort: 443, tlsOrigination: { mode: 'MUTUAL', destinationRule: 'istio-system/originate-mtls-for-partner' },
+      }),
+    })]);
+  });
+
+  test('TLS origination at the sidecar: no gateway, origination on the HTTP port only', () => {
+    const [news] = explainShape('sidecar-tls-origination.yaml');
+
+    expect(news.ports.map((p: any) => [p.port, p.targetPort, p.sidecar.via, p.sidecar.tls, p.gateway])).toEqual([
+      [80, 443, 'direct', 'SIMPLE', null],
+      [443, null, 'direct', 'plain', null],
+    ]);
+    // The port-80 setting's warning belongs to port 80's path only.
+    expect(news.ports[1].problems).toEqual([]);
+  });
+
+  test('a wildcard host through the gateway: every host under it passes through to the one host the gateway sends to', () => {
+    const hosts = explainShape('wildcard-gateway.yaml');
+
+    expect(hosts.map((h: any) => [h.host, h.ports[0].sidecar.via, h.ports[0].gateway?.hosts, h.ports[0].gatewayHop?.destination])).toEqual([
+      ['*.example.org', 'gateway', ['*.example.org'], 'www.example.org'],
+      ['www.example.org', 'gateway', ['*.example.org'], 'www.example.org'],
+    ]);
+  });
+
+  test('plain ServiceEntries: direct, with the route that sets a timeout', () => {
+    const hosts = explainShape('plain-service-entries.yaml');
+
+    expect(hosts.map((h: any) => [h.host, h.ports[0].sidecar.via, h.ports[0].sidecar.route])).toEqual([
+      ['echo.example.com', 'direct', 'http[0]'],
+      ['search.example.com', 'direct', null],
+    ]);
   });
 });
 
@@ -250,8 +409,13 @@ describe('explain: what is missing or will not work', () => {
   const hosts = () => JSON.parse(run('explain', PROBLEMS, '--format', 'json').stdout).hosts;
   const port = (host: string, number: number) => hosts().find((h: any) => h.host === host).ports.find((p: any) => p.port === number);
 
-  test('the fixture itself lints clean: explain finds what the rules cannot', () => {
-    expect(run('lint', PROBLEMS).code).toBe(0);
+  test('explain shows what lint finds: every finding of lint about the paths, with its code', () => {
+    const lint = JSON.parse(run('lint', PROBLEMS, '--format', 'json').stdout).findings;
+    const shown = hosts().flatMap((h: any) => h.ports.flatMap((p: any) => p.problems));
+    const key = (f: any) => `${f.code} ${f.line} ${f.field}`;
+
+    expect(run('lint', PROBLEMS).code).toBe(1);
+    expect(new Set(shown.map(key))).toEqual(new Set(lint.map(key)));
   });
 
   test('clients: exportTo narrowed by REGISTRY_ONLY Sidecars; MESH_INTERNAL entries are left out', () => {
@@ -269,14 +433,22 @@ describe('explain: what is missing or will not work', () => {
   });
 
   test('a port without a gateway server, a port without a gateway route, and TLS that the server does not expect', () => {
-    expect(port('api.example.com', 8443)).toMatchObject({ gateway: null, gatewayHop: null, allowed: null });
-    expect(port('api.example.com', 8443).problems).toEqual([
-      'no Gateway in istio-system has a server for api.example.com on port 8443: the gateway drops the traffic',
+    expect(port('api.example.com', 8443)).toMatchObject({ gateway: null, gatewayHop: null });
+    expect(port('api.example.com', 8443).problems).toEqual([expect.objectContaining({
+      severity: 'error',
+      code: 'EGR132',
+      object: 'VirtualService team-a/api',
+      field: 'spec.tls[1].route[0].destination',
+      message: 'spec.tls[1] sends api.example.com:8443 to the egress gateway istio-egressgateway.istio-system.svc.cluster.local on port 8443, '
+        + 'but no Gateway of its pods (app=istio-egressgateway,istio=egressgateway in istio-system: istio-system/api-gw) has a server for '
+        + 'api.example.com on port 8443: the gateway refuses the traffic or answers 404',
+    })]);
+    expect(port('api.example.com', 9000).problems.map((p: any) => [p.code, p.object, p.field])).toEqual([
+      ['EGR133', 'VirtualService team-a/api', 'spec.tcp[0].route[0].destination'],
+      ['EGR130', 'DestinationRule team-a/egressgateway', 'spec.subsets[0].trafficPolicy.tls.mode'],
     ]);
-    expect(port('api.example.com', 9000).problems).toEqual([
-      'no VirtualService bound to istio-system/api-gw routes api.example.com on port 9000: the gateway answers 404 or drops it',
-      'the sidecar sends ISTIO_MUTUAL to a gateway server with TLS mode none',
-    ]);
+    expect(port('api.example.com', 9000).problems[1].message).toContain('send api.example.com:9000 to the egress gateway as Istio mutual TLS; '
+      + 'it arrives at Gateway istio-system/api-gw spec.servers[1] (port 9000 TCP, TLS none), which has no TLS');
     expect(port('api.example.com', 443).problems).toEqual([]);
   });
 
@@ -290,14 +462,16 @@ describe('explain: what is missing or will not work', () => {
     // The second DENY rule is for port 9000 only.
     expect(port('api.example.com', 9000).allowed.deny).toHaveLength(2);
     expect(port('other.example.com', 80).allowed).toMatchObject({ verdict: 'nobody', denyByDefault: [], allow: [] });
-    expect(port('plain.example.com', 80).problems).toEqual([
-      'the gateway authorizes by workload identity, which only ISTIO_MUTUAL to the gateway carries',
-    ]);
+    // The rule that allows plain.example.com by principal, over a hop without mutual TLS, is on the path.
+    expect(port('plain.example.com', 80).problems).toEqual([expect.objectContaining({
+      severity: 'error', object: 'AuthorizationPolicy istio-system/egress-allow', field: expect.stringMatching(/^spec\.rules\[1\]\./),
+    })]);
+    expect(port('other.example.com', 80).problems).toEqual([]);
 
     const text = run('explain', PROBLEMS, '--format', 'text').stdout;
     expect(text).toContain('| nobody (no ALLOW rule for the host in istio-system/egress-allow) ');
     expect(text).toContain('namespaces team-a (istio-system/egress-allow); denied: namespaces team-b (istio-system/egress-deny) ');
-    expect(text).toMatch(/\nProblems:\n- api\.example\.com:8443: no Gateway in istio-system/);
+    expect(text).toMatch(/\nProblems:\n- api\.example\.com:8443: error EGR132 VirtualService team-a\/api spec\.tls\[1\]\.route\[0\]\.destination: /);
   });
 
   test('the diagram shows the missing server and the missing route', () => {
@@ -310,7 +484,8 @@ describe('explain: what is missing or will not work', () => {
   test('input without external hosts says so', () => {
     const dir = tempDir({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: empty }\n' });
 
-    expect(run('explain', dir, '--format', 'text').stdout).toBe('No external hosts (ServiceEntries with location MESH_EXTERNAL) found.\n');
+    expect(run('explain', dir, '--format', 'text').stdout).toBe(
+      'No external hosts (ServiceEntries with location MESH_EXTERNAL, or Services that mesh routes send to an egress gateway) found.\n');
     expect(run('explain', dir, '--format', 'mermaid').stdout).toBe('flowchart LR\n');
   });
 });
