@@ -6,7 +6,8 @@
  */
 import { Finding, checkObject } from '../../src/rules';
 import { checkGatewayBoundHost } from '../../src/rules/virtual-service';
-import { goFloat, parseGoDuration, re2SyntaxProblem } from '../../src/rules/virtual-service-syntax';
+import { re2SyntaxProblem } from '../../src/rules/virtual-service-regex';
+import { goFloat, parseGoDuration } from '../../src/rules/virtual-service-syntax';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const vs = (spec: unknown, extra: { namespace?: string; annotations?: Record<string, string> } = {}) => ({
