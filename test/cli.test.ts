@@ -46,14 +46,19 @@ afterAll(() => {
 });
 
 describe('lint', () => {
-  test('the corrected lesson is clean', () => {
+  test('the corrected lesson has no errors; its HTTPS port, which bypasses the gateway, is a warning', () => {
     const result = run('lint', CORRECTED);
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     // The route to the gateway's Service and the DestinationRule's host (IST0174 is not checked without the Service).
-    expect(result.stdout).toBe('note: 2 references to Services in istio-system not checked: no Service of those namespaces was given '
-      + '(add their YAML to the input, or pass it with --cluster)\n0 errors, 0 warnings in 4 objects from 1 file\n');
+    expect(result.stdout).toBe(`${CORRECTED}:4 ServiceEntry wikipedia-egress warning EGR220 spec.ports[1] = 443: port 443 (HTTPS) of `
+      + 'www.wikipedia.org goes from the sidecars straight to the host, while port 80 goes through the egress gateway '
+      + 'istio-egressgateway.istio-system.svc.cluster.local: traffic on port 443 bypasses the gateway and its policies. Fix: route port 443 '
+      + 'through the gateway as well (a mesh route for the port to the gateway, a Gateway server and a route bound to it), or, if clients may '
+      + 'reach it directly, acknowledge EGR220\n'
+      + 'note: 2 references to Services in istio-system not checked: no Service of those namespaces was given '
+      + '(add their YAML to the input, or pass it with --cluster)\n0 errors, 1 warning in 4 objects from 1 file\n');
   });
 
   test('the lesson as written fails on the port beside the match', () => {
@@ -62,7 +67,7 @@ describe('lint', () => {
     expect(result.code).toBe(1);
     // The VirtualService is the fourth document; its first key is on line 48.
     expect(result.stdout).toContain(`${AS_WRITTEN}:48 VirtualService wikipedia-egress-gateway error EGR002 spec.http[1].port = 80: `);
-    expect(result.stdout).toMatch(/\n1 error, 0 warnings in 4 objects from 1 file\n$/);
+    expect(result.stdout).toMatch(/\n1 error, 1 warning in 4 objects from 1 file\n$/);
   });
 
   test('JSON output has every field of a finding and the summary', () => {
@@ -70,8 +75,8 @@ describe('lint', () => {
     const json = JSON.parse(result.stdout);
 
     expect(result.code).toBe(1);
-    expect(json.summary).toEqual({ errors: 1, warnings: 0, objects: 4, files: 1 });
-    expect(json.findings).toEqual([expect.objectContaining({
+    expect(json.summary).toEqual({ errors: 1, warnings: 1, objects: 4, files: 1 });
+    expect(json.findings.filter((f: any) => f.severity === 'error')).toEqual([expect.objectContaining({
       code: 'EGR002',
       rule: 'UNKNOWN_FIELD',
       severity: 'error',

@@ -8,17 +8,20 @@ import { checkGatewayCertificates } from './certificates';
 import { checkConflicts } from './conflicts';
 import { checkDeprecatedFields } from './deprecation';
 import { checkDestinationRuleHosts } from './destination-rule-hosts';
+import { checkGatewayHops } from './gateway-hops';
 import { checkGatewayHosts } from './gateway-hosts';
 import { checkGatewayServicePorts } from './gateway-service-ports';
 import { checkLockedDownNamespaces } from './lockdown';
 import { checkMirrors } from './mirrors';
 import { ObjectIndex, UncheckedReference } from './model';
 import { ObjectFinding } from './object-finding';
+import { checkPortBypass } from './port-bypass';
 import { checkReferences } from './references';
 import { checkServiceEntryAddresses } from './service-entry-addresses';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkSubsetRoutes } from './subset-routes';
+import { checkTlsAgreement } from './tls-agreement';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
@@ -59,6 +62,9 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkDestinationRuleHosts(index),
     ...checkMirrors(index),
     ...checkSubsetRoutes(index),
+    ...checkTlsAgreement(index),
+    ...checkGatewayHops(index),
+    ...checkPortBypass(index),
   ];
   return { findings: cluster.length === 0 ? findings : findings.filter(f => f.index < objects.length), unchecked: index.unchecked };
 }

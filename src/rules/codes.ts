@@ -24,6 +24,13 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GWTCP: 'EGR104',
   SERESOLUTION: 'EGR105',
   SEPROTOCOL: 'EGR106',
+  // Egress paths whose hops do not fit together (src/analysis/tls-agreement.ts, gateway-hops.ts, port-bypass.ts).
+  GWTLS: 'EGR130',
+  GWSNI: 'EGR131',
+  GWSERVER: 'EGR132',
+  GWROUTE: 'EGR133',
+  DOUBLETLS: 'EGR134',
+  PORTBYPASS: 'EGR220',
 };
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */

@@ -55,8 +55,8 @@ function findings(objects: any[], context = {}) {
 }
 
 describe('references (IST0101, IST0112) and bypass', () => {
-  test('the corrected lesson is clean', () => {
-    expect(findings(lesson())).toEqual([]);
+  test('the corrected lesson has no errors; its HTTPS port, which bypasses the gateway, is a warning (EGR220)', () => {
+    expect(findings(lesson())).toEqual([expect.stringMatching(/^EGR220 warning \[0\] spec\.ports\[1\]: port 443 \(HTTPS\) of www\.wikipedia\.org /)]);
   });
 
   test('a short gateway name resolves in the VirtualService namespace and is not found; the fix names the right one', () => {
@@ -131,9 +131,10 @@ describe('locked-down namespaces', () => {
     const out = findings([...lesson(), sidecar(['./*', 'shared/*'])]);
     expect(out).toContainEqual(expect.stringContaining('EGR103 error [3] spec.http[0].route[0].destination.host: namespace default is locked down by '
       + `Sidecar lockdown (REGISTRY_ONLY), which does not import ${GW_HOST} (defined in istio-system)`));
-    expect(findings([...lesson(), sidecar(['./*', 'istio-system/*'])])).toEqual([]);
+    const bypass = (f: string) => f.startsWith('EGR220 ');
+    expect(findings([...lesson(), sidecar(['./*', 'istio-system/*'])]).filter(f => !bypass(f))).toEqual([]);
     // A Sidecar for some workloads only does not speak for the namespace.
-    expect(findings([...lesson(), sidecar(['./*'], { app: 'x' })])).toEqual([]);
+    expect(findings([...lesson(), sidecar(['./*'], { app: 'x' })]).filter(f => !bypass(f))).toEqual([]);
   });
 });
 

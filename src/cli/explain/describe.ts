@@ -1,5 +1,5 @@
 /** Short descriptions of each hop, shared by the table and the diagram. */
-import { Allowed, Clients, GatewayHop, GatewayServer, PortPath, SidecarHop, Sources, TlsSetting } from './model';
+import { Allowed, Clients, GatewayHop, GatewayServer, GatewayService, PortPath, Problem, SidecarHop, Sources, TlsSetting } from './model';
 
 export function portText(p: PortPath): string {
   return `${p.port}/${p.protocol}${p.targetPort !== null && p.targetPort !== p.port ? ` (target ${p.targetPort})` : ''}`;
@@ -20,7 +20,8 @@ export function tlsText(tls: TlsSetting | null): string {
 export function sidecarText(hop: SidecarHop, host: string, port: number): string {
   if (hop.via === 'gateway') {
     const subset = hop.subset ? ` subset ${hop.subset}` : '';
-    return `${hop.route} → ${hop.destination}:${hop.destinationPort}${subset}, ${hop.tls === 'plain' ? 'plain' : hop.tls}`;
+    const sni = hop.sni ? ` sni ${hop.sni}` : '';
+    return `${hop.route} → ${hop.destination}:${hop.destinationPort}${subset}, ${hop.tls}${sni}`;
   }
   const elsewhere = hop.destination !== host || hop.destinationPort !== port ? ` to ${hop.destination}:${hop.destinationPort}` : '';
   const origination = hop.tlsFrom ? `, ${tlsText({ mode: hop.tls, destinationRule: hop.tlsFrom })}` : '';
@@ -31,11 +32,13 @@ export function selectorText(selector: Record<string, string>): string {
   return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
-export function gatewayText(gateway: GatewayServer | null): string {
+/** The Gateway and server the traffic arrives at; where the gateway pods run when the Gateway lives elsewhere. */
+export function gatewayText(gateway: GatewayServer | null, service: GatewayService | null): string {
   if (!gateway) {
-    return 'none';
+    return service ? `no server (Gateways of the pods: ${service.gateways.join(', ')})` : 'none';
   }
-  return `${gateway.gateway} [${selectorText(gateway.selector)}] port ${gateway.port} ${gateway.protocol}, TLS ${gateway.tls}`;
+  const pods = service && !gateway.gateway.startsWith(`${service.namespace}/`) ? ` (pods in ${service.namespace})` : '';
+  return `${gateway.gateway} [${selectorText(gateway.selector)}]${pods} port ${gateway.port} ${gateway.protocol}, TLS ${gateway.tls}`;
 }
 
 export function gatewayHopText(hop: GatewayHop | null): string {
@@ -70,4 +73,9 @@ function sourcesText(s: Sources): string {
   ];
   const who = s.any ? 'any source' : parts.length > 0 ? parts.join(' and ') : 'other sources';
   return `${who} (${s.policy})`;
+}
+
+/** `error EGR130 DestinationRule ns/name spec.subsets[0]...: message` */
+export function problemText(p: Problem): string {
+  return `${p.severity} ${p.code}${p.code.startsWith('EGR') || p.code === p.rule ? '' : ` ${p.rule}`} ${p.object} ${p.field}: ${p.message}`;
 }

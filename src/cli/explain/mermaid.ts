@@ -37,7 +37,7 @@ function hostLines(h: HostPath, prefix: string): string[] {
     edges.push(...portEdges(h.host, p, prefix, sidecar, nodes));
   }
   return [
-    `  subgraph ${prefix}[${label(`${h.host} (ServiceEntry ${h.serviceEntry.ref})`)}]`,
+    `  subgraph ${prefix}[${label(`${h.host} (${h.definedBy.kind} ${h.definedBy.ref})`)}]`,
     ...[...nodes].map(([id, text]) => `    ${id}[${label(text)}]`),
     ...edges.map(e => `    ${e}`),
     '  end',

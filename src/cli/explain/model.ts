@@ -4,8 +4,9 @@ export interface ExplainReport {
   readonly hosts: HostPath[];
 }
 
-/** Where an object was read: `namespace/name` and its place in the input. */
+/** Where an object was read: its kind, `namespace/name` and its place in the input. */
 export interface ObjectLocation {
+  readonly kind: string;
   readonly ref: string;
   readonly file: string;
   readonly line: number;
@@ -13,7 +14,11 @@ export interface ObjectLocation {
 
 export interface HostPath {
   readonly host: string;
-  readonly serviceEntry: ObjectLocation;
+  /**
+   * What makes it a host: its ServiceEntry (MESH_EXTERNAL); for a Kubernetes Service host that mesh
+   * routes send to an egress gateway, the Service, or the VirtualService when the Service is not given.
+   */
+  readonly definedBy: ObjectLocation;
   readonly resolution: string | null;
   readonly clients: Clients;
   readonly ports: PortPath[];
@@ -42,14 +47,16 @@ export interface PortPath {
   readonly name: string | null;
   readonly targetPort: number | null;
   readonly sidecar: SidecarHop;
-  /** The gateway server the sidecar sends to; null when the traffic goes direct or no server matches. */
+  /** The egress gateway the sidecar sends to (its Service and pods); null when the traffic goes direct. */
+  readonly gatewayService: GatewayService | null;
+  /** The gateway server the sidecar's traffic arrives at; null when the traffic goes direct or no server matches. */
   readonly gateway: GatewayServer | null;
   /** From the gateway to the external host; null without a gateway or without a route there. */
   readonly gatewayHop: GatewayHop | null;
   /** Who the gateway lets through; null without a gateway. */
   readonly allowed: Allowed | null;
-  /** What is missing or will not work on this path. */
-  readonly problems: string[];
+  /** What the rules (lint's, and synth's) find about the objects on this path, as far as they concern it. */
+  readonly problems: Problem[];
 }
 
 /** The TLS a DestinationRule opens on a port, and which rule says so. */
@@ -72,15 +79,34 @@ export interface SidecarHop {
   /** TLS from the sidecar: ISTIO_MUTUAL to the gateway, SIMPLE/MUTUAL origination, or `plain`. */
   readonly tls: string;
   readonly tlsFrom: string | null;
+  /** The SNI the DestinationRule sets with the TLS, if any. */
+  readonly sni: string | null;
+  /** What the hop carries: `istio-mutual`, `tls` (the application's own, or originated), `plain` or `opaque`. */
+  readonly traffic: string;
+}
+
+/** The egress gateway a mesh route leads to. */
+export interface GatewayService {
+  readonly service: string;
+  /** Where the gateway pods run. */
+  readonly namespace: string;
+  /** Their labels as far as known. */
+  readonly pods: Record<string, string>;
+  /** `workload`, `service` (the Service's selector) or `convention` (istioctl's and the istio/gateway chart's labels). */
+  readonly podsFrom: string;
+  /** The Gateways that configure those pods, from any namespace. */
+  readonly gateways: string[];
 }
 
 export interface GatewayServer {
   readonly gateway: string;
   readonly selector: Record<string, string>;
+  readonly server: string;
   readonly port: number;
   readonly protocol: string;
   /** The server's TLS mode (PASSTHROUGH, ISTIO_MUTUAL, SIMPLE, MUTUAL) or `none`. */
   readonly tls: string;
+  readonly hosts: string[];
 }
 
 export interface GatewayHop {
@@ -112,4 +138,18 @@ export interface Sources {
   readonly any: boolean;
   readonly namespaces: string[];
   readonly principals: string[];
+}
+
+/** A finding of the rules about an object on the path. */
+export interface Problem {
+  readonly severity: 'error' | 'warning';
+  readonly code: string;
+  readonly rule: string;
+  /** `Kind namespace/name` */
+  readonly object: string;
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+  readonly fix: string;
 }

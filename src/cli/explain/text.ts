@@ -1,5 +1,5 @@
 /** The explain table: one row per external host and port, then the problems found on the way. */
-import { allowedText, clientsText, gatewayHopText, gatewayText, portText, sidecarText } from './describe';
+import { allowedText, clientsText, gatewayHopText, gatewayText, portText, problemText, sidecarText } from './describe';
 import { ExplainReport } from './model';
 
 const COLUMNS = ['host', 'ports/protocol', 'clients', 'sidecar hop', 'gateway', 'gateway hop', 'allowed'];
@@ -10,7 +10,7 @@ export function rows(report: ExplainReport): string[][] {
     portText(p),
     clientsText(h.clients),
     sidecarText(p.sidecar, h.host, p.port),
-    p.sidecar.via === 'gateway' ? gatewayText(p.gateway) : '-',
+    p.sidecar.via === 'gateway' ? gatewayText(p.gateway, p.gatewayService) : '-',
     p.sidecar.via === 'gateway' ? gatewayHopText(p.gatewayHop) : '-',
     p.sidecar.via === 'gateway' ? allowedText(p.allowed) : '-',
   ]));
@@ -27,12 +27,12 @@ export function formatTable(header: string[], body: string[][]): string {
 
 export function formatExplainText(report: ExplainReport): string {
   if (report.hosts.length === 0) {
-    return 'No external hosts (ServiceEntries with location MESH_EXTERNAL) found.\n';
+    return 'No external hosts (ServiceEntries with location MESH_EXTERNAL, or Services that mesh routes send to an egress gateway) found.\n';
   }
   return formatTable(COLUMNS, rows(report)) + formatProblems(report);
 }
 
 function formatProblems(report: ExplainReport): string {
-  const problems = report.hosts.flatMap(h => h.ports.flatMap(p => p.problems.map(problem => `- ${h.host}:${p.port}: ${problem}`)));
+  const problems = report.hosts.flatMap(h => h.ports.flatMap(p => p.problems.map(problem => `- ${h.host}:${p.port}: ${problemText(problem)}`)));
   return problems.length === 0 ? '' : `\nProblems:\n${problems.join('\n')}\n`;
 }

@@ -1,0 +1,515 @@
+/**
+ * The look-ups that the egress paths (paths.ts) are made of, each as Istio makes it: which
+ * VirtualService route a proxy uses for a host and port, which DestinationRule a proxy applies,
+ * which pods a gateway Service leads to and which Gateway servers those pods have.
+ */
+import { Manifest, asArray, isRecord } from '../rules/finding';
+import { hostSubsetOf } from '../rules/names';
+import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
+import { IndexedObject, MESH, ObjectIndex, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace } from './model';
+
+export type Block = 'http' | 'tls' | 'tcp';
+
+/** Istio's root namespace as installed by default: its DestinationRules and AuthorizationPolicies apply mesh-wide. */
+export const ROOT_NAMESPACE = 'istio-system';
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function specOf(o: IndexedObject | Manifest): Record<string, any> {
+  const manifest = 'object' in o && 'index' in o ? o.object : o as Manifest;
+  return isRecord(manifest) && isRecord(manifest.spec) ? manifest.spec : {};
+}
+
+/** Strings of a list field; anything else in it is ignored. */
+export function strings(x: unknown): string[] {
+  return asArray(x).filter((s): s is string => typeof s === 'string');
+}
+
+/** A port number field: a number, or undefined. */
+export function portNumber(x: unknown): number | undefined {
+  return typeof x === 'number' ? x : undefined;
+}
+
+/** Does an object's host (possibly a wildcard) cover `host`? */
+export function covers(objectHost: string, host: string): boolean {
+  return hostSubsetOf(host, objectHost);
+}
+
+/** A label map of string values (selectors, pod labels); anything else is dropped. */
+export function labelMap(x: unknown): Record<string, string> {
+  return isRecord(x) ? Object.fromEntries(Object.entries(x).filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+    .map(([k, v]) => [k, String(v)])) : {};
+}
+
+/** Sorts objects by a preference (lower first), then by `namespace/name`, so that choices are deterministic. */
+export function byPreference(objects: readonly IndexedObject[], rank: (o: IndexedObject) => number): IndexedObject[] {
+  return [...objects].sort((a, b) => rank(a) - rank(b) || compareStrings(label(a.object), label(b.object)) || a.index - b.index);
+}
+
+/** The gateways a VirtualService is bound to (`mesh`, or `namespace/name`); `mesh` when it names none. */
+export function boundGateways(vs: Manifest): string[] {
+  const gateways = strings(specOf(vs).gateways);
+  return gateways.length === 0 ? [MESH] : gateways.map(g => (g === MESH ? g : resolveGatewayRef(g, namespaceOf(vs))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+/** The first route that applies to a host and port, and its first destination. */
+export interface RouteHit {
+  readonly vs: IndexedObject;
+  readonly block: Block;
+  readonly index: number;
+  /** `spec.tls[0]` */
+  readonly field: string;
+  /** `spec.tls[0].route[0].destination` */
+  readonly destinationField: string;
+  /** The destination host as written. */
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly subset: string | undefined;
+}
+
+/** What a proxy looks for on a port: the route blocks in the order Istio uses them for the protocol. */
+export interface RouteQuery {
+  /** `mesh` for sidecars, `namespace/name` for a Gateway. */
+  readonly gateway: string;
+  readonly host: string;
+  readonly port: number;
+  readonly blocks: readonly Block[];
+  /** The namespace to prefer VirtualServices from (the clients'). */
+  readonly preferNamespace?: string;
+  /** Only VirtualServices of these namespaces apply (a Gateway server's `namespace/host`); undefined: any. */
+  readonly namespaces?: (namespace: string) => boolean;
+}
+
+/** Route blocks a sidecar uses for a ServiceEntry port: HTTP is routed by `http`, TLS by SNI (`tls`), the rest by `tcp`. */
+export function sidecarBlocks(protocol: string): Block[] {
+  if (isHttpProtocol(protocol)) {
+    return ['http'];
+  }
+  return isTlsProtocol(protocol) ? ['tls', 'tcp'] : ['tcp'];
+}
+
+export function isPassthrough(tlsMode: string): boolean {
+  return tlsMode === 'PASSTHROUGH' || tlsMode === 'AUTO_PASSTHROUGH';
+}
+
+/** Route blocks a gateway server uses: terminated HTTP(S) is `http`, passed-through TLS `tls`, terminated TLS and TCP `tcp`. */
+export function gatewayBlocks(protocol: string, tlsMode: string): Block[] {
+  if (isHttpProtocol(protocol) || (protocol.toUpperCase() === 'HTTPS' && !isPassthrough(tlsMode))) {
+    return ['http'];
+  }
+  if (isTlsProtocol(protocol)) {
+    return isPassthrough(tlsMode) ? ['tls'] : ['tcp'];
+  }
+  return ['tcp'];
+}
+
+/**
+ * VirtualServices by host, so that finding the route of a host does not scan them all: exact hosts
+ * (qualified as Istio reads them) and the wildcard ones.
+ */
+export class RouteIndex {
+  private readonly exact = new Map<string, IndexedObject[]>();
+  private readonly wildcard: IndexedObject[] = [];
+
+  public constructor(virtualServices: readonly IndexedObject[]) {
+    for (const vs of virtualServices) {
+      const hosts = new Set(strings(specOf(vs).hosts).map(h => qualifyHost(h, namespaceOf(vs.object))));
+      for (const host of hosts) {
+        if (host.startsWith('*')) {
+          this.wildcard.push(vs);
+        } else {
+          const list = this.exact.get(host) ?? [];
+          list.push(vs);
+          this.exact.set(host, list);
+        }
+      }
+    }
+  }
+
+  /** The route that applies first: VirtualServices from the preferred namespace and with the exact host first. */
+  public find(query: RouteQuery): RouteHit | undefined {
+    const candidates = [...new Set([...this.exact.get(query.host) ?? [], ...this.wildcard])].filter(vs =>
+      boundGateways(vs.object).includes(query.gateway)
+      && (query.namespaces?.(namespaceOf(vs.object)) ?? true)
+      && strings(specOf(vs).hosts).some(h => covers(qualifyHost(h, namespaceOf(vs.object)), query.host)));
+    const ranked = byPreference(candidates, vs =>
+      (namespaceOf(vs.object) === query.preferNamespace ? 0 : 2) + (strings(specOf(vs).hosts).includes(query.host) ? 0 : 1));
+    for (const vs of ranked) {
+      const hit = firstRoute(vs, query);
+      if (hit) {
+        return hit;
+      }
+    }
+    return undefined;
+  }
+}
+
+function firstRoute(vs: IndexedObject, query: RouteQuery): RouteHit | undefined {
+  for (const block of query.blocks) {
+    const routes = asArray(specOf(vs)[block]);
+    const index = routes.findIndex(route => isRecord(route) && routeApplies(vs.object, route, block, query));
+    if (index >= 0) {
+      return hitOf(vs, block, index, routes[index]);
+    }
+  }
+  return undefined;
+}
+
+function routeApplies(vs: Manifest, route: Record<string, any>, block: Block, query: RouteQuery): boolean {
+  const matches = asArray(route.match).filter(isRecord);
+  return matches.length === 0 ? boundGateways(vs).includes(query.gateway) : matches.some(match => matchApplies(vs, match, block, query));
+}
+
+function matchApplies(vs: Manifest, match: Record<string, any>, block: Block, query: RouteQuery): boolean {
+  const own = strings(match.gateways).map(g => (g === MESH ? g : resolveGatewayRef(g, namespaceOf(vs))));
+  const gateways = own.length > 0 ? own : boundGateways(vs);
+  const port = portNumber(match.port);
+  const sniHosts = strings(match.sniHosts);
+  return gateways.includes(query.gateway)
+    && (port === undefined || port === query.port)
+    && (block !== 'tls' || sniHosts.length === 0 || sniHosts.some(sni => covers(sni, query.host)));
+}
+
+function hitOf(vs: IndexedObject, block: Block, index: number, route: Record<string, any>): RouteHit | undefined {
+  const destinations = asArray(route.route);
+  const at = destinations.findIndex(r => isRecord(r) && isRecord(r.destination) && typeof r.destination.host === 'string');
+  if (at < 0) {
+    return undefined;
+  }
+  const destination = destinations[at].destination;
+  return {
+    vs,
+    block,
+    index,
+    field: `spec.${block}[${index}]`,
+    destinationField: `spec.${block}[${index}].route[${at}].destination`,
+    host: destination.host,
+    port: portNumber(isRecord(destination.port) ? destination.port.number : undefined),
+    subset: typeof destination.subset === 'string' ? destination.subset : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// DestinationRules
+
+/** The TLS a DestinationRule sets for a port, and where. */
+export interface TlsSetting {
+  readonly mode: string;
+  readonly sni?: string;
+  readonly destinationRule: IndexedObject;
+  /** The `tls` field that says so, e.g. `spec.subsets[0].trafficPolicy.portLevelSettings[0].tls`. */
+  readonly field: string;
+}
+
+/** Who applies a DestinationRule: a proxy in `namespace`; `labels` when its pod labels are known (gateways). */
+export interface Proxy {
+  readonly namespace: string;
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * The DestinationRules a proxy applies to `host`, as Istio picks them (PushContext.destinationRule and
+ * SidecarScope.DestinationRule): the most specific host match among the rules of the proxy's own
+ * namespace, else those the host's namespace exports to it, else those the root namespace exports
+ * to it. A rule with a workloadSelector applies only to the pods it selects in its own namespace;
+ * when a namespace has rules for the host, none of the later namespaces is looked at. Rules of one
+ * namespace for the same host are merged (mergeDestinationRule): their subsets add up, and the
+ * first one's traffic policy counts.
+ *
+ * @param hostNamespace the namespace of the Service or ServiceEntry that defines `host`
+ */
+export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): IndexedObject[] {
+  const rules = ruleIndex(index);
+  const forHost = (namespace: string, exported: boolean) => mostSpecific(rules.candidates(namespace, host).filter(dr =>
+    (exported ? specOf(dr).workloadSelector === undefined && isVisibleIn(dr.object, proxy.namespace) : visibleLocally(dr.object))
+    && covers(qualifyHost(specOf(dr).host, namespace), host)), namespace, host);
+  const own = forHost(proxy.namespace, false);
+  if (own.length > 0) {
+    const selected = own.filter(dr => isRecord(specOf(dr).workloadSelector) && selects(specOf(dr).workloadSelector, proxy.labels));
+    return selected.length > 0 ? selected : own.filter(dr => specOf(dr).workloadSelector === undefined);
+  }
+  for (const namespace of [hostNamespace, ROOT_NAMESPACE]) {
+    if (namespace !== undefined && namespace !== proxy.namespace) {
+      const exported = forHost(namespace, true);
+      if (exported.length > 0) {
+        return exported;
+      }
+    }
+  }
+  return [];
+}
+
+/** DestinationRules by namespace and host (exact hosts, and the wildcard ones), so that a look-up does not scan them all. */
+class RuleIndex {
+  private readonly exact = new Map<string, IndexedObject[]>();
+  private readonly wildcard = new Map<string, IndexedObject[]>();
+
+  public constructor(rules: readonly IndexedObject[]) {
+    for (const dr of rules) {
+      if (typeof specOf(dr).host !== 'string') {
+        continue;
+      }
+      const namespace = namespaceOf(dr.object);
+      const host = qualifyHost(specOf(dr).host, namespace);
+      const [map, key] = host.startsWith('*') ? [this.wildcard, namespace] : [this.exact, `${namespace}/${host}`];
+      map.set(key, [...map.get(key) ?? [], dr]);
+    }
+  }
+
+  /** The rules of a namespace that may cover `host`, in input order. */
+  public candidates(namespace: string, host: string): IndexedObject[] {
+    const exact = host.startsWith('*') ? [] : this.exact.get(`${namespace}/${host}`) ?? [];
+    return [...exact, ...this.wildcard.get(namespace) ?? []].sort((a, b) => a.index - b.index);
+  }
+}
+
+const ruleIndexes = new WeakMap<ObjectIndex, RuleIndex>();
+
+function ruleIndex(index: ObjectIndex): RuleIndex {
+  let rules = ruleIndexes.get(index);
+  if (!rules) {
+    rules = new RuleIndex(index.destinationRules);
+    ruleIndexes.set(index, rules);
+  }
+  return rules;
+}
+
+/** A DestinationRule counts in its own namespace unless exportTo leaves that namespace out. */
+function visibleLocally(dr: Manifest): boolean {
+  return isVisibleIn(dr, namespaceOf(dr)) || strings(specOf(dr).exportTo).includes('.');
+}
+
+/** The rules with the most specific host for `host`: an exact host before the longest wildcard. */
+function mostSpecific(rules: IndexedObject[], namespace: string, host: string): IndexedObject[] {
+  const hostOf = (dr: IndexedObject) => qualifyHost(specOf(dr).host, namespace);
+  const exact = rules.filter(dr => hostOf(dr) === host);
+  if (exact.length > 0) {
+    return exact;
+  }
+  const longest = Math.max(...rules.map(dr => hostOf(dr).length));
+  return rules.filter(dr => hostOf(dr).length === longest);
+}
+
+/** The TLS of a traffic policy on a port (the port's own setting first, then the policy's), with the field that sets it. */
+function tlsAt(policy: unknown, port: number, field: string): { tls: Record<string, any>; field: string } | undefined {
+  if (!isRecord(policy)) {
+    return undefined;
+  }
+  const levels = asArray(policy.portLevelSettings);
+  const at = levels.findIndex(s => isRecord(s) && isRecord(s.port) && portNumber(s.port.number) === port);
+  if (at >= 0 && isRecord(levels[at].tls) && typeof levels[at].tls.mode === 'string') {
+    return { tls: levels[at].tls, field: `${field}.portLevelSettings[${at}].tls` };
+  }
+  return isRecord(policy.tls) && typeof policy.tls.mode === 'string' ? { tls: policy.tls, field: `${field}.tls` } : undefined;
+}
+
+/**
+ * The DestinationRule of merged ones that a hop uses: the first that defines the subset, else the
+ * first with a traffic policy, else the first.
+ */
+export function ruleFor(rules: readonly IndexedObject[], subset?: string): IndexedObject | undefined {
+  return (subset === undefined ? undefined : rules.find(dr => subsetIndex(dr, subset) >= 0))
+    ?? rules.find(dr => isRecord(specOf(dr).trafficPolicy)) ?? rules[0];
+}
+
+function subsetIndex(dr: IndexedObject, subset: string): number {
+  return asArray(specOf(dr).subsets).findIndex(x => isRecord(x) && x.name === subset);
+}
+
+/** The TLS that merged DestinationRules set for a port: the subset's own policy first, then the traffic policy. */
+export function tlsSetting(rules: readonly IndexedObject[], port: number, subset?: string): TlsSetting | undefined {
+  const withSubset = subset === undefined ? undefined : rules.find(dr => subsetIndex(dr, subset) >= 0);
+  const s = withSubset && subset !== undefined ? subsetIndex(withSubset, subset) : -1;
+  const fromSubset = withSubset && s >= 0
+    ? tlsAt(asArray(specOf(withSubset).subsets)[s].trafficPolicy, port, `spec.subsets[${s}].trafficPolicy`) : undefined;
+  const top = rules.find(dr => isRecord(specOf(dr).trafficPolicy));
+  const found = fromSubset ? { dr: withSubset!, ...fromSubset } : top ? mapDefined(tlsAt(specOf(top).trafficPolicy, port, 'spec.trafficPolicy'), t => ({ dr: top, ...t })) : undefined;
+  if (!found) {
+    return undefined;
+  }
+  return {
+    mode: found.tls.mode,
+    sni: typeof found.tls.sni === 'string' && found.tls.sni !== '' ? found.tls.sni : undefined,
+    destinationRule: found.dr,
+    field: found.field,
+  };
+}
+
+function mapDefined<T, U>(x: T | undefined, f: (x: T) => U): U | undefined {
+  return x === undefined ? undefined : f(x);
+}
+
+/** TLS that a proxy opens itself towards a destination (SIMPLE or MUTUAL; ISTIO_MUTUAL is the mesh's own). */
+export function originatesTls(mode: string | undefined): boolean {
+  return mode === 'SIMPLE' || mode === 'MUTUAL';
+}
+
+/** Does a selector (`{matchLabels}` of a DestinationRule or AuthorizationPolicy) select pods with these labels? */
+export function selects(selector: unknown, labels: Record<string, string> | undefined): boolean {
+  if (!isRecord(selector)) {
+    return true;
+  }
+  const wanted = labelMap(selector.matchLabels);
+  return labels !== undefined && Object.entries(wanted).every(([k, v]) => labels[k] === v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gateways
+
+/** The pods behind a gateway Service and the Gateways that configure them. */
+export interface GatewayTarget {
+  /** The gateway Service's host, `name.namespace.svc.<domain>`. */
+  readonly service: string;
+  /** Where the pods run (the Service's namespace). */
+  readonly namespace: string;
+  /** The pods' labels as far as they are known. */
+  readonly labels: Record<string, string>;
+  /**
+   * Where the labels come from: `workload` (a Deployment, DaemonSet, StatefulSet or Pod the Service
+   * selects), `service` (the Service's selector), `convention` (the labels istioctl and the
+   * istio/gateway chart give the pods of a Service of that name).
+   */
+  readonly labelsFrom: 'workload' | 'service' | 'convention';
+  /** The Gateways whose selector matches the pods, from any namespace. */
+  readonly gateways: IndexedObject[];
+}
+
+/**
+ * The egress gateway that a route destination leads to, when it is a gateway Service: the pods the
+ * Service selects (or, for a Service not among the objects, the pods istioctl and the istio/gateway
+ * chart deploy in its namespace: `app: <name>`, `istio: <name without istio->`), and the Gateways
+ * whose selector matches them wherever they live (Istio applies Gateways of any namespace unless
+ * PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set). Undefined when no Gateway configures those pods.
+ */
+export function gatewayTarget(index: ObjectIndex, host: string): GatewayTarget | undefined {
+  const namespace = serviceNamespace(host);
+  if (namespace === undefined) {
+    return undefined;
+  }
+  const name = host.slice(0, host.indexOf('.'));
+  const pods = podsOf(index, namespace, name);
+  const gateways = [...index.gateways.values()].filter(g => {
+    const selector = labelMap(specOf(g).selector);
+    return Object.keys(selector).length > 0 && labelsMatch(selector, pods.labels, pods.labelsFrom === 'workload');
+  });
+  return gateways.length === 0 ? undefined : { service: host, namespace, ...pods, gateways };
+}
+
+function podsOf(index: ObjectIndex, namespace: string, name: string): Pick<GatewayTarget, 'labels' | 'labelsFrom'> {
+  const service = serviceNamed(index, namespace, name);
+  const selector = service ? labelMap(specOf(service).selector) : {};
+  if (Object.keys(selector).length === 0) {
+    return { labels: { app: name, istio: name.replace(/^istio-/, '') }, labelsFrom: 'convention' };
+  }
+  const workload = workloadLabels(index, namespace).find(labels => Object.entries(selector).every(([k, v]) => labels[k] === v));
+  return workload ? { labels: workload, labelsFrom: 'workload' } : { labels: selector, labelsFrom: 'service' };
+}
+
+const servicesByIndex = new WeakMap<ObjectIndex, Map<string, IndexedObject>>();
+
+/** The Kubernetes Service `namespace/name` among the objects (checked or in the cluster); the first of that name. */
+function serviceNamed(index: ObjectIndex, namespace: string, name: string): IndexedObject | undefined {
+  let services = servicesByIndex.get(index);
+  if (!services) {
+    services = new Map();
+    for (const service of index.of('service')) {
+      const key = `${namespaceOf(service.object)}/${service.object.metadata?.name}`;
+      if (!services.has(key)) {
+        services.set(key, service);
+      }
+    }
+    servicesByIndex.set(index, services);
+  }
+  return services.get(`${namespace}/${name}`);
+}
+
+/** The pod labels of the workloads of a namespace. */
+function workloadLabels(index: ObjectIndex, namespace: string): Array<Record<string, string>> {
+  const templates = (['deployment', 'daemonSet', 'statefulSet'] as const).flatMap(kind => index.of(kind))
+    .filter(w => namespaceOf(w.object) === namespace)
+    .map(w => labelMap(specOf(w).template?.metadata?.labels));
+  const pods = index.of('pod').filter(p => namespaceOf(p.object) === namespace).map(p => labelMap(p.object.metadata?.labels));
+  return [...templates, ...pods].filter(l => Object.keys(l).length > 0);
+}
+
+/**
+ * Does a Gateway's selector match pods with these labels? With labels known only in part (the
+ * Service's selector, the convention), a key they do not have may still be on the pods: it does not
+ * count against the match, but at least one key must agree.
+ */
+function labelsMatch(selector: Record<string, string>, labels: Record<string, string>, complete: boolean): boolean {
+  const entries = Object.entries(selector);
+  if (complete) {
+    return entries.every(([k, v]) => labels[k] === v);
+  }
+  return entries.every(([k, v]) => labels[k] === undefined || labels[k] === v) && entries.some(([k, v]) => labels[k] === v);
+}
+
+/** A server of a Gateway on the gateway's pods. */
+export interface GatewayServer {
+  readonly gateway: IndexedObject;
+  /** `spec.servers[0]` */
+  readonly field: string;
+  readonly port: number;
+  readonly protocol: string;
+  /** The server's TLS mode (PASSTHROUGH, ISTIO_MUTUAL, SIMPLE, MUTUAL, ...) or `none`. */
+  readonly tls: string;
+  /** The server's hosts without their namespace part. */
+  readonly hosts: string[];
+  /** The namespaces whose VirtualServices may bind to the server for the host (undefined: any). */
+  readonly routeNamespaces?: Set<string>;
+}
+
+/**
+ * The server the gateway's pods use for `host` on `port` (a gateway Service port: Istio maps server
+ * ports to the Service's ports), from the Gateways in `preferred` first.
+ */
+export function gatewayServer(target: GatewayTarget, port: number, host: string, preferred: readonly string[]): GatewayServer | undefined {
+  const gateways = byPreference(target.gateways, g => (preferred.includes(label(g.object)) ? 0 : 1));
+  for (const gateway of gateways) {
+    const servers = asArray(specOf(gateway).servers);
+    const at = servers.findIndex(s => isRecord(s) && isRecord(s.port) && portNumber(s.port.number) === port
+      && strings(s.hosts).some(h => covers(hostPart(h), host)));
+    if (at >= 0) {
+      return serverOf(gateway, servers[at], at, host);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The TLS mode a server listens with (pkg/config/gateway IsTLSServer): HTTP servers are plain text
+ * whatever their `tls` (it only redirects); an unset mode is PASSTHROUGH, the API's default.
+ */
+function serverTlsMode(server: Record<string, any>, protocol: string): string {
+  if (!isRecord(server.tls) || isHttpProtocol(protocol)) {
+    return 'none';
+  }
+  return typeof server.tls.mode === 'string' ? server.tls.mode : 'PASSTHROUGH';
+}
+
+function hostPart(serverHost: string): string {
+  return serverHost.slice(serverHost.indexOf('/') + 1);
+}
+
+function serverOf(gateway: IndexedObject, server: Record<string, any>, at: number, host: string): GatewayServer {
+  const own = namespaceOf(gateway.object);
+  const namespaces = strings(server.hosts).filter(h => covers(hostPart(h), host))
+    .map(h => (h.includes('/') ? h.slice(0, h.indexOf('/')) : '*'))
+    .map(ns => (ns === '.' ? own : ns));
+  const protocol = typeof server.port.protocol === 'string' ? server.port.protocol : 'TCP';
+  return {
+    gateway,
+    field: `spec.servers[${at}]`,
+    port: server.port.number,
+    protocol,
+    tls: serverTlsMode(server, protocol),
+    hosts: strings(server.hosts).map(hostPart),
+    routeNamespaces: namespaces.includes('*') ? undefined : new Set(namespaces),
+  };
+}

@@ -1,0 +1,528 @@
+/**
+ * The egress paths: for each host of each MESH_EXTERNAL ServiceEntry and each of its ports (and for
+ * each Kubernetes Service host that mesh routes send to an egress gateway, the ports they match), the
+ * hops its traffic takes as Istio configures them. Clients (the namespaces that can use the host) send
+ * to their sidecar; the sidecar sends straight to the host, or (by a mesh route to a gateway
+ * Service) to an egress gateway, whose Gateway server for the host and port hands it to a route
+ * bound to that Gateway, which sends it to the host. Each hop carries its TLS, and the gateway hop
+ * the AuthorizationPolicies of the gateway pods.
+ *
+ * The rules about paths (tls-agreement.ts, gateway-hops.ts, port-bypass.ts) and `explain` read the
+ * same paths, computed once per ObjectIndex.
+ */
+import { asArray, isRecord } from '../rules/finding';
+import { ObjectFinding } from './object-finding';
+import { isKind } from '../rules/kinds';
+import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
+import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
+import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
+import {
+  Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor, gatewayBlocks,
+  gatewayServer, gatewayTarget, originatesTls, portNumber, ruleFor, selects, sidecarBlocks, specOf, strings, tlsSetting,
+} from './path-lookups';
+
+export type { GatewayServer, GatewayTarget, RouteHit, TlsSetting } from './path-lookups';
+
+export interface EgressPaths {
+  readonly hosts: HostPath[];
+}
+
+export interface HostPath {
+  readonly host: string;
+  /**
+   * What makes it a host: a MESH_EXTERNAL ServiceEntry; or, for a Kubernetes Service host that a mesh
+   * route sends to an egress gateway (a server outside the mesh given a Service, as in Istio's
+   * mutual TLS origination task), the Service, or the VirtualService when the Service is not given.
+   */
+  readonly definition: IndexedObject;
+  readonly definitionKind: 'ServiceEntry' | 'Service' | 'VirtualService';
+  /** `spec.hosts[0]` of the ServiceEntry or VirtualService; undefined for a Service. */
+  readonly hostField?: string;
+  readonly resolution?: string;
+  readonly clients: Clients;
+  readonly ports: PortPath[];
+}
+
+/** The namespaces whose workloads can use the host. */
+export interface Clients {
+  /** The ServiceEntry's exportTo resolved: `*` (every namespace) or namespace names, sorted. */
+  readonly exportedTo: string[];
+  /** Namespaces locked down (REGISTRY_ONLY Sidecar) that import the host. */
+  readonly importedBy: SidecarImport[];
+  /** Namespaces locked down (REGISTRY_ONLY Sidecar) that do not import it, and so cannot use it. */
+  readonly blockedIn: SidecarImport[];
+  /** The result: `*` for every namespace except blockedIn, or the namespaces that can use it. */
+  readonly namespaces: string[];
+}
+
+export interface SidecarImport {
+  readonly namespace: string;
+  readonly sidecar: IndexedObject;
+}
+
+/** A port of the ServiceEntry. */
+export interface EntryPort {
+  readonly number: number;
+  readonly name?: string;
+  readonly protocol: string;
+  readonly targetPort?: number;
+  /** `spec.ports[0]` of the ServiceEntry; undefined for a port only a route names. */
+  readonly field?: string;
+}
+
+/**
+ * What a hop carries: Istio mutual TLS, other TLS (the application's own, or TLS a proxy
+ * originates), plain text, or an opaque TCP stream whose content is not known.
+ */
+export type HopTraffic = 'istio-mutual' | 'tls' | 'plain' | 'opaque';
+
+export interface SidecarHop {
+  /** `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out. */
+  readonly via: 'gateway' | 'direct';
+  /** The namespace whose sidecars the hop is computed for (the mesh route's, else the ServiceEntry's). */
+  readonly clientNamespace: string;
+  /** The mesh route that applies, if any. */
+  readonly route?: RouteHit;
+  /** Where the sidecar sends the traffic (the gateway Service, or the external host), qualified. */
+  readonly destination: string;
+  readonly destinationPort: number;
+  readonly subset?: string;
+  /** The DestinationRule the sidecars apply to the destination, if any. */
+  readonly destinationRule?: IndexedObject;
+  /** The TLS it sets on the port: ISTIO_MUTUAL to the gateway, SIMPLE/MUTUAL origination, ... */
+  readonly tls?: TlsSetting;
+  readonly traffic: HopTraffic;
+}
+
+export interface GatewayHop {
+  /** The route bound to the Gateway that takes the host's traffic on the server's port. */
+  readonly route: RouteHit;
+  readonly destination: string;
+  readonly destinationPort: number;
+  /** The DestinationRule the gateway pods apply to the destination, if any. */
+  readonly destinationRule?: IndexedObject;
+  /** TLS origination at the gateway (SIMPLE or MUTUAL); undefined: the traffic leaves as it came. */
+  readonly tlsOrigination?: TlsSetting;
+}
+
+/** The gateway's AuthorizationPolicies as they apply to one host. */
+export interface Allowed {
+  /** The AuthorizationPolicies that select the gateway's pods. */
+  readonly policies: IndexedObject[];
+  /** Those of them with action ALLOW. */
+  readonly allowPolicies: IndexedObject[];
+  /** `anyone`: no ALLOW policy applies; `listed`: only the sources below; `nobody`: ALLOW policies exist, none for this host. */
+  readonly verdict: 'anyone' | 'listed' | 'nobody';
+  /** ALLOW policies without rules: they allow nothing, so whatever no other policy allows is denied. */
+  readonly denyByDefault: IndexedObject[];
+  readonly allow: Sources[];
+  readonly deny: Sources[];
+}
+
+/** The sources of one rule; `any` when the rule names no source. */
+export interface Sources {
+  readonly policy: IndexedObject;
+  /** `spec.rules[0]` */
+  readonly field: string;
+  readonly any: boolean;
+  readonly namespaces: string[];
+  readonly principals: string[];
+  /** Every source of the rule names namespaces or principals: only a peer's mesh identity can match it. */
+  readonly identityOnly: boolean;
+}
+
+export interface PortPath {
+  readonly port: EntryPort;
+  readonly sidecar: SidecarHop;
+  /** The egress gateway the sidecar sends to; undefined when the traffic goes direct. */
+  readonly target?: GatewayTarget;
+  /** The gateway server for the host and port; undefined when the traffic goes direct or no server matches. */
+  readonly server?: GatewayServer;
+  /** From the gateway to the host; undefined without a server or without a route bound to its Gateway. */
+  readonly gatewayHop?: GatewayHop;
+  /** Who the gateway lets through; undefined without a gateway. */
+  readonly allowed?: Allowed;
+}
+
+const cache = new WeakMap<ObjectIndex, EgressPaths>();
+
+/** The egress paths of the objects, computed once per index. */
+export function egressPaths(index: ObjectIndex): EgressPaths {
+  let paths = cache.get(index);
+  if (!paths) {
+    paths = new PathBuilder(index).build();
+    cache.set(index, paths);
+  }
+  return paths;
+}
+
+class PathBuilder {
+  private readonly routes: RouteIndex;
+  private readonly targets = new Map<string, GatewayTarget | undefined>();
+  private readonly policies = new Map<GatewayTarget, IndexedObject[]>();
+
+  public constructor(private readonly index: ObjectIndex) {
+    this.routes = new RouteIndex(index.virtualServices);
+  }
+
+  public build(): EgressPaths {
+    const entries = this.index.serviceEntries
+      .filter(se => (specOf(se).location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL')
+      .flatMap(se => asArray(specOf(se).hosts).flatMap((host, h) => (typeof host === 'string' ? [{ se, host, h }] : [])))
+      .map(({ se, host, h }) => this.entryPath(se, host, h));
+    const listed = new Set(entries.map(e => e.host));
+    const hosts = [...entries, ...this.routedServices(listed)];
+    return { hosts: hosts.sort((a, b) => compareStrings(a.host, b.host) || compareStrings(label(a.definition.object), label(b.definition.object))
+      || a.definition.index - b.definition.index) };
+  }
+
+  private entryPath(serviceEntry: IndexedObject, host: string, h: number): HostPath {
+    const resolution = specOf(serviceEntry).resolution;
+    const ports = asArray(specOf(serviceEntry).ports).flatMap((p, i) => (isRecord(p) && portNumber(p.number) !== undefined ? [{
+      number: p.number as number,
+      name: typeof p.name === 'string' ? p.name : undefined,
+      protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+      targetPort: portNumber(p.targetPort),
+      field: `spec.ports[${i}]`,
+    }] : []));
+    return {
+      host,
+      definition: serviceEntry,
+      definitionKind: 'ServiceEntry',
+      hostField: `spec.hosts[${h}]`,
+      resolution: typeof resolution === 'string' ? resolution : undefined,
+      clients: clientsOf(this.index, serviceEntry, host),
+      ports: ports.map(port => this.portPath(namespaceOf(serviceEntry.object), host, port)),
+    };
+  }
+
+  /**
+   * Kubernetes Service hosts (not ServiceEntry hosts) that mesh routes send to an egress gateway, with
+   * the ports those routes match (a route without a port match says nothing about the port).
+   */
+  private routedServices(listed: Set<string>): HostPath[] {
+    const found = new Map<string, { vs: IndexedObject; h: number; ports: Map<number, string> }>();
+    for (const vs of this.index.virtualServices.filter(v => boundGateways(v.object).includes(MESH))) {
+      const namespace = namespaceOf(vs.object);
+      const hosts = strings(specOf(vs).hosts).map((h, i) => ({ host: qualifyHost(h, namespace), i }))
+        .filter(({ host }) => serviceNamespace(host) !== undefined && !listed.has(host));
+      if (hosts.length === 0) {
+        continue;
+      }
+      for (const { block, port } of this.meshPortsToGateways(vs)) {
+        for (const { host, i } of hosts) {
+          const entry = found.get(host) ?? { vs, h: i, ports: new Map<number, string>() };
+          found.set(host, entry);
+          if (!entry.ports.has(port)) {
+            entry.ports.set(port, BLOCK_PROTOCOL[block]);
+          }
+        }
+      }
+    }
+    return [...found].map(([host, { vs, h, ports }]) => {
+      const home = serviceNamespace(host)!;
+      const service = this.index.of('service').find(x => namespaceOf(x.object) === home && x.object.metadata?.name === host.slice(0, host.indexOf('.')));
+      const definition = service ?? vs;
+      const entryPorts = [...ports].sort(([a], [b]) => a - b).map(([number, protocol]) => ({ number, protocol }));
+      return {
+        host,
+        definition,
+        definitionKind: service ? 'Service' as const : 'VirtualService' as const,
+        hostField: service ? undefined : `spec.hosts[${h}]`,
+        clients: clientsOf(this.index, definition, host),
+        ports: entryPorts.map(port => this.portPath(namespaceOf(vs.object), host, port)),
+      };
+    });
+  }
+
+  /** The route blocks and matched ports of a VirtualService's mesh routes whose destination is an egress gateway. */
+  private meshPortsToGateways(vs: IndexedObject): Array<{ block: Block; port: number }> {
+    const out: Array<{ block: Block; port: number }> = [];
+    for (const block of ['http', 'tls', 'tcp'] as const) {
+      for (const route of asArray(specOf(vs)[block]).filter(isRecord)) {
+        const destination = asArray(route.route).map(r => (isRecord(r) ? r.destination : undefined)).find(d => isRecord(d) && typeof d.host === 'string');
+        if (!destination || !this.target(qualifyHost(destination.host, namespaceOf(vs.object)))) {
+          continue;
+        }
+        for (const match of asArray(route.match).filter(isRecord)) {
+          const gateways = strings(match.gateways);
+          const port = portNumber(match.port);
+          if (port !== undefined && (gateways.length === 0 ? boundGateways(vs.object).includes(MESH) : gateways.includes(MESH))) {
+            out.push({ block, port });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** @param entryNamespace the namespace of what defines the host */
+  private portPath(entryNamespace: string, host: string, port: EntryPort): PortPath {
+    const hit = this.routes.find({ gateway: MESH, host, port: port.number, blocks: sidecarBlocks(port.protocol), preferNamespace: entryNamespace });
+    const clientNamespace = hit ? namespaceOf(hit.vs.object) : entryNamespace;
+    const destination = hit ? qualifyHost(hit.host, clientNamespace) : host;
+    const destinationPort = hit?.port ?? port.number;
+    const target = hit ? this.target(destination) : undefined;
+    const destinationNamespace = target ? target.namespace : destination === host ? entryNamespace : this.definedIn(destination, clientNamespace);
+    const rules = destinationRulesFor(this.index, destination, { namespace: clientNamespace }, destinationNamespace);
+    const destinationRule = ruleFor(rules, hit?.subset);
+    const tls = tlsSetting(rules, destinationPort, hit?.subset);
+    const sidecar: SidecarHop = {
+      via: target ? 'gateway' : 'direct',
+      clientNamespace,
+      route: hit,
+      destination,
+      destinationPort,
+      subset: hit?.subset,
+      destinationRule,
+      tls,
+      traffic: trafficOf(tls, port.protocol, hit),
+    };
+    if (!target) {
+      return { port, sidecar };
+    }
+    const server = gatewayServer(target, destinationPort, host, boundGateways(hit!.vs.object).filter(g => g !== MESH));
+    return {
+      port,
+      sidecar,
+      target,
+      server,
+      gatewayHop: server && this.gatewayHop(target, server, host),
+      allowed: allowedAt(this.policiesOf(target), host, destinationPort),
+    };
+  }
+
+  /** The AuthorizationPolicies that apply to a gateway's pods (once per gateway), sorted by `namespace/name`. */
+  private policiesOf(target: GatewayTarget): IndexedObject[] {
+    let applying = this.policies.get(target);
+    if (!applying) {
+      applying = this.index.of('authorizationPolicy')
+        .filter(p => [target.namespace, ROOT_NAMESPACE].includes(namespaceOf(p.object))
+          && specOf(p).targetRef === undefined && specOf(p).targetRefs === undefined
+          && selects(specOf(p).selector, target.labels))
+        .sort((a, b) => compareStrings(label(a.object), label(b.object)));
+      this.policies.set(target, applying);
+    }
+    return applying;
+  }
+
+  /** The gateway a route destination leads to (once per destination). */
+  private target(destination: string): GatewayTarget | undefined {
+    if (!this.targets.has(destination)) {
+      this.targets.set(destination, gatewayTarget(this.index, destination));
+    }
+    return this.targets.get(destination);
+  }
+
+  /** The namespace of the Service or ServiceEntry that defines a host for a proxy in `namespace`. */
+  private definedIn(host: string, namespace: string): string | undefined {
+    const resolved = this.index.resolveHost(host, namespace);
+    return resolved.status === 'found' ? namespaceOf(resolved.definitions[0].object) : serviceNamespace(host);
+  }
+
+  private gatewayHop(target: GatewayTarget, server: GatewayServer, host: string): GatewayHop | undefined {
+    const hit = this.routes.find({
+      gateway: label(server.gateway.object),
+      host,
+      port: server.port,
+      blocks: gatewayBlocks(server.protocol, server.tls),
+      namespaces: server.routeNamespaces && (ns => server.routeNamespaces!.has(ns)),
+    });
+    if (!hit) {
+      return undefined;
+    }
+    const destination = qualifyHost(hit.host, namespaceOf(hit.vs.object));
+    const destinationPort = hit.port ?? server.port;
+    const proxy = { namespace: target.namespace, labels: target.labels };
+    const rules = destinationRulesFor(this.index, destination, proxy, this.definedIn(destination, target.namespace));
+    const tls = tlsSetting(rules, destinationPort);
+    const destinationRule = tls?.destinationRule ?? ruleFor(rules);
+    return { route: hit, destination, destinationPort, destinationRule, tlsOrigination: originatesTls(tls?.mode) ? tls : undefined };
+  }
+}
+
+/** What the sidecar sends: what the DestinationRule sets up, else what the application sends on the port. */
+function trafficOf(tls: TlsSetting | undefined, protocol: string, hit: RouteHit | undefined): HopTraffic {
+  if (tls?.mode === 'ISTIO_MUTUAL') {
+    return 'istio-mutual';
+  }
+  if (originatesTls(tls?.mode)) {
+    return 'tls';
+  }
+  if (isHttpProtocol(protocol) || hit?.block === 'http') {
+    return 'plain';
+  }
+  return isTlsProtocol(protocol) ? 'tls' : 'opaque';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+const ALL = '*';
+
+/** The protocol a route block stands for, for a port that only a route names. */
+const BLOCK_PROTOCOL: Record<Block, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
+
+function clientsOf(index: ObjectIndex, serviceEntry: IndexedObject, host: string): Clients {
+  const to = isKind(serviceEntry.object, 'serviceEntry') ? exportedTo(serviceEntry.object) : undefined;
+  const targets = to ? [...to].filter(e => e !== '~').sort(compareStrings) : [ALL];
+  const importedBy: SidecarImport[] = [];
+  const blockedIn: SidecarImport[] = [];
+  for (const sidecar of index.sidecars.filter(s => isNamespaceLockdown(s.object))) {
+    const namespace = namespaceOf(sidecar.object);
+    if (!targets.includes(ALL) && !targets.includes(namespace)) {
+      continue;
+    }
+    const imports = importsHost(sidecarImportEntries(sidecar.object), namespace, namespaceOf(serviceEntry.object), host);
+    (imports ? importedBy : blockedIn).push({ namespace, sidecar });
+  }
+  const blocked = new Set(blockedIn.map(b => b.namespace));
+  const namespaces = targets.includes(ALL) ? [ALL] : targets.filter(ns => !blocked.has(ns));
+  return { exportedTo: targets, importedBy, blockedIn, namespaces };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization at the gateway
+
+const SNI = 'connection.sni';
+
+/**
+ * Who the gateway lets through to a host: of the AuthorizationPolicies of the gateway pods' namespace
+ * (and of the root namespace) whose selector matches the pods, the rules matched to the host by
+ * `when: connection.sni` (the host the sidecar or the application names in the TLS to the gateway).
+ */
+function allowedAt(applying: IndexedObject[], host: string, port: number): Allowed {
+  const withAction = (action: string) => applying.filter(p => (specOf(p).action ?? 'ALLOW') === action);
+  const allowPolicies = withAction('ALLOW');
+  const allow = allowPolicies.flatMap(p => sourcesFor(p, host, port));
+  const deny = withAction('DENY').flatMap(p => sourcesFor(p, host, port));
+  // With any ALLOW policy on the pods, a request that no ALLOW rule matches is denied.
+  const verdict = allowPolicies.length === 0 ? 'anyone' : allow.length > 0 ? 'listed' : 'nobody';
+  const denyByDefault = allowPolicies.filter(p => asArray(specOf(p).rules).length === 0);
+  return { policies: applying, allowPolicies, verdict, denyByDefault, allow, deny };
+}
+
+/**
+ * The sources of the policy's rules that apply to `host` on the gateway's `port`. A rule without an SNI condition
+ * applies to every host; of its operations only the ports are known here, so other operation fields count as matching.
+ */
+function sourcesFor(policy: IndexedObject, host: string, port: number): Sources[] {
+  return asArray(specOf(policy).rules).flatMap((rule, i) => (isRecord(rule) && ruleAppliesTo(rule, host) && ruleAppliesToPort(rule, port)
+    ? [sourcesOf(policy, rule, `spec.rules[${i}]`)] : []));
+}
+
+function ruleAppliesToPort(rule: Record<string, any>, port: number): boolean {
+  const operations = asArray(rule.to).map(t => (isRecord(t) && isRecord(t.operation) ? t.operation : {}));
+  return operations.length === 0 || operations.some(o =>
+    (o.ports === undefined || strings(o.ports).includes(String(port))) && !strings(o.notPorts).includes(String(port)));
+}
+
+function ruleAppliesTo(rule: Record<string, any>, host: string): boolean {
+  return asArray(rule.when).filter(c => isRecord(c) && c.key === SNI).every(c =>
+    (c.values === undefined || strings(c.values).some(v => valueMatches(v, host)))
+    && !strings(c.notValues).some(v => valueMatches(v, host)));
+}
+
+/** Istio's string match for policy values: exact, `*` alone, a `*` prefix or a `*` suffix. */
+export function valueMatches(value: string, actual: string): boolean {
+  if (value === '*') {
+    return true;
+  }
+  if (value.startsWith('*')) {
+    return actual.endsWith(value.slice(1));
+  }
+  if (value.endsWith('*')) {
+    return actual.startsWith(value.slice(0, -1));
+  }
+  return value === actual;
+}
+
+function sourcesOf(policy: IndexedObject, rule: Record<string, any>, field: string): Sources {
+  const sources = asArray(rule.from).map(f => (isRecord(f) && isRecord(f.source) ? f.source : {}));
+  const namespaces = sources.flatMap(s => strings(s.namespaces));
+  const principals = sources.flatMap(s => strings(s.principals));
+  const identityOnly = sources.length > 0 && sources.every(s => strings(s.namespaces).length > 0 || strings(s.principals).length > 0);
+  return { policy, field, any: sources.length === 0, namespaces, principals, identityOnly };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The objects on a path
+
+/**
+ * An object on a path, and which of its findings concern the path: those whose field is under one
+ * of `within`, or under none of `lists` (the object's per-host, per-port or per-route lists).
+ */
+export interface PathObject {
+  readonly index: number;
+  readonly within: string[];
+  readonly lists: string[];
+}
+
+const ROUTE_LISTS = ['spec.http[', 'spec.tls[', 'spec.tcp['];
+/** A DestinationRule's parts for one subset or one port. */
+const RULE_LISTS = ['spec.subsets[', 'spec.trafficPolicy.portLevelSettings['];
+
+/** The objects a port's traffic passes through, each with the parts of it that concern this path. */
+export function pathObjects(host: HostPath, path: PortPath): PathObject[] {
+  const objects = new Map<number, PathObject>();
+  const add = (o: IndexedObject | undefined, within: string[], lists: string[]) => {
+    if (!o) {
+      return;
+    }
+    const known = objects.get(o.index);
+    objects.set(o.index, known
+      ? { index: o.index, within: [...known.within, ...within], lists: [...new Set([...known.lists, ...lists])] }
+      : { index: o.index, within, lists });
+  };
+  add(host.definition, [host.hostField, path.port.field].filter((f): f is string => f !== undefined), ['spec.hosts[', 'spec.ports[']);
+  add(path.sidecar.route?.vs, path.sidecar.route ? [path.sidecar.route.field] : [], ROUTE_LISTS);
+  add(path.sidecar.destinationRule, subsetPart(path.sidecar.destinationRule, path.sidecar.subset), RULE_LISTS);
+  add(path.sidecar.tls?.destinationRule, tlsPart(path.sidecar.tls), RULE_LISTS);
+  add(path.server?.gateway, path.server ? [path.server.field] : [], ['spec.servers[']);
+  add(path.gatewayHop?.route.vs, path.gatewayHop ? [path.gatewayHop.route.field] : [], ROUTE_LISTS);
+  add(path.gatewayHop?.destinationRule, tlsPart(path.gatewayHop?.tlsOrigination), RULE_LISTS);
+  for (const sources of [...path.allowed?.allow ?? [], ...path.allowed?.deny ?? []]) {
+    add(sources.policy, [sources.field], ['spec.rules[']);
+  }
+  for (const policy of path.allowed?.denyByDefault ?? []) {
+    add(policy, [], ['spec.rules[']);
+  }
+  return [...objects.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The subset of a DestinationRule that a hop uses, if it names one. */
+function subsetPart(dr: IndexedObject | undefined, subset: string | undefined): string[] {
+  const at = subset === undefined || !dr ? -1 : asArray(specOf(dr).subsets).findIndex(s => isRecord(s) && s.name === subset);
+  return at >= 0 ? [`spec.subsets[${at}]`] : [];
+}
+
+/**
+ * The part of a DestinationRule that sets a hop's TLS: its subset, its port-level setting for the
+ * port, or its traffic policy's own tls.
+ */
+function tlsPart(tls: TlsSetting | undefined): string[] {
+  if (!tls) {
+    return [];
+  }
+  const item = /^(spec\.subsets\[\d+\]|spec\.trafficPolicy\.portLevelSettings\[\d+\])/.exec(tls.field);
+  return [item ? item[1] : tls.field];
+}
+
+/** Is `field` the part `prefix` or inside it? */
+export function isWithin(field: string, prefix: string): boolean {
+  return field === prefix || (field.startsWith(prefix) && ['.', '['].includes(field[prefix.length]));
+}
+
+/** Does a finding's field concern the path through this object? */
+export function concernsPath(o: PathObject, field: string): boolean {
+  return o.within.some(prefix => isWithin(field, prefix)) || !o.lists.some(list => field.startsWith(list));
+}
+
+/** Findings once each: several hosts and ports can lead to the same finding about one object. */
+export function dedupe(findings: ObjectFinding[]): ObjectFinding[] {
+  const seen = new Set<string>();
+  return findings.filter(f => {
+    const key = JSON.stringify([f.index, f.rule, f.field, f.message]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
