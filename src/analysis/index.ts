@@ -8,6 +8,7 @@ import { checkGatewayCertificates } from './certificates';
 import { checkConflicts } from './conflicts';
 import { checkDeprecatedFields } from './deprecation';
 import { checkDestinationRuleHosts } from './destination-rule-hosts';
+import { checkEgressIntent } from './egress-intent';
 import { checkGatewayHops } from './gateway-hops';
 import { checkGatewayHosts } from './gateway-hosts';
 import { checkGatewayServicePorts } from './gateway-service-ports';
@@ -21,7 +22,9 @@ import { checkServiceEntryAddresses } from './service-entry-addresses';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkSubsetRoutes } from './subset-routes';
+import { dropSuperseded } from './superseded';
 import { checkTlsAgreement } from './tls-agreement';
+import { checkWeakenings } from './weakening';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
@@ -62,6 +65,8 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkDestinationRuleHosts(index),
     ...checkMirrors(index),
     ...checkSubsetRoutes(index),
+    ...checkEgressIntent(index),
+    ...checkWeakenings(index),
     ...checkTlsAgreement(index),
     ...checkGatewayHops(index),
     ...checkPortBypass(index),
@@ -101,7 +106,7 @@ export function lintObjectSet(objects: Manifest[], context: AnalysisContext = {}
   } catch (e) {
     across = objects.length > 0 ? [{ ...uncheckable(e, 'these objects together'), index: 0, crossObject: true }] : [];
   }
-  return { findings: [...own, ...across].map(withCode), unchecked };
+  return { findings: dropSuperseded([...own, ...across]).map(withCode), unchecked };
 }
 
 /**

@@ -24,6 +24,15 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GWTCP: 'EGR104',
   SERESOLUTION: 'EGR105',
   SEPROTOCOL: 'EGR106',
+  // Egress setups that do not do what they say (src/analysis/egress-intent.ts).
+  GATEWAY_LOOP: 'EGR107',
+  IDENTITY_WITHOUT_MTLS: 'EGR108',
+  HIDDEN_HOST: 'EGR109',
+  DIRECT_HOST_BLOCKED: 'EGR110',
+  SIDECAR_CREDENTIAL: 'EGR111',
+  // Working configurations that let more out than the secure defaults (src/analysis/weakening.ts).
+  UNVERIFIED_TLS: 'EGR201',
+  TCP_ANY_ADDRESS: 'EGR202',
   // Egress paths whose hops do not fit together (src/analysis/tls-agreement.ts, gateway-hops.ts, port-bypass.ts).
   GWTLS: 'EGR130',
   GWSNI: 'EGR131',

@@ -1,0 +1,392 @@
+/**
+ * Egress setups that Istio accepts but that do not do what they say, found from the objects alone
+ * (the same checks the library's constructs rely on at synth):
+ * - GATEWAY_LOOP: a gateway routes to a resolution-NONE entry, and sends the traffic back to itself;
+ * - IDENTITY_WITHOUT_MTLS: an ALLOW policy at a gateway names workload identities, but the gateway's
+ *   servers do not use mutual TLS, so no request carries one and every one is denied;
+ * - HIDDEN_HOST: a Sidecar imports, or a gateway policy allows a namespace to reach, a host whose
+ *   ServiceEntry is not exported to that namespace;
+ * - DIRECT_HOST_BLOCKED: a namespace reaches an external host straight from its pods, while its
+ *   NetworkPolicy lets them send only to the peers it lists, none of which is that host;
+ * - SIDECAR_CREDENTIAL: client TLS with a credentialName in a DestinationRule without workloadSelector,
+ *   which sidecars ignore (they send without TLS).
+ */
+import {
+  IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
+} from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { clientTlsSettings } from './weakening';
+import { Manifest, asArray, isRecord, show } from '../rules/finding';
+import { isKind } from '../rules/kinds';
+import { hostsMatch } from '../rules/names';
+
+/** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
+const ROOT_NAMESPACE = 'istio-system';
+/** Identity attributes of `from.source`, which only mutual TLS carries. */
+const IDENTITY_FIELDS = ['principals', 'namespaces', 'serviceAccounts'];
+const IDENTITY_KEYS = ['source.principal', 'source.namespace', 'source.serviceAccount'];
+/** Gateway server TLS modes in which the client presents a certificate, and so an identity. */
+const MUTUAL_MODES = ['ISTIO_MUTUAL', 'MUTUAL', 'OPTIONAL_MUTUAL'];
+
+export function checkEgressIntent(index: ObjectIndex): ObjectFinding[] {
+  return [
+    ...gatewayLoops(index), ...identityWithoutMutualTls(index), ...hiddenImports(index), ...hiddenFromAllowedClients(index),
+    ...blockedDirectHosts(index), ...ignoredSidecarCredentials(index),
+  ];
+}
+
+function labelsOf(x: unknown): Record<string, unknown> {
+  return isRecord(x) ? x : {};
+}
+
+/** Whether every `key: value` of `selector` is among `labels` (an empty selector selects everything). */
+function selectsLabels(selector: Record<string, unknown>, labels: Record<string, unknown>): boolean {
+  return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
+}
+
+function strings(x: unknown): string[] {
+  return asArray(x).filter((s): s is string => typeof s === 'string');
+}
+
+/** Whether a mesh-bound VirtualService visible in `namespace` sends `host` somewhere else (to an egress gateway). */
+function routedAway(index: ObjectIndex, host: string, namespace: string): boolean {
+  return index.virtualServices.some(({ object }) => isMeshBound(object) && isVisibleIn(object, namespace)
+    && strings(object.spec?.hosts).includes(host) && destinationsOf(object).some(d => d.gateways.includes(MESH) && d.host !== host));
+}
+
+/**
+ * GATEWAY_LOOP (istio.io, Egress Gateways: "If the resolution is NONE, the gateway will direct the
+ * traffic to itself in an infinite loop"): with NONE a proxy sends to the address the connection was
+ * made to, and at a gateway that address is the gateway's own.
+ */
+function gatewayLoops(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const vs of index.virtualServices) {
+    for (const d of destinationsOf(vs.object)) {
+      const gateways = d.gateways.filter(g => g !== MESH);
+      const resolved = gateways.length === 0 ? undefined : index.resolveHost(d.host, namespaceOf(vs.object));
+      if (resolved?.status !== 'found' || !resolved.definitions.every(e => isKind(e.object, 'serviceEntry') && usesOriginalAddress(e.object))) {
+        continue;
+      }
+      const entries = resolved.definitions.map(e => `ServiceEntry ${label(e.object)}`).join(', ');
+      findings.push(objectFinding(vs.index, 'GATEWAY_LOOP', 'error', `${d.field}.host`, d.host,
+        `${entries} resolves ${d.host} with resolution NONE, so gateway ${gateways.join(', ')} sends the traffic on to the address it was sent to, `
+        + 'which is the gateway\'s own: the request loops inside the gateway and never leaves the mesh',
+        'resolve the host with DNS (or STATIC with endpoints) in its ServiceEntry (ExternalHost: resolution: Resolution.DNS; '
+        + 'for a wildcard host, route through one concrete host with servedBy)'));
+    }
+  }
+  return findings;
+}
+
+/** Resolution NONE (the default) without a workload selector: the proxy forwards to the original destination address. */
+function usesOriginalAddress(entry: Manifest): boolean {
+  const spec = labelsOf(entry.spec);
+  return (spec.resolution ?? 'NONE') === 'NONE' && spec.workloadSelector === undefined;
+}
+
+/** The Gateways whose pods an AuthorizationPolicy applies to: same namespace (or the root's policy), selector within theirs. */
+function gatewaysUnder(index: ObjectIndex, policy: Manifest): IndexedObject[] {
+  const spec = labelsOf(policy.spec);
+  const namespace = namespaceOf(policy);
+  const matchLabels = spec.selector === undefined ? {} : labelsOf(labelsOf(spec.selector).matchLabels);
+  return [...index.gateways.values()].filter(g => (namespaceOf(g.object) === namespace || namespace === ROOT_NAMESPACE)
+    && selectsLabels(matchLabels, labelsOf(g.object.spec?.selector)));
+}
+
+function isAllowPolicy(policy: Manifest): boolean {
+  const spec = policy.spec;
+  return isRecord(spec) && (spec.action ?? 'ALLOW') === 'ALLOW' && spec.targetRef === undefined && spec.targetRefs === undefined;
+}
+
+/** The SNI values a rule requires (`when: connection.sni`). */
+function sniValues(rule: Record<string, any>): string[] {
+  return asArray(rule.when).filter(c => isRecord(c) && c.key === 'connection.sni').flatMap(c => strings(c.values));
+}
+
+/** A Gateway server host without its `namespace/` part. */
+function serverHost(host: string): string {
+  return host.includes('/') ? host.slice(host.indexOf('/') + 1) : host;
+}
+
+/**
+ * IDENTITY_WITHOUT_MTLS (istio/api authorization_policy.proto: principals, namespaces and service
+ * accounts "require mTLS enabled"): at a gateway whose matching servers do not use mutual TLS, no
+ * request has a peer identity, so a rule that requires one never matches.
+ */
+function identityWithoutMutualTls(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const ap of index.of('authorizationPolicy')) {
+    if (!isAllowPolicy(ap.object)) {
+      continue;
+    }
+    const gateways = gatewaysUnder(index, ap.object);
+    if (gateways.length === 0) {
+      continue;
+    }
+    asArray(ap.object.spec.rules).forEach((rule, i) => {
+      if (!isRecord(rule)) {
+        return;
+      }
+      const identities: Array<{ field: string; value: unknown; what: string }> = [];
+      asArray(rule.from).forEach((from, j) => {
+        const source = isRecord(from) && isRecord(from.source) ? from.source : {};
+        const field = IDENTITY_FIELDS.find(f => asArray(source[f]).length > 0);
+        if (field) {
+          identities.push({ field: `spec.rules[${i}].from[${j}].source.${field}`, value: source[field], what: `from[${j}].source.${field}` });
+        }
+      });
+      asArray(rule.when).forEach((condition, k) => {
+        if (isRecord(condition) && IDENTITY_KEYS.includes(condition.key) && asArray(condition.values).length > 0) {
+          identities.push({ field: `spec.rules[${i}].when[${k}].values`, value: condition.values, what: `the ${condition.key} condition` });
+        }
+      });
+      if (identities.length === 0) {
+        return;
+      }
+      const snis = sniValues(rule);
+      const servers = gateways.flatMap(g => asArray(g.object.spec?.servers).filter(isRecord).map(server => ({ gateway: g, server })))
+        .filter(({ server }) => snis.length === 0 || strings(server.hosts).some(h => snis.some(sni => hostsMatch(sni, serverHost(h)))));
+      if (servers.length === 0 || servers.some(({ server }) => isRecord(server.tls) && MUTUAL_MODES.includes(server.tls.mode))) {
+        return;
+      }
+      const described = servers.map(({ gateway, server }) => `Gateway ${label(gateway.object)} port ${show(server.port?.number)} `
+        + `(${isRecord(server.tls) ? `tls ${show(server.tls.mode)}` : 'no tls'})`).join(', ');
+      for (const { field, value, what } of identities) {
+        findings.push(objectFinding(ap.index, 'IDENTITY_WITHOUT_MTLS', 'error', field, value,
+          `rule ${i} allows only the workloads named by ${what}, identities that a gateway learns from Istio mutual TLS, but the servers it `
+          + `applies to do not use mutual TLS (${described}): no request carries an identity there, so the gateway denies every one`,
+          'terminate Istio mutual TLS at the gateway (server tls mode ISTIO_MUTUAL, and tls mode ISTIO_MUTUAL with the host as sni in the '
+          + 'sidecars\' DestinationRule for the gateway; EgressGatewayRoute: gatewayMutualTls on), or allow by what the gateway sees (connection.sni, ports)'));
+      }
+    });
+  }
+  return findings;
+}
+
+/** `namespace/host` of a Sidecar egress entry, for a concrete host in a named namespace (`.` is the Sidecar's own). */
+function concreteImport(entry: unknown, own: string): { home: string; host: string } | undefined {
+  if (typeof entry !== 'string' || !entry.includes('/')) {
+    return undefined;
+  }
+  const namespace = entry.slice(0, entry.indexOf('/'));
+  const host = entry.slice(entry.indexOf('/') + 1);
+  if (namespace === '*' || namespace === '~' || host === '' || host.includes('*') || serviceNamespace(host) !== undefined) {
+    return undefined;
+  }
+  return { home: namespace === '.' ? own : namespace, host };
+}
+
+function exportText(entry: Manifest): string {
+  const exportTo = entry.spec?.exportTo;
+  return exportTo === undefined ? 'the mesh default' : JSON.stringify(exportTo);
+}
+
+/**
+ * HIDDEN_HOST for Sidecars: an egress host `ns/host` imports what namespace `ns` defines and exports to
+ * the Sidecar's namespace; when every ServiceEntry of `ns` for the host is exported elsewhere only, the
+ * import finds nothing and the workloads cannot reach the host.
+ */
+function hiddenImports(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const sidecar of index.sidecars) {
+    const own = namespaceOf(sidecar.object);
+    asArray(sidecar.object.spec?.egress).forEach((listener, l) => {
+      strings(isRecord(listener) ? listener.hosts : undefined).forEach((entry, k) => {
+        const parsed = concreteImport(entry, own);
+        const defined = parsed ? index.entriesFor(parsed.host).filter(e => namespaceOf(e.object) === parsed.home) : [];
+        if (!parsed || defined.length === 0 || defined.some(e => isVisibleIn(e.object, own))) {
+          return;
+        }
+        const names = defined.map(e => `ServiceEntry ${label(e.object)}`);
+        const exports = defined.map(e => `${label(e.object)} exportTo ${exportText(e.object)}`).join(', ');
+        findings.push(objectFinding(sidecar.index, 'HIDDEN_HOST', 'error', `spec.egress[${l}].hosts[${k}]`, entry,
+          `the Sidecar imports ${parsed.host} from namespace ${parsed.home}, but ${names.join(', ')} is not exported to namespace ${own} (${exports}): `
+          + `the import finds nothing, and the workloads of ${own} cannot reach ${parsed.host}`,
+          `add "${own}" to the exportTo of ${names.join(', ')} (ExternalHost: exportTo ExportTo.whereUsed(), or add the namespace)`));
+      });
+    });
+  }
+  return findings;
+}
+
+/** The namespace of a concrete principal `<trust domain>/ns/<namespace>/sa/<account>`. */
+function principalNamespace(principal: string): string | undefined {
+  const match = /^[^/*]+\/ns\/([^/*]+)\/sa\/[^/*]+$/.exec(principal);
+  return match ? match[1] : undefined;
+}
+
+/**
+ * HIDDEN_HOST for gateway policies: a rule that lets the workloads of a namespace reach a host
+ * (`connection.sni`) through the gateway is of no use when the host's ServiceEntries are not exported
+ * to that namespace: its sidecars do not know the host, and never send it to the gateway.
+ */
+function hiddenFromAllowedClients(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const ap of index.of('authorizationPolicy')) {
+    if (!isAllowPolicy(ap.object)) {
+      continue;
+    }
+    asArray(ap.object.spec.rules).forEach((rule, i) => {
+      const snis = isRecord(rule) ? sniValues(rule).filter(h => !h.includes('*')) : [];
+      if (snis.length === 0) {
+        return;
+      }
+      asArray(rule.from).forEach((from, j) => {
+        const source = isRecord(from) && isRecord(from.source) ? from.source : {};
+        const named = [
+          ...strings(source.namespaces).map((ns, k) => ({ field: `namespaces[${k}]`, value: ns, namespace: ns.includes('*') ? undefined : ns })),
+          ...strings(source.principals).map((p, k) => ({ field: `principals[${k}]`, value: p, namespace: principalNamespace(p) })),
+        ];
+        for (const { field, value, namespace } of named) {
+          if (namespace === undefined) {
+            continue;
+          }
+          const hidden = snis.map(host => ({ host, entries: index.entriesFor(host) }))
+            .filter(({ entries }) => entries.length > 0 && !entries.some(e => isVisibleIn(e.object, namespace)));
+          if (hidden.length === 0) {
+            continue;
+          }
+          const entries = [...new Set(hidden.flatMap(h => h.entries.map(e => `ServiceEntry ${label(e.object)}`)))];
+          findings.push(objectFinding(ap.index, 'HIDDEN_HOST', 'error', `spec.rules[${i}].from[${j}].source.${field}`, value,
+            `rule ${i} lets workloads of namespace ${namespace} reach ${hidden.map(h => h.host).join(', ')} through the gateway, but `
+            + `${entries.join(', ')} is not exported to ${namespace}: their sidecars do not know the host and never send it to the gateway`,
+            `add "${namespace}" to the exportTo of ${entries.join(', ')} (ExternalHost: exportTo ExportTo.whereUsed(), or add the namespace)`));
+        }
+      });
+    });
+  }
+  return findings;
+}
+
+/** Whether a NetworkPolicy restricts the egress of the pods it selects. */
+function restrictsEgress(policy: Manifest): boolean {
+  const spec = labelsOf(policy.spec);
+  const types = strings(spec.policyTypes);
+  return types.includes('Egress') || (types.length === 0 && spec.egress !== undefined);
+}
+
+/**
+ * Whether a NetworkPolicy selects every pod that a Sidecar with these workload labels (undefined: the
+ * whole namespace) applies to. Selectors with expressions are not judged.
+ */
+function coversPods(policy: Manifest, workloadLabels: Record<string, unknown> | undefined): boolean {
+  const selector = labelsOf(policy.spec?.podSelector);
+  if (asArray(selector.matchExpressions).length > 0) {
+    return false;
+  }
+  const matchLabels = labelsOf(selector.matchLabels);
+  return workloadLabels === undefined ? Object.keys(matchLabels).length === 0 : selectsLabels(matchLabels, workloadLabels);
+}
+
+/** Whether an egress rule lets the pods send to any address (no `to`, or a /0 block) on `port`. */
+function allowsAnyAddress(rule: unknown, port: number): boolean {
+  if (!isRecord(rule)) {
+    return false;
+  }
+  const to = asArray(rule.to);
+  const anywhere = to.length === 0 || to.some(peer => isRecord(peer) && isRecord(peer.ipBlock) && /\/0$/.test(String(peer.ipBlock.cidr)));
+  const ports = asArray(rule.ports);
+  return anywhere && (ports.length === 0 || ports.some(p => !isRecord(p) || typeof p.port !== 'number'
+    || p.port === port || (typeof p.endPort === 'number' && port >= p.port && port <= p.endPort)));
+}
+
+/** Whether an entry says where its host's traffic goes: addresses, or IP endpoints. */
+function hasAddresses(entry: Manifest): boolean {
+  return asArray(entry.spec?.addresses).length > 0 || asArray(entry.spec?.endpoints).some(e => isRecord(e) && /^[0-9a-fA-F:.]+$/.test(String(e.address)));
+}
+
+/**
+ * DIRECT_HOST_BLOCKED: a Sidecar imports an external host that no mesh route sends to a gateway, so
+ * the pods connect to it themselves; a NetworkPolicy that selects those pods and lets them send only
+ * to listed peers (no open rule, no /0 block) cannot allow a host without known addresses.
+ */
+function blockedDirectHosts(index: ObjectIndex): ObjectFinding[] {
+  const policies = index.of('networkPolicy').filter(p => restrictsEgress(p.object));
+  if (policies.length === 0) {
+    return [];
+  }
+  const findings: ObjectFinding[] = [];
+  const reported = new Set<string>();
+  for (const sidecar of index.sidecars) {
+    const own = namespaceOf(sidecar.object);
+    const selector = sidecar.object.spec?.workloadSelector;
+    const workloadLabels = selector === undefined ? undefined : labelsOf(labelsOf(selector).labels);
+    const applying = policies.filter(p => namespaceOf(p.object) === own && coversPods(p.object, workloadLabels));
+    if (applying.length === 0) {
+      continue;
+    }
+    for (const { host, entries } of importedExternalHosts(index, sidecar.object)) {
+      if (entries.some(e => hasAddresses(e.object)) || routedAway(index, host, own)) {
+        continue;
+      }
+      const ports = [...new Set(entries.flatMap(e => asArray(e.object.spec?.ports).filter(isRecord)
+        .map(p => (typeof p.targetPort === 'number' ? p.targetPort : p.number)).filter((n): n is number => typeof n === 'number')))];
+      if (ports.every(port => applying.some(p => asArray(p.object.spec?.egress).some(rule => allowsAnyAddress(rule, port))))) {
+        continue;
+      }
+      const policy = applying[0];
+      const key = `${policy.index}/${host}`;
+      if (reported.has(key)) {
+        continue;
+      }
+      reported.add(key);
+      findings.push(objectFinding(policy.index, 'DIRECT_HOST_BLOCKED', 'error', 'spec.egress', undefined,
+        `the pods of ${own} reach ${host} directly (Sidecar ${label(sidecar.object)} imports it, and no mesh route sends it to an egress gateway), `
+        + `but this NetworkPolicy lets them send only to the peers it lists, and ${entries.map(e => `ServiceEntry ${label(e.object)}`).join(', ')} `
+        + `gives no addresses it could allow: connections to ${host} are dropped`,
+        `route ${host} through an egress gateway (EgressGatewayRoute), declare its addresses and allow them as ipBlocks `
+        + '(ExternalHost: addresses), or allow it in a NetworkPolicy of its own (EgressLockdown: networkPolicy: false)'));
+    }
+  }
+  return findings;
+}
+
+/**
+ * The external hosts a Sidecar imports by name (`ns/host`), with the ServiceEntries that define them
+ * there. Imports of whole namespaces (`./*`, `ns/*`, `*\/*`) say nothing about which of their hosts
+ * the workloads use.
+ */
+function importedExternalHosts(index: ObjectIndex, sidecar: Manifest): Array<{ host: string; entries: IndexedObject[] }> {
+  const own = namespaceOf(sidecar);
+  const external = (e: IndexedObject, home: string) => namespaceOf(e.object) === home && isVisibleIn(e.object, own)
+    && e.object.spec?.location !== 'MESH_INTERNAL';
+  const hosts = new Map<string, IndexedObject[]>();
+  for (const listener of asArray(sidecar.spec?.egress)) {
+    for (const entry of strings(isRecord(listener) ? listener.hosts : undefined)) {
+      const parsed = concreteImport(entry, own);
+      const entries = parsed ? index.entriesFor(parsed.host).filter(e => external(e, parsed.home)) : [];
+      if (parsed && entries.length > 0) {
+        hosts.set(parsed.host, [...new Set([...(hosts.get(parsed.host) ?? []), ...entries])]);
+      }
+    }
+  }
+  return [...hosts].map(([host, entries]) => ({ host, entries }));
+}
+
+/**
+ * SIDECAR_CREDENTIAL (pilot cluster_tls.go, buildUpstreamClusterTLSContext): a sidecar builds no TLS
+ * for SIMPLE or MUTUAL settings that name a credentialName (other than configmap://) in a
+ * DestinationRule without workloadSelector. Where the sidecars connect to the host themselves (no mesh
+ * route sends it to a gateway), the traffic leaves without the TLS the rule asks for.
+ */
+function ignoredSidecarCredentials(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const dr of index.destinationRules) {
+    const spec = dr.object.spec;
+    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || routedAway(index, spec.host, namespaceOf(dr.object))) {
+      continue;
+    }
+    for (const { field, tls, port } of clientTlsSettings(spec)) {
+      const credential = tls.credentialName;
+      if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && typeof credential === 'string' && credential !== '' && !credential.startsWith('configmap://')) {
+        findings.push(objectFinding(dr.index, 'SIDECAR_CREDENTIAL', 'error', `${field}.credentialName`, credential,
+          `sidecars ignore ${tls.mode} TLS settings that name a credentialName in a DestinationRule without workloadSelector (only gateways `
+          + `and rules with a workloadSelector read Secrets): the sidecars send to ${spec.host}${port === undefined ? '' : ` port ${show(port)}`} without TLS`,
+          'verify with caCertificates (a file in the proxy, e.g. /etc/ssl/certs/ca-certificates.crt) instead of credentialName, add a workloadSelector, '
+          + 'or originate TLS at the egress gateway (EgressGatewayRoute: tlsOrigination)'));
+      }
+    }
+  }
+  return findings;
+}
