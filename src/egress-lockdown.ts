@@ -103,8 +103,10 @@ export class EgressLockdown extends Construct {
     for (const host of props.hosts ?? []) {
       host.addConsumer(props.namespace, this);
     }
+    // A host of another namespace reached directly that the NetworkPolicy blocks shows in the objects (DIRECT_HOST_BLOCKED,
+    // reported by the app's analysis under this construct's path: the NetworkPolicy is not one of the library's Istio objects).
     validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], {
-      extra: () => [...this.checkNames(), ...this.checkDirectHosts()],
+      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts()],
     });
   }
 
@@ -190,16 +192,23 @@ export class EgressLockdown extends Construct {
     return (this.props.hosts ?? []).filter(h => !routed.has(h));
   }
 
-  /** With the NetworkPolicy on, a host reached directly is only reachable at addresses the policy can name. */
-  private checkDirectHosts(): string[] {
+  /**
+   * With the NetworkPolicy on, a host reached directly is only reachable at addresses the policy can
+   * name. For hosts of other namespaces the Sidecar names the host, and the objects show the problem
+   * (DIRECT_HOST_BLOCKED); a host of the locked-down namespace itself is imported with `./*`, like
+   * every other entry there, so only `hosts` says that the workloads use it.
+   */
+  private checkOwnDirectHosts(): string[] {
     if (!this.networkPolicy) {
       return [];
     }
-    return this.directHosts().filter(h => h.addresses.length === 0).map(h => `hosts: ${h.hosts.join(', ')} (${h.node.path}) is reached `
-      + 'directly, not through an egress gateway, but the NetworkPolicy lets the pods send only to the gateways, so it would be blocked. '
-      + 'Fix: route it through an egress gateway (EgressGatewayRoute), give it addresses (allowed as IP blocks), or set networkPolicy: false.');
+    return this.directHosts().filter(h => h.addresses.length === 0 && h.namespace === this.namespace)
+      .map(h => `hosts: ${h.hosts.join(', ')} (${h.node.path}) is reached directly, not through an egress gateway, but the NetworkPolicy `
+        + 'lets the pods send only to the gateways, so it would be blocked. Fix: route it through an egress gateway (EgressGatewayRoute), '
+        + 'give it addresses (allowed as IP blocks), or set networkPolicy: false.');
   }
 
+  /** Names that are not namespace names (the objects show them too, as Istio's and the API server's refusals). */
   private checkNames(): string[] {
     const names: Array<[string, string]> = [
       ['namespace', this.namespace], ['controlPlaneNamespace', this.controlPlane],

@@ -289,6 +289,7 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   private readonly _ports: EgressPort[] = [];
   private readonly endpoints: ExternalEndpoint[] = [];
+  /** The namespaces where routes, policies and lockdowns need the host visible, with their paths. */
   private readonly consumers = new Map<string, string[]>();
   private readonly meshRoutes: ApiObject[] = [];
   private routedBy?: IConstruct;
@@ -317,8 +318,9 @@ export class ExternalHost extends Construct implements IExternalHost {
         Lazy.any({ produce: () => this.renderMeshRoutes(host) }))));
     }
     props.tlsOrigination?._acknowledgeIn(this);
+    // Where a consumer cannot see the host, the consumer's objects say so (IST0101, HIDDEN_HOST).
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.meshRoutes], {
-      extra: () => [...this.checkConsumers(), ...this.checkTrafficSettings()],
+      extra: () => this.checkTrafficSettings(),
     });
   }
 
@@ -346,9 +348,7 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   public addConsumer(namespace: string, consumer: IConstruct): void {
     noteChange();
-    const paths = this.consumers.get(namespace) ?? [];
-    paths.push(consumer.node.path);
-    this.consumers.set(namespace, paths);
+    this.consumers.set(namespace, [...(this.consumers.get(namespace) ?? []), consumer.node.path]);
   }
 
   /**
@@ -417,7 +417,10 @@ export class ExternalHost extends Construct implements IExternalHost {
     };
   }
 
-  /** Settings that need HTTP ports, and origination that a gateway route would bypass. */
+  /**
+   * Props that the objects cannot express: settings for HTTP ports the host lacks, origination at a
+   * sidecar that a gateway route keeps from the host, a resolution the emitted API version lacks.
+   */
   private checkTrafficSettings(): string[] {
     const errors: string[] = [];
     const { requestTimeout, retries, tlsOrigination } = this.props;
@@ -430,7 +433,6 @@ export class ExternalHost extends Construct implements IExternalHost {
       errors.push(`tlsOrigination: ${this.routedBy.node.path} sends this host's traffic through an egress gateway, so the sidecar never `
         + 'connects to the host and cannot originate TLS. Fix: set tlsOrigination on the EgressGatewayRoute (origination at the gateway) instead.');
     }
-    errors.push(...(tlsOrigination?._problems(undefined, 'the client sidecar') ?? []));
     if (this.resolution === Resolution.DYNAMIC_DNS && IstioApi.versionOf(this) === IstioApiVersion.V1BETA1) {
       errors.push('resolution = "DYNAMIC_DNS": only Istio 1.30 and later know it, and this app emits v1beta1 for older meshes, '
         + 'whose API server rejects the value. Fix: use Resolution.NONE for the wildcard host, or emit v1 for Istio 1.30+.');
@@ -449,24 +451,6 @@ export class ExternalHost extends Construct implements IExternalHost {
     const own = this.namespace;
     const others = [...this.consumers.keys()].filter(ns => ns !== own).sort();
     return [...exportTo.entries, ...others];
-  }
-
-  /** An explicit exportTo must cover every namespace that a route or policy needs the host in. */
-  private checkConsumers(): string[] {
-    const exportTo = this.renderExportTo();
-    if (!exportTo || exportTo.includes('*')) {
-      return [];
-    }
-    const visible = new Set(exportTo.map(ns => (ns === '.' ? this.namespace : ns)));
-    const errors: string[] = [];
-    for (const [namespace, paths] of [...this.consumers.entries()].sort()) {
-      if (!visible.has(namespace)) {
-        errors.push(`spec.exportTo = ${JSON.stringify(exportTo)}: the host ${this.hosts.join(', ')} is not visible in namespace "${namespace}", `
-          + `which ${paths.join(', ')} needs (clients there, or the egress gateway, could not reach it). `
-          + `Fix: add "${namespace}" to exportTo, or use ExportTo.whereUsed().`);
-      }
-    }
-    return errors;
   }
 
   /** With origination at the sidecar, HTTP ports send to the TLS port unless they say otherwise. */

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { OWN_CODES } from './rules/codes';
 import { acknowledge } from './synth/acknowledgements';
 
 /**
@@ -111,14 +112,12 @@ export class TlsOrigination {
   }
 
   /**
-   * @internal Origination without server verification is an explicit choice: Istio's warnings about
-   * it (IST0128, IST0129) are acknowledged for the objects of `scope`.
+   * @internal Origination without server verification is an explicit choice: the finding about it
+   * (EGR201, `insecureSkipVerify`) is acknowledged for the objects of `scope`.
    */
   public _acknowledgeIn(scope: IConstruct): void {
     if (!this.verifiesServer) {
-      for (const code of ['IST0128', 'IST0129']) {
-        acknowledge(scope, code, 'TLS origination without server verification was chosen explicitly');
-      }
+      acknowledge(scope, OWN_CODES.UNVERIFIED_TLS, 'TLS origination without server verification was chosen explicitly');
     }
   }
 }

@@ -194,8 +194,9 @@ describe('EgressGatewayRoute visibility (exportTo)', () => {
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ExportTo.sameNamespace() });
     new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
     const error = synthError(app);
-    expect(error).toContain('[test/Host] spec.exportTo = ["."]: the host api.example.com is not visible in namespace "istio-system", which test/Route needs');
-    expect(error).toContain('Fix: add "istio-system" to exportTo, or use ExportTo.whereUsed().');
+    expect(error).toContain('[test/Route] VirtualService api-example-com-egress (IST0101): spec.tcp[0].route[0].destination.host = "api.example.com": '
+      + 'Referenced host not found: "api.example.com" is not exported to namespace istio-system, where gateway istio-system/default-api-example-com runs');
+    expect(error).toContain('Fix: add "istio-system" to the exportTo of ServiceEntry default/api-example-com');
   });
 
   test('an explicit exportTo that covers both namespaces passes', () => {
@@ -245,7 +246,9 @@ describe('EgressGatewayRoute refuses what would not work', () => {
 
   test('resolution NONE, which loops at the gateway', () => {
     expect(routeError({ hosts: ['api.example.com'], ports: [EgressPort.https()], resolution: Resolution.NONE }))
-      .toContain('resolution = "NONE" on test/Host: the gateway would send the traffic to the address it already has');
+      .toContain('[test/Route] VirtualService api-example-com-egress (EGR107): spec.tcp[0].route[0].destination.host = "api.example.com": '
+        + 'ServiceEntry default/api-example-com resolves api.example.com with resolution NONE, so gateway istio-system/default-api-example-com '
+        + 'sends the traffic on to the address it was sent to, which is the gateway\'s own');
   });
 
   test('a port the gateway cannot carry', () => {

@@ -161,6 +161,17 @@ describe('EgressLockdown', () => {
       expect(synthError(app)).toContain('[test/Lockdown] hosts: api.example.com (test/Host) is reached directly, not through an egress gateway');
     });
 
+    test('a host of another namespace reached directly without addresses, which the NetworkPolicy blocks (EGR110)', () => {
+      const app = new App();
+      const host = new ExternalHost(new Chart(app, 'hosts', { namespace: 'egress' }), 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+      new EgressLockdown(new Chart(app, 'shop', { namespace: 'shop' }), 'Lockdown', { namespace: 'shop', hosts: [host] });
+      const error = synthError(app);
+      expect(error).toContain('[shop/Lockdown] NetworkPolicy egress-lockdown (EGR110): spec.egress: the pods of shop reach api.example.com directly '
+        + '(Sidecar shop/egress-lockdown imports it, and no mesh route sends it to an egress gateway), but this NetworkPolicy lets them send only '
+        + 'to the peers it lists');
+      expect(error).toContain('Fix: route api.example.com through an egress gateway (EgressGatewayRoute)');
+    });
+
     test('invalid namespace names, and the malformed Sidecar hosts they would make', () => {
       const { app, chart } = appWithChart('shop');
       new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', allowNamespaces: ['Team_A'], networkPolicy: false });
@@ -173,7 +184,8 @@ describe('EgressLockdown', () => {
       const { app } = appWithChart();
       const host = new ExternalHost(new Chart(app, 'hosts', { namespace: 'egress' }), 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ExportTo.sameNamespace() });
       new EgressLockdown(new Chart(app, 'shop', { namespace: 'shop' }), 'Lockdown', { namespace: 'shop', hosts: [host], networkPolicy: false });
-      expect(synthError(app)).toContain('[hosts/Host] spec.exportTo = ["."]: the host api.example.com is not visible in namespace "shop", which shop/Lockdown needs');
+      expect(synthError(app)).toContain('[shop/Lockdown] Sidecar egress-lockdown (EGR109): spec.egress[0].hosts[2] = "egress/api.example.com": '
+        + 'the Sidecar imports api.example.com from namespace egress, but ServiceEntry egress/api-example-com is not exported to namespace shop');
     });
 
     test('two Sidecars without selectors in one namespace (IST0111)', () => {
@@ -219,7 +231,9 @@ describe('who may reach what: allowedClients', () => {
   });
 
   test.each([
-    [{ gatewayMutualTls: false, allowedClients: [EgressClient.inNamespace('shop')] }, 'allowedClients: the gateway can only check workload identities that arrive in Istio mutual TLS'],
+    [{ gatewayMutualTls: false, allowedClients: [EgressClient.inNamespace('shop')] }, 'AuthorizationPolicy shop-api-example-com-egress (EGR108): '
+      + 'spec.rules[0].from[0].source.namespaces = ["shop"]: rule 0 allows only the workloads named by from[0].source.namespaces, identities that a '
+      + 'gateway learns from Istio mutual TLS, but the servers it applies to do not use mutual TLS'],
     [{ allowedClients: [] }, 'allowedClients is empty'],
     [{ allowedClients: [EgressClient.inNamespace('Shop')] }, 'allowedClients: namespace "Shop" is not a Kubernetes namespace name'],
     [{ allowedClients: [EgressClient.serviceAccount('shop', 'Check_Out')] }, 'allowedClients: service account "Check_Out" is not a Kubernetes object name'],

@@ -35,12 +35,36 @@ describe('TLS origination at the sidecar', () => {
     expect(host.destinationRules).toHaveLength(1);
   });
 
-  test('origination without server verification is refused unless opted out explicitly', () => {
-    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple() });
+  test('origination without server verification is refused unless opted out explicitly (EGR201)', () => {
+    const { app, host } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple() });
+    host.destinationRules[0].addJsonPatch(JsonPatch.add('/spec/trafficPolicy/portLevelSettings/0/tls/insecureSkipVerify', true));
     const error = synthError(app);
-    expect(error).toContain('[test/Host] DestinationRule a-example-com: spec.trafficPolicy.portLevelSettings[0].tls = "SIMPLE"');
-    expect(error).toContain('no caCertificates are set to validate server identity for host: a.example.com at port {"number":80}');
-    expect(error).toContain('Fix: set caCertificates');
+    expect(error).toContain('[test/Host] DestinationRule a-example-com (EGR201): spec.trafficPolicy.portLevelSettings[0].tls.insecureSkipVerify = true: '
+      + 'the proxy opens SIMPLE TLS to a.example.com on port 80 without verifying the server\'s certificate');
+    expect(error).toContain('Fix: remove insecureSkipVerify');
+    // Istio's own warning about the same TLS settings (IST0129) is not reported beside it.
+    expect(error).not.toContain('IST0129');
+  });
+
+  test('origination without caCertificates verifies with the proxy\'s system CA bundle: Istio only warns (IST0129)', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple() });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const dr = oneOfKind(synth(app), 'DestinationRule');
+    const warnings = stderr.mock.calls.map(c => String(c[0]));
+    stderr.mockRestore();
+    expect(dr.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'SIMPLE', sni: 'a.example.com' });
+    expect(warnings.join('')).toContain('[test/Host] DestinationRule a-example-com: spec.trafficPolicy.portLevelSettings[0].tls = "SIMPLE": '
+      + 'DestinationRule a-example-com in namespace default has TLS mode set to SIMPLE but no caCertificates are set to validate server identity '
+      + 'for host: a.example.com at port {"number":80}');
+  });
+
+  test('origination with a Secret at the sidecar is refused: sidecars ignore credentialName without workloadSelector (EGR111)', () => {
+    const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple({ credentialName: 'a-ca' }) });
+    const error = synthError(app);
+    expect(error).toContain('[test/Host] DestinationRule a-example-com (EGR111): spec.trafficPolicy.portLevelSettings[0].tls.credentialName = "a-ca": '
+      + 'sidecars ignore SIMPLE TLS settings that name a credentialName in a DestinationRule without workloadSelector');
+    expect(error).toContain('the sidecars send to a.example.com port 80 without TLS');
+    expect(error).not.toContain('IST0129');
   });
 
   test('the explicit opt-out emits insecureSkipVerify and passes without warning', () => {
@@ -125,9 +149,13 @@ describe('TLS origination at the egress gateway', () => {
       + 'reads Secrets only from its own namespace "istio-system", so it would not find "client-credential". Fix: create the Secret in "istio-system".');
   });
 
-  test('origination without verification at the gateway is refused', () => {
-    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.simple() });
-    expect(synthError(app)).toContain('no caCertificates are set to validate server identity for host: edition.cnn.com at port {"number":443}');
+  test('origination without verification at the gateway is refused unless opted out explicitly (EGR201)', () => {
+    const { app, route } = build(hostProps, { tlsOrigination: TlsOrigination.simple() });
+    route!.originationRules[0].addJsonPatch(JsonPatch.add('/spec/trafficPolicy/portLevelSettings/0/tls/insecureSkipVerify', true));
+    expect(synthError(app)).toContain('[test/Route] DestinationRule edition-cnn-com-tls-origination (EGR201): '
+      + 'spec.trafficPolicy.portLevelSettings[0].tls.insecureSkipVerify = true: the proxy opens SIMPLE TLS to edition.cnn.com on port 443 without verifying');
+    const optedOut = build(hostProps, { tlsOrigination: TlsOrigination.withoutServerVerification() });
+    expect(byKind(synth(optedOut.app), 'DestinationRule')[1].spec.trafficPolicy.portLevelSettings[0].tls.insecureSkipVerify).toBe(true);
   });
 
   test('routing the origination port as well is refused: TLS inside TLS', () => {
@@ -137,7 +165,8 @@ describe('TLS origination at the egress gateway', () => {
 
   test('the origination port must be declared by the host as HTTPS or TLS', () => {
     const missing = build({ hosts: ['a.example.com'], ports: [EgressPort.http()] }, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
-    expect(synthError(missing.app)).toContain('ports: 80 is sent to a.example.com on port 443, which it does not declare');
+    expect(synthError(missing.app)).toContain('[test/Route] VirtualService a-example-com-egress (IST0101): spec.http[1].route[0].destination.port.number = 443: '
+      + 'Referenced host:port not found: "a.example.com:443"');
     const plain = build({ hosts: ['a.example.com'], ports: [EgressPort.http(), EgressPort.http(8080)] },
       { ports: [80], tlsOrigination: TlsOrigination.simple({ caCertificates: CA, port: 8080 }) });
     expect(synthError(plain.app)).toContain('tlsOrigination.port: 8080 of a.example.com is HTTP, not HTTPS or TLS');
@@ -200,14 +229,19 @@ describe('wildcard hosts through a gateway', () => {
   });
 
   test('servedBy must be one concrete host that resolves, and serve the routed ports', () => {
-    const { app, chart } = appWithChart();
-    const wildcard = new ExternalHost(chart, 'Wildcard', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https()] });
-    const server = new ExternalHost(chart, 'Server', { hosts: ['*.wikimedia.org'], ports: [EgressPort.http()] });
-    new EgressGatewayRoute(chart, 'Route', { host: wildcard, servedBy: server, gateway: EgressGateway.istioDefault() });
-    const error = synthError(app);
-    expect(error).toContain('servedBy: *.wikimedia.org must be one concrete host');
-    expect(error).toContain('resolution = "NONE" on test/Server');
-    expect(error).toContain('ports: 443 is sent to *.wikimedia.org on port 443, which it does not declare');
+    const serving = (serverProps: ExternalHostProps) => {
+      const { app, chart } = appWithChart();
+      const wildcard = new ExternalHost(chart, 'Wildcard', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https()] });
+      const server = new ExternalHost(chart, 'Server', serverProps);
+      new EgressGatewayRoute(chart, 'Route', { host: wildcard, servedBy: server, gateway: EgressGateway.istioDefault() });
+      return synthError(app);
+    };
+    expect(serving({ hosts: ['*.wikimedia.org'], ports: [EgressPort.https()] })).toContain('servedBy: *.wikimedia.org must be one concrete host');
+    expect(serving({ hosts: ['www.wikimedia.org'], ports: [EgressPort.https()], resolution: Resolution.NONE }))
+      .toContain('[test/Route] VirtualService wildcard-wikipedia-org-egress (EGR107): spec.tcp[0].route[0].destination.host = "www.wikimedia.org": '
+        + 'ServiceEntry default/www-wikimedia-org resolves www.wikimedia.org with resolution NONE');
+    expect(serving({ hosts: ['www.wikimedia.org'], ports: [EgressPort.http()] }))
+      .toContain('spec.tcp[0].route[0].destination.port.number = 443: Referenced host:port not found: "www.wikimedia.org:443"');
   });
 });
 
@@ -281,9 +315,13 @@ describe('traffic settings of an external host', () => {
 });
 
 describe('TCP by address', () => {
-  test('a NONE entry with a TCP port and no addresses is refused: it would let out every address on that port', () => {
+  test('a NONE entry with a TCP port and no addresses is refused: it would let out every address on that port (EGR202)', () => {
     const { app } = build({ hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], resolution: Resolution.NONE });
-    expect(synthError(app)).toContain('spec.ports[0].protocol = "TCP": addresses are required for ports serving TCP');
+    const error = synthError(app);
+    expect(error).toContain('[test/Host] ServiceEntry db-example-com (EGR202): spec.ports[0].protocol = "TCP": ServiceEntry default/db-example-com has '
+      + 'resolution NONE and no addresses, so the sidecars that see it accept TCP on port 5432 for every destination address');
+    expect(error).toContain('(Istio only warns: addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled)');
+    expect(error).not.toContain('SE13');
   });
 
   test('with addresses it passes', () => {
