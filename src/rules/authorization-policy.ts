@@ -10,7 +10,7 @@
 import { isIP } from 'net';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
 
-const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
+const ACTIONS: readonly unknown[] = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
 const SOURCE_FIELDS = ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
   'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains'];
 const IP_FIELDS = ['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'];

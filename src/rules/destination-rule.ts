@@ -4,6 +4,7 @@
  * (pkg/config/validation/agent/validation.go), and the CRD's schema and CEL rules. DR1..DR12 are
  * numbered as in the rules notes, DR13..DR26 extend them.
  */
+import { celDurationProblem, durationProblem, parseGoDuration } from './durations';
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
@@ -516,42 +517,6 @@ function checkConfigMapCredential(out: FindingCollector, credentialName: string,
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/**
- * Go's time.ParseDuration (which both Istio's JSON decoding and CEL's `duration()` use), in nanoseconds;
- * undefined when Go refuses the text.
- */
-export function parseGoDuration(value: unknown): number | undefined {
-  if (typeof value !== 'string') {
-    return undefined;
-  }
-  let rest = value;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    sign = rest.startsWith('-') ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') {
-    return 0;
-  }
-  if (rest === '') {
-    return undefined;
-  }
-  let total = 0;
-  while (rest !== '') {
-    const match = /^(\d*)(?:\.(\d*))?([^\d.]*)/.exec(rest);
-    if (!match || (match[1] === '' && (match[2] ?? '') === '') || !Object.hasOwn(DURATION_UNITS, match[3])) {
-      return undefined;
-    }
-    const unit = DURATION_UNITS[match[3]];
-    const fraction = match[2] ?? '';
-    total += Number(match[1] || '0') * unit + (fraction === '' ? 0 : Math.floor(Number(fraction) * (unit / 10 ** fraction.length)));
-    rest = rest.slice(match[0].length);
-  }
-  return total > 2 ** 63 - 1 ? undefined : sign * total;
-}
-
 /**
  * DR12: a duration Istio checks with agent.ValidateDuration (at least 1ms, whole milliseconds); most
  * of these fields also carry the CRD's CEL rule (at least 1ms), which the API server applies first.
@@ -560,14 +525,9 @@ function checkDuration(out: FindingCollector, value: unknown, field: string, has
   if (!set(value)) {
     return;
   }
-  const ns = parseGoDuration(value);
-  const fix = 'use a whole number of milliseconds, at least 1ms, e.g. 5s or 250ms';
-  if (ns === undefined) {
-    out.error('DR12', field, value, `time: invalid duration ${JSON.stringify(show(value))}`, fix);
-  } else if (ns < 1e6) {
-    out.error('DR12', field, value, hasCelRule ? 'must be a valid duration greater than 1ms' : 'duration must be greater than 1ms', fix);
-  } else if (ns % 1e6 !== 0) {
-    out.error('DR12', field, value, 'only durations to ms precision are supported', fix);
+  const problem = durationProblem(value, { celRule: hasCelRule });
+  if (problem) {
+    out.error('DR12', field, value, problem, 'use a whole number of milliseconds, at least 1ms, e.g. 5s or 250ms');
   }
 }
 
@@ -576,10 +536,9 @@ function checkCelDuration(out: FindingCollector, value: unknown, field: string):
   if (!set(value)) {
     return;
   }
-  const ns = parseGoDuration(value);
-  if (ns === undefined || ns < 1e6) {
-    out.error('DR12', field, value, ns === undefined ? `time: invalid duration ${JSON.stringify(show(value))}` : 'must be a valid duration greater than 1ms',
-      'use a duration of at least 1ms, e.g. 5s');
+  const problem = celDurationProblem(value);
+  if (problem) {
+    out.error('DR12', field, value, problem, 'use a duration of at least 1ms, e.g. 5s');
   }
 }
 

@@ -142,16 +142,3 @@ export function hostSubsetOf(a: string, b: string): boolean {
   }
   return !a.startsWith('*') && a === b;
 }
-
-/** Go duration syntax (`1h2m3.5s`, `100ms`); the CRDs' CEL rules require at least 1ms. */
-export function checkDuration(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/.test(value)) {
-    return `${JSON.stringify(value)} is not a duration such as 5s or 100ms`;
-  }
-  const factors: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-  let ms = 0;
-  for (const [, amount, , unit] of value.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
-    ms += Number(amount) * factors[unit];
-  }
-  return ms >= 1 ? undefined : 'must be a valid duration greater than 1ms';
-}

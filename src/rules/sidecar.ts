@@ -4,9 +4,10 @@
  * validateConnectionPool), egress listeners (validateSidecarEgressPortBindAndCaptureMode, hosts) and
  * validateSidecarOutboundTrafficPolicy.
  */
+import { durationProblem } from './durations';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
 import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
-import { checkDuration, checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
+import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { parseProtocol } from './protocol';
 import { checkSelectorLabels } from './service-entry';
 
@@ -448,30 +449,10 @@ export function checkConnectionPool(out: FindingCollector, pool: unknown, field:
     if (value === undefined || value === null) {
       continue;
     }
-    const bad = durationProblem(value, path.join('.') === 'tcp.idleTimeout');
+    const bad = durationProblem(value, { celRule: false, zeroAllowed: path.join('.') === 'tcp.idleTimeout' });
     if (bad) {
       out.error('SC17', `${field}.${path.join('.')}`, value, bad, 'use a duration of whole milliseconds, at least 1ms, e.g. 5s or 250ms');
     }
   }
 }
 
-const NANOS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
-
-/** agent.ValidateDuration: at least 1ms and whole milliseconds. A TCP idle timeout under 1ms (0s) turns the timeout off. */
-function durationProblem(value: unknown, zeroAllowed: boolean): string | undefined {
-  const syntax = checkDuration(value);
-  if (syntax && !syntax.includes('greater than 1ms')) {
-    return syntax;
-  }
-  let nanos = 0;
-  for (const [, amount, unit] of String(value).matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
-    nanos += Math.round(Number(amount) * NANOS[unit]);
-  }
-  if (zeroAllowed && nanos < 1e6) {
-    return undefined;
-  }
-  if (nanos < 1e6) {
-    return 'duration must be greater than 1ms';
-  }
-  return nanos % 1e6 === 0 ? undefined : 'only durations to ms precision are supported';
-}

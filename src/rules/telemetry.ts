@@ -8,8 +8,8 @@
  * UPSERT (the enum's zero value), and `filter: {}` is a filter with an empty expression.
  */
 import { checkPolicyTargets } from './authorization-policy';
+import { celDurationProblem } from './durations';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
-import { checkDuration } from './names';
 
 /** Present as Go sees a message field: neither missing nor null. */
 const present = (value: unknown) => value !== undefined && value !== null;
@@ -90,7 +90,7 @@ function checkMetrics(out: FindingCollector, field: string, metrics: Record<stri
   });
   if (present(metrics.reportingInterval)) {
     // The CRD's CEL rule (Istio's webhook accepts any duration jsonpb reads).
-    const problem = checkDuration(metrics.reportingInterval);
+    const problem = celDurationProblem(metrics.reportingInterval);
     if (problem) {
       out.error('TEL11', `${field}.reportingInterval`, metrics.reportingInterval,
         problem.startsWith('must') ? problem : `must be a valid duration greater than 1ms: ${problem}`, 'write a duration such as 15s');
@@ -326,10 +326,6 @@ class CelParser {
   private is(text: string, offset = 0): boolean {
     const token = this.peek(offset);
     return token.kind === 'op' && token.text === text;
-  }
-
-  private next(): Token {
-    return this.tokens[this.pos++];
   }
 
   private expect(text: string): void {

@@ -3,9 +3,10 @@
  * attributes, destinations and weights (validateGatewayNames, validateDestination,
  * validate[HTTP]RouteDestinations in Istio's pkg/config/validation/validation.go).
  */
+import { durationProblem } from './durations';
 import { FindingCollector, asArray, isRecord, show } from './finding';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
-import { durationProblem, ipSubnetProblem, labelProblems } from './virtual-service-syntax';
+import { ipSubnetProblem, labelProblems } from './virtual-service-syntax';
 
 export const MESH = 'mesh';
 

@@ -4,11 +4,12 @@
  * validateHTTPMirrors, validateHTTPRedirect, validateHTTPDirectResponse, validateHTTPRetry and
  * validateHTTPRewrite in Istio's pkg/config/validation/validation.go and virtualservice.go).
  */
+import { durationProblem, parseGoDuration } from './durations';
 import { asArray, isRecord, show } from './finding';
 import { checkPortNumber } from './names';
 import { VsContext, asMessage, checkDestination, checkDuration, isSet, numberOr0, stringOrEmpty } from './virtual-service-parts';
 import { matchKind, regexProblem, stringMatchRegexProblem } from './virtual-service-regex';
-import { corsHeaderNameProblem, durationProblem, goFixed, goFloat, parseGoDuration } from './virtual-service-syntax';
+import { corsHeaderNameProblem, goFixed, goFloat } from './virtual-service-syntax';
 
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*'];
 const GRPC_STATUSES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',

@@ -1,83 +1,9 @@
 /**
- * Value syntax the VirtualService webhook checks: Go durations, RE2 regular expressions, HTTP
+ * Value syntax the VirtualService webhook checks: RE2 regular expressions, HTTP
  * header names and values, label maps, and Go's number formatting for Istio's messages.
  * Each check returns Istio's message, or undefined when the value is fine.
  */
-import { show } from './finding';
 import { isCidr, isIpAddress } from './names';
-
-// --- Go durations (the proto decoder reads them with time.ParseDuration) ---
-
-const DURATION_UNITS = new Map<string, number>([['ns', 1], ['us', 1e3], ['µs', 1e3], ['μs', 1e3], ['ms', 1e6], ['s', 1e9], ['m', 60e9], ['h', 3600e9]]);
-const DURATION_PART = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/y;
-
-/** A Go duration string in nanoseconds, or undefined when time.ParseDuration refuses it. */
-export function parseGoDuration(value: string): number | undefined {
-  let rest = value;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    sign = rest.startsWith('-') ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') {
-    return 0;
-  }
-  if (rest === '') {
-    return undefined;
-  }
-  let total = 0;
-  DURATION_PART.lastIndex = 0;
-  while (DURATION_PART.lastIndex < rest.length) {
-    const m = DURATION_PART.exec(rest);
-    if (!m || (m[1] === '' && (m[2] ?? '') === '')) {
-      return undefined;
-    }
-    const unit = DURATION_UNITS.get(m[3])!;
-    const fraction = m[2] ?? '';
-    total += Number(m[1] || '0') * unit + Math.trunc(Number(fraction || '0') * (unit / 10 ** fraction.length));
-  }
-  return sign * total;
-}
-
-/** Why time.ParseDuration refuses a string, in its words. */
-function durationSyntaxProblem(value: string): string {
-  const quoted = JSON.stringify(value);
-  const parts = /^[-+]?((?:\d*\.?\d*[^\d.]*)*)$/.exec(value);
-  for (const [, number, unit] of (parts?.[1] ?? '').matchAll(/(\d*\.?\d*)([^\d.]*)/g)) {
-    if (number === '' && unit === '') {
-      continue;
-    }
-    if (!/\d/.test(number)) {
-      break;
-    }
-    if (unit === '') {
-      return `time: missing unit in duration ${quoted}`;
-    }
-    if (!DURATION_UNITS.has(unit)) {
-      return `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`;
-    }
-  }
-  return `time: invalid duration ${quoted}`;
-}
-
-/**
- * agent.ValidateDuration on a duration field as the manifest writes it. Every VirtualService
- * duration also has the CRD's CEL rule (at least 1ms), which the API server applies first, so a
- * duration under 1ms gets the CEL rule's message.
- */
-export function durationProblem(value: unknown): string | undefined {
-  const ns = typeof value === 'string' ? parseGoDuration(value) : undefined;
-  if (ns === undefined) {
-    return durationSyntaxProblem(show(value));
-  }
-  if (ns < 1e6) {
-    return 'must be a valid duration greater than 1ms';
-  }
-  if (ns % 1e6 !== 0) {
-    return 'only durations to ms precision are supported';
-  }
-  return undefined;
-}
 
 // --- HTTP header names and values ---
 

@@ -4,7 +4,7 @@
  * agent.ValidateTLS, validateExportTo) and the CRD's schema and CEL rules.
  */
 import { Finding, checkObject } from '../../src/rules';
-import { parseGoDuration } from '../../src/rules/destination-rule';
+import { parseGoDuration } from '../../src/rules/durations';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 function dr(spec: any, namespace = 'egress') {
@@ -290,7 +290,7 @@ describe('durations (DR12)', () => {
   test.each([
     ['connectionPool.tcp.connectTimeout', { connectionPool: { tcp: { connectTimeout: '0.5ms' } } }, 'must be a valid duration greater than 1ms'],
     ['connectionPool.tcp.connectTimeout', { connectionPool: { tcp: { connectTimeout: '1500us' } } }, 'only durations to ms precision are supported'],
-    ['connectionPool.http.idleTimeout', { connectionPool: { http: { idleTimeout: '5 seconds' } } }, 'time: invalid duration "5 seconds"'],
+    ['connectionPool.http.idleTimeout', { connectionPool: { http: { idleTimeout: '5 seconds' } } }, 'time: unknown unit " seconds" in duration "5 seconds"'],
     ['connectionPool.tcp.idleTimeout', { connectionPool: { tcp: { idleTimeout: '-1s' } } }, 'duration must be greater than 1ms'],
     ['connectionPool.tcp.tcpKeepalive.interval', { connectionPool: { tcp: { tcpKeepalive: { interval: '0s' } } } }, 'must be a valid duration greater than 1ms'],
     ['outlierDetection.baseEjectionTime', { outlierDetection: { baseEjectionTime: '1.0001s' } }, 'only durations to ms precision are supported'],

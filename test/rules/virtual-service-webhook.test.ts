@@ -5,9 +5,10 @@
  * with Istio's words.
  */
 import { Finding, checkObject } from '../../src/rules';
+import { parseGoDuration } from '../../src/rules/durations';
 import { checkGatewayBoundHost } from '../../src/rules/virtual-service';
 import { re2SyntaxProblem } from '../../src/rules/virtual-service-regex';
-import { goFloat, parseGoDuration } from '../../src/rules/virtual-service-syntax';
+import { goFloat } from '../../src/rules/virtual-service-syntax';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const vs = (spec: unknown, extra: { namespace?: string; annotations?: Record<string, string> } = {}) => ({
