@@ -1,8 +1,8 @@
 /**
  * Sidecar and AuthorizationPolicy rules on hand-written manifests, in both directions.
  */
-import { Finding, checkObject } from '../../src/rules';
 import { analyzeObjects } from '../../src/analysis';
+import { Finding, checkObject } from '../../src/rules';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 function manifest(apiVersion: string, kind: string, spec: any, name = 'x', namespace = 'default') {
