@@ -10,16 +10,16 @@
  * The rules about paths (tls-agreement.ts, gateway-hops.ts, port-bypass.ts) and `explain` read the
  * same paths, computed once per ObjectIndex.
  */
-import { asArray, isRecord } from '../rules/finding';
-import { ObjectFinding } from './object-finding';
-import { isKind } from '../rules/kinds';
-import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
 import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
+import { ObjectFinding } from './object-finding';
 import {
-  Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor, gatewayBlocks,
-  gatewayServer, gatewayTarget, originatesTls, portNumber, ruleFor, selects, sidecarBlocks, specOf, strings, tlsSetting,
+  Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor,
+  gatewayBlocks, gatewayServer, gatewayTarget, originatesTls, portNumber, ruleFor, selects, sidecarBlocks, specOf, strings, tlsSetting,
 } from './path-lookups';
+import { asArray, isRecord } from '../rules/finding';
+import { isKind } from '../rules/kinds';
+import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
 export type { GatewayServer, GatewayTarget, RouteHit, TlsSetting } from './path-lookups';
 
@@ -172,8 +172,9 @@ class PathBuilder {
       .map(({ se, host, h }) => this.entryPath(se, host, h));
     const listed = new Set(entries.map(e => e.host));
     const hosts = [...entries, ...this.routedServices(listed)];
-    return { hosts: hosts.sort((a, b) => compareStrings(a.host, b.host) || compareStrings(label(a.definition.object), label(b.definition.object))
-      || a.definition.index - b.definition.index) };
+    const byDefinition = (a: HostPath, b: HostPath) => compareStrings(label(a.definition.object), label(b.definition.object))
+      || a.definition.index - b.definition.index;
+    return { hosts: hosts.sort((a, b) => compareStrings(a.host, b.host) || byDefinition(a, b)) };
   }
 
   private entryPath(serviceEntry: IndexedObject, host: string, h: number): HostPath {

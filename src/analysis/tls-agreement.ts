@@ -20,10 +20,10 @@
  *   meant for the gateway, and its clients only use port 80), and it only fails the clients that use
  *   the port.
  */
-import { ObjectFinding, objectFinding } from './object-finding';
-import { HopTraffic, HostPath, PortPath, dedupe, egressPaths } from './paths';
-import { covers, isPassthrough, originatesTls } from './path-lookups';
 import { ObjectIndex, label } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { covers, isPassthrough, originatesTls } from './path-lookups';
+import { HopTraffic, HostPath, PortPath, dedupe, egressPaths } from './paths';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
 export function checkTlsAgreement(index: ObjectIndex): ObjectFinding[] {
@@ -51,7 +51,7 @@ export function trafficText(path: PortPath): string {
 type Verdict = 'ok' | 'error' | 'warning';
 
 /** Whether what the sidecars send can reach the host through a server with this TLS mode and protocol. */
-function agreement(traffic: HopTraffic, serverTls: string, serverProtocol: string, originated: string | undefined): { verdict: Verdict; why: string } {
+function agreement(traffic: HopTraffic, serverTls: string, serverProtocol: string, originated?: string): { verdict: Verdict; why: string } {
   const ok = { verdict: 'ok' as const, why: '' };
   if (serverTls === 'ISTIO_MUTUAL') {
     if (traffic === 'istio-mutual') {
