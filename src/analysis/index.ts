@@ -22,6 +22,8 @@ import { checkServiceEntryAddresses } from './service-entry-addresses';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkSubsetRoutes } from './subset-routes';
+import { checkTelemetry } from './telemetry';
+import { checkApplicationUids } from './workload-uid';
 import { dropSuperseded } from './superseded';
 import { checkTlsAgreement } from './tls-agreement';
 import { checkWeakenings } from './weakening';
@@ -65,6 +67,8 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkDestinationRuleHosts(index),
     ...checkMirrors(index),
     ...checkSubsetRoutes(index),
+    ...checkTelemetry(index, pods),
+    ...checkApplicationUids(index),
     ...checkEgressIntent(index),
     ...checkWeakenings(index),
     ...checkTlsAgreement(index),
