@@ -372,6 +372,7 @@ function evaluate(inputs: Input[], bin: string): Outcome[] {
 function signature(message: string): string {
   return message
     .replace(/^.*?\[[^\]]*, Istio [0-9.]+\]: /, '')
+    .replace(/^invalid policy [^:]*: /, 'invalid policy: ')
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/\[\d+\]/g, '[i]')
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
@@ -384,7 +385,7 @@ function pct(part: number, whole: number): string {
 
 interface Disagreement {
   readonly kind: string;
-  readonly type: 'false error' | 'miss' | 'warning only in Istio' | 'warning only in ours';
+  readonly type: 'false error' | 'miss' | 'other reason' | 'warning only in Istio' | 'warning only in ours';
   /** Our rule id(s) for false errors and our warnings, Istio's layer and message signature for misses and Istio warnings. */
   readonly group: string;
   readonly source: string;
@@ -416,6 +417,21 @@ function describeOurs(f: Finding): string {
   return `${f.rule} ${f.field}: ${f.message}`;
 }
 
+/** The first words of a message, without values, prefixes and punctuation: enough to recognise Istio's words in ours. */
+function words(message: string): string {
+  // Istio checks a condition's key once for `values` and once for `notValues`: either word names the same error.
+  return message.replace(/^invalid policy [^:]*: /, '').replace('`notValue`', '`value`').toLowerCase().replace(/"(?:[^"\\]|\\.)*"/g, ' ').replace(/[^a-z]+/g, ' ').trim();
+}
+
+/** The webhook's error messages that none of our errors repeats (the first four words of Istio's message, compared). */
+function unmatchedMessages(o: Outcome): string[] {
+  const ours = o.ours.filter(f => f.severity === 'error').map(f => words(f.message));
+  return o.webhook.errors.filter(e => {
+    const key = words(e).split(' ').slice(0, 4).join(' ');
+    return !ours.some(m => m.includes(key));
+  });
+}
+
 function disagreementsOf(o: Outcome): Disagreement[] {
   const base = { kind: o.kind, source: o.input.source, origin: o.input.origin, manifest: o.input.manifest };
   const istio = [...o.schema.map(s => `schema: ${s.replace(/^.*?\[[^\]]*, Istio [0-9.]+\]: /, '')}`),
@@ -428,6 +444,10 @@ function disagreementsOf(o: Outcome): Disagreement[] {
   } else if (!o.weReject && o.istioRejects) {
     const first = o.schema.length > 0 ? `schema: ${signature(o.schema[0])}` : `webhook: ${signature(o.webhook.errors[0])}`;
     out.push({ ...base, type: 'miss', group: first, istio, ours });
+  } else if (o.weReject && o.schema.length === 0 && o.webhook.stage === 'validate') {
+    for (const message of unmatchedMessages(o)) {
+      out.push({ ...base, type: 'other reason', group: `webhook: ${signature(message)}`, istio, ours });
+    }
   } else if (!o.weReject && !o.istioRejects) {
     const istioWarns = o.webhook.warnings.length > 0;
     const ourWarnings = o.ours.filter(isWebhookWarning);
@@ -450,11 +470,14 @@ interface Row {
   schemaValidAgree: number;
   bothAccept: number;
   warningAgree: number;
+  webhookMessages: number;
+  matchedMessages: number;
 }
 
 function emptyRow(): Row {
   return {
     inputs: 0, agree: 0, falseErrors: 0, schemaMisses: 0, webhookMisses: 0, schemaValid: 0, schemaValidAgree: 0, bothAccept: 0, warningAgree: 0,
+    webhookMessages: 0, matchedMessages: 0,
   };
 }
 
@@ -473,6 +496,10 @@ function tally(outcomes: Outcome[], keyOf: (o: Outcome) => string): Map<string, 
       r.schemaValid++;
       r.schemaValidAgree += agree ? 1 : 0;
     }
+    if (o.weReject && o.schema.length === 0 && o.webhook.stage === 'validate') {
+      r.webhookMessages += o.webhook.errors.length;
+      r.matchedMessages += o.webhook.errors.length - unmatchedMessages(o).length;
+    }
     if (!o.weReject && !o.istioRejects) {
       r.bothAccept++;
       r.warningAgree += (o.webhook.warnings.length > 0) === o.ours.some(isWebhookWarning) ? 1 : 0;
@@ -487,8 +514,8 @@ function tally(outcomes: Outcome[], keyOf: (o: Outcome) => string): Map<string, 
 
 function table(title: string, rows: Map<string, Row>): string {
   const header = `| ${title} | inputs | agree | false errors | misses (schema) | misses (webhook) | agree on schema-valid inputs `
-    + '| warnings agree (both accept) |';
-  const lines = [header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+    + '| warnings agree (both accept) | Istio\'s messages also ours (both reject) |';
+  const lines = [header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   const keys = [...rows.keys()].filter(k => k !== 'all').sort();
   for (const key of [...keys, 'all']) {
     const r = rows.get(key);
@@ -496,7 +523,8 @@ function table(title: string, rows: Map<string, Row>): string {
       continue;
     }
     lines.push(`| ${key} | ${r.inputs} | ${pct(r.agree, r.inputs)} | ${r.falseErrors} | ${r.schemaMisses} | ${r.webhookMisses} | `
-      + `${pct(r.schemaValidAgree, r.schemaValid)} of ${r.schemaValid} | ${pct(r.warningAgree, r.bothAccept)} of ${r.bothAccept} |`);
+      + `${pct(r.schemaValidAgree, r.schemaValid)} of ${r.schemaValid} | ${pct(r.warningAgree, r.bothAccept)} of ${r.bothAccept} | `
+      + `${pct(r.matchedMessages, r.webhookMessages)} of ${r.webhookMessages} |`);
   }
   return lines.join('\n');
 }
@@ -507,7 +535,7 @@ function listDisagreements(all: Disagreement[], show: number): string {
     const key = `${d.kind} | ${d.type} | ${d.group}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
-  const order = ['false error', 'miss', 'warning only in ours', 'warning only in Istio'];
+  const order = ['false error', 'miss', 'other reason', 'warning only in ours', 'warning only in Istio'];
   const keys = [...groups.keys()].sort((a, b) => {
     const [ka, ta] = a.split(' | ');
     const [kb, tb] = b.split(' | ');
