@@ -476,8 +476,17 @@ interface Row {
 
 function emptyRow(): Row {
   return {
-    inputs: 0, agree: 0, falseErrors: 0, schemaMisses: 0, webhookMisses: 0, schemaValid: 0, schemaValidAgree: 0, bothAccept: 0, warningAgree: 0,
-    webhookMessages: 0, matchedMessages: 0,
+    inputs: 0,
+    agree: 0,
+    falseErrors: 0,
+    schemaMisses: 0,
+    webhookMisses: 0,
+    schemaValid: 0,
+    schemaValidAgree: 0,
+    bothAccept: 0,
+    warningAgree: 0,
+    webhookMessages: 0,
+    matchedMessages: 0,
   };
 }
 
