@@ -3,6 +3,7 @@
  * objects: each object's own rules and the rules across them. The objects are indexed once, so
  * the cost grows with the number of objects, not their pairs.
  */
+import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies } from './authorization-policies';
 import { checkGatewayCertificates } from './certificates';
 import { checkConflicts } from './conflicts';
@@ -69,6 +70,7 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkSubsetRoutes(index),
     ...checkTelemetry(index, pods),
     ...checkApplicationUids(index),
+    ...checkAnnotations(index),
     ...checkEgressIntent(index),
     ...checkWeakenings(index),
     ...checkTlsAgreement(index),
