@@ -1,10 +1,11 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EgressClient } from './egress-client';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost } from './external-host';
-import { declareGatewayPods } from './synth/app-analysis';
+import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
+import { noteChange } from './synth/library-object';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
@@ -193,6 +194,7 @@ export class EgressGatewayRoute extends Construct {
 
     origination?._acknowledgeIn(this);
     declareGatewayPods(this, gateway.selector);
+    declareGatewayService(this, gateway);
     registerRoute(this);
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,
@@ -291,13 +293,9 @@ export class EgressGatewayRoute extends Construct {
           + 'Fix: originate TLS to the host\'s HTTPS port.');
         continue;
       }
+      // A chosen port that the gateway's Service lacks shows in the objects (IST0101 for the route to it, IST0162 for the server).
       const chosen = this.props.gatewayPorts?.[String(number)];
-      const gatewayPort = chosen === undefined ? gatewayPortFor(gateway, port) : gateway.ports.find(p => p.port === chosen);
-      if (chosen !== undefined && !gatewayPort) {
-        this.errors.push(`gatewayPorts: ${number} -> ${chosen}, but the egress gateway ${gateway.serviceHost} listens on `
-          + `${gateway.ports.map(p => `${p.port} (${p.name})`).join(', ')}. Fix: name one of its Service ports, or add the port to its Service.`);
-        continue;
-      }
+      const gatewayPort = chosen === undefined ? gatewayPortFor(gateway, port) : gateway.ports.find(p => p.port === chosen) ?? { port: chosen, name: '' };
       if (!gatewayPort) {
         this.errors.push(`ports: ${number} (${port.protocol}) has no matching port on the egress gateway ${gateway.serviceHost}, which listens on `
           + `${gateway.ports.map(p => `${p.port} (${p.name})`).join(', ')}. Fix: add a Service port for it to the gateway, `
@@ -399,6 +397,37 @@ export class EgressGatewayRoute extends Construct {
       },
     };
   }
+}
+
+/** Per app: the egress gateway Services its routes declare, by `namespace/name`. */
+const gatewayServicesByApp = new WeakMap<IConstruct, Map<string, { spec: { ports: Array<Record<string, unknown>> } }>>();
+
+/**
+ * Tells the analysis that the gateway's Service exists in the cluster, with the ports the gateway
+ * reference lists (all of them, when several references describe one Service): routes and Gateway
+ * servers on ports it lacks then show in the objects (IST0101, IST0162).
+ */
+function declareGatewayService(scope: IConstruct, gateway: IEgressGateway): void {
+  const root = scope.node.root;
+  const services = gatewayServicesByApp.get(root) ?? new Map<string, { spec: { ports: Array<Record<string, unknown>> } }>();
+  gatewayServicesByApp.set(root, services);
+  const key = `${gateway.namespace}/${gateway.serviceName}`;
+  const ports = gateway.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' }));
+  const known = services.get(key);
+  if (known) {
+    // The object handed to the analysis is this one: the ports it lacks are added in place.
+    known.spec.ports.push(...ports.filter(p => !known.spec.ports.some(k => k.port === p.port)));
+    noteChange();
+    return;
+  }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: gateway.serviceName, namespace: gateway.namespace },
+    spec: { selector: { ...gateway.selector }, ports },
+  };
+  services.set(key, service);
+  declareClusterObject(scope, service);
 }
 
 /** The Gateway server protocol for an external port: the mesh's TLS wraps everything when mTLS is on. */

@@ -236,7 +236,15 @@ describe('EgressGatewayRoute refuses what would not work', () => {
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['192.0.2.7'] });
     new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), gatewayPorts: { 5432: 7777 } });
-    expect(synthError(app)).toContain('gatewayPorts: 5432 -> 7777, but the egress gateway istio-egressgateway.istio-system.svc.cluster.local listens on 80 (http2), 443 (https)');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const error = synthError(app);
+    const warnings = stderr.mock.calls.map(c => String(c[0])).join('');
+    stderr.mockRestore();
+    expect(error).toContain('[test/Route] VirtualService db-example-com-egress (IST0101): spec.tcp[0].route[0].destination.port.number = 7777: '
+      + 'Referenced host:port not found: "istio-egressgateway.istio-system.svc.cluster.local:7777". '
+      + 'Fix: route to a port istio-egressgateway.istio-system.svc.cluster.local declares (80, 443), or declare 7777.');
+    expect(warnings).toContain('[test/Route] Gateway default-db-example-com (IST0162): spec.servers[0].port.number = 7777: '
+      + 'The gateway is listening on a target port (port 7777) that is not defined in the Service associated with its workload instances');
   });
 
   test('a wildcard host', () => {

@@ -281,7 +281,53 @@ const ROWS: Row[] = [
     objects: gatewayOrigination([{ name: 'http-80', number: 80, protocol: 'HTTP' }]),
     corrected: gatewayOrigination([{ name: 'http-80', number: 80, protocol: 'HTTP' }, httpsPort]),
   },
+  {
+    refusal: 'EgressGatewayRoute: gatewayPorts naming a port the gateway\'s Service lacks (with the Service known)',
+    code: 'IST0101',
+    construct: () => {
+      const app = new App();
+      const chart = chartIn(app, 'default');
+      const host = new ExternalHost(chart, 'Host', { hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['192.0.2.7'] });
+      new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), gatewayPorts: { 5432: 7777 } });
+      return app;
+    },
+    objects: [...tcpThroughGateway(7777), gatewayService([80, 443])],
+    corrected: [...tcpThroughGateway(7777), gatewayService([80, 443, 7777])],
+  },
 ];
+
+/** Opaque TCP to db.example.com through the gateway's port `port`, with mutual TLS to the gateway. */
+function tcpThroughGateway(port: number): Manifest[] {
+  const gatewayRef = 'istio-system/default-db-example-com';
+  return [
+    se('db-example-com', 'default', { addresses: ['192.0.2.7'], hosts: ['db.example.com'], ports: [{ name: 'tcp-5432', number: 5432, protocol: 'TCP' }] }),
+    object(NET, 'Gateway', 'default-db-example-com', 'istio-system', {
+      selector: EGRESS_PODS, servers: [{ hosts: ['db.example.com'], port: { name: `tls-${port}`, number: port, protocol: 'TLS' }, tls: { mode: 'ISTIO_MUTUAL' } }],
+    }),
+    object(NET, 'DestinationRule', 'db-example-com-egress', 'default', {
+      host: GATEWAY_HOST,
+      subsets: [{ name: 'db-example-com', trafficPolicy: { portLevelSettings: [{ port: { number: port }, tls: { mode: 'ISTIO_MUTUAL', sni: 'db.example.com' } }] } }],
+    }),
+    object(NET, 'VirtualService', 'db-example-com-egress', 'default', {
+      gateways: [gatewayRef, 'mesh'],
+      hosts: ['db.example.com'],
+      tcp: [
+        {
+          match: [{ destinationSubnets: ['192.0.2.7/32'], gateways: ['mesh'], port: 5432 }],
+          route: [{ destination: { host: GATEWAY_HOST, port: { number: port }, subset: 'db-example-com' }, weight: 100 }],
+        },
+        { match: [{ gateways: [gatewayRef], port }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } }, weight: 100 }] },
+      ],
+    }),
+  ];
+}
+
+/** The egress gateway's Service, as istioctl installs it, with these ports. */
+function gatewayService(ports: number[]): Manifest {
+  return object('v1', 'Service', 'istio-egressgateway', 'istio-system', {
+    selector: EGRESS_PODS, ports: ports.map(port => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
+  });
+}
 
 /** Origination at the gateway for a.example.com: HTTP 80 from the sidecars, TLS to 443 from the gateway. */
 function gatewayOrigination(ports: unknown[]): Manifest[] {
