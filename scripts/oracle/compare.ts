@@ -423,11 +423,11 @@ function words(message: string): string {
   return message.replace(/^invalid policy [^:]*: /, '').replace('`notValue`', '`value`').toLowerCase().replace(/"(?:[^"\\]|\\.)*"/g, ' ').replace(/[^a-z]+/g, ' ').trim();
 }
 
-/** The webhook's error messages that none of our errors repeats (the first four words of Istio's message, compared). */
+/** The webhook's error messages that none of our errors repeats (the first three words of Istio's message, compared). */
 function unmatchedMessages(o: Outcome): string[] {
   const ours = o.ours.filter(f => f.severity === 'error').map(f => words(f.message));
   return o.webhook.errors.filter(e => {
-    const key = words(e).split(' ').slice(0, 4).join(' ');
+    const key = words(e).split(' ').slice(0, 3).join(' ');
     return !ours.some(m => m.includes(key));
   });
 }
