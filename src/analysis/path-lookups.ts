@@ -3,10 +3,10 @@
  * VirtualService route a proxy uses for a host and port, which DestinationRule a proxy applies,
  * which pods a gateway Service leads to and which Gateway servers those pods have.
  */
+import { IndexedObject, MESH, ObjectIndex, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace } from './model';
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostSubsetOf } from '../rules/names';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
-import { IndexedObject, MESH, ObjectIndex, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace } from './model';
 
 export type Block = 'http' | 'tls' | 'tcp';
 
@@ -223,8 +223,18 @@ export interface Proxy {
  *
  * @param hostNamespace the namespace of the Service or ServiceEntry that defines `host`
  */
-export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): IndexedObject[] {
+export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): MergedRules {
   const rules = ruleIndex(index);
+  const key = JSON.stringify([host, proxy.namespace, proxy.labels ?? null, hostNamespace ?? null]);
+  let merged = rules.lookups.get(key);
+  if (!merged) {
+    merged = new MergedRules(pickRules(rules, host, proxy, hostNamespace));
+    rules.lookups.set(key, merged);
+  }
+  return merged;
+}
+
+function pickRules(rules: RuleIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): IndexedObject[] {
   const forHost = (namespace: string, exported: boolean) => mostSpecific(rules.candidates(namespace, host).filter(dr =>
     (exported ? specOf(dr).workloadSelector === undefined && isVisibleIn(dr.object, proxy.namespace) : visibleLocally(dr.object))
     && covers(qualifyHost(specOf(dr).host, namespace), host)), namespace, host);
@@ -244,8 +254,63 @@ export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Pro
   return [];
 }
 
+/**
+ * DestinationRules merged as Istio merges those of one namespace for one host (mergeDestinationRule):
+ * the first one's traffic policy, and every subset from the first rule that defines it.
+ */
+export class MergedRules {
+  private subsets?: Map<string, { dr: IndexedObject; at: number }>;
+
+  public constructor(public readonly rules: readonly IndexedObject[]) {}
+
+  /** The rule with the traffic policy that counts, if any. */
+  public get policyRule(): IndexedObject | undefined {
+    return this.rules.find(dr => isRecord(specOf(dr).trafficPolicy));
+  }
+
+  /** The rule that defines a subset, and the subset's place in it. */
+  public subset(name: string): { dr: IndexedObject; at: number } | undefined {
+    if (!this.subsets) {
+      this.subsets = new Map();
+      for (const dr of this.rules) {
+        asArray(specOf(dr).subsets).forEach((x, at) => {
+          if (isRecord(x) && typeof x.name === 'string' && !this.subsets!.has(x.name)) {
+            this.subsets!.set(x.name, { dr, at });
+          }
+        });
+      }
+    }
+    return this.subsets.get(name);
+  }
+
+  /** The rule a hop uses: the one that defines its subset, else the one with the traffic policy, else the first. */
+  public ruleFor(subset?: string): IndexedObject | undefined {
+    return (subset === undefined ? undefined : this.subset(subset)?.dr) ?? this.policyRule ?? this.rules[0];
+  }
+
+  /** The TLS the rules set for a port: the subset's own policy first, then the traffic policy. */
+  public tls(port: number, subset?: string): TlsSetting | undefined {
+    const s = subset === undefined ? undefined : this.subset(subset);
+    const fromSubset = s && tlsAt(asArray(specOf(s.dr).subsets)[s.at].trafficPolicy, port, `spec.subsets[${s.at}].trafficPolicy`);
+    const top = fromSubset ? undefined : this.policyRule;
+    const fromTop = top && tlsAt(specOf(top).trafficPolicy, port, 'spec.trafficPolicy');
+    const found = fromSubset ? { dr: s!.dr, ...fromSubset } : fromTop ? { dr: top!, ...fromTop } : undefined;
+    if (!found) {
+      return undefined;
+    }
+    return {
+      mode: found.tls.mode,
+      sni: typeof found.tls.sni === 'string' && found.tls.sni !== '' ? found.tls.sni : undefined,
+      destinationRule: found.dr,
+      field: found.field,
+    };
+  }
+}
+
 /** DestinationRules by namespace and host (exact hosts, and the wildcard ones), so that a look-up does not scan them all. */
 class RuleIndex {
+  /** The merged rules of each look-up made (host, proxy, host's namespace): the same for every path through them. */
+  public readonly lookups = new Map<string, MergedRules>();
   private readonly exact = new Map<string, IndexedObject[]>();
   private readonly wildcard = new Map<string, IndexedObject[]>();
 
@@ -306,42 +371,6 @@ function tlsAt(policy: unknown, port: number, field: string): { tls: Record<stri
     return { tls: levels[at].tls, field: `${field}.portLevelSettings[${at}].tls` };
   }
   return isRecord(policy.tls) && typeof policy.tls.mode === 'string' ? { tls: policy.tls, field: `${field}.tls` } : undefined;
-}
-
-/**
- * The DestinationRule of merged ones that a hop uses: the first that defines the subset, else the
- * first with a traffic policy, else the first.
- */
-export function ruleFor(rules: readonly IndexedObject[], subset?: string): IndexedObject | undefined {
-  return (subset === undefined ? undefined : rules.find(dr => subsetIndex(dr, subset) >= 0))
-    ?? rules.find(dr => isRecord(specOf(dr).trafficPolicy)) ?? rules[0];
-}
-
-function subsetIndex(dr: IndexedObject, subset: string): number {
-  return asArray(specOf(dr).subsets).findIndex(x => isRecord(x) && x.name === subset);
-}
-
-/** The TLS that merged DestinationRules set for a port: the subset's own policy first, then the traffic policy. */
-export function tlsSetting(rules: readonly IndexedObject[], port: number, subset?: string): TlsSetting | undefined {
-  const withSubset = subset === undefined ? undefined : rules.find(dr => subsetIndex(dr, subset) >= 0);
-  const s = withSubset && subset !== undefined ? subsetIndex(withSubset, subset) : -1;
-  const fromSubset = withSubset && s >= 0
-    ? tlsAt(asArray(specOf(withSubset).subsets)[s].trafficPolicy, port, `spec.subsets[${s}].trafficPolicy`) : undefined;
-  const top = rules.find(dr => isRecord(specOf(dr).trafficPolicy));
-  const found = fromSubset ? { dr: withSubset!, ...fromSubset } : top ? mapDefined(tlsAt(specOf(top).trafficPolicy, port, 'spec.trafficPolicy'), t => ({ dr: top, ...t })) : undefined;
-  if (!found) {
-    return undefined;
-  }
-  return {
-    mode: found.tls.mode,
-    sni: typeof found.tls.sni === 'string' && found.tls.sni !== '' ? found.tls.sni : undefined,
-    destinationRule: found.dr,
-    field: found.field,
-  };
-}
-
-function mapDefined<T, U>(x: T | undefined, f: (x: T) => U): U | undefined {
-  return x === undefined ? undefined : f(x);
 }
 
 /** TLS that a proxy opens itself towards a destination (SIMPLE or MUTUAL; ISTIO_MUTUAL is the mesh's own). */
@@ -467,20 +496,59 @@ export interface GatewayServer {
 
 /**
  * The server the gateway's pods use for `host` on `port` (a gateway Service port: Istio maps server
- * ports to the Service's ports), from the Gateways in `preferred` first.
+ * ports to the Service's ports), from the Gateways in `preferred` first, then by `namespace/name`.
  */
 export function gatewayServer(target: GatewayTarget, port: number, host: string, preferred: readonly string[]): GatewayServer | undefined {
-  const gateways = byPreference(target.gateways, g => (preferred.includes(label(g.object)) ? 0 : 1));
-  for (const gateway of gateways) {
-    const servers = asArray(specOf(gateway).servers);
-    const at = servers.findIndex(s => isRecord(s) && isRecord(s.port) && portNumber(s.port.number) === port
-      && strings(s.hosts).some(h => covers(hostPart(h), host)));
-    if (at >= 0) {
-      return serverOf(gateway, servers[at], at, host);
+  let servers = serverIndexes.get(target);
+  if (!servers) {
+    servers = new ServerIndex(target.gateways);
+    serverIndexes.set(target, servers);
+  }
+  const rank = (c: ServerCandidate) => (preferred.includes(c.label) ? 0 : 1);
+  const best = servers.candidates(port, host).sort((a, b) => rank(a) - rank(b) || compareStrings(a.label, b.label)
+    || a.gateway.index - b.gateway.index || a.at - b.at)[0];
+  return best && serverOf(best.gateway, asArray(specOf(best.gateway).servers)[best.at], best.at, host);
+}
+
+interface ServerCandidate {
+  readonly gateway: IndexedObject;
+  readonly label: string;
+  readonly at: number;
+}
+
+/** A gateway's servers by port and host (exact hosts, and the wildcard ones), so that a look-up does not scan them all. */
+class ServerIndex {
+  private readonly exact = new Map<string, ServerCandidate[]>();
+  private readonly wildcard = new Map<number, Array<ServerCandidate & { host: string }>>();
+
+  public constructor(gateways: readonly IndexedObject[]) {
+    for (const gateway of gateways) {
+      asArray(specOf(gateway).servers).forEach((server, at) => {
+        const port = isRecord(server) && isRecord(server.port) ? portNumber(server.port.number) : undefined;
+        if (port === undefined) {
+          return;
+        }
+        const candidate = { gateway, label: label(gateway.object), at };
+        for (const host of new Set(strings(server.hosts).map(hostPart))) {
+          if (host.startsWith('*')) {
+            this.wildcard.set(port, [...this.wildcard.get(port) ?? [], { ...candidate, host }]);
+          } else {
+            const key = `${port}/${host}`;
+            this.exact.set(key, [...this.exact.get(key) ?? [], candidate]);
+          }
+        }
+      });
     }
   }
-  return undefined;
+
+  /** The servers on `port` whose hosts cover `host`, once each. */
+  public candidates(port: number, host: string): ServerCandidate[] {
+    const found = [...this.exact.get(`${port}/${host}`) ?? [], ...(this.wildcard.get(port) ?? []).filter(c => covers(c.host, host))];
+    return found.filter((c, i) => found.findIndex(d => d.gateway === c.gateway && d.at === c.at) === i);
+  }
 }
+
+const serverIndexes = new WeakMap<GatewayTarget, ServerIndex>();
 
 /**
  * The TLS mode a server listens with (pkg/config/gateway IsTLSServer): HTTP servers are plain text

@@ -15,7 +15,7 @@ import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, quali
 import { ObjectFinding } from './object-finding';
 import {
   Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor,
-  gatewayBlocks, gatewayServer, gatewayTarget, originatesTls, portNumber, ruleFor, selects, sidecarBlocks, specOf, strings, tlsSetting,
+  gatewayBlocks, gatewayServer, gatewayTarget, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
 } from './path-lookups';
 import { asArray, isRecord } from '../rules/finding';
 import { isKind } from '../rules/kinds';
@@ -266,8 +266,8 @@ class PathBuilder {
     const target = hit ? this.target(destination) : undefined;
     const destinationNamespace = target ? target.namespace : destination === host ? entryNamespace : this.definedIn(destination, clientNamespace);
     const rules = destinationRulesFor(this.index, destination, { namespace: clientNamespace }, destinationNamespace);
-    const destinationRule = ruleFor(rules, hit?.subset);
-    const tls = tlsSetting(rules, destinationPort, hit?.subset);
+    const destinationRule = rules.ruleFor(hit?.subset);
+    const tls = rules.tls(destinationPort, hit?.subset);
     const sidecar: SidecarHop = {
       via: target ? 'gateway' : 'direct',
       clientNamespace,
@@ -336,8 +336,8 @@ class PathBuilder {
     const destinationPort = hit.port ?? server.port;
     const proxy = { namespace: target.namespace, labels: target.labels };
     const rules = destinationRulesFor(this.index, destination, proxy, this.definedIn(destination, target.namespace));
-    const tls = tlsSetting(rules, destinationPort);
-    const destinationRule = tls?.destinationRule ?? ruleFor(rules);
+    const tls = rules.tls(destinationPort);
+    const destinationRule = tls?.destinationRule ?? rules.ruleFor();
     return { route: hit, destination, destinationPort, destinationRule, tlsOrigination: originatesTls(tls?.mode) ? tls : undefined };
   }
 }
