@@ -48,10 +48,25 @@ function strings(x: unknown): string[] {
   return asArray(x).filter((s): s is string => typeof s === 'string');
 }
 
+/** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway). */
+const routedAwayByIndex = new WeakMap<ObjectIndex, Map<string, Manifest[]>>();
+
 /** Whether a mesh-bound VirtualService visible in `namespace` sends `host` somewhere else (to an egress gateway). */
 function routedAway(index: ObjectIndex, host: string, namespace: string): boolean {
-  return index.virtualServices.some(({ object }) => isMeshBound(object) && isVisibleIn(object, namespace)
-    && strings(object.spec?.hosts).includes(host) && destinationsOf(object).some(d => d.gateways.includes(MESH) && d.host !== host));
+  let byHost = routedAwayByIndex.get(index);
+  if (!byHost) {
+    byHost = new Map();
+    for (const { object } of index.virtualServices.filter(vs => isMeshBound(vs.object))) {
+      const destinations = destinationsOf(object).filter(d => d.gateways.includes(MESH));
+      for (const h of strings(object.spec?.hosts)) {
+        if (destinations.some(d => d.host !== h)) {
+          byHost.set(h, [...(byHost.get(h) ?? []), object]);
+        }
+      }
+    }
+    routedAwayByIndex.set(index, byHost);
+  }
+  return (byHost.get(host) ?? []).some(object => isVisibleIn(object, namespace));
 }
 
 /**
