@@ -334,6 +334,8 @@ describe('explain: the shapes of Istio\'s egress tasks (test/fixtures/docs-shape
     expect(news.ports[1]).toMatchObject({ port: 443, sidecar: { via: 'direct' }, gateway: null, problems: [{ code: 'EGR220' }] });
     const row = run('explain', path.join(SHAPES, 'egress-gateway-http.yaml'), '--format', 'text').stdout.split('\n').find(l => l.includes('80/HTTP'))!;
     expect(row).toContain('default/istio-egressgateway [istio=egressgateway] (pods in istio-system) port 80 HTTP, TLS none');
+    expect(run('explain', path.join(SHAPES, 'egress-gateway-http.yaml'), '--format', 'mermaid').stdout).toContain(
+      'h0_gw_80["Gateway default/istio-egressgateway<br/>istio=egressgateway (pods in istio-system)<br/>port 80 HTTP, TLS none');
   });
 
   test('HTTPS: the application\'s TLS passes through the gateway by SNI', () => {

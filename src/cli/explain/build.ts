@@ -2,14 +2,14 @@
  * Builds the explain report from the analysis' egress paths (src/analysis/paths.ts): each hop named
  * by its objects' `namespace/name`, and the findings of the rules about the objects on the path.
  */
+import { Allowed, ExplainReport, GatewayHop, GatewayServer, GatewayService, HostPath, ObjectLocation, PortPath, Problem, SidecarHop, Sources } from './model';
 import { IndexedFinding, lintObjects } from '../../analysis';
 import { IndexedObject, ObjectIndex, label } from '../../analysis/model';
 import { PATH_RULES, pathFindings } from '../../analysis/path-findings';
-import * as paths from '../../analysis/paths';
 import { originatesTls } from '../../analysis/path-lookups';
+import * as paths from '../../analysis/paths';
 import { codeOf } from '../../rules/codes';
 import { LoadedObject } from '../input';
-import { Allowed, ExplainReport, GatewayHop, GatewayServer, GatewayService, HostPath, ObjectLocation, PortPath, Problem, SidecarHop, Sources } from './model';
 
 export function explainObjects(objects: LoadedObject[]): ExplainReport {
   const manifests = objects.map(o => o.manifest);

@@ -72,7 +72,8 @@ function portEdges(host: string, p: PortPath, prefix: string, sidecar: string, n
 }
 
 function gatewayLabel(g: GatewayServer, p: PortPath): string {
-  return `Gateway ${g.gateway}\n${selectorText(g.selector)}\nport ${g.port} ${g.protocol}, TLS ${g.tls}\nallowed: ${allowedText(p.allowed)}`;
+  const pods = p.gatewayService && !g.gateway.startsWith(`${p.gatewayService.namespace}/`) ? ` (pods in ${p.gatewayService.namespace})` : '';
+  return `Gateway ${g.gateway}\n${selectorText(g.selector)}${pods}\nport ${g.port} ${g.protocol}, TLS ${g.tls}\nallowed: ${allowedText(p.allowed)}`;
 }
 
 function external(prefix: string, host: string, port: number, nodes: Map<string, string>): string {
