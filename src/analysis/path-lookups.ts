@@ -401,9 +401,10 @@ export interface GatewayTarget {
   /**
    * Where the labels come from: `workload` (a Deployment, DaemonSet, StatefulSet or Pod the Service
    * selects), `service` (the Service's selector), `convention` (the labels istioctl and the
-   * istio/gateway chart give the pods of a Service of that name).
+   * istio/gateway chart give the pods of a Service of that name), `gateway` (the selector of a
+   * Gateway in the Service's namespace that serves the host, for a Service named otherwise).
    */
-  readonly labelsFrom: 'workload' | 'service' | 'convention';
+  readonly labelsFrom: 'workload' | 'service' | 'convention' | 'gateway';
   /** The Gateways whose selector matches the pods, from any namespace. */
   readonly gateways: IndexedObject[];
 }
@@ -427,6 +428,29 @@ export function gatewayTarget(index: ObjectIndex, host: string): GatewayTarget |
     return Object.keys(selector).length > 0 && labelsMatch(selector, pods.labels, pods.labelsFrom === 'workload');
   });
   return gateways.length === 0 ? undefined : { service: host, namespace, ...pods, gateways };
+}
+
+/**
+ * For a gateway Service that is not among the objects and whose name gives no labels any Gateway
+ * selects (a gateway installed under a name of its own): the pods that a Gateway in the Service's
+ * namespace with a server for `routedHost` selects, as the gateway deployed beside its Gateway.
+ */
+export function gatewayTargetBeside(index: ObjectIndex, host: string, routedHost: string): GatewayTarget | undefined {
+  const namespace = serviceNamespace(host);
+  if (namespace === undefined || serviceNamed(index, namespace, host.slice(0, host.indexOf('.')))) {
+    return undefined;
+  }
+  const beside = [...index.gateways.values()].find(g => namespaceOf(g.object) === namespace && Object.keys(labelMap(specOf(g).selector)).length > 0
+    && asArray(specOf(g).servers).some(sv => isRecord(sv) && strings(sv.hosts).some(h => covers(hostPart(h), routedHost))));
+  if (!beside) {
+    return undefined;
+  }
+  const labels = labelMap(specOf(beside).selector);
+  const gateways = [...index.gateways.values()].filter(g => {
+    const selector = labelMap(specOf(g).selector);
+    return Object.keys(selector).length > 0 && labelsMatch(selector, labels, false);
+  });
+  return { service: host, namespace, labels, labelsFrom: 'gateway', gateways };
 }
 
 function podsOf(index: ObjectIndex, namespace: string, name: string): Pick<GatewayTarget, 'labels' | 'labelsFrom'> {

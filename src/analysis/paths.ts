@@ -15,7 +15,7 @@ import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, quali
 import { ObjectFinding } from './object-finding';
 import {
   Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor,
-  gatewayBlocks, gatewayServer, gatewayTarget, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
+  gatewayBlocks, gatewayServer, gatewayTarget, gatewayTargetBeside, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
 } from './path-lookups';
 import { asArray, isRecord } from '../rules/finding';
 import { isKind } from '../rules/kinds';
@@ -263,7 +263,7 @@ class PathBuilder {
     const clientNamespace = hit ? namespaceOf(hit.vs.object) : entryNamespace;
     const destination = hit ? qualifyHost(hit.host, clientNamespace) : host;
     const destinationPort = hit?.port ?? port.number;
-    const target = hit ? this.target(destination) : undefined;
+    const target = hit ? this.target(destination, host) : undefined;
     const destinationNamespace = target ? target.namespace : destination === host ? entryNamespace : this.definedIn(destination, clientNamespace);
     const rules = destinationRulesFor(this.index, destination, { namespace: clientNamespace }, destinationNamespace);
     const destinationRule = rules.ruleFor(hit?.subset);
@@ -307,12 +307,23 @@ class PathBuilder {
     return applying;
   }
 
-  /** The gateway a route destination leads to (once per destination). */
-  private target(destination: string): GatewayTarget | undefined {
+  /**
+   * The gateway a route destination leads to (once per destination); for a gateway Service named
+   * otherwise, the one beside a Gateway in its namespace that serves `host` (once per host).
+   */
+  private target(destination: string, host?: string): GatewayTarget | undefined {
     if (!this.targets.has(destination)) {
       this.targets.set(destination, gatewayTarget(this.index, destination));
     }
-    return this.targets.get(destination);
+    const target = this.targets.get(destination);
+    if (target || host === undefined) {
+      return target;
+    }
+    const key = `${destination} ${host}`;
+    if (!this.targets.has(key)) {
+      this.targets.set(key, gatewayTargetBeside(this.index, destination, host));
+    }
+    return this.targets.get(key);
   }
 
   /** The namespace of the Service or ServiceEntry that defines a host for a proxy in `namespace`. */

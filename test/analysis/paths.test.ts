@@ -131,6 +131,25 @@ describe('the paths', () => {
     expect(label(p.server!.gateway.object)).toBe('istio-system/egress');
   });
 
+  test('a gateway Service named otherwise, not given: the gateway beside a Gateway of its namespace that serves the host', () => {
+    const renamed = (objects: any[], hosts: string[]) => objects.map(o => {
+      const json = JSON.stringify(o).split(GW).join('egress.gateways.svc.cluster.local');
+      const moved = JSON.parse(json.split('istio-system/egress').join('gateways/egress'));
+      return o.kind === 'Gateway'
+        ? { ...moved, metadata: { ...moved.metadata, namespace: 'gateways' }, spec: { ...moved.spec, selector: { gw: 'custom' }, servers: moved.spec.servers.map((x: any) => ({ ...x, hosts })) } }
+        : moved;
+    });
+    const p = portOf(renamed(egress(), [HOST]), 443);
+
+    expect(p.target).toMatchObject({ namespace: 'gateways', labels: { gw: 'custom' }, labelsFrom: 'gateway' });
+    expect(label(p.server!.gateway.object)).toBe('gateways/egress');
+    expect(p.gatewayHop).toBeDefined();
+    // A Gateway of that namespace for other hosts says nothing about the Service.
+    const elsewhere = renamed(egress(), ['other.example.com']);
+    expect(portOf(elsewhere, 443).sidecar.via).toBe('direct');
+    expect(pathFindings(elsewhere)).toEqual([]);
+  });
+
   test('a route to a Service that no Gateway configures goes direct', () => {
     const objects = egress().filter(o => o.kind !== 'Gateway');
 
