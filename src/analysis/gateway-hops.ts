@@ -15,10 +15,10 @@
  * Only gateways with at least one Gateway among the objects are looked at (paths.ts), so a gateway
  * configured elsewhere is not judged by the part of its configuration given here.
  */
-import { ObjectFinding, objectFinding } from './object-finding';
-import { HostPath, PortPath, dedupe, egressPaths } from './paths';
-import { gatewayBlocks } from './path-lookups';
 import { ObjectIndex, label } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { gatewayBlocks } from './path-lookups';
+import { HostPath, PortPath, dedupe, egressPaths } from './paths';
 
 export function checkGatewayHops(index: ObjectIndex): ObjectFinding[] {
   return dedupe(egressPaths(index).hosts.flatMap(host => host.ports.flatMap(path => gatewayHopOnPath(host, path))));

@@ -10,9 +10,9 @@
  * must stay declared, since the gateway sends to it, and the sidecars can use it too. Where direct
  * access is meant, acknowledge EGR220.
  */
+import { ObjectIndex, label } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { HostPath, PortPath, dedupe, egressPaths } from './paths';
-import { ObjectIndex, label } from './model';
 import { hostsMatch } from '../rules/names';
 
 export function checkPortBypass(index: ObjectIndex): ObjectFinding[] {
