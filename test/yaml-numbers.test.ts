@@ -32,7 +32,7 @@ describe('strings that Kubernetes reads as numbers', () => {
       endpoints: [{ address: '192.0.2.1', labels: { app: '0o0' } }],
     });
     const message = synthError(app);
-    expect(message).toContain('[test/Host] ServiceEntry s-example-net: spec.endpoints[0].labels.app = "0o0": cdk8s writes the string "0o0" without quotes');
+    expect(message).toContain('[test/Host] ServiceEntry s-example-net (EGR004): spec.endpoints[0].labels.app = "0o0": cdk8s writes the string "0o0" without quotes');
     expect(message).toContain('Fix: choose a value that does not read as a number in Go');
   });
 

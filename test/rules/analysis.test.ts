@@ -98,7 +98,7 @@ describe('references (IST0101, IST0112) and bypass', () => {
   test('an egress Gateway whose selector matches no known gateway pods warns; unknown pods are not guessed', () => {
     const objects = lesson();
     (objects[1] as any).spec.selector = { istio: 'egress-gateway' };
-    expect(findings(objects)).toEqual([]);
+    expect(findings(objects).filter(f => f.startsWith('IST0101'))).toEqual([]);
     expect(findings(objects, { gatewayPods: [{ istio: 'egressgateway', app: 'istio-egressgateway' }] })).toContainEqual(expect.stringContaining(
       'IST0101 warning [1] spec.selector: Referenced selector not found: "istio=egress-gateway"'));
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { template: { metadata: { labels: { istio: 'egress-gateway' } } } } };
