@@ -102,7 +102,7 @@ describe('references (IST0101, IST0112) and bypass', () => {
     expect(findings(objects, { gatewayPods: [{ istio: 'egressgateway', app: 'istio-egressgateway' }] })).toContainEqual(expect.stringContaining(
       'IST0101 warning [1] spec.selector: Referenced selector not found: "istio=egress-gateway"'));
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { template: { metadata: { labels: { istio: 'egress-gateway' } } } } };
-    expect(findings([...objects, deployment], { gatewayPods: [{ istio: 'egressgateway' }] })).toEqual([]);
+    expect(findings([...objects, deployment], { gatewayPods: [{ istio: 'egressgateway' }] }).filter(f => f.startsWith('IST0101'))).toEqual([]);
   });
 });
 
