@@ -586,18 +586,119 @@ function unmatchedGatewayPods(key: KindKey): fc.Arbitrary<DefectCase> {
   });
 }
 
+/**
+ * A defect the analysis finds on one object of a Kubernetes kind (its Istio annotations, its pods' user): `change` makes
+ * the seed defective; the seed itself does not have the finding.
+ */
+function analyzedObjectDefect(key: KindKey, defect: string, change: (seed: any) => any, expected: Expected): fc.Arbitrary<DefectCase> {
+  return variedSeed(key).map(seed => ({ defect: `${KINDS[key].kind}: ${defect}`, objects: [change(copyOf(seed))], cluster: [], repaired: { objects: [seed], cluster: [] }, at: 0, expected }));
+}
+
+const annotate = (annotations: Record<string, string>) =>
+  (o: any) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } } });
+const analyzerWarning = (code: string, field: string, message: string): Expected => ({ rule: code, code, field, message });
+
+/** An Istio annotation that Istio does not define (a misspelling), on any of the kinds whose annotations istioctl reads. */
+function unknownAnnotation(key: KindKey): fc.Arbitrary<DefectCase> {
+  return fc.constantFrom('sidecar.istio.io/injekt', 'traffic.sidecar.istio.io/excludeOutboundIpRanges', 'networking.istio.io/exportto').chain(name =>
+    analyzedObjectDefect(key, `annotation ${name}`, annotate({ [name]: 'x' }),
+      analyzerWarning('IST0108', `metadata.annotations.${name}`, `Unknown annotation: ${name}`)));
+}
+
+/** UID 1337 (the sidecar's) for the application: its traffic bypasses the sidecar. */
+function proxyUid(key: 'pod' | 'deployment'): fc.Arbitrary<DefectCase> {
+  const spec = key === 'pod' ? 'spec' : 'spec.template.spec';
+  // Objects labelled `istio` belong to the control plane, which the analyzer skips: the seed's labels go.
+  const application = (o: any) => ({ ...o, metadata: { ...o.metadata, labels: { app: 'api' } } });
+  return analyzedObjectDefect(key, 'runAsUser 1337', o => {
+    const copy = application(o);
+    const podSpec = key === 'pod' ? copy.spec : copy.spec.template.spec;
+    podSpec.securityContext = { runAsUser: 1337 };
+    return copy;
+  }, analyzerWarning('IST0144', `${spec}.securityContext.runAsUser`, 'User ID (UID) 1337 is reserved for the sidecar proxy.')).map(c => ({
+    ...c, repaired: { objects: [application(c.repaired.objects[0])], cluster: [] },
+  }));
+}
+
+/** An AuthorizationPolicy naming a namespace that is not among the Namespaces of the cluster (given as cluster objects). */
+const unknownPolicyNamespace: fc.Arbitrary<DefectCase> = fc.tuple(twoNamespaces, fc.constantFrom('ALLOW', 'DENY')).map(([[known, named], action]) => {
+  const namespace = (name: string): Manifest => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as Manifest);
+  const policy = {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'from-clients', namespace: 'istio-system' },
+    spec: { action, rules: [{ from: [{ source: { namespaces: [named] } }] }] },
+  } as Manifest;
+  return {
+    defect: `AuthorizationPolicy allowing namespace ${named}, the cluster has ${known}`,
+    objects: [policy],
+    cluster: [namespace(known), namespace('istio-system')],
+    repaired: { objects: [policy], cluster: [namespace(known), namespace('istio-system'), namespace(named)] },
+    at: 0,
+    expected: { rule: 'IST0101', code: 'IST0101', field: 'spec.rules[0].from[0].source.namespaces[0]', message: `Referenced namespace not found: "${named}"` },
+  };
+});
+
+/** A Gateway's credentialName that no Secret of the gateway pods' namespace has (its Secrets are given). */
+const missingCredential: fc.Arbitrary<DefectCase> = fc.tuple(fc.constantFrom('api-cert', 'egress-credential'), fc.boolean()).map(([name, inCluster]) => {
+  const secret = (n: string): Manifest => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: n, namespace: 'istio-system' }, type: 'kubernetes.io/tls' } as Manifest);
+  const gateway = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'egress', namespace: 'istio-system' },
+    spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['api.example.com'], tls: { mode: 'SIMPLE', credentialName: name } }] },
+  };
+  return crossCase(`Gateway credentialName ${name}, the gateway's namespace has Secret other-cert`, inCluster,
+    [gateway as Manifest, workload('deployment', { istio: 'egressgateway' })], [secret('other-cert')], [secret('other-cert'), secret(name)], 0,
+    { rule: 'IST0101', code: 'IST0101', field: 'spec.servers[0].tls.credentialName', message: `Referenced credentialName not found: "${name}"` });
+});
+
+/** A NetworkPolicy that lets the pods of a namespace send only to listed peers, while its Sidecar imports an external host without addresses. */
+const blockedDirectHost: fc.Arbitrary<DefectCase> = fc.tuple(fc.constantFrom(...NAMESPACES), fc.constantFrom('api.example.com', 'db.example.org')).map(([namespace, host]) => {
+  const entry = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name: 'external', namespace },
+    spec: { hosts: [host], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS', location: 'MESH_EXTERNAL' },
+  };
+  const sidecar = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Sidecar',
+    metadata: { name: 'default', namespace },
+    spec: { egress: [{ hosts: [`./${host}`, 'istio-system/*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
+  };
+  const policy = (egress: unknown[]) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'egress', namespace },
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress },
+  });
+  const listed = [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }] }];
+  return {
+    defect: `NetworkPolicy of ${namespace} listing peers, Sidecar importing ${host} (no addresses)`,
+    objects: [policy(listed), entry, sidecar] as Manifest[],
+    cluster: [],
+    repaired: { objects: [policy([...listed, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]), entry, sidecar] as Manifest[], cluster: [] },
+    at: 0,
+    expected: { rule: 'DIRECT_HOST_BLOCKED', code: 'EGR110', field: 'spec.egress', message: `reach ${host} directly` },
+  };
+});
+
 /** Defects across objects, for the kinds the analysis reads (and the kinds whose references it resolves). */
 const CROSS_DEFECTS: Partial<Record<KindKey, Array<fc.Arbitrary<DefectCase>>>> = {
-  service: [hiddenService, missingShortName, ambiguousPorts],
+  service: [hiddenService, missingShortName, ambiguousPorts, unknownAnnotation('service')],
   destinationRule: [missingSubset],
-  deployment: [unmatchedGatewayPods('deployment')],
+  namespace: [unknownAnnotation('namespace'), unknownPolicyNamespace],
+  secret: [missingCredential],
+  networkPolicy: [blockedDirectHost],
+  deployment: [unmatchedGatewayPods('deployment'), unknownAnnotation('deployment'), proxyUid('deployment')],
   statefulSet: [unmatchedGatewayPods('statefulSet')],
   daemonSet: [unmatchedGatewayPods('daemonSet')],
-  pod: [unmatchedGatewayPods('pod')],
+  pod: [unmatchedGatewayPods('pod'), unknownAnnotation('pod'), proxyUid('pod')],
 };
 
 /** Registered kinds that no rule reads yet (they are still generated, mutated and put in the cluster above). */
-const READ_BY_NO_RULE_YET: KindKey[] = ['namespace', 'endpoints', 'secret', 'networkPolicy'];
+const READ_BY_NO_RULE_YET: KindKey[] = ['endpoints'];
 
 /** A seed of `key` with another name, namespace and served version: the variation a defect must not depend on. */
 function variedSeed(key: KindKey): fc.Arbitrary<any> {

@@ -1,13 +1,24 @@
 /**
  * Property: every valid configuration synthesizes. The app passes the library's validation, every
  * Istio object is valid for the API server (CRD schema and CEL rules) and every core object for
- * Kubernetes, on v1 and, for a sampled share of the apps, on v1beta1 (Istio 1.18).
+ * Kubernetes, on v1 and, for a sampled share of the apps, on v1beta1 (Istio 1.18). Valid apps may also
+ * hold sample-shaped YAML (cdk8s `Include` of test/fixtures/samples: Services, Deployments, ingress
+ * Gateways, short-name routes) and declare Services of the cluster (`EgressAnalysis.assumeExists`), the
+ * samples' own or other teams': they synthesize all the same, the included objects are written as they
+ * are, and the assumed ones are not written.
  *
  * FUZZ_RUNS sets the run count (the `fuzz` task: 20,000); FUZZ_SEED (and FUZZ_PATH) replay a failure.
  */
+import { App } from 'cdk8s';
 import * as fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
 import { IstioApiVersion } from '../../src';
-import { AppSpec, HostSpec, UnitSpec, allHosts, buildApp, concreteHostName, dnsLabel, fuzzParameters, numRuns, timeoutFor, usesDynamicDns, validAppSpec } from '../support/arbitraries';
+import {
+  AppSpec, HostSpec, UnitSpec, allHosts, assumedServices, buildApp, concreteHostName, dnsLabel, fuzzParameters, numRuns, sampleObjects, timeoutFor,
+  usesDynamicDns, validAppSpec,
+} from '../support/arbitraries';
+import { assertValidIstioObjects } from '../support/crd-validator';
+import { assertValidKubernetesObjects, isKubernetesCoreKind } from '../support/k8s-validator';
 import { byKind, synth } from '../support/synth';
 
 const RUNS = numRuns();
@@ -30,17 +41,51 @@ function unitsOf(spec: AppSpec): UnitSpec[] {
   return spec.charts.flatMap(c => c.units);
 }
 
+/** The objects the app's extras include (sample-shaped YAML), and those it only declares as existing in the cluster. */
+function extrasOf(spec: AppSpec): { included: any[]; assumed: any[] } {
+  const extras = spec.extras;
+  return extras
+    ? { included: extras.samples.flatMap(f => sampleObjects(f, extras.servicesAssumed)), assumed: assumedServices(extras) }
+    : { included: [], assumed: [] };
+}
+
+const validatedSamples = new Set<string>();
+
+/**
+ * Synthesizes like `synth` (test/support/synth.ts), but validates the objects included from the samples once per file
+ * (they are the same objects every time: each app's output must hold them exactly as the file has them), which keeps
+ * the property fast; every object of the app itself is validated in every run.
+ */
+function synthWithSamples(app: App, spec: AppSpec): { all: any[]; own: any[]; included: any[] } {
+  const all = parseAllDocuments(app.synthYaml()).map(d => d.toJSON()).filter(Boolean);
+  const { included } = extrasOf(spec);
+  for (const object of included) {
+    expect(all).toContainEqual(object);
+  }
+  const extra = new Set(included.map(identity));
+  const own = all.filter(o => !extra.has(identity(o)));
+  expect(own.length + included.length).toBe(all.length);
+  const toValidate = [...own, ...(spec.extras?.samples ?? []).filter(f => !validatedSamples.has(f)).flatMap(f => sampleObjects(f))];
+  assertValidIstioObjects(toValidate.filter(o => !isKubernetesCoreKind(o.apiVersion, o.kind)));
+  assertValidKubernetesObjects(toValidate.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind)));
+  spec.extras?.samples.forEach(f => validatedSamples.add(f));
+  return { all, own, included };
+}
+
 describe('every valid configuration synthesizes', () => {
-  test('v1 for every app, v1beta1 for a sampled share: no validation error, every object valid for the API server', () => {
-    fc.assert(fc.property(validAppSpec(), spec => {
-      const objects = synth(buildApp(spec));
+  test('v1 for every app, v1beta1 for a sampled share, with sample-shaped YAML and Services of the cluster: no validation error, every object valid for the API server', () => {
+    fc.assert(fc.property(validAppSpec({ extras: true }), spec => {
+      // The included objects are written as they are; the assumed ones are not written at all.
+      const { all, own: objects, included } = synthWithSamples(buildApp(spec), spec);
+      const ids = new Set(all.map(identity));
+      expect(extrasOf(spec).assumed.map(identity).filter(id => ids.has(id) && !included.some(o => identity(o) === id))).toEqual([]);
       expect(byKind(objects, 'ServiceEntry')).toHaveLength(unitsOf(spec).reduce((n, u) => n + 1 + (u.servedBy ? 1 : 0), 0));
       expect(byKind(objects, 'Gateway')).toHaveLength(unitsOf(spec).filter(u => u.route).length);
       expect(byKind(objects, 'ServiceEntry').flatMap(se => se.spec.hosts).sort()).toEqual(unitsOf(spec).flatMap(allHosts).sort());
-      expectUniqueIdentities(objects);
+      expectUniqueIdentities(all);
       if (spec.alsoV1beta1 && !usesDynamicDns(spec)) {
-        const old = synth(buildApp(spec, { version: IstioApiVersion.V1BETA1 }));
-        expect(old.map(o => o.kind)).toEqual(objects.map(o => o.kind));
+        const old = synthWithSamples(buildApp(spec, { version: IstioApiVersion.V1BETA1 }), spec).all;
+        expect(old.map(o => o.kind)).toEqual(all.map(o => o.kind));
       }
     }), fuzzParameters(RUNS));
   }, timeoutFor(RUNS, 40));
