@@ -4,15 +4,15 @@ import { EgressClient } from './egress-client';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost } from './external-host';
-import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
-import { noteChange } from './synth/library-object';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { MeshRouting } from './private/traffic';
-import { validateWithIstioRules } from './synth/validation';
 import { toCidr } from './rules/names';
 import { MESH_GATEWAY } from './rules/virtual-service';
+import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
+import { noteChange } from './synth/library-object';
+import { validateWithIstioRules } from './synth/validation';
 import { TlsOrigination } from './tls-origination';
 
 /**
@@ -203,7 +203,7 @@ export class EgressGatewayRoute extends Construct {
         ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
       ]),
       {
-        extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`) ?? [])],
+        extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`, this) ?? [])],
       });
   }
 

@@ -3,9 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
 import { createIstioObject } from './private/istio-objects';
-import { noteChange } from './synth/library-object';
 import { toDnsLabel } from './private/names';
 import { MeshRouting, istioDuration } from './private/traffic';
+import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 import { TlsOrigination } from './tls-origination';
 
@@ -429,6 +429,7 @@ export class ExternalHost extends Construct implements IExternalHost {
         + `${this._ports.map(p => `${p.number} (${p.protocol})`).join(', ') || 'none'}), so there is nothing to apply it to. `
         + 'Fix: declare the HTTP port the application uses, e.g. EgressPort.http(80).');
     }
+    errors.push(...(tlsOrigination?._problems(undefined, 'the sidecar', this) ?? []));
     if (tlsOrigination && this.routedBy) {
       errors.push(`tlsOrigination: ${this.routedBy.node.path} sends this host's traffic through an egress gateway, so the sidecar never `
         + 'connects to the host and cannot originate TLS. Fix: set tlsOrigination on the EgressGatewayRoute (origination at the gateway) instead.');

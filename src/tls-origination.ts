@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { IstioApi, IstioApiVersion } from './api-version';
 import { OWN_CODES } from './rules/codes';
 import { acknowledge } from './synth/acknowledgements';
 
@@ -57,7 +58,11 @@ export enum TlsOriginationMode {
  * TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'istio-system' });
  */
 export class TlsOrigination {
-  /** TLS that verifies the server with `caCertificates` or the CA in `credentialName`. */
+  /**
+   * TLS that verifies the server: with `caCertificates` or the CA in `credentialName`, else (Istio
+   * 1.20 and later) against the proxy's system CAs, which Istio reports with a warning (IST0128/IST0129).
+   * For meshes before 1.20 (v1beta1 output) a CA is required: they verify nothing without one.
+   */
   public static simple(options: TlsOriginationOptions = {}): TlsOrigination {
     return new TlsOrigination(TlsOriginationMode.SIMPLE, options, true);
   }
@@ -101,14 +106,24 @@ export class TlsOrigination {
     };
   }
 
-  /** @internal Problems with these settings for a proxy in `proxyNamespace` (where it reads Secrets). */
-  public _problems(proxyNamespace: string | undefined, where: string): string[] {
-    const { credentialName, credentialNamespace } = this.options;
+  /**
+   * @internal Problems with these settings for a proxy in `proxyNamespace` (where it reads Secrets),
+   * in the app of `scope` (whose Istio API version tells the mesh's age).
+   */
+  public _problems(proxyNamespace: string | undefined, where: string, scope: IConstruct): string[] {
+    const { credentialName, credentialNamespace, caCertificates } = this.options;
+    const problems: string[] = [];
     if (credentialName && credentialNamespace && proxyNamespace && credentialNamespace !== proxyNamespace) {
-      return [`tlsOrigination credentialNamespace = "${credentialNamespace}": ${where} reads Secrets only from its own namespace `
-        + `"${proxyNamespace}", so it would not find "${credentialName}". Fix: create the Secret in "${proxyNamespace}".`];
+      problems.push(`tlsOrigination credentialNamespace = "${credentialNamespace}": ${where} reads Secrets only from its own namespace `
+        + `"${proxyNamespace}", so it would not find "${credentialName}". Fix: create the Secret in "${proxyNamespace}".`);
     }
-    return [];
+    // From Istio 1.20 a proxy without caCertificates verifies against its system CAs; before, it verified nothing.
+    if (this.verifiesServer && !caCertificates && !credentialName && IstioApi.versionOf(scope) === IstioApiVersion.V1BETA1) {
+      problems.push('tlsOrigination: without caCertificates (or a credentialName holding the CA) a mesh older than Istio 1.20, which this '
+        + 'app targets by emitting v1beta1, does not verify the server at all. Fix: TlsOrigination.simple({ caCertificates: '
+        + '\'/etc/ssl/certs/ca-certificates.crt\' }) (or the CA of the server), or say so with TlsOrigination.withoutServerVerification().');
+    }
+    return problems;
   }
 
   /**

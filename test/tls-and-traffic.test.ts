@@ -4,7 +4,8 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
-  EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, ExternalHost, ExternalHostProps, ExportTo, Resolution, TlsOrigination,
+  EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, ExternalHost, ExternalHostProps, ExportTo, IstioApiVersion, Resolution,
+  TlsOrigination,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -55,7 +56,35 @@ describe('TLS origination at the sidecar', () => {
     expect(dr.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'SIMPLE', sni: 'a.example.com' });
     expect(warnings.join('')).toContain('[test/Host] DestinationRule a-example-com: spec.trafficPolicy.portLevelSettings[0].tls = "SIMPLE": '
       + 'DestinationRule a-example-com in namespace default has TLS mode set to SIMPLE but no caCertificates are set to validate server identity '
-      + 'for host: a.example.com at port {"number":80}');
+      + 'for host: a.example.com at port number:80');
+  });
+
+  test('on meshes before Istio 1.20 (v1beta1 output) origination needs a CA: they verify nothing without one', () => {
+    const legacy = (tlsOrigination: TlsOrigination, routed: boolean) => {
+      const { app, chart } = appWithChart('default', IstioApiVersion.V1BETA1);
+      const host = new ExternalHost(chart, 'Host', { hosts: ['a.example.com'], ports: [EgressPort.http(), EgressPort.https()], tlsOrigination: routed ? undefined : tlsOrigination });
+      if (routed) {
+        new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), tlsOrigination });
+      }
+      return app;
+    };
+    const message = 'tlsOrigination: without caCertificates (or a credentialName holding the CA) a mesh older than Istio 1.20, which this app targets '
+      + 'by emitting v1beta1, does not verify the server at all. Fix: TlsOrigination.simple({ caCertificates:';
+    expect(synthError(legacy(TlsOrigination.simple(), false))).toContain(`[test/Host] ${message}`);
+    expect(synthError(legacy(TlsOrigination.simple(), true))).toContain(`[test/Route] ${message}`);
+    for (const routed of [false, true]) {
+      expect(synth(legacy(TlsOrigination.simple({ caCertificates: CA }), routed), '1.18.2').length).toBeGreaterThan(0);
+      expect(synth(legacy(TlsOrigination.withoutServerVerification(), routed), '1.18.2').length).toBeGreaterThan(0);
+    }
+    // On current meshes the same origination verifies against the proxy's system CAs: Istio only warns.
+    const { app, chart } = appWithChart('default');
+    new ExternalHost(chart, 'Host', { hosts: ['a.example.com'], ports: [EgressPort.http(), EgressPort.https()], tlsOrigination: TlsOrigination.simple() });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(synth(app).length).toBeGreaterThan(0);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 
   test('origination with a Secret at the sidecar is refused: sidecars ignore credentialName without workloadSelector (EGR111)', () => {

@@ -542,6 +542,11 @@ function checkCelDuration(out: FindingCollector, value: unknown, field: string):
   }
 }
 
+/** A PortSelector as Go's proto text prints it in Istio's message: `number:443`. */
+function portText(port: unknown): string {
+  return isRecord(port) && typeof port.number === 'number' && port.number !== 0 ? `number:${port.number}` : '';
+}
+
 /**
  * istioctl analyze IST0128/IST0129: SIMPLE or MUTUAL origination without caCertificates does not
  * verify the server (Istio 1.30 skips it when a credentialName is used with a workloadSelector).
@@ -549,8 +554,10 @@ function checkCelDuration(out: FindingCollector, value: unknown, field: string):
 function checkServerVerification(out: FindingCollector, spec: Record<string, any>, metadata: Manifest['metadata']): void {
   const unverified = (tls: any) => isRecord(tls) && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && !tls.caCertificates
     && !(tls.credentialName && spec.workloadSelector);
-  const where = `DestinationRule ${metadata?.name ?? ''} in namespace ${metadata?.namespace ?? ''}`;
-  const fix = 'set caCertificates (or credentialName with a workloadSelector); to skip verification, say so with insecureSkipVerify: true';
+  // Applied without a namespace, the object lands in `default`.
+  const where = `DestinationRule ${show(metadata?.name ?? '')} in namespace ${show(metadata?.namespace ?? 'default')}`;
+  const fix = 'set caCertificates to the CA that signs the server\'s certificate (without it the proxy trusts its system CAs), '
+    + 'or use credentialName with a workloadSelector';
   const policy = isRecord(spec.trafficPolicy) ? spec.trafficPolicy : {};
   if (unverified(policy.tls)) {
     out.analyzer('IST0128', 'warning', 'spec.trafficPolicy.tls', policy.tls.mode,
@@ -560,7 +567,7 @@ function checkServerVerification(out: FindingCollector, spec: Record<string, any
     if (isRecord(setting) && unverified(setting.tls)) {
       out.analyzer('IST0129', 'warning', `spec.trafficPolicy.portLevelSettings[${i}].tls`, setting.tls.mode,
         `${where} has TLS mode set to ${setting.tls.mode} but no caCertificates are set to validate server identity `
-        + `for host: ${spec.host} at port ${JSON.stringify(setting.port ?? {})}`, fix);
+        + `for host: ${show(spec.host)} at port ${portText(setting.port)}`, fix);
     }
   });
 }
