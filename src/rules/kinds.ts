@@ -36,6 +36,9 @@ const istio = (group: string, kind: string, check: KindDefinition['check'], role
 
 const kubernetes = (group: string, kind: string, role: string): KindDefinition => ({ group, kind, versions: ['v1'], role });
 
+/** A Gateway API kind; the versions are those the v1.6.1 experimental CRDs serve, the standard ones first. */
+const gatewayApi = (kind: string, versions: string[], role: string): KindDefinition => ({ group: 'gateway.networking.k8s.io', kind, versions, role });
+
 /** Every kind the library knows, by a stable key. */
 export const KINDS = {
   serviceEntry: istio('networking.istio.io', 'ServiceEntry', checkServiceEntry, 'adds external hosts to the mesh registry'),
@@ -47,6 +50,14 @@ export const KINDS = {
     ['v1', 'v1beta1']),
   // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
   telemetry: istio('telemetry.istio.io', 'Telemetry', checkTelemetry, 'turns on access logs', ['v1', 'v1alpha1'], 'v1alpha1'),
+  // The Gateway API (v1.6.1 CRDs): Istio's egress through a Gateway API Gateway, and ambient waypoints.
+  k8sGateway: gatewayApi('Gateway', ['v1', 'v1beta1'], 'deploys and configures a gateway proxy (an egress gateway, or a waypoint)'),
+  httpRoute: gatewayApi('HTTPRoute', ['v1', 'v1beta1'], 'routes HTTP from its parents (a ServiceEntry for the mesh, a Gateway) to backends'),
+  tlsRoute: gatewayApi('TLSRoute', ['v1', 'v1alpha3', 'v1alpha2'], 'routes TLS by SNI from its parents to backends'),
+  tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends'),
+  grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends'),
+  referenceGrant: gatewayApi('ReferenceGrant', ['v1beta1', 'v1'], 'lets routes of other namespaces refer to objects of its namespace'),
+  backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend'),
   namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
   service: kubernetes('', 'Service', 'gives workloads a host name in the mesh'),
   endpoints: kubernetes('', 'Endpoints', 'lists the addresses behind a Service without selector'),

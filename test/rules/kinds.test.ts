@@ -3,6 +3,9 @@
  * versions the constructs write are those of the generated bindings, and a version the API server
  * does not serve is an error.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
 import { IstioApiVersion } from '../../src/api-version';
 import * as networking from '../../src/imports/networking.istio.io';
 import * as security from '../../src/imports/security.istio.io';
@@ -20,6 +23,21 @@ describe('the registry of kinds', () => {
     const served = [...bundle.served.values()].filter(v => v.group === kind.group && v.kind === kind.kind).map(v => v.version).sort();
     expect([...kind.versions].sort()).toEqual(served);
     expect(kind.versions).toContain(kind.legacyVersion);
+  });
+
+  test('every Gateway API kind declares the versions the v1.6.1 experimental CRDs serve', () => {
+    const file = path.join(__dirname, '../../../shared/gateway-api/experimental-v1.6.1.yaml');
+    const served = new Map<string, string[]>();
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJSON())) {
+      if (doc?.kind === 'CustomResourceDefinition' && doc.spec.group === 'gateway.networking.k8s.io') {
+        served.set(doc.spec.names.kind, doc.spec.versions.filter((v: any) => v.served).map((v: any) => v.name).sort());
+      }
+    }
+    const gatewayApiKinds = Object.values(KINDS).filter(k => k.group === 'gateway.networking.k8s.io');
+    expect(gatewayApiKinds.length).toBeGreaterThanOrEqual(7);
+    for (const kind of gatewayApiKinds) {
+      expect([kind.kind, [...kind.versions].sort()]).toEqual([kind.kind, served.get(kind.kind)]);
+    }
   });
 
   test('the constructs write the generated bindings\' apiVersions', () => {
@@ -40,7 +58,8 @@ describe('the registry of kinds', () => {
 
   test('kinds are told apart by group: an Istio Gateway is not a Gateway API Gateway, a core Service is not a Knative one', () => {
     expect(kindKeyOf({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway' })).toBe('gateway');
-    expect(kindKeyOf({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' })).toBeUndefined();
+    expect(kindKeyOf({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' })).toBe('k8sGateway');
+    expect(kindKeyOf({ apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'Gateway' })).toBeUndefined();
     expect(kindKeyOf({ apiVersion: 'v1', kind: 'Service' })).toBe('service');
     expect(kindKeyOf({ apiVersion: 'serving.knative.dev/v1', kind: 'Service' })).toBeUndefined();
     expect(kindKeyOf({ apiVersion: 'apps/v1', kind: 'Deployment' })).toBe('deployment');
