@@ -327,12 +327,31 @@ const CODE = /^(IST\d{4}|EGR\d{3})$/;
 
 const nonEmpty = (x: unknown) => typeof x === 'string' && x.length > 0;
 
-/** Throws with the finding when it is not well formed (a message that names the finding shrinks better than an expect). */
-function checkFinding(f: IndexedFinding, count: number): void {
+/**
+ * Crashes of src that these properties found and that are left to their owners (see the property tests' report): the
+ * rules are not to throw, but until these are fixed, exactly these cases are let through.
+ */
+function knownCrash(f: IndexedFinding, objects: any[], cluster: unknown[]): boolean {
+  // TODO: analyzers format names with String() (src/analysis/sidecar-selectors.ts nameList, src/analysis/telemetry.ts
+  // nameList and IST0157), which throws for a metadata.name such as { toString: false } when two Sidecars (or Telemetries)
+  // without selector share a namespace: every finding across the objects is lost. Only inputs with such keys can do that.
+  const stringified = f.crossObject && f.message.includes('Cannot convert object to primitive value') && hasStringifyKey([...objects, ...cluster]);
+  // TODO: src/rules/virtual-service.ts checkHosts() skips the holes of a sparse spec.hosts (forEach), then compares them
+  // (hostSubsetOf(undefined)): the object becomes uncheckable. Parsers never make sparse arrays; JavaScript callers can.
+  const sparseHosts = !f.crossObject && f.message.includes('reading \'startsWith\'')
+    && Array.isArray(objects[f.index]?.spec?.hosts) && Object.keys(objects[f.index].spec.hosts).length < objects[f.index].spec.hosts.length;
+  return stringified || sparseHosts;
+}
+
+/** Throws with the finding when it is not well formed, or says a rule crashed (a message that names the finding shrinks better than an expect). */
+function checkFinding(f: IndexedFinding, objects: any[], cluster: unknown[] = []): void {
+  const count = objects.length;
   const problems = [
     Number.isInteger(f.index) && f.index >= 0 && f.index < count ? undefined : `index ${f.index} is not one of the ${count} objects`,
     nonEmpty(f.code) && CODE.test(f.code!) ? undefined : `code ${JSON.stringify(f.code)}`,
     nonEmpty(f.rule) ? undefined : 'no rule',
+    // lintObjects turns a rule that throws into an UNCHECKABLE finding: here that is a crash.
+    f.rule === 'UNCHECKABLE' && !knownCrash(f, objects, cluster) ? `a rule threw: ${f.message}` : undefined,
     ['error', 'warning'].includes(f.severity) ? undefined : `severity ${JSON.stringify(f.severity)}`,
     nonEmpty(f.field) ? undefined : `field ${JSON.stringify(f.field)}`,
     nonEmpty(f.message) ? undefined : 'no message',
@@ -352,7 +371,7 @@ function checkFinding(f: IndexedFinding, count: number): void {
 function expectWellFormedFindings(objects: any[], ctx: AnalysisContext = {}): void {
   const result = lintObjectSet(objects, ctx);
   expect(Array.isArray(result.findings)).toBe(true);
-  result.findings.forEach(f => checkFinding(f, objects.length));
+  result.findings.forEach(f => checkFinding(f, objects, ctx.cluster ?? []));
   for (const u of result.unchecked) {
     if (!(Number.isInteger(u.index) && u.index >= 0 && u.index < objects.length && nonEmpty(u.field) && nonEmpty(u.host) && nonEmpty(u.namespace))) {
       throw new Error(`a malformed unchecked reference: ${JSON.stringify(u)}`);
@@ -741,7 +760,7 @@ const matches = (f: IndexedFinding, at: number, e: Expected) => f.index === at &
 /** The defect's finding is there (with its code and message), and gone once the defect is repaired. */
 function expectDefectFound(c: DefectCase): void {
   const findings = lintObjects(c.objects, { cluster: c.cluster });
-  findings.forEach(f => checkFinding(f, c.objects.length));
+  findings.forEach(f => checkFinding(f, c.objects, c.cluster));
   const found = findings.filter(f => matches(f, c.at, c.expected));
   if (!found.some(f => f.code === c.expected.code && f.message.includes(c.expected.message))) {
     throw new Error(`${c.defect}: expected ${c.expected.rule} (${c.expected.code}) at [${c.at}] ${c.expected.field} "…${c.expected.message}…", found:\n`
