@@ -85,10 +85,14 @@ for (const dir of ['examples', 'scripts']) {
   });
 }
 
-// Regenerates src/imports/ from Istio's CRD bundle, filtered by imports/istio.json.
+// Regenerates src/imports/ from Istio's CRD bundle, filtered by imports/istio.json, and the Gateway API kinds' field trees.
 project.addTask('import', {
-  description: 'Regenerate the Istio bindings in src/imports from the CRD bundle (ISTIO_CRDS overrides the path)',
-  exec: 'node --import tsx scripts/import-istio.ts',
+  description: 'Regenerate the Istio bindings in src/imports from the CRD bundle (ISTIO_CRDS overrides the path) '
+    + 'and the Gateway API field trees (GATEWAY_API_CRDS overrides the path)',
+  steps: [
+    { exec: 'node --import tsx scripts/import-istio.ts' },
+    { exec: 'node --import tsx scripts/import-gateway-api.ts' },
+  ],
 });
 
 // Refreshes the README's example code and manifests from examples/ and their synth output.

@@ -40,6 +40,22 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GWROUTE: 'EGR133',
   DOUBLETLS: 'EGR134',
   PORTBYPASS: 'EGR220',
+  // The Gateway API as Istio reads it (src/rules/gateway-api/, src/analysis/gateway-api-*.ts): ignored, or does not attach.
+  GAPI_PROTOCOL: 'EGR140',
+  GAPI_TCP_ALPHA: 'EGR141',
+  GAPI_WAYPOINT_LISTENER: 'EGR142',
+  GAPI_TLS_OPTION: 'EGR143',
+  GAPI_SERVICE_TYPE: 'EGR144',
+  GAPI_CERTIFICATES: 'EGR145',
+  GAPI_BACKEND_REF: 'EGR146',
+  GAPI_PARENT: 'EGR147',
+  GAPI_BACKEND: 'EGR148',
+  GAPI_NOT_ALLOWED: 'EGR149',
+  GAPI_REFERENCE_GRANT: 'EGR150',
+  GAPI_HOSTNAME: 'EGR151',
+  GAPI_WAYPOINT: 'EGR152',
+  GAPI_POLICY_TARGET: 'EGR153',
+  GAPI_TLS_POLICY_SHADOWED: 'EGR230',
 };
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */

@@ -8,10 +8,13 @@ import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRule } from './destination-rule';
 import { Finding, Manifest, isRecord } from './finding';
 import { checkGateway } from './gateway';
+import { checkK8sGateway } from './gateway-api/gateway';
+import { checkNothingMore, checkRoute } from './gateway-api/routes';
 import { checkServiceEntry } from './service-entry';
 import { checkSidecar } from './sidecar';
 import { checkTelemetry } from './telemetry';
 import { checkVirtualService } from './virtual-service';
+import { GATEWAY_API_SPEC_FIELDS } from '../imports/gateway-api-fields';
 import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 
 export interface KindDefinition {
@@ -37,7 +40,8 @@ const istio = (group: string, kind: string, check: KindDefinition['check'], role
 const kubernetes = (group: string, kind: string, role: string): KindDefinition => ({ group, kind, versions: ['v1'], role });
 
 /** A Gateway API kind; the versions are those the v1.6.1 experimental CRDs serve, the standard ones first. */
-const gatewayApi = (kind: string, versions: string[], role: string): KindDefinition => ({ group: 'gateway.networking.k8s.io', kind, versions, role });
+const gatewayApi = (kind: string, versions: string[], role: string, check: KindDefinition['check'] = checkNothingMore): KindDefinition =>
+  ({ group: 'gateway.networking.k8s.io', kind, versions, check, specFields: GATEWAY_API_SPEC_FIELDS[kind], role });
 
 /** Every kind the library knows, by a stable key. */
 export const KINDS = {
@@ -51,11 +55,12 @@ export const KINDS = {
   // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
   telemetry: istio('telemetry.istio.io', 'Telemetry', checkTelemetry, 'turns on access logs', ['v1', 'v1alpha1'], 'v1alpha1'),
   // The Gateway API (v1.6.1 CRDs): Istio's egress through a Gateway API Gateway, and ambient waypoints.
-  k8sGateway: gatewayApi('Gateway', ['v1', 'v1beta1'], 'deploys and configures a gateway proxy (an egress gateway, or a waypoint)'),
-  httpRoute: gatewayApi('HTTPRoute', ['v1', 'v1beta1'], 'routes HTTP from its parents (a ServiceEntry for the mesh, a Gateway) to backends'),
-  tlsRoute: gatewayApi('TLSRoute', ['v1', 'v1alpha3', 'v1alpha2'], 'routes TLS by SNI from its parents to backends'),
-  tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends'),
-  grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends'),
+  k8sGateway: gatewayApi('Gateway', ['v1', 'v1beta1'], 'deploys and configures a gateway proxy (an egress gateway, or a waypoint)',
+    checkK8sGateway),
+  httpRoute: gatewayApi('HTTPRoute', ['v1', 'v1beta1'], 'routes HTTP from its parents (a ServiceEntry for the mesh, a Gateway) to backends', checkRoute),
+  tlsRoute: gatewayApi('TLSRoute', ['v1', 'v1alpha3', 'v1alpha2'], 'routes TLS by SNI from its parents to backends', checkRoute),
+  tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends', checkRoute),
+  grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends', checkRoute),
   referenceGrant: gatewayApi('ReferenceGrant', ['v1beta1', 'v1'], 'lets routes of other namespaces refer to objects of its namespace'),
   backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend'),
   namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
