@@ -4,9 +4,11 @@ import { EgressClient } from './egress-client';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { EgressPort } from './egress-port';
 import { ExternalHost, IExternalHost } from './external-host';
+import { GatewayApiEgressGateway } from './gateway-api-egress-gateway';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { gatewayApiPortProblem, renderGatewayApiRoute } from './private/render/gateway-api';
 import { MeshRouting } from './private/traffic';
 import { toCidr } from './rules/names';
 import { MESH_GATEWAY } from './rules/virtual-service';
@@ -85,7 +87,8 @@ interface RoutedPort {
 /**
  * Sends the traffic of an external host through an egress gateway.
  *
- * It emits the objects Istio needs, linked so that they cannot disagree:
+ * The gateway picks the rendering. For an installed gateway (`EgressGateway`), it emits Istio's
+ * API objects, linked so that they cannot disagree:
  * - a Gateway in the gateway's namespace, selecting its pods, with a server per port and host;
  * - a DestinationRule for the gateway's Service with a subset per host, in the client namespace
  *   (with `ISTIO_MUTUAL` and the host as SNI, unless `gatewayMutualTls` is off);
@@ -98,6 +101,14 @@ interface RoutedPort {
  * sidecars; at the gateway a PASSTHROUGH server, or with mutual TLS a server that ends the mesh's
  * TLS and forwards the application's own TLS stream with a `tcp` route).
  *
+ * For a `GatewayApiEgressGateway`, it emits the Gateway API form of Istio's egress tasks: per port an
+ * HTTPRoute (HTTP) or TLSRoute (TLS, passed through) parented to the host's ServiceEntry with the
+ * gateway's Service as backend, a listener on the Gateway and a route parented to it with the host
+ * (`kind: Hostname`) as backend, a ReferenceGrant when the gateway lives in another namespace, and
+ * with `gatewayMutualTls` an HTTPS listener that ends the mesh's mutual TLS (`ISTIO_MUTUAL`) plus the
+ * gateway's DestinationRule that makes the sidecars speak it. TLS origination and `allowedClients`
+ * render as for an installed gateway (a DestinationRule and an AuthorizationPolicy for the gateway's pods).
+ *
  * @example
  * new EgressGatewayRoute(chart, 'WikipediaViaGateway', {
  *   host: wikipedia,
@@ -109,22 +120,26 @@ export class EgressGatewayRoute extends Construct {
   public readonly host: IExternalHost;
   /** The egress gateway the traffic goes through. */
   public readonly egressGateway: IEgressGateway;
-  /** The Gateway resource (in the egress gateway's namespace). */
-  public readonly istioGateway: ApiObject;
-  /** The DestinationRule for the gateway's Service, in the route's namespace. */
-  public readonly destinationRule: ApiObject;
   /**
    * The DestinationRules for the gateway's Service: the route's, then one per other namespace of
    * `allowedClients` (sidecars look up DestinationRules in their own namespace, the Service's and the root).
+   * Empty with a Gateway API gateway (its construct holds the DestinationRules for mutual TLS).
    */
   public readonly destinationRules: ApiObject[];
-  /** The VirtualServices, one per host. */
+  /** The VirtualServices, one per host (empty with a Gateway API gateway). */
   public readonly virtualServices: ApiObject[];
+  /**
+   * The Gateway API routes (with a `GatewayApiEgressGateway`; otherwise empty): the sidecars' hop
+   * (parented to the ServiceEntry), then the gateway's hop (parented to the Gateway).
+   */
+  public readonly gatewayApiRoutes: ApiObject[];
+  /** The ReferenceGrants that let the routes use the gateway's Service in its namespace (Gateway API only). */
+  public readonly referenceGrants: ApiObject[];
   /** The DestinationRules that originate TLS at the gateway, one per destination host (empty without `tlsOrigination`). */
   public readonly originationRules: ApiObject[];
   /** The AuthorizationPolicy on the egress gateway that allows `allowedClients` (undefined without them). */
   public readonly authorizationPolicy?: ApiObject;
-  /** The DestinationRule subsets that stand for the hosts at the gateway, one per host. */
+  /** The DestinationRule subsets that stand for the hosts at the gateway, one per host (empty with a Gateway API gateway). */
   public readonly subsetNames: string[];
   /** The namespace of the clients. */
   public readonly namespace: string;
@@ -137,6 +152,10 @@ export class EgressGatewayRoute extends Construct {
   private readonly gatewayRef: string;
   /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
   private readonly meshRouting?: MeshRouting;
+  /** Whether the gateway is one that the Gateway API describes (it picks the rendering). */
+  private readonly gatewayApi?: GatewayApiEgressGateway;
+  private readonly _istioGateway?: ApiObject;
+  private readonly _destinationRule?: ApiObject;
 
   public constructor(scope: Construct, id: string, private readonly props: EgressGatewayRouteProps) {
     super(scope, id);
@@ -144,6 +163,7 @@ export class EgressGatewayRoute extends Construct {
     this.host = host;
     this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
+    this.gatewayApi = gateway instanceof GatewayApiEgressGateway ? gateway : undefined;
     this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
     if (!this.namespace) {
@@ -152,21 +172,43 @@ export class EgressGatewayRoute extends Construct {
     }
     this.checkHosts();
     this.routed = this.selectPorts();
-    this.subsetNames = host.hosts.map(h => toDnsLabel(h));
+    this.subsetNames = this.gatewayApi ? [] : host.hosts.map(h => toDnsLabel(h));
 
     const base = toDnsLabel(`${host.name}-egress`);
     const gatewayName = toDnsLabel(`${this.namespace}-${host.name}`);
     this.gatewayRef = `${gateway.namespace}/${gatewayName}`;
     const clientNamespace = this.namespace || undefined;
     const single = host.hosts.length === 1;
+    const clients = props.allowedClients ?? [];
+    const otherClientNamespaces = [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort();
 
-    this.istioGateway = createIstioObject(this, 'Gateway', 'Gateway', { name: gatewayName, namespace: gateway.namespace },
-      Lazy.any({ produce: () => this.renderGateway() }));
-    this.destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule', { name: base, namespace: clientNamespace },
-      Lazy.any({ produce: () => this.renderDestinationRule() }));
-    this.virtualServices = host.hosts.map((name, i) => createIstioObject(this, single ? 'Resource' : `Resource${i}`, 'VirtualService',
-      { name: single ? base : toDnsLabel(`${toDnsLabel(name)}-egress`), namespace: clientNamespace },
-      Lazy.any({ produce: () => this.renderVirtualService(i) })));
+    if (this.gatewayApi) {
+      this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
+      const rendered = renderGatewayApiRoute(this, {
+        host,
+        gateway: this.gatewayApi,
+        namespace: this.namespace,
+        clientNamespaces: [this.namespace, ...otherClientNamespaces],
+        routed: this.routed.map(r => ({ port: r.port, gatewayPort: r.gatewayPort.port })),
+        mutualTls: this.gatewayMutualTls,
+        originationPort: props.tlsOrigination?.port,
+        meshRouting: this.meshRouting,
+      });
+      this.errors.push(...rendered.errors);
+      this.gatewayApiRoutes = [...rendered.meshRoutes, ...rendered.gatewayRoutes];
+      this.referenceGrants = rendered.referenceGrants;
+      this.virtualServices = [];
+    } else {
+      this._istioGateway = createIstioObject(this, 'Gateway', 'Gateway', { name: gatewayName, namespace: gateway.namespace },
+        Lazy.any({ produce: () => this.renderGateway() }));
+      this._destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule', { name: base, namespace: clientNamespace },
+        Lazy.any({ produce: () => this.renderDestinationRule() }));
+      this.virtualServices = host.hosts.map((name, i) => createIstioObject(this, single ? 'Resource' : `Resource${i}`, 'VirtualService',
+        { name: single ? base : toDnsLabel(`${toDnsLabel(name)}-egress`), namespace: clientNamespace },
+        Lazy.any({ produce: () => this.renderVirtualService(i) })));
+      this.gatewayApiRoutes = [];
+      this.referenceGrants = [];
+    }
     const origination = props.tlsOrigination;
     this.originationRules = origination
       ? this.destinationHost.hosts.map((name, i) => createIstioObject(this, `TlsOrigination${i}`, 'DestinationRule',
@@ -174,10 +216,10 @@ export class EgressGatewayRoute extends Construct {
         Lazy.any({ produce: () => this.renderOrigination(name, origination) })))
       : [];
 
-    const clients = props.allowedClients ?? [];
-    const otherClientNamespaces = [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort();
-    this.destinationRules = [this.destinationRule, ...otherClientNamespaces.map(ns => createIstioObject(this, `DestinationRule-${ns}`, 'DestinationRule',
-      { name: base, namespace: ns }, Lazy.any({ produce: () => this.renderDestinationRule() })))];
+    this.destinationRules = this._destinationRule
+      ? [this._destinationRule, ...otherClientNamespaces.map(ns => createIstioObject(this, `DestinationRule-${ns}`, 'DestinationRule',
+        { name: base, namespace: ns }, Lazy.any({ produce: () => this.renderDestinationRule() })))]
+      : [];
     if (props.allowedClients) {
       this.authorizationPolicy = createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
         { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
@@ -190,7 +232,9 @@ export class EgressGatewayRoute extends Construct {
         consumer.addConsumer(namespace, this);
       }
     }
-    this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
+    if (!this.gatewayApi) {
+      this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
+    }
 
     origination?._acknowledgeIn(this);
     declareGatewayPods(this, gateway.selector);
@@ -199,12 +243,28 @@ export class EgressGatewayRoute extends Construct {
     // With bad input the objects are incomplete; report the input, not its consequences.
     validateWithIstioRules(this,
       () => (this.errors.length > 0 ? [] : [
-        this.istioGateway, ...this.destinationRules, ...this.virtualServices, ...this.originationRules,
+        ...(this._istioGateway ? [this._istioGateway] : []), ...this.destinationRules, ...this.virtualServices,
+        ...this.gatewayApiRoutes, ...this.referenceGrants, ...this.originationRules,
         ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
       ]),
       {
         extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`, this) ?? [])],
       });
+  }
+
+  /** The Istio Gateway resource (in the egress gateway's namespace); only for an installed gateway. */
+  public get istioGateway(): ApiObject {
+    return this._istioGateway ?? this.noIstioObject('istioGateway', 'the Gateway API Gateway is `gateway.gateway`');
+  }
+
+  /** The DestinationRule for the gateway's Service, in the route's namespace; only for an installed gateway. */
+  public get destinationRule(): ApiObject {
+    return this._destinationRule ?? this.noIstioObject('destinationRule', 'the DestinationRules for mutual TLS are `gateway.mutualTlsRules`');
+  }
+
+  private noIstioObject(property: string, instead: string): never {
+    throw new Error(`[${this.node.path}] ${property}: the route renders through the Gateway API gateway ${this.egressGateway.namespace}/`
+      + `${this.gatewayApi?.gatewayName}, so it has no such Istio object. Fix: use \`gatewayApiRoutes\` (${instead}).`);
   }
 
   /** Whether `allowedClients` names workloads of `namespace` (a lockdown of that namespace then imports this route's host). */
@@ -249,6 +309,11 @@ export class EgressGatewayRoute extends Construct {
   private checkHosts(): void {
     const { host, servedBy } = this.props;
     const wildcard = host.hosts.find(h => h.startsWith('*'));
+    if (this.gatewayApi && (wildcard || servedBy)) {
+      this.errors.push(`${servedBy ? 'servedBy' : `host "${wildcard}"`}: the Gateway API rendering routes concrete hosts only. `
+        + 'Fix: route the wildcard domain through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).');
+      return;
+    }
     if (wildcard && !servedBy) {
       this.errors.push(`host "${wildcard}": an Envoy egress gateway cannot route arbitrary names of a wildcard domain. `
         + 'Fix: name the concrete host that serves the whole domain with `servedBy`, or reach the wildcard domain directly without a gateway.');
@@ -275,6 +340,11 @@ export class EgressGatewayRoute extends Construct {
           + `Fix: route one of the declared ports, or add EgressPort for ${number} to the ExternalHost.`);
         continue;
       }
+      const gatewayApiProblem = this.gatewayApi ? gatewayApiPortProblem(port, this.gatewayMutualTls) : undefined;
+      if (gatewayApiProblem) {
+        this.errors.push(gatewayApiProblem);
+        continue;
+      }
       if (!port.isHttp && !port.isTls && host.addresses.length === 0) {
         this.errors.push(`ports: ${number} (${port.protocol}) is opaque TCP: without the host's addresses the sidecars cannot tell its traffic `
           + `from any other TCP traffic on port ${number}, and would send all of it to the gateway. Fix: give the ExternalHost its addresses (IPs or CIDR blocks).`);
@@ -295,6 +365,11 @@ export class EgressGatewayRoute extends Construct {
       }
       // A chosen port that the gateway's Service lacks shows in the objects (IST0101 for the route to it, IST0162 for the server).
       const chosen = this.props.gatewayPorts?.[String(number)];
+      if (this.gatewayApi) {
+        // The routes add the Gateway's listeners: its Service gets the port.
+        routed.push({ port, gatewayPort: { port: chosen ?? number, name: '' } });
+        continue;
+      }
       const gatewayPort = chosen === undefined ? gatewayPortFor(gateway, port) : gateway.ports.find(p => p.port === chosen) ?? { port: chosen, name: '' };
       if (!gatewayPort) {
         this.errors.push(`ports: ${number} (${port.protocol}) has no matching port on the egress gateway ${gateway.serviceHost}, which listens on `

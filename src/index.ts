@@ -3,6 +3,7 @@ export * from './egress-port';
 export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
+export * from './gateway-api-egress-gateway';
 export * from './tls-origination';
 export * from './egress-client';
 export * from './egress-lockdown';

@@ -1,0 +1,162 @@
+/**
+ * The Gateway API rendering of an egress gateway route (sidecar data plane), as Istio's egress tasks
+ * write it in their Gateway API tabs:
+ * - the sidecars' hop: an HTTPRoute or TLSRoute parented to the host's ServiceEntry, with the
+ *   gateway's Service `<name>-istio` as backend (a ReferenceGrant beside the Service when the route
+ *   lives in another namespace);
+ * - the gateway's hop: a route in the gateway's namespace parented to the Gateway's listener for the
+ *   host and port, with the host itself as backend (`kind: Hostname`, group networking.istio.io);
+ * - the listeners (the Gateway's construct renders them) and, with mutual TLS to the gateway, the
+ *   DestinationRules for `<name>-istio` (the gateway's construct renders them, one per client namespace).
+ */
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressPort } from '../../egress-port';
+import { IExternalHost } from '../../external-host';
+import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
+import { toDnsLabel } from '../names';
+import { MeshRouting } from '../traffic';
+import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject } from './gateway-api-objects';
+
+/** The Istio group, for ServiceEntry parents and Hostname backends. */
+const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
+
+/** One external port and the gateway port that carries it. */
+export interface GatewayApiRoutedPort {
+  readonly port: EgressPort;
+  readonly gatewayPort: number;
+}
+
+/** What the route knows, for the Gateway API rendering. */
+export interface GatewayApiRouteInput {
+  readonly host: IExternalHost;
+  readonly gateway: GatewayApiEgressGateway;
+  /** The route's namespace (the clients'). */
+  readonly namespace: string;
+  /** Every namespace whose sidecars use the route: the route's first, then those of `allowedClients`. */
+  readonly clientNamespaces: string[];
+  readonly routed: GatewayApiRoutedPort[];
+  readonly mutualTls: boolean;
+  /** The host port the gateway opens TLS to, for HTTP ports (undefined without TLS origination). */
+  readonly originationPort?: number;
+  readonly meshRouting?: MeshRouting;
+}
+
+/** The objects of the rendering, and what the input asks that it cannot render. */
+export interface GatewayApiRouteObjects {
+  /** The sidecars' hop: routes parented to the ServiceEntry, per client namespace and port. */
+  readonly meshRoutes: ApiObject[];
+  /** The gateway's hop: routes parented to the Gateway, per host and port. */
+  readonly gatewayRoutes: ApiObject[];
+  readonly referenceGrants: ApiObject[];
+  readonly errors: string[];
+}
+
+/** Why a port cannot take this rendering, or undefined. */
+export function gatewayApiPortProblem(port: EgressPort, mutualTls: boolean): string | undefined {
+  if (!port.isHttp && !port.isTls) {
+    return `ports: ${port.number} (${port.protocol}) is opaque TCP, which the Gateway API rendering does not route (TCPRoute is experimental). `
+      + 'Fix: route this port through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()), or leave it out of `ports`.';
+  }
+  if (port.isTls && mutualTls) {
+    return `ports: ${port.number} (${port.protocol}) carries the application's own TLS, which the Gateway API rendering passes through by SNI `
+      + 'only without the mesh\'s mutual TLS to the gateway. Fix: set `gatewayMutualTls: false`, or route the port through an installed gateway.';
+  }
+  return undefined;
+}
+
+export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteInput): GatewayApiRouteObjects {
+  const { host, gateway, namespace, routed, mutualTls } = input;
+  const errors: string[] = [];
+  const kindOf = (p: EgressPort): 'HTTPRoute' | 'TLSRoute' => (p.isHttp ? 'HTTPRoute' : 'TLSRoute');
+  if (input.meshRouting?.retries) {
+    errors.push(`host ${host.hosts.join(', ')}: its retries are not rendered as Gateway API routes yet (HTTPRoute retries are experimental). `
+      + 'Fix: drop `retries` from the ExternalHost, or route it through an installed gateway.');
+  }
+
+  // The gateway's hop: a listener and a route per host and port.
+  const gatewayRoutes: ApiObject[] = [];
+  const several = routed.length > 1;
+  for (const [i, hostname] of host.hosts.entries()) {
+    const label = host.hosts.length > 1 ? toDnsLabel(hostname) : host.name;
+    for (const r of routed) {
+      const kind = kindOf(r.port);
+      const request: GatewayApiListenerRequest = {
+        port: r.gatewayPort,
+        protocol: r.port.isHttp ? (mutualTls ? 'HTTPS' : 'HTTP') : 'TLS',
+        hostname,
+        routeKind: kind,
+      };
+      const listener = gateway._addListener(request, scope);
+      if (listener.error) {
+        errors.push(listener.error);
+        continue;
+      }
+      if (mutualTls) {
+        for (const ns of input.clientNamespaces) {
+          const problem = gateway._requireMutualTls(ns, r.gatewayPort, hostname, scope);
+          if (problem) {
+            errors.push(problem);
+          }
+        }
+      }
+      const targetPort = r.port.isHttp && input.originationPort !== undefined ? input.originationPort : r.port.number;
+      const name = toDnsLabel(`${namespace}-${label}${several ? `-${r.port.number}` : ''}`);
+      gatewayRoutes.push(createGatewayApiObject(scope, `GatewayRoute${i}-${r.port.number}`, kind,
+        { name, namespace: gateway.namespace || undefined },
+        Lazy.any({
+          produce: () => ({
+            parentRefs: [{ name: gateway.gatewayName, sectionName: listener.name }],
+            hostnames: [hostname],
+            rules: [{ backendRefs: [{ group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: hostname, port: targetPort }] }],
+          }),
+        })));
+    }
+  }
+
+  // The sidecars' hop: per client namespace and port, a route parented to the ServiceEntry.
+  const meshRoutes: ApiObject[] = [];
+  for (const ns of input.clientNamespaces) {
+    for (const r of routed) {
+      const kind = kindOf(r.port);
+      // The port selects the ServiceEntry's port when it has others of the same kind.
+      const sameKind = host.ports.filter(p => kindOf(p) === kind && (p.isHttp || p.isTls));
+      const port = sameKind.length === 1 && sameKind[0].number === r.port.number ? undefined : r.port.number;
+      const name = toDnsLabel(`${host.name}-egress${several ? `-${r.port.number}` : ''}`);
+      const id = ns === namespace ? (meshRoutes.length === 0 ? 'Resource' : `MeshRoute-${r.port.number}`) : `MeshRoute-${ns}-${r.port.number}`;
+      const timeout = r.port.isHttp ? input.meshRouting?.timeout : undefined;
+      meshRoutes.push(createGatewayApiObject(scope, id, kind, { name, namespace: ns || undefined }, Lazy.any({
+        produce: () => ({
+          parentRefs: [{
+            group: ISTIO_NETWORKING_GROUP,
+            kind: 'ServiceEntry',
+            name: host.name,
+            namespace: host.namespace && host.namespace !== ns ? host.namespace : undefined,
+            port,
+          }],
+          // TLSRoute v1 requires hostnames (v1alpha2, which the docs use, did not): the host's names.
+          hostnames: kind === 'TLSRoute' ? [...host.hosts] : undefined,
+          rules: [{
+            backendRefs: [{
+              name: gateway.serviceName,
+              namespace: gateway.namespace !== ns ? gateway.namespace : undefined,
+              port: r.gatewayPort,
+            }],
+            timeouts: timeout ? { request: timeout } : undefined,
+          }],
+        }),
+      })));
+    }
+  }
+
+  // A backendRef to another namespace's Service needs the Service's namespace to allow it.
+  const referenceGrants: ApiObject[] = [];
+  const from = input.clientNamespaces.filter(ns => ns !== gateway.namespace)
+    .flatMap(ns => [...new Set(routed.map(r => kindOf(r.port)))].sort().map(kind => ({ group: GATEWAY_API_GROUP, kind, namespace: ns })));
+  if (from.length > 0 && routed.length > 0) {
+    referenceGrants.push(createGatewayApiObject(scope, 'ReferenceGrant', 'ReferenceGrant',
+      { name: toDnsLabel(`${namespace}-${host.name}-egress`), namespace: gateway.namespace || undefined },
+      Lazy.any({ produce: () => ({ from, to: [{ group: '', kind: 'Service', name: gateway.serviceName }] }) })));
+  }
+  return { meshRoutes, gatewayRoutes, referenceGrants, errors };
+}

@@ -1,0 +1,264 @@
+/**
+ * The Gateway API rendering of EgressGatewayRoute (sidecar data plane), against the shapes of the
+ * Gateway API tabs of Istio's egress tasks (egress-gateway: HTTP and HTTPS passthrough;
+ * egress-gateway-tls-origination). `synth` validates every object against its CRDs and fails on
+ * any finding of the whole-app analysis at synth.
+ *
+ * Where we differ from the docs on purpose (each asserted below):
+ * - listeners allow only the route kinds used (`allowedRoutes.kinds`), and the gateway's routes name
+ *   their listener (`sectionName`), so that two hosts on one port do not share routes;
+ * - the origination DestinationRule applies to the gateway's pods only (`workloadSelector`,
+ *   `exportTo: ['.']`): the docs' rule would make every sidecar wrap port 443 of the host in TLS too.
+ */
+import { App, Chart } from 'cdk8s';
+import {
+  EgressClient, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost, GatewayApiEgressGateway, IEgressGateway,
+  IstioApiVersion, TlsOrigination,
+} from '../src';
+import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
+
+const HOSTNAME_BACKEND = { group: 'networking.istio.io', kind: 'Hostname' };
+const SE_PARENT = { group: 'networking.istio.io', kind: 'ServiceEntry' };
+
+/** The docs' ServiceEntry `cnn` (HTTP 80, HTTPS 443) in `default`. */
+function cnn(chart: Chart, ports = [EgressPort.http(80), EgressPort.https(443)]): ExternalHost {
+  return new ExternalHost(chart, 'Cnn', { hosts: ['edition.cnn.com'], ports, metadata: { name: 'cnn' } });
+}
+
+function docsGateway(chart: Chart): GatewayApiEgressGateway {
+  return new GatewayApiEgressGateway(chart, 'EgressGateway', { name: 'cnn-egress-gateway' });
+}
+
+const named = (objects: any[], kind: string, name: string) => {
+  const found = byKind(objects, kind).filter(o => o.metadata.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('egress gateway for HTTP traffic (docs: egress-gateway, Gateway API tab)', () => {
+  function app() {
+    const { app: a, chart } = appWithChart('default');
+    const gateway = docsGateway(chart);
+    const route = new EgressGatewayRoute(chart, 'Route', { host: cnn(chart), gateway, ports: [80], gatewayMutualTls: false });
+    return { objects: synth(a), gateway, route };
+  }
+
+  test('Gateway: class istio, ClusterIP, one HTTP listener for the host on 80 from routes beside it', () => {
+    const gw = oneOfKind(app().objects, 'Gateway');
+    expect(gw.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(gw.metadata).toEqual({ name: 'cnn-egress-gateway', namespace: 'default', annotations: { 'networking.istio.io/service-type': 'ClusterIP' } });
+    expect(gw.spec).toEqual({
+      gatewayClassName: 'istio',
+      listeners: [{
+        name: 'http-80-edition-cnn-com',
+        hostname: 'edition.cnn.com',
+        port: 80,
+        protocol: 'HTTP',
+        allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] },
+      }],
+    });
+  });
+
+  test('sidecars\' hop: HTTPRoute parented to the ServiceEntry, to the Service <name>-istio port 80', () => {
+    const mesh = named(app().objects, 'HTTPRoute', 'cnn-egress');
+    expect(mesh.spec).toEqual({
+      parentRefs: [{ ...SE_PARENT, name: 'cnn' }],
+      rules: [{ backendRefs: [{ name: 'cnn-egress-gateway-istio', port: 80 }] }],
+    });
+  });
+
+  test('gateway\'s hop: HTTPRoute parented to the Gateway\'s listener, to the host by Hostname on 80', () => {
+    const forward = named(app().objects, 'HTTPRoute', 'default-cnn');
+    expect(forward.spec).toEqual({
+      parentRefs: [{ name: 'cnn-egress-gateway', sectionName: 'http-80-edition-cnn-com' }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ backendRefs: [{ ...HOSTNAME_BACKEND, name: 'edition.cnn.com', port: 80 }] }],
+    });
+  });
+
+  test('no Istio Gateway, VirtualService or DestinationRule; the gateway is the IEgressGateway of its pods and Service', () => {
+    const { objects, gateway, route } = app();
+    expect(objects.map(o => o.kind).sort()).toEqual(['Gateway', 'HTTPRoute', 'HTTPRoute', 'ServiceEntry']);
+    expect(gateway.selector).toEqual({ 'gateway.networking.k8s.io/gateway-name': 'cnn-egress-gateway' });
+    expect(gateway.serviceHost).toBe('cnn-egress-gateway-istio.default.svc.cluster.local');
+    expect(gateway.ports).toEqual([{ port: 80, name: 'http-80-edition-cnn-com' }]);
+    expect(route.gatewayApiRoutes.map(r => r.name)).toEqual(['cnn-egress', 'default-cnn']);
+    expect(route.virtualServices).toEqual([]);
+    expect(() => route.istioGateway).toThrow(/renders through the Gateway API gateway default\/cnn-egress-gateway.*gatewayApiRoutes/);
+  });
+});
+
+describe('egress gateway for HTTPS traffic (docs: egress-gateway, TLS passthrough)', () => {
+  test('a TLS Passthrough listener on 443 and two TLSRoutes (v1, Istio 1.30)', () => {
+    const { app, chart } = appWithChart('default');
+    const host = cnn(chart, [EgressPort.tls(443)]);
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: docsGateway(chart), gatewayMutualTls: false });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners).toEqual([{
+      name: 'tls-443-edition-cnn-com',
+      hostname: 'edition.cnn.com',
+      port: 443,
+      protocol: 'TLS',
+      tls: { mode: 'Passthrough' },
+      allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute' }] },
+    }]);
+    const routes = byKind(objects, 'TLSRoute');
+    expect(routes.map(r => r.apiVersion)).toEqual(['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1']);
+    // TLSRoute v1 requires hostnames, which the docs' v1alpha2 routes leave out.
+    expect(named(objects, 'TLSRoute', 'cnn-egress').spec).toEqual({
+      parentRefs: [{ ...SE_PARENT, name: 'cnn' }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ backendRefs: [{ name: 'cnn-egress-gateway-istio', port: 443 }] }],
+    });
+    expect(named(objects, 'TLSRoute', 'default-cnn').spec).toEqual({
+      parentRefs: [{ name: 'cnn-egress-gateway', sectionName: 'tls-443-edition-cnn-com' }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ backendRefs: [{ ...HOSTNAME_BACKEND, name: 'edition.cnn.com', port: 443 }] }],
+    });
+    expect(byKind(objects, 'HTTPRoute')).toEqual([]);
+  });
+
+  test('the application\'s own TLS with the mesh\'s mutual TLS to the gateway is refused, naming the fix', () => {
+    const { app, chart } = appWithChart('default');
+    new EgressGatewayRoute(chart, 'Route', { host: cnn(chart, [EgressPort.tls(443)]), gateway: docsGateway(chart) });
+    const message = synthError(app);
+    expect(message).toContain('ports: 443 (TLS) carries the application\'s own TLS');
+    expect(message).toContain('Fix: set `gatewayMutualTls: false`');
+  });
+});
+
+describe('TLS origination at the gateway (docs: egress-gateway-tls-origination, Gateway API tab)', () => {
+  function app(mutualTls: boolean) {
+    const { app: a, chart } = appWithChart('default');
+    new EgressGatewayRoute(chart, 'Route', {
+      host: cnn(chart), gateway: docsGateway(chart), gatewayMutualTls: mutualTls, tlsOrigination: TlsOrigination.simple(),
+    });
+    return synth(a);
+  }
+
+  test('without mutual TLS: HTTP listener on 80, the gateway\'s hop to 443, a SIMPLE DestinationRule for the gateway\'s pods', () => {
+    const objects = app(false);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners.map((l: any) => [l.port, l.protocol, l.tls])).toEqual([[80, 'HTTP', undefined]]);
+    expect(named(objects, 'HTTPRoute', 'cnn-egress').spec.rules).toEqual([{ backendRefs: [{ name: 'cnn-egress-gateway-istio', port: 80 }] }]);
+    expect(named(objects, 'HTTPRoute', 'default-cnn').spec.rules).toEqual([{ backendRefs: [{ ...HOSTNAME_BACKEND, name: 'edition.cnn.com', port: 443 }] }]);
+    const dr = oneOfKind(objects, 'DestinationRule');
+    expect(dr.spec).toEqual({
+      host: 'edition.cnn.com',
+      workloadSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'cnn-egress-gateway' } },
+      exportTo: ['.'],
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com' } }] },
+    });
+  });
+
+  test('with mutual TLS: an HTTPS listener ending ISTIO_MUTUAL, and the DestinationRule for <name>-istio with the host as SNI', () => {
+    const objects = app(true);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners).toEqual([{
+      name: 'https-80-edition-cnn-com',
+      hostname: 'edition.cnn.com',
+      port: 80,
+      protocol: 'HTTPS',
+      tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } },
+      allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] },
+    }]);
+    const toGateway = byKind(objects, 'DestinationRule').filter(d => d.spec.host === 'cnn-egress-gateway-istio.default.svc.cluster.local');
+    expect(toGateway).toHaveLength(1);
+    expect(toGateway[0].metadata.namespace).toBe('default');
+    expect(toGateway[0].spec.trafficPolicy).toEqual({ portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }] });
+  });
+});
+
+describe('one intent, two renderings', () => {
+  function render(gatewayOf: (chart: Chart) => IEgressGateway) {
+    const { app, chart } = appWithChart('default');
+    const host = cnn(chart);
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: gatewayOf(chart), ports: [80], allowedClients: [EgressClient.inNamespace('default')] });
+    return synth(app);
+  }
+
+  test('the same host and route props give Istio\'s API objects for an installed gateway and Gateway API objects for the new one', () => {
+    const istio = render(() => EgressGateway.istioDefault());
+    const gatewayApi = render(chart => docsGateway(chart));
+    expect(istio.map(o => o.kind).sort()).toEqual(['AuthorizationPolicy', 'DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+    expect(oneOfKind(istio, 'Gateway').apiVersion).toBe('networking.istio.io/v1');
+    expect(gatewayApi.map(o => o.kind).sort()).toEqual(['AuthorizationPolicy', 'DestinationRule', 'Gateway', 'HTTPRoute', 'HTTPRoute', 'ServiceEntry']);
+    expect(oneOfKind(gatewayApi, 'Gateway').apiVersion).toBe('gateway.networking.k8s.io/v1');
+    // The same policy, at the pods of each gateway.
+    const policy = (objects: any[]) => oneOfKind(objects, 'AuthorizationPolicy').spec;
+    expect(policy(gatewayApi)).toEqual({ ...policy(istio), selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'cnn-egress-gateway' } } });
+    expect(oneOfKind(gatewayApi, 'AuthorizationPolicy').metadata.namespace).toBe('default');
+  });
+});
+
+describe('namespaces and shared gateways', () => {
+  test('a gateway in another namespace: the backendRef names it and a ReferenceGrant there allows the route\'s kind', () => {
+    const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
+    const egress = new Chart(app, 'egress', { namespace: 'istio-egress' });
+    const team = new Chart(app, 'team', { namespace: 'team-a' });
+    const gateway = new GatewayApiEgressGateway(egress, 'Gateway', { name: 'egress' });
+    new EgressGatewayRoute(team, 'Route', { host: cnn(team), gateway, gatewayMutualTls: false, ports: [80] });
+    const objects = synth(app);
+    const mesh = named(objects, 'HTTPRoute', 'cnn-egress');
+    expect(mesh.metadata.namespace).toBe('team-a');
+    expect(mesh.spec.rules[0].backendRefs).toEqual([{ name: 'egress-istio', namespace: 'istio-egress', port: 80 }]);
+    expect(named(objects, 'HTTPRoute', 'team-a-cnn').metadata.namespace).toBe('istio-egress');
+    const grant = oneOfKind(objects, 'ReferenceGrant');
+    expect(grant.metadata).toEqual({ name: 'team-a-cnn-egress', namespace: 'istio-egress' });
+    expect(grant.spec).toEqual({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'team-a' }],
+      to: [{ group: '', kind: 'Service', name: 'egress-istio' }],
+    });
+  });
+
+  test('two hosts through one gateway share the port: one listener each; mutual TLS needs a port per host', () => {
+    const { app, chart } = appWithChart('default');
+    const gateway = docsGateway(chart);
+    const a = new ExternalHost(chart, 'A', { hosts: ['a.example.com'], ports: [EgressPort.http(80)] });
+    const b = new ExternalHost(chart, 'B', { hosts: ['b.example.com'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'RouteA', { host: a, gateway, gatewayMutualTls: false });
+    new EgressGatewayRoute(chart, 'RouteB', { host: b, gateway, gatewayMutualTls: false });
+    expect(oneOfKind(synth(app), 'Gateway').spec.listeners.map((l: any) => `${l.port}/${l.hostname}`)).toEqual(['80/a.example.com', '80/b.example.com']);
+
+    const second = appWithChart('default');
+    const shared = docsGateway(second.chart);
+    const c = new ExternalHost(second.chart, 'C', { hosts: ['c.example.com'], ports: [EgressPort.http(80)] });
+    const d = new ExternalHost(second.chart, 'D', { hosts: ['d.example.com'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(second.chart, 'RouteC', { host: c, gateway: shared });
+    new EgressGatewayRoute(second.chart, 'RouteD', { host: d, gateway: shared });
+    expect(synthError(second.app)).toContain('gateway port 80: the sidecars of namespace default already reach it with mutual TLS for c.example.com');
+
+    const third = appWithChart('default');
+    const spread = docsGateway(third.chart);
+    const e = new ExternalHost(third.chart, 'E', { hosts: ['e.example.com'], ports: [EgressPort.http(80)] });
+    const f = new ExternalHost(third.chart, 'F', { hosts: ['f.example.com'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(third.chart, 'RouteE', { host: e, gateway: spread });
+    new EgressGatewayRoute(third.chart, 'RouteF', { host: f, gateway: spread, gatewayPorts: { 80: 8080 } });
+    const objects = synth(third.app);
+    expect(oneOfKind(objects, 'DestinationRule').spec.trafficPolicy.portLevelSettings).toEqual([
+      { port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'e.example.com' } },
+      { port: { number: 8080 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'f.example.com' } },
+    ]);
+  });
+});
+
+describe('what the Gateway API rendering refuses', () => {
+  test('opaque TCP, wildcards, an unused gateway and a mesh on the v1beta1 API, each naming the fix', () => {
+    const tcp = appWithChart('default');
+    const db = new ExternalHost(tcp.chart, 'Db', { hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['10.1.2.3'] });
+    new EgressGatewayRoute(tcp.chart, 'Route', { host: db, gateway: docsGateway(tcp.chart), gatewayMutualTls: false });
+    expect(synthError(tcp.app)).toContain('ports: 5432 (TCP) is opaque TCP, which the Gateway API rendering does not route');
+
+    const wild = appWithChart('default');
+    const wiki = new ExternalHost(wild.chart, 'Wiki', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https(443)] });
+    const www = new ExternalHost(wild.chart, 'Www', { hosts: ['www.wikipedia.org'], ports: [EgressPort.https(443)] });
+    new EgressGatewayRoute(wild.chart, 'Route', { host: wiki, servedBy: www, gateway: docsGateway(wild.chart), gatewayMutualTls: false });
+    expect(synthError(wild.app)).toContain('servedBy: the Gateway API rendering routes concrete hosts only');
+
+    const unused = appWithChart('default');
+    docsGateway(unused.chart);
+    expect(synthError(unused.app)).toContain('no route goes through this gateway');
+
+    const old = appWithChart('default', IstioApiVersion.V1BETA1);
+    new EgressGatewayRoute(old.chart, 'Route', { host: cnn(old.chart), gateway: docsGateway(old.chart), ports: [80], gatewayMutualTls: false });
+    expect(synthError(old.app)).toContain('the Gateway API rendering needs Istio 1.30 or later');
+  });
+});
