@@ -8,7 +8,9 @@ import {
   IstioRelease,
   resetIstioCrdCache,
   validateIstioObject,
+  validateManifest,
   validateWithCrdSchema,
+  validatorFor,
 } from './support/crd-validator';
 
 // Compiling a large schema (VirtualService, DestinationRule) takes a few hundred ms the first time.
@@ -126,14 +128,14 @@ describe('valid objects pass', () => {
       ...egressSet('v1'),
       ...egressSet('v1beta1'),
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
-      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'default' }, spec: {} },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'default' }, spec: { podSelector: {} } },
     ];
 
     // WHEN asserting
     const result = assertValidIstioObjects(objs);
 
-    // THEN the Istio objects are validated and the others skipped
-    expect(result).toEqual({ validated: 8, skipped: 2 });
+    // THEN every object is validated, each by the validator of its group (none is skipped)
+    expect(result).toEqual({ validated: 10, istio: 8, gatewayApi: 0, kubernetes: 2 });
   });
 
   test.each<IstioRelease>(['1.30.3', '1.18.2'])('security.istio.io/v1 AuthorizationPolicy against Istio %s', (release) => {
@@ -591,7 +593,7 @@ describe('served versions', () => {
     const run = () => assertValidIstioObjects(objs);
 
     // THEN one error lists both problems
-    expect(run).toThrow(/2 of 3 Istio object\(s\) would be rejected/);
+    expect(run).toThrow(/2 of 3 object\(s\) would be rejected/);
     expect(run).toThrow(/spec\.hosts\[0\]: Invalid value: "\*": hostname cannot be wildcard/);
     expect(run).toThrow(/Istio 1\.18\.2\]: spec\.resolution: Unsupported value: "DNSS"/);
   });
@@ -634,8 +636,10 @@ describe('bundle location', () => {
   });
 
   test('ISTIO_CRD_DIR holding the bundle is used', () => {
-    // GIVEN a directory with a link to the shared 1.18.2 bundle
-    fs.symlinkSync(path.resolve(__dirname, '../../shared/istio/crd-all-1.18.2.yaml'), path.join(tmp, 'crd-all-1.18.2.yaml'));
+    // GIVEN a directory with links to the shared bundles (a v1beta1 object is checked by 1.18.2's schema and 1.30.3's CEL)
+    for (const release of ['1.18.2', '1.30.3']) {
+      fs.symlinkSync(path.resolve(__dirname, `../../shared/istio/crd-all-${release}.yaml`), path.join(tmp, `crd-all-${release}.yaml`));
+    }
     process.env.ISTIO_CRD_DIR = tmp;
     process.env.ISTIO_CRD_URL_BASE = 'http://127.0.0.1:9';
 
@@ -677,7 +681,236 @@ describe('performance', () => {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
 
     // THEN they are valid (the timing is reported, not asserted)
-    expect(result).toEqual({ validated: 1000, skipped: 0 });
+    expect(result).toEqual({ validated: 1000, istio: 1000, gatewayApi: 0, kubernetes: 0 });
     console.log(`validated 1,000 ServiceEntries (networking.istio.io/v1, Istio 1.30.3, schema + CEL) in ${ms.toFixed(1)} ms`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Structural defaulting (defaults are applied before the schema checks and the CEL rules)
+// ---------------------------------------------------------------------------------------------
+
+describe('structural defaulting', () => {
+  const crd = (spec: any) => ({ type: 'object', properties: { spec } });
+  const object = (spec: any) => ({ apiVersion: 'example.io/v1', kind: 'Thing', metadata: { name: 'x', namespace: 'default' }, spec });
+
+  const topLevel = crd({
+    'type': 'object',
+    'required': ['mode'],
+    'properties': { mode: { type: 'string', default: 'Strict' } },
+    'x-kubernetes-validations': [{ rule: "self.mode == 'Strict'", message: 'mode must be Strict' }],
+  });
+
+  test('an absent field gets its default before `required` and CEL are checked', () => {
+    // GIVEN / WHEN / THEN spec without mode (or with a null mode) reads as mode: Strict; another mode is still refused
+    expect(validateWithCrdSchema(topLevel, object({}))).toEqual([]);
+    expect(validateWithCrdSchema(topLevel, object({ mode: null }))).toEqual([]);
+    expect(validateWithCrdSchema(topLevel, object({ mode: 'Lax' }))).toEqual(['spec: Invalid value: "object": mode must be Strict']);
+  });
+
+  test('the caller\'s object is left as it was', () => {
+    // GIVEN an object relying on a default
+    const obj = object({});
+
+    // WHEN validating it
+    validateWithCrdSchema(topLevel, obj);
+
+    // THEN the default was applied to a copy only
+    expect(obj.spec).toEqual({});
+  });
+
+  const nested = crd({
+    'type': 'object',
+    'properties': {
+      plain: { type: 'boolean' },
+      tls: {
+        'type': 'object',
+        'properties': { minVersion: { type: 'string', default: '1.2' } },
+        'x-kubernetes-validations': [{ rule: "self.minVersion == '1.2'", message: 'minVersion must be 1.2' }],
+      },
+    },
+    'x-kubernetes-validations': [{ rule: 'self.plain == !has(self.tls)', message: 'tls must be set unless plain' }],
+  });
+
+  test('a default applies where its parent exists, and never creates an absent parent', () => {
+    // GIVEN / WHEN / THEN tls: {} gets minVersion; an absent tls stays absent (so a non-plain spec without tls fails)
+    expect(validateWithCrdSchema(nested, object({ plain: false, tls: {} }))).toEqual([]);
+    expect(validateWithCrdSchema(nested, object({ plain: true }))).toEqual([]);
+    expect(validateWithCrdSchema(nested, object({ plain: false }))).toEqual(['spec: Invalid value: "object": tls must be set unless plain']);
+    expect(validateWithCrdSchema(nested, object({ plain: false, tls: { minVersion: '1.3' } })))
+      .toEqual(['spec.tls: Invalid value: "object": minVersion must be 1.2']);
+  });
+
+  const lists = crd({
+    type: 'object',
+    properties: {
+      ports: {
+        'type': 'array',
+        'items': { type: 'object', properties: { number: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' } } },
+        'x-kubernetes-validations': [{ rule: "self.all(p, p.protocol == 'TCP')", message: 'every port must be TCP' }],
+      },
+      weights: {
+        'type': 'object',
+        'additionalProperties': { type: 'object', properties: { weight: { type: 'integer', default: 1 } } },
+        'x-kubernetes-validations': [{ rule: 'self.all(k, self[k].weight == 1)', message: 'every weight must be 1' }],
+      },
+    },
+  });
+
+  test('every list item is defaulted by the items schema', () => {
+    expect(validateWithCrdSchema(lists, object({ ports: [{ number: 80 }, { number: 443 }] }))).toEqual([]);
+    expect(validateWithCrdSchema(lists, object({ ports: [{ number: 80 }, { number: 53, protocol: 'UDP' }] })))
+      .toEqual(['spec.ports: Invalid value: "array": every port must be TCP']);
+  });
+
+  test('every additionalProperties value is defaulted by its schema', () => {
+    expect(validateWithCrdSchema(lists, object({ weights: { a: {}, b: {} } }))).toEqual([]);
+    expect(validateWithCrdSchema(lists, object({ weights: { a: {}, b: { weight: 2 } } })))
+      .toEqual(['spec.weights: Invalid value: "object": every weight must be 1']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes CEL library: isIP
+// ---------------------------------------------------------------------------------------------
+
+describe('CEL isIP', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { address: { 'type': 'string', 'x-kubernetes-validations': [{ rule: 'isIP(self)', message: 'must be an IP address' }] } },
+      },
+    },
+  };
+  const object = (address: string) => ({ apiVersion: 'example.io/v1', kind: 'Addr', metadata: { name: 'x', namespace: 'default' }, spec: { address } });
+
+  test.each(['10.0.0.1', '2001:db8::1'])('%s is an IP address', (address) => {
+    expect(validateWithCrdSchema(schema, object(address))).toEqual([]);
+  });
+
+  test.each(['example.com', '10.0.0.256', '010.0.0.1', 'fe80::1%eth0', '::ffff:10.0.0.1'])('%s is not', (address) => {
+    expect(validateWithCrdSchema(schema, object(address))).toEqual([`spec.address: Invalid value: ${JSON.stringify(address)}: must be an IP address`]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// v1beta1: Istio 1.18.2's schema and Istio 1.30.3's CEL rules
+// ---------------------------------------------------------------------------------------------
+
+describe('v1beta1 objects are also checked by 1.30.3 CEL', () => {
+  const BETA = 'networking.istio.io/v1beta1';
+
+  test('a valid v1beta1 ServiceEntry passes both', () => {
+    expect(validateIstioObject(serviceEntry({}, BETA))).toEqual([]);
+  });
+
+  test('a wildcard host passes 1.18.2 (no CEL) but is refused by 1.30.3\'s rule of the same kind and version', () => {
+    // GIVEN a v1beta1 ServiceEntry for every host
+    const se = serviceEntry({ hosts: ['*'] }, BETA);
+
+    // WHEN validated with the default release (1.18.2 for v1beta1)
+    const errors = validateIstioObject(se);
+
+    // THEN the 1.30.3 rule names it
+    expect(errors).toEqual(['ServiceEntry/default/wikipedia [networking.istio.io/v1beta1, Istio 1.30.3 CEL]: spec.hosts[0]: Invalid value: "*": hostname cannot be wildcard']);
+    expect(() => assertValidIstioObjects([se])).toThrow('Istio 1.30.3 CEL]: spec.hosts[0]');
+  });
+
+  test('fields 1.18.2 lacks are still refused by its schema', () => {
+    // GIVEN a v1beta1 DestinationRule with tcp.idleTimeout (added after 1.18)
+    const dr = {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'DestinationRule',
+      metadata: { name: 'wikipedia', namespace: 'default' },
+      spec: { host: 'www.wikipedia.org', trafficPolicy: { connectionPool: { tcp: { idleTimeout: '1h' } } } },
+    };
+
+    // WHEN / THEN 1.18.2 refuses the field; 1.30.3 alone accepts it
+    expect(validateIstioObject(dr)).toEqual([
+      'DestinationRule/default/wikipedia [networking.istio.io/v1beta1, Istio 1.18.2]: spec.trafficPolicy.connectionPool.tcp.idleTimeout: '
+        + 'unknown field "spec.trafficPolicy.connectionPool.tcp.idleTimeout" (strict field validation; the API server would reject or prune it)',
+    ]);
+    expect(validateIstioObject(dr, '1.30.3')).toEqual([]);
+  });
+
+  test('after a blocking schema error the 1.30.3 rules are skipped, as the API server skips CEL', () => {
+    // GIVEN a wildcard host and an unsupported resolution
+    const se = serviceEntry({ hosts: ['*'], resolution: 'DNSS' }, BETA);
+
+    // WHEN / THEN only the schema error is reported
+    const errors = validateIstioObject(se);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('Istio 1.18.2]: spec.resolution: Unsupported value: "DNSS"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// One dispatch, failing closed
+// ---------------------------------------------------------------------------------------------
+
+describe('dispatch fails closed', () => {
+  const namespaceObj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'egress' } };
+  const gateway = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'egress', namespace: 'egress' },
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+  };
+
+  test('each group goes to its validator', () => {
+    expect(validatorFor(serviceEntry())).toBe('istio');
+    expect(validatorFor(gateway)).toBe('gatewayApi');
+    expect(validatorFor(namespaceObj)).toBe('kubernetes');
+    expect(validatorFor({ apiVersion: 'v1', kind: 'Namespce' })).toBe('unknown');
+    expect(validatorFor('not an object')).toBe('unknown');
+  });
+
+  test('a mixed set is validated object by object, none skipped', () => {
+    expect(assertValidIstioObjects([serviceEntry(), gateway, namespaceObj])).toEqual({ validated: 3, istio: 1, gatewayApi: 1, kubernetes: 1 });
+  });
+
+  test('each validator still refuses what it refuses through the dispatch', () => {
+    expect(validateManifest({ ...namespaceObj, metadata: { name: 'Egress' } })).toEqual([
+      expect.stringContaining('Namespace/Egress: metadata.name: Invalid value: "Egress"'),
+    ]);
+    expect(validateManifest({ ...gateway, spec: { ...gateway.spec, gatewayClassName: '' } })).toEqual([
+      expect.stringContaining('spec.gatewayClassName: Invalid value: "": should be at least 1 chars long'),
+    ]);
+  });
+
+  test.each([
+    ['a misspelt kind', { apiVersion: 'v1', kind: 'Namespce', metadata: { name: 'egress' } },
+      'Namespce/<no namespace>/egress [v1]: the API server would reject: no validator knows v1, Kind=Namespce',
+      'Fix: correct apiVersion/kind'],
+    ['a version Kubernetes does not serve', { apiVersion: 'networking.k8s.io/v2', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'egress' }, spec: { podSelector: {} } },
+      'NetworkPolicy/egress/deny [networking.k8s.io/v2]: the API server would reject: no validator knows networking.k8s.io/v2, Kind=NetworkPolicy',
+      'Fix: use an apiVersion that serves NetworkPolicy: networking.k8s.io/v1'],
+    ['a misspelt group', { ...serviceEntry(), apiVersion: 'networking.istio.com/v1' },
+      'ServiceEntry/default/wikipedia [networking.istio.com/v1]: the API server would reject: no validator knows networking.istio.com/v1, Kind=ServiceEntry',
+      'Fix: use an apiVersion that serves ServiceEntry: networking.istio.io/v1, networking.istio.io/v1alpha3, networking.istio.io/v1beta1'],
+    ['an Istio group with a kind no CRD has', { ...serviceEntry(), kind: 'ServiceEntri' },
+      'no CRD serves networking.istio.io/v1 ServiceEntri in Istio 1.30.3', '(no CRD with kind ServiceEntri at all)'],
+    ['a Gateway API group with a kind no CRD has', { ...gateway, kind: 'Gateways' },
+      'no CRD serves gateway.networking.k8s.io/v1 Gateways in the experimental channel', '(no CRD with kind Gateways at all)'],
+  ])('%s fails, naming the object and the fix', (_what, obj, named, fix) => {
+    // WHEN validating it alone and among valid objects
+    const errors = validateManifest(obj);
+    const run = () => assertValidIstioObjects([serviceEntry(), obj, namespaceObj]);
+
+    // THEN it is an error (never skipped)
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(named);
+    expect(errors[0]).toContain(fix);
+    expect(run).toThrow(/^1 of 3 object\(s\) would be rejected by the API server/);
+    expect(run).toThrow(named);
+  });
+
+  test('an object without apiVersion or kind fails', () => {
+    expect(validateManifest({ kind: 'Namespace', metadata: { name: 'x' } })).toEqual([
+      'Namespace/<no namespace>/x: <root>: Required value: a manifest needs string apiVersion and kind; no API server accepts it',
+    ]);
+    expect(() => assertValidIstioObjects([null])).toThrow('1 of 1 object(s) would be rejected');
   });
 });

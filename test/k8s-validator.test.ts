@@ -2,6 +2,7 @@ import * as path from 'path';
 import {
   assertValidKubernetesObjects,
   isKubernetesCoreKind,
+  kubernetesApiVersionsOf,
   K8S_DEFINITIONS_ENV,
   resetKubernetesValidatorCache,
   validateKubernetesObject,
@@ -277,26 +278,48 @@ describe('kinds and bulk validation', () => {
     expect(isKubernetesCoreKind('networking.istio.io/v1', 'ServiceEntry')).toBe(false);
   });
 
-  test('assertValidKubernetesObjects validates core kinds, skips the rest and lists every problem', () => {
-    const serviceEntry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'team-a' }, spec: {} };
-    expect(assertValidKubernetesObjects([namespace('team-a', { 'istio-injection': 'enabled' }), egressPolicy(), serviceEntry])).toEqual({
-      validated: 2,
-      skipped: 1,
-    });
+  test('assertValidKubernetesObjects validates core kinds and lists every problem', () => {
+    expect(assertValidKubernetesObjects([namespace('team-a', { 'istio-injection': 'enabled' }), egressPolicy()])).toEqual({ validated: 2 });
 
     const bad = egressPolicy();
     bad.spec.egress[1].ports[0].protocol = 'ICMP';
     bad.spec.egress[2].ports[0].port = 70000;
     let message = '';
     try {
-      assertValidKubernetesObjects([namespace('Team_A', {}), bad, serviceEntry]);
+      assertValidKubernetesObjects([namespace('Team_A', {}), bad]);
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^3 Kubernetes validation error\(s\) in 3 object\(s\):/);
+    expect(message).toMatch(/^3 Kubernetes validation error\(s\) in 2 object\(s\):/);
     expect(message).toContain('  - Namespace/Team_A: metadata.name: Invalid value: "Team_A"');
     expect(message).toContain(`  - ${POLICY}: spec.egress[1].ports[0].protocol: Unsupported value: "ICMP"`);
     expect(message).toContain(`  - ${POLICY}: spec.egress[2].ports[0].port: Invalid value: 70000`);
+  });
+
+  test('assertValidKubernetesObjects fails closed on kinds the definitions do not describe', () => {
+    // GIVEN a valid Namespace (accepted alone)
+    expect(assertValidKubernetesObjects([namespace('team-a', {})])).toEqual({ validated: 1 });
+
+    // WHEN adding a misspelt kind, a version Kubernetes does not serve and an Istio custom resource
+    const serviceEntry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'team-a' }, spec: {} };
+    const v2 = { ...egressPolicy(), apiVersion: 'networking.k8s.io/v2' };
+    const run = () => assertValidKubernetesObjects([
+      namespace('team-a', {}), { apiVersion: 'v1', kind: 'Namespce', metadata: { name: 'team-b' } }, v2, serviceEntry,
+    ]);
+
+    // THEN each is an error naming the object and the fix (nothing is skipped)
+    expect(run).toThrow(/^3 Kubernetes validation error\(s\) in 4 object\(s\):/);
+    expect(run).toThrow('Namespce/team-b: <root>: v1, Kind=Namespce is not a Kubernetes built-in kind');
+    expect(run).toThrow('networking.k8s.io/v2, Kind=NetworkPolicy is not a Kubernetes built-in kind');
+    expect(run).toThrow('Fix: Kubernetes serves NetworkPolicy as networking.k8s.io/v1');
+    expect(run).toThrow('ServiceEntry/team-a/x: <root>: networking.istio.io/v1, Kind=ServiceEntry is not a Kubernetes built-in kind');
+    expect(run).toThrow('custom resources (Istio, Gateway API) go through assertValidIstioObjects');
+  });
+
+  test('kubernetesApiVersionsOf lists the served versions of a kind', () => {
+    expect(kubernetesApiVersionsOf('NetworkPolicy')).toEqual(['networking.k8s.io/v1']);
+    expect(kubernetesApiVersionsOf('Namespace')).toEqual(['v1']);
+    expect(kubernetesApiVersionsOf('Namespce')).toEqual([]);
   });
 
   test('100 NetworkPolicies', () => {
@@ -310,7 +333,7 @@ describe('kinds and bulk validation', () => {
     const start = process.hrtime.bigint();
     const result = assertValidKubernetesObjects(policies);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    expect(result).toEqual({ validated: 100, skipped: 0 });
+    expect(result).toEqual({ validated: 100 });
     expect(ms).toBeLessThan(5_000); // typically a few ms; generous for slow CI machines
   });
 

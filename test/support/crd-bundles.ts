@@ -37,7 +37,8 @@ export interface ServedVersion {
 
 /** A parsed bundle, indexed by `group/version/kind` (served versions only). */
 export interface CrdBundle {
-  readonly release: IstioRelease;
+  /** The Istio release, or `gateway-api-<channel>` for a Gateway API bundle. */
+  readonly release: string;
   readonly file: string;
   readonly served: ReadonlyMap<string, ServedVersion>;
   /** kind -> every apiVersion serving it, for "did you mean" hints. */
@@ -128,8 +129,31 @@ function download(url: string, target: string): void {
   }
 }
 
+/** A release channel of the Gateway API CRDs: `standard` serves the GA kinds and versions, `experimental` serves every version. */
+export type GatewayApiChannel = 'standard' | 'experimental';
+/** The Gateway API release whose CRDs validate gateway.networking.k8s.io objects. */
+export const GATEWAY_API_VERSION = 'v1.6.1';
+/** Environment variable naming a directory that holds `<channel>-v1.6.1.yaml` (overrides ../shared/gateway-api). */
+export const GATEWAY_API_CRD_DIR_ENV = 'GATEWAY_API_CRD_DIR';
+const GATEWAY_API_SHARED_DIR = path.resolve(__dirname, '../../../shared/gateway-api');
+
+/** The path of the Gateway API CRDs of a channel (data beside the project, never downloaded: the file must exist). */
+export function locateGatewayApiBundle(channel: GatewayApiChannel): string {
+  const fileName = `${channel}-${GATEWAY_API_VERSION}.yaml`;
+  const dir = process.env[GATEWAY_API_CRD_DIR_ENV] || GATEWAY_API_SHARED_DIR;
+  const file = path.resolve(dir, fileName);
+  if (!fs.existsSync(file)) {
+    throw new Error([
+      `Gateway API ${GATEWAY_API_VERSION} CRDs (${channel} channel) not found at ${file}.`,
+      `Fix: set ${GATEWAY_API_CRD_DIR_ENV} to a directory containing ${fileName}, or place the file at ${file}`,
+      `(it is config/crd/${channel}/ of kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION}, concatenated).`,
+    ].join('\n'));
+  }
+  return file;
+}
+
 /** Reads and indexes a bundle file (served versions only). */
-export function readCrdBundle(release: IstioRelease, file: string): CrdBundle {
+export function readCrdBundle(release: string, file: string): CrdBundle {
   const served = new Map<string, ServedVersion>();
   const apiVersionsByKind = new Map<string, string[]>();
   for (const crd of parseBundleDocuments(file)) {

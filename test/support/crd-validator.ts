@@ -10,16 +10,18 @@
  * Everything is compiled lazily and cached: a bundle is parsed once per release, each
  * (group, version, kind) schema is compiled once, and each distinct CEL rule text is planned once.
  */
+import { isIP as nodeIsIP } from 'net';
 import { CelScalar, celFunc, celList, celMap, celMethod, celEnv, isCelError, isCelList, isCelMap, mapType, parse, plan } from '@bufbuild/cel';
 import type { CelEnv, CelInput, CelMap, CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { gvkKey, locateCrdBundle, readCrdBundle } from './crd-bundles';
-import type { CrdBundle, IstioRelease, ServedVersion } from './crd-bundles';
+import { GATEWAY_API_VERSION, gvkKey, locateCrdBundle, locateGatewayApiBundle, readCrdBundle } from './crd-bundles';
+import type { CrdBundle, GatewayApiChannel, IstioRelease, ServedVersion } from './crd-bundles';
 import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './k8s-names';
+import { isKubernetesCoreKind, kubernetesApiVersionsOf, validateKubernetesObject } from './k8s-validator';
 
-export type { IstioRelease } from './crd-bundles';
+export type { GatewayApiChannel, IstioRelease } from './crd-bundles';
 
 const RELEASES: readonly IstioRelease[] = ['1.30.3', '1.18.2'];
 
@@ -69,40 +71,148 @@ export function validateIstioObject(obj: any, release?: IstioRelease): string[] 
     const hint = served ? ` (it serves ${obj.kind} as ${served.join(', ')})` : ` (no CRD with kind ${obj.kind} at all)`;
     return [`${where}: the API server would reject: no CRD serves ${obj.apiVersion} ${obj.kind} in Istio ${rel}${hint}`];
   }
+  const errs = compiled.validate(obj).map((p) => `${where}: ${formatFieldError(p)}`);
+  if (rel === '1.18.2' && version === 'v1beta1' && !compiled.lastBlocked) {
+    // 1.18.2's bundle has no CEL rules, but the same v1beta1 object applied to a 1.30.3 API server is also checked by
+    // 1.30.3's rules of the same kind and version (the fields coincide): the output must pass both.
+    const newer = compiledKind(getBundle('1.30.3'), group, version, obj.kind);
+    if (newer) {
+      const celWhere = `${id} [${obj.apiVersion}, Istio 1.30.3 CEL]`;
+      errs.push(...newer.validateCel(obj).map((p) => `${celWhere}: ${formatFieldError(p)}`));
+    }
+  }
+  return errs;
+}
+
+/** Validates one Gateway API object (group gateway.networking.k8s.io, or the experimental gateway.networking.x-k8s.io)
+ *  against the CRDs of Gateway API v1.6.1 as the API server would: structural defaulting, then schema, list types and CEL.
+ *  `channel` picks the bundle: `experimental` (default) serves every version and kind, `standard` only the GA ones, so
+ *  `{ channel: 'standard' }` asserts the object is valid on a cluster with the standard-channel CRDs installed. */
+export function validateGatewayApiObject(obj: any, options: { channel?: GatewayApiChannel } = {}): string[] {
+  const channel = options.channel ?? 'experimental';
+  if (channel !== 'standard' && channel !== 'experimental') {
+    throw new Error(`Unknown Gateway API channel "${String(channel)}"; supported: standard, experimental`);
+  }
+  const id = describeObject(obj);
+  if (!isPlainObject(obj)) {
+    return [`${id}: <root>: Invalid value: ${show(obj)}: a manifest must be a JSON object`];
+  }
+  if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || obj.kind === '') {
+    return [`${id}: apiVersion, kind: Required value: apiVersion and kind must be non-empty strings`];
+  }
+  const { group, version } = splitApiVersion(obj.apiVersion);
+  const where = `${id} [${obj.apiVersion}, Gateway API ${GATEWAY_API_VERSION} ${channel}]`;
+  if (!isGatewayApiGroup(group)) {
+    return [`${where}: apiVersion: "${obj.apiVersion}" is not a Gateway API group; validateGatewayApiObject only validates gateway.networking.k8s.io objects`];
+  }
+  const bundle = getGatewayApiBundle(channel);
+  const compiled = compiledKind(bundle, group, version, obj.kind);
+  if (!compiled) {
+    const served = bundle.apiVersionsByKind.get(obj.kind);
+    const hint = served ? ` (it serves ${obj.kind} as ${served.join(', ')})` : ` (no CRD with kind ${obj.kind} at all)`;
+    return [`${where}: the API server would reject: no CRD serves ${obj.apiVersion} ${obj.kind} in the ${channel} channel${hint}`];
+  }
   return compiled.validate(obj).map((p) => `${where}: ${formatFieldError(p)}`);
 }
 
-/** Validates many; throws an Error listing every problem if any object is invalid. Objects whose apiVersion group is not an Istio group
- *  (e.g. v1 Namespace, networking.k8s.io NetworkPolicy) are skipped and returned in `skipped`. */
-export function assertValidIstioObjects(objs: any[], release?: IstioRelease): { validated: number; skipped: number } {
-  let validated = 0;
-  let skipped = 0;
+/** Which validator an object goes to: Istio groups (`*.istio.io`) -> Istio CRDs, gateway.networking.k8s.io -> Gateway API
+ *  CRDs, Kubernetes built-in kinds -> the Kubernetes OpenAPI definitions; `unknown` when none knows it. */
+export function validatorFor(obj: any): 'istio' | 'gatewayApi' | 'kubernetes' | 'unknown' {
+  if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+    return 'unknown';
+  }
+  const { group } = splitApiVersion(obj.apiVersion);
+  if (isIstioGroup(group)) {
+    return 'istio';
+  }
+  if (isGatewayApiGroup(group)) {
+    return 'gatewayApi';
+  }
+  return isKubernetesCoreKind(obj.apiVersion, obj.kind) ? 'kubernetes' : 'unknown';
+}
+
+/**
+ * The single dispatch of the test-time API server: validates any manifest object with the validator of its group and
+ * fails closed: an object no validator knows (a misspelt kind, a version Kubernetes does not serve, a foreign group)
+ * is an error naming the object and the fix, never silently accepted. `release` applies to Istio objects only.
+ */
+export function validateManifest(obj: any, release?: IstioRelease): string[] {
+  switch (validatorFor(obj)) {
+    case 'istio':
+      return validateIstioObject(obj, release);
+    case 'gatewayApi':
+      return validateGatewayApiObject(obj);
+    case 'kubernetes':
+      return validateKubernetesObject(obj);
+    default:
+      return [unknownKindError(obj)];
+  }
+}
+
+function unknownKindError(obj: any): string {
+  const id = describeObject(obj);
+  if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || obj.kind === '') {
+    return `${id}: <root>: Required value: a manifest needs string apiVersion and kind; no API server accepts it`;
+  }
+  const known = [
+    ...(getBundle('1.30.3').apiVersionsByKind.get(obj.kind) ?? []),
+    ...(getGatewayApiBundle('experimental').apiVersionsByKind.get(obj.kind) ?? []),
+    ...kubernetesApiVersionsOf(obj.kind),
+  ];
+  const fix = known.length > 0
+    ? `Fix: use an apiVersion that serves ${obj.kind}: ${known.join(', ')}`
+    : `Fix: correct apiVersion/kind (validated: Istio *.istio.io CRDs, Gateway API gateway.networking.k8s.io CRDs, Kubernetes 1.33 built-in kinds), or give the test API server (test/support/crd-validator.ts validateManifest) a validator for ${obj.apiVersion} ${obj.kind}`;
+  return `${id} [${obj.apiVersion}]: the API server would reject: no validator knows ${obj.apiVersion}, Kind=${obj.kind} (not an Istio or Gateway API CRD, not a Kubernetes built-in kind). ${fix}`;
+}
+
+/** What an assertion validated, per validator (every object is validated by exactly one; none is skipped). */
+export interface ValidatedCounts {
+  readonly validated: number;
+  readonly istio: number;
+  readonly gatewayApi: number;
+  readonly kubernetes: number;
+}
+
+/** Validates many objects of any kind through `validateManifest` (Istio, Gateway API and Kubernetes built-in objects alike)
+ *  and throws an Error listing every problem if any object is invalid or of a kind no validator knows (fail closed). */
+export function assertValidIstioObjects(objs: any[], release?: IstioRelease): ValidatedCounts {
+  const counts = { validated: 0, istio: 0, gatewayApi: 0, kubernetes: 0 };
   let invalid = 0;
   const problems: string[] = [];
   for (const obj of objs) {
-    // Objects without a usable apiVersion are not skipped: they would be rejected by any API server.
-    if (isPlainObject(obj) && typeof obj.apiVersion === 'string' && !isIstioGroup(splitApiVersion(obj.apiVersion).group)) {
-      skipped++;
-      continue;
+    const validator = validatorFor(obj);
+    counts.validated++;
+    if (validator !== 'unknown') {
+      counts[validator]++;
     }
-    validated++;
-    const errs = validateIstioObject(obj, release);
+    const errs = validateManifest(obj, release);
     if (errs.length > 0) {
       invalid++;
       problems.push(...errs);
     }
   }
   if (problems.length > 0) {
-    throw new Error(`${invalid} of ${validated} Istio object(s) would be rejected by the API server (${problems.length} problem(s)):\n`
+    throw new Error(`${invalid} of ${counts.validated} object(s) would be rejected by the API server (${problems.length} problem(s)):\n`
       + problems.map((p) => `  - ${p}`).join('\n'));
   }
-  return { validated, skipped };
+  return counts;
 }
+
+/** The same as `assertValidIstioObjects` (the name says what it is: every object, any validator). */
+export const assertValidObjects = assertValidIstioObjects;
 
 /** Compiles every served (group, version, kind) of a release and reports what the bundle asks of this emulation:
  *  how many CEL rules it holds and which of them fail to compile. */
 export function checkIstioCrdBundle(release: IstioRelease): { kinds: number; rules: number; problems: string[] } {
-  const bundle = getBundle(release);
+  return checkBundle(getBundle(release));
+}
+
+/** `checkIstioCrdBundle` for a Gateway API channel. */
+export function checkGatewayApiCrdBundle(channel: GatewayApiChannel): { kinds: number; rules: number; problems: string[] } {
+  return checkBundle(getGatewayApiBundle(channel));
+}
+
+function checkBundle(bundle: LoadedBundle): { kinds: number; rules: number; problems: string[] } {
   let rules = 0;
   const problems: string[] = [];
   const visit = (n: SNode | undefined, kind: string, where: string): void => {
@@ -148,6 +258,7 @@ export function validateWithCrdSchema(openAPIV3Schema: object, obj: any, options
 /** Forgets parsed bundles and compiled schemas (tests that change ISTIO_CRD_DIR use it). */
 export function resetIstioCrdCache(): void {
   bundles.clear();
+  gatewayApiBundles.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,6 +276,17 @@ function getBundle(release: IstioRelease): LoadedBundle {
   if (!bundle) {
     bundle = { ...readCrdBundle(release, locateCrdBundle(release)), compiled: new Map() };
     bundles.set(release, bundle);
+  }
+  return bundle;
+}
+
+const gatewayApiBundles = new Map<GatewayApiChannel, LoadedBundle>();
+
+function getGatewayApiBundle(channel: GatewayApiChannel): LoadedBundle {
+  let bundle = gatewayApiBundles.get(channel);
+  if (!bundle) {
+    bundle = { ...readCrdBundle(`gateway-api-${channel}`, locateGatewayApiBundle(channel)), compiled: new Map() };
+    gatewayApiBundles.set(channel, bundle);
   }
   return bundle;
 }
@@ -215,6 +337,8 @@ class CompiledKind {
   readonly structural: SNode;
   private readonly namespaced: boolean;
   private readonly dropStatus: boolean;
+  /** The last `validate` found an error that makes the API server skip CEL rules. */
+  lastBlocked = false;
 
   constructor(served: ServedVersion) {
     this.namespaced = served.scope === 'Namespaced';
@@ -246,7 +370,8 @@ class CompiledKind {
     const errs = validateMetadata(obj.metadata, this.namespaced);
 
     // With the status subresource, create ignores status (the strategy's PrepareForCreate deletes it before validation).
-    let data = this.dropStatus && 'status' in obj ? withoutStatus(obj) : obj;
+    // Defaulting happens while decoding, before the strategy drops status; the validation never sees status.
+    let data = this.withoutIgnoredStatus(this.defaulted(obj));
     let schemaErrors = this.runSchema(data);
     // The API server drops nulls of non-nullable fields before validating; do the same, but only when a null was rejected.
     if (schemaErrors.some((e) => e.data === null)) {
@@ -261,12 +386,38 @@ class CompiledKind {
     }
 
     const runCel = !errs.some((e) => BLOCKING.has(e.type));
+    this.lastBlocked = !runCel;
     const celData = runCel && this.structural.hasRules ? toCelInput(data, this.structural) : undefined;
-    walk(data, celData, this.structural, '', errs, runCel);
+    walk(data, celData, this.structural, '', errs, runCel, true);
     if (!runCel && this.structural.hasRules) {
       errs.push({ path: '', type: 'Invalid', detail: 'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' });
     }
     return errs;
+  }
+
+  /** Only the CEL rules (after defaulting), for an object whose schema another release's bundle has checked. */
+  validateCel(obj: any): FieldError[] {
+    if (!this.structural.hasRules) {
+      return [];
+    }
+    const data = this.withoutIgnoredStatus(this.defaulted(pruneNulls(obj, this.structural)));
+    const errs: FieldError[] = [];
+    walk(data, toCelInput(data, this.structural), this.structural, '', errs, true, false);
+    return errs;
+  }
+
+  private withoutIgnoredStatus(obj: any): any {
+    return this.dropStatus && isPlainObject(obj) && 'status' in obj ? withoutStatus(obj) : obj;
+  }
+
+  /** A copy with the schema's defaults applied (the caller's object is never changed); the object itself without defaults. */
+  private defaulted(obj: any): any {
+    if (!this.structural.hasDefaults) {
+      return obj;
+    }
+    const copy = structuredClone(obj);
+    applyDefaults(copy, this.structural);
+    return copy;
   }
 
   private runSchema(data: any): ErrorObject[] {
@@ -443,6 +594,10 @@ interface SNode {
   readonly rules: readonly CompiledRule[];
   readonly listType?: string;
   readonly listMapKeys?: readonly string[];
+  /** The schema's `default` (undefined when none). */
+  readonly default?: unknown;
+  /** This node or a descendant declares a default. */
+  readonly hasDefaults: boolean;
   /** Properties whose subtree has rules or list checks: the walk visits only these. */
   readonly propsWithWork: readonly SProp[];
   /** This node or a descendant has CEL rules. */
@@ -485,6 +640,8 @@ function buildNode(s: any, where: string): SNode {
     rules,
     listType,
     listMapKeys: s['x-kubernetes-list-map-keys'],
+    default: s.default,
+    hasDefaults: s.default !== undefined || children.some((c) => c.hasDefaults),
     propsWithWork: [...(props?.values() ?? [])].filter((p) => p.node.hasWork),
     hasRules,
     hasWork: hasRules || listType === 'map' || listType === 'set' || children.some((c) => c.hasWork),
@@ -492,11 +649,11 @@ function buildNode(s: any, where: string): SNode {
 }
 
 /** Visits the data along the structural tree: list-type uniqueness always, CEL rules unless blocked. */
-function walk(v: any, celV: any, n: SNode, path: string, out: FieldError[], runCel: boolean): void {
+function walk(v: any, celV: any, n: SNode, path: string, out: FieldError[], runCel: boolean, listChecks: boolean): void {
   if (v === null || v === undefined || !n.hasWork) {
     return;
   }
-  if (Array.isArray(v)) {
+  if (Array.isArray(v) && listChecks) {
     checkListType(v, n, path, out);
   }
   if (runCel && n.rules.length > 0) {
@@ -508,18 +665,18 @@ function walk(v: any, celV: any, n: SNode, path: string, out: FieldError[], runC
   }
   if (Array.isArray(v)) {
     if (n.items?.hasWork) {
-      v.forEach((item, i) => walk(item, celChild(celV, i), n.items!, `${path}[${i}]`, out, runCel));
+      v.forEach((item, i) => walk(item, celChild(celV, i), n.items!, `${path}[${i}]`, out, runCel, listChecks));
     }
   } else if (isPlainObject(v)) {
     if (n.props) {
       for (const p of n.propsWithWork) {
         if (v[p.name] !== undefined && v[p.name] !== null) {
-          walk(v[p.name], p.celName !== undefined ? celChild(celV, p.celName) : undefined, p.node, joinPath(path, p.name), out, runCel);
+          walk(v[p.name], p.celName !== undefined ? celChild(celV, p.celName) : undefined, p.node, joinPath(path, p.name), out, runCel, listChecks);
         }
       }
     } else if (n.additional?.hasWork) {
       for (const [k, child] of Object.entries(v)) {
-        walk(child, celChild(celV, k), n.additional, joinPath(path, k), out, runCel);
+        walk(child, celChild(celV, k), n.additional, joinPath(path, k), out, runCel, listChecks);
       }
     }
   }
@@ -555,6 +712,37 @@ function checkListType(v: unknown[], n: SNode, path: string, out: FieldError[]):
     }
     seen.add(key);
   });
+}
+
+/**
+ * Structural defaulting as the API server does it (apiextensions-apiserver's schema/defaulting): in every object, each
+ * declared property that is absent (or null while not nullable) gets a copy of its `default`; then every property
+ * (defaulted ones included) and every additionalProperties value is defaulted by its own schema, and every list item by
+ * the items schema. Defaults never create an absent parent: a default inside `tls` applies only when `tls` is set.
+ * Mutates `v` (callers pass a copy).
+ */
+function applyDefaults(v: unknown, n: SNode | undefined): void {
+  if (!n || !n.hasDefaults) {
+    return;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((item) => applyDefaults(item, n.items));
+    return;
+  }
+  if (!isPlainObject(v)) {
+    return;
+  }
+  if (n.props) {
+    for (const p of n.props.values()) {
+      if (p.node.default !== undefined && (!(p.name in v) || (v[p.name] === null && !p.node.nullable))) {
+        v[p.name] = structuredClone(p.node.default);
+      }
+    }
+  }
+  for (const [k, child] of Object.entries(v)) {
+    const sub = n.props?.get(k)?.node ?? (n.props?.has(k) ? undefined : n.additional);
+    applyDefaults(child, sub);
+  }
 }
 
 /** Copy of the data without null values of non-nullable properties/map values (the API server prunes those). */
@@ -807,6 +995,8 @@ function kubernetesUrlLibrary() {
       }
       return new Map([[URL_MARKER, s]]);
     }),
+    // Kubernetes' IP library: a valid IPv4 or IPv6 address, no zone, no IPv4-mapped IPv6 form.
+    celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, (s: string) => nodeIsIP(s) !== 0 && !s.includes('%') && !/^::ffff:/i.test(s)),
     part('getScheme', (u) => u.scheme),
     part('getHost', (u) => u.host),
     part('getHostname', (u) => hostname(u.host)),
@@ -1006,6 +1196,10 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
 
 function isIstioGroup(group: string): boolean {
   return group === 'istio.io' || group.endsWith('.istio.io');
+}
+
+function isGatewayApiGroup(group: string): boolean {
+  return group === 'gateway.networking.k8s.io' || group === 'gateway.networking.x-k8s.io';
 }
 
 function isPlainObject(v: unknown): v is Record<string, any> {

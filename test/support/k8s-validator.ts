@@ -86,28 +86,46 @@ export function isKubernetesCoreKind(apiVersion: string, kind: string): boolean 
   return catalog().gvkIndex.has(gvkKeyOf(apiVersion, kind));
 }
 
-/** Validates every object of a kind the definitions describe and throws listing every problem.
- *  Objects of other kinds (e.g. Istio custom resources) are skipped and counted. */
-export function assertValidKubernetesObjects(objs: any[]): { validated: number; skipped: number } {
+/** Every apiVersion the definitions serve `kind` as (e.g. `networking.k8s.io/v1` for NetworkPolicy); empty when none. */
+export function kubernetesApiVersionsOf(kind: string): string[] {
+  const out: string[] = [];
+  for (const key of catalog().gvkIndex.keys()) {
+    const [group, version, k] = key.split('/');
+    if (k === kind) {
+      out.push(group ? `${group}/${version}` : version);
+    }
+  }
+  return out;
+}
+
+/** Validates Kubernetes built-in objects and throws listing every problem. Fails closed: an object of a kind the
+ *  definitions do not describe (a misspelt kind, a version Kubernetes does not serve, an Istio or Gateway API custom
+ *  resource) is an error too, naming the fix; validate mixed sets with `assertValidIstioObjects` of crd-validator.ts,
+ *  which dispatches every object to the validator of its group. */
+export function assertValidKubernetesObjects(objs: any[]): { validated: number } {
   let validated = 0;
-  let skipped = 0;
   const problems: string[] = [];
   objs.forEach((obj, i) => {
     if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
       problems.push(`objects[${i}]: ${describeObject(obj)}: <root>: Required value: a manifest needs string apiVersion and kind`);
       return;
     }
+    validated++;
     if (!isKubernetesCoreKind(obj.apiVersion, obj.kind)) {
-      skipped++;
+      const served = kubernetesApiVersionsOf(obj.kind);
+      const fix = served.length > 0
+        ? `Fix: Kubernetes serves ${obj.kind} as ${served.join(', ')}`
+        : 'Fix: correct apiVersion/kind; custom resources (Istio, Gateway API) go through assertValidIstioObjects (test/support/crd-validator.ts), which validates every kind';
+      problems.push(`${describeObject(obj)}: <root>: ${obj.apiVersion}, Kind=${obj.kind} is not a Kubernetes built-in kind of ${catalog().file}; `
+        + `the Kubernetes validator does not skip it. ${fix}`);
       return;
     }
-    validated++;
     problems.push(...validateKubernetesObject(obj));
   });
   if (problems.length > 0) {
     throw new Error(`${problems.length} Kubernetes validation error(s) in ${objs.length} object(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-  return { validated, skipped };
+  return { validated };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 /**
  * Synthesizes like `cdk8s synth` does (validations included) and checks every object as the API
- * server would: Istio objects against their CRD schema and CEL rules, core objects (Namespace,
- * NetworkPolicy) against the Kubernetes OpenAPI schema and its Go validation.
+ * server would, through one dispatch (`assertValidIstioObjects`): Istio objects against their CRD schema and CEL rules,
+ * Gateway API objects against the Gateway API CRDs, core objects (Namespace, NetworkPolicy) against the Kubernetes
+ * OpenAPI schema and its Go validation. An object of a kind no validator knows fails the test (fail closed).
  */
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { IstioRelease, assertValidIstioObjects } from './crd-validator';
-import { assertValidKubernetesObjects, isKubernetesCoreKind } from './k8s-validator';
 import { IstioApi, IstioApiVersion } from '../../src';
 
 /** A fresh app (optionally on an older Istio API version) and a chart in `namespace`. */
@@ -22,17 +22,14 @@ export function appWithChart(namespace: string | undefined = 'default', version?
 /** All manifests of the app, each validated like the API server would; throws on any construct validation error. */
 export function synth(app: App, release?: IstioRelease): any[] {
   const objects = parseAllDocuments(app.synthYaml()).map(d => d.toJSON()).filter(Boolean);
-  const core = objects.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind));
-  assertValidIstioObjects(objects.filter(o => !core.includes(o)), release);
-  assertValidKubernetesObjects(core);
+  assertValidIstioObjects(objects, release);
   return objects;
 }
 
 /** One chart's manifests (`Testing.synth`, validations included), each validated like the API server would. */
 export function validSynth(chart: Chart, release?: IstioRelease): any[] {
   const objects = Testing.synth(chart);
-  assertValidIstioObjects(objects.filter(o => !isKubernetesCoreKind(o.apiVersion, o.kind)), release);
-  assertValidKubernetesObjects(objects.filter(o => isKubernetesCoreKind(o.apiVersion, o.kind)));
+  assertValidIstioObjects(objects, release);
   return objects;
 }
 
