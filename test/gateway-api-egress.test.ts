@@ -16,6 +16,7 @@ import {
   IstioApiVersion, TlsOrigination,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
+import { gatewayApiChart } from '../examples/gateway-api/main';
 
 const HOSTNAME_BACKEND = { group: 'networking.istio.io', kind: 'Hostname' };
 const SE_PARENT = { group: 'networking.istio.io', kind: 'ServiceEntry' };
@@ -260,5 +261,21 @@ describe('what the Gateway API rendering refuses', () => {
     const old = appWithChart('default', IstioApiVersion.V1BETA1);
     new EgressGatewayRoute(old.chart, 'Route', { host: cnn(old.chart), gateway: docsGateway(old.chart), ports: [80], gatewayMutualTls: false });
     expect(synthError(old.app)).toContain('the Gateway API rendering needs Istio 1.30 or later');
+  });
+});
+
+describe('examples/gateway-api', () => {
+  test('one Gateway with an ISTIO_MUTUAL HTTPS listener (origination) and a TLS passthrough listener; CRD-valid; analysis passes', () => {
+    const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
+    gatewayApiChart(app);
+    const objects = synth(app);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'DestinationRule/egress-istio-mtls', 'DestinationRule/pypi-org-tls-origination', 'Gateway/egress',
+      'HTTPRoute/gateway-api-pypi-org', 'HTTPRoute/pypi-org-egress', 'ServiceEntry/pypi-org', 'ServiceEntry/registry-npmjs-org',
+      'TLSRoute/gateway-api-registry-npmjs-org', 'TLSRoute/registry-npmjs-org-egress',
+    ]);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners.map((l: any) => [l.hostname, l.port, l.protocol, l.tls?.mode])).toEqual([
+      ['pypi.org', 80, 'HTTPS', 'Terminate'], ['registry.npmjs.org', 443, 'TLS', 'Passthrough'],
+    ]);
   });
 });
