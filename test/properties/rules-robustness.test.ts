@@ -219,6 +219,25 @@ const SEEDS: Partial<Record<KindKey, Manifest & Record<string, any>>> = {
   statefulSet: workloadSeed('statefulSet'),
   daemonSet: workloadSeed('daemonSet'),
   networkPolicy: { metadata: meta('egress', 'shop'), spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] } },
+  k8sGateway: {
+    metadata: meta('egress', 'istio-egress'),
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'tls', port: 443, protocol: 'TLS', hostname: 'api.example.com', tls: { mode: 'Passthrough' } }] },
+  },
+  httpRoute: { metadata: meta('api', 'shop'), spec: { parentRefs: [{ name: 'egress', namespace: 'istio-egress' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] } },
+  grpcRoute: { metadata: meta('api', 'shop'), spec: { parentRefs: [{ name: 'egress', namespace: 'istio-egress' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] } },
+  tlsRoute: {
+    metadata: meta('api', 'shop'),
+    spec: { parentRefs: [{ name: 'egress', namespace: 'istio-egress' }], hostnames: ['api.example.com'], rules: [{ backendRefs: [{ name: 'api', port: 443 }] }] },
+  },
+  tcpRoute: { metadata: meta('db', 'shop'), spec: { parentRefs: [{ name: 'egress', namespace: 'istio-egress' }], rules: [{ backendRefs: [{ name: 'db', port: 5432 }] }] } },
+  referenceGrant: {
+    metadata: meta('from-shop', 'istio-egress'),
+    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] },
+  },
+  backendTlsPolicy: {
+    metadata: meta('api', 'shop'),
+    spec: { targetRefs: [{ group: '', kind: 'Service', name: 'api' }], validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } },
+  },
 };
 
 function workloadSeed(key: KindKey): Manifest {
@@ -439,7 +458,7 @@ function genericDefects(key: KindKey): fc.Arbitrary<ObjectDefect> {
       .filter(name => !Object.hasOwn(kind.specFields!.p!, name));
     defects.push(unknown.map(name => ({
       defect: `unknown field spec.${name}`,
-      apply: (o: any) => ({ ...o, spec: withOwn(o.spec, name, 'x') }),
+      apply: (o: any) => ({ ...o, spec: withOwn(typeof o.spec === 'object' && o.spec !== null ? o.spec : {}, name, 'x') }),
       expected: { rule: 'UNKNOWN_FIELD', code: 'EGR002', field: `spec.${name}`, message: `unknown field "spec.${name}"` },
     })));
     defects.push(fc.constant({
@@ -478,6 +497,11 @@ const OBJECT_DEFECTS: Partial<Record<KindKey, ObjectDefect[]>> = {
     { defect: 'unknown action', apply: withSpec(s => ({ ...s, action: 'PERMIT' })), expected: webhookError('AP5', 'spec.action', 'unsupported action PERMIT') },
     { defect: 'DENY without rules', apply: withSpec(({ rules, ...s }) => ({ ...s, action: 'DENY' })), expected: webhookError('AP4', 'spec.rules', 'DENY') },
   ],
+  ...Object.fromEntries((['httpRoute', 'grpcRoute', 'tlsRoute', 'tcpRoute'] as const).map(key => [key, [{
+    defect: 'a host name as the name of a Service backend',
+    apply: withSpec(s => ({ ...s, rules: [{ backendRefs: [{ name: 'api.shop.svc.cluster.local', port: 80 }] }] })),
+    expected: { rule: 'GAPI_BACKEND_REF', code: 'EGR146', field: 'spec.rules[0].backendRefs[0].name', message: 'service name invalid' },
+  }]])),
   telemetry: [
     {
       defect: 'provider without a name',
