@@ -10,6 +10,9 @@ import { checkConflicts } from './conflicts';
 import { checkDeprecatedFields } from './deprecation';
 import { checkDestinationRuleHosts } from './destination-rule-hosts';
 import { checkEgressIntent } from './egress-intent';
+import { checkGatewayApiBackends } from './gateway-api-backends';
+import { checkGatewayApiParents } from './gateway-api-parents';
+import { checkGatewayApiWaypoints } from './gateway-api-waypoints';
 import { checkGatewayHops } from './gateway-hops';
 import { checkGatewayHosts } from './gateway-hosts';
 import { checkGatewayServicePorts } from './gateway-service-ports';
@@ -23,11 +26,11 @@ import { checkServiceEntryAddresses } from './service-entry-addresses';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkSubsetRoutes } from './subset-routes';
-import { checkTelemetry } from './telemetry';
-import { checkApplicationUids } from './workload-uid';
 import { dropSuperseded } from './superseded';
+import { checkTelemetry } from './telemetry';
 import { checkTlsAgreement } from './tls-agreement';
 import { checkWeakenings } from './weakening';
+import { checkApplicationUids } from './workload-uid';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
 import { Finding, Manifest, isRecord, show } from '../rules/finding';
@@ -76,7 +79,9 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkTlsAgreement(index),
     ...checkGatewayHops(index),
     ...checkPortBypass(index),
-  ];
+    ...checkGatewayApiParents(index),
+    ...checkGatewayApiBackends(index),
+    ...checkGatewayApiWaypoints(index)];
   return { findings: cluster.length === 0 ? findings : findings.filter(f => f.index < objects.length), unchecked: index.unchecked };
 }
 

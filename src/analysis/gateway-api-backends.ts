@@ -1,0 +1,122 @@
+/**
+ * Whether the backends of Gateway API routes resolve as Istio 1.30 resolves them
+ * (pilot/pkg/config/kube/gateway/conversion.go buildDestination; gatewaycommon/references.go
+ * BackendAllowed): a Service of that name with that port, a `Hostname` some Service or
+ * ServiceEntry of the route's own namespace defines, and a ReferenceGrant for a backend in
+ * another namespace when the route has a Gateway parent. Where the objects needed to decide are not known here, nothing is reported.
+ */
+import { ByName, GATEWAY_API_GROUP, Route, parentRefsOf, routesOf } from './gateway-api-common';
+import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, serviceNamespace } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
+import { ISTIO_GROUP, backendRefsOf } from '../rules/gateway-api/routes';
+
+export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
+  const routes = routesOf(index);
+  if (routes.length === 0) {
+    return [];
+  }
+  const services = new ByName(index.of('service'));
+  const grants = new Map<string, IndexedObject[]>();
+  for (const grant of index.of('referenceGrant')) {
+    const list = grants.get(namespaceOf(grant.object)) ?? [];
+    list.push(grant);
+    grants.set(namespaceOf(grant.object), list);
+  }
+  // host -> namespaces of the ServiceEntries that list it (exactly, as Istio keys its service index).
+  const entryHosts = new Map<string, Set<string>>();
+  for (const { object } of index.serviceEntries) {
+    for (const host of asArray(object.spec?.hosts)) {
+      if (typeof host === 'string') {
+        const set = entryHosts.get(host) ?? new Set<string>();
+        set.add(namespaceOf(object));
+        entryHosts.set(host, set);
+      }
+    }
+  }
+  const namespaces = new Set(index.objects.filter(o => o?.kind !== 'Namespace').map(namespaceOf));
+  const findings: ObjectFinding[] = [];
+  for (const route of routes) {
+    // route_collections.go: ReferenceGrants are enforced for Gateway parents, not for the mesh (Service, ServiceEntry parents).
+    const enforceGrants = parentRefsOf(route).some(p => p.group === GATEWAY_API_GROUP && p.kind === 'Gateway');
+    for (const ref of backendRefsOf(route.object)) {
+      if (ref.name === undefined) {
+        continue;
+      }
+      const namespace = ref.namespace ?? route.namespace;
+      const crossNamespace = enforceGrants && namespace !== route.namespace && namespaces.has(namespace);
+      if (crossNamespace && !granted(grants.get(namespace) ?? [], route, ref.group, ref.kind, ref.name)) {
+        findings.push(objectFinding(route.index, 'GAPI_REFERENCE_GRANT', 'error', `${ref.field}.namespace`, namespace,
+          `backendRef ${ref.name}/${namespace} not accessible to a ${route.kind} in namespace "${route.namespace}" (missing a ReferenceGrant?)`,
+          `add a ReferenceGrant in ${namespace} from {group: ${GATEWAY_API_GROUP}, kind: ${route.kind}, namespace: ${route.namespace}} `
+            + `to {group: "${ref.group}", kind: ${ref.kind}, name: ${ref.name}}`));
+        continue;
+      }
+      if (ref.group === '' && ref.kind === 'Service' && !ref.name.includes('.')) {
+        checkService(findings, route, ref.field, ref.name, namespace, ref.port, services);
+      } else if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname' && ref.namespace === undefined) {
+        checkHostname(index, findings, route, ref.field, ref.name, services, entryHosts);
+      }
+    }
+  }
+  return findings;
+}
+
+/**
+ * A `Hostname` backend: Istio looks the host up among the Services and ServiceEntries defined in the
+ * route's own namespace (gatewaycommon/context.go GetService, keyed by host and defining namespace).
+ */
+function checkHostname(
+  index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, host: string, services: ByName, entryHosts: Map<string, Set<string>>,
+): void {
+  const defining = entryHosts.get(host);
+  if (defining?.has(route.namespace)) {
+    return;
+  }
+  const home = serviceNamespace(host);
+  if (home !== undefined && host.endsWith(`.svc.${CLUSTER_DOMAIN}`)) {
+    const name = host.slice(0, host.indexOf('.'));
+    if (!services.knows(home)) {
+      index.noteUnchecked(route.index, `${field}.name`, host, home);
+      return;
+    }
+    if (home === route.namespace && services.get(home, name)) {
+      return;
+    }
+  }
+  const elsewhere = [...(defining ?? [])].sort();
+  findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, host,
+    `backend(${host}) not found${elsewhere.length > 0 ? ` (it is defined in namespace ${elsewhere.join(', ')}; Istio looks a Hostname up only in the route's namespace, ${route.namespace})` : ''}`
+      + ': Istio sends the route\'s requests nowhere (HTTP 500)',
+    elsewhere.length > 0
+      ? `put the route in namespace ${elsewhere[0]}, or define ${host} with a ServiceEntry in ${route.namespace}`
+      : `add a ServiceEntry with hosts: [${host}] in namespace ${route.namespace}`));
+}
+
+function checkService(
+  findings: ObjectFinding[], route: Route, field: string, name: string, namespace: string, port: unknown, services: ByName,
+): void {
+  if (!services.knows(namespace)) {
+    return;
+  }
+  const service = services.get(namespace, name);
+  if (!service) {
+    findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, name,
+      `backend(${name}.${namespace}.svc.${CLUSTER_DOMAIN}) not found: Istio sends the route's requests nowhere (HTTP 500)`,
+      `name an existing Service of namespace ${namespace}, or create it`));
+    return;
+  }
+  const ports = asArray(service.object.spec?.ports).filter(isRecord).map(p => p.port);
+  if (typeof port === 'number' && ports.length > 0 && !ports.includes(port)) {
+    findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.port`, port,
+      `Service ${namespace}/${name} has no port ${port} (it has ${ports.join(', ')}): the route's traffic finds no endpoint`,
+      `use one of the Service's ports (${ports.join(', ')})`));
+  }
+}
+
+/** Whether a ReferenceGrant of the backend's namespace lets the route refer to it. */
+function granted(grants: IndexedObject[], route: Route, group: string, kind: string, name: string): boolean {
+  return grants.some(({ object }) =>
+    asArray(object.spec?.from).some(f => isRecord(f) && f.group === GATEWAY_API_GROUP && f.kind === route.kind && f.namespace === route.namespace)
+    && asArray(object.spec?.to).some(t => isRecord(t) && (t.group ?? '') === group && t.kind === kind && (t.name === undefined || t.name === name)));
+}

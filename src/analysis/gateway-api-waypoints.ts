@@ -1,0 +1,104 @@
+/**
+ * Ambient waypoints and BackendTLSPolicies across objects: `istio.io/use-waypoint` on a Namespace,
+ * Service or ServiceEntry names a waypoint Gateway that exists (pilot/pkg/serviceregistry/kube/controller/ambient
+ * waypoint look-up by name in the namespace, or in `istio.io/use-waypoint-namespace`), a BackendTLSPolicy's
+ * targetRefs resolve (pilot/pkg/config/kube/gateway/backend_policies.go), and a DestinationRule beside a
+ * BackendTLSPolicy for one host (Istio 1.31 applies the DestinationRule's TLS).
+ * Where the objects needed to decide are not known here, nothing is reported.
+ */
+import { ByName, ISTIO_NETWORKING_GROUP, nameOf } from './gateway-api-common';
+import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, qualifyHost } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
+import { WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
+
+export const USE_WAYPOINT = 'istio.io/use-waypoint';
+export const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
+
+export function checkGatewayApiWaypoints(index: ObjectIndex): ObjectFinding[] {
+  const gateways = new ByName(index.of('k8sGateway'));
+  const findings: ObjectFinding[] = [];
+  for (const entry of [...index.of('namespace'), ...index.of('service'), ...index.serviceEntries]) {
+    checkUseWaypoint(findings, entry, gateways);
+  }
+  checkBackendTlsPolicies(index, findings);
+  return findings;
+}
+
+function checkUseWaypoint(findings: ObjectFinding[], entry: IndexedObject, gateways: ByName): void {
+  const labels = isRecord(entry.object.metadata?.labels) ? entry.object.metadata!.labels! : {};
+  const waypoint = labels[USE_WAYPOINT];
+  if (typeof waypoint !== 'string' || waypoint === '' || waypoint === 'none' || waypoint === '#none') {
+    return;
+  }
+  const isNamespace = entry.object.kind === 'Namespace';
+  const home = isNamespace ? nameOf(entry.object) ?? 'default' : namespaceOf(entry.object);
+  const namespace = typeof labels[USE_WAYPOINT_NAMESPACE] === 'string' ? labels[USE_WAYPOINT_NAMESPACE] : home;
+  if (!gateways.knows(namespace)) {
+    return;
+  }
+  const gateway = gateways.get(namespace, waypoint);
+  if (!gateway) {
+    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
+      `no waypoint Gateway ${namespace}/${waypoint} exists: traffic ${isNamespace ? 'of the namespace' : 'to it'} does not go through a waypoint, so its policies are not applied`,
+      `create a Gateway ${namespace}/${waypoint} with gatewayClassName: ${WAYPOINT_CLASS}, or name an existing waypoint`));
+  } else if (gatewayClassOf(gateway.object) !== WAYPOINT_CLASS) {
+    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
+      `Gateway ${namespace}/${waypoint} is not a waypoint (gatewayClassName ${String(gatewayClassOf(gateway.object))}): traffic does not go through a waypoint`,
+      `name a Gateway with gatewayClassName: ${WAYPOINT_CLASS}`));
+  }
+}
+
+function checkBackendTlsPolicies(index: ObjectIndex, findings: ObjectFinding[]): void {
+  const policies = index.of('backendTlsPolicy');
+  if (policies.length === 0) {
+    return;
+  }
+  const services = new ByName(index.of('service'));
+  const entries = new ByName(index.serviceEntries);
+  const ruleHosts = new Map<string, IndexedObject>();
+  for (const rule of index.destinationRules) {
+    if (typeof rule.object.spec?.host === 'string') {
+      ruleHosts.set(qualifyHost(rule.object.spec.host, namespaceOf(rule.object)), rule);
+    }
+  }
+  for (const policy of policies) {
+    const namespace = namespaceOf(policy.object);
+    asArray(policy.object.spec?.targetRefs).forEach((ref, i) => {
+      if (!isRecord(ref) || typeof ref.name !== 'string') {
+        return;
+      }
+      const field = `spec.targetRefs[${i}]`;
+      let hosts: string[] = [];
+      if ((ref.group ?? '') === '' && ref.kind === 'Service') {
+        if (services.knows(namespace) && !services.get(namespace, ref.name)) {
+          findings.push(targetMissing(policy.index, field, ref.name, 'Service', namespace));
+          return;
+        }
+        hosts = [`${ref.name}.${namespace}.svc.${CLUSTER_DOMAIN}`];
+      } else if (ref.group === ISTIO_NETWORKING_GROUP && ref.kind === 'ServiceEntry') {
+        const entry = entries.get(namespace, ref.name);
+        if (!entry) {
+          if (entries.knows(namespace)) {
+            findings.push(targetMissing(policy.index, field, ref.name, 'ServiceEntry', namespace));
+          }
+          return;
+        }
+        hosts = asArray(entry.object.spec?.hosts).filter((h): h is string => typeof h === 'string');
+      }
+      const shadowing = hosts.map(h => ruleHosts.get(h)).find(r => r !== undefined);
+      if (shadowing) {
+        findings.push(objectFinding(policy.index, 'GAPI_TLS_POLICY_SHADOWED', 'warning', field, ref.name,
+          `DestinationRule ${namespaceOf(shadowing.object)}/${nameOf(shadowing.object) ?? ''} covers the same host (${String(shadowing.object.spec.host)}): `
+            + 'Istio 1.31 applies the DestinationRule\'s TLS settings and not this policy\'s validation',
+          'originate TLS in one place: drop the BackendTLSPolicy, or move the DestinationRule\'s TLS into the policy and remove the rule'));
+      }
+    });
+  }
+}
+
+function targetMissing(index: number, field: string, name: string, kind: string, namespace: string): ObjectFinding {
+  return objectFinding(index, 'GAPI_POLICY_TARGET', 'error', `${field}.name`, name,
+    `the BackendTLSPolicy targets ${kind} ${namespace}/${name}, which does not exist: Istio originates no TLS with it`,
+    `name an existing ${kind} of namespace ${namespace} (targetRefs refer to the policy's own namespace)`);
+}

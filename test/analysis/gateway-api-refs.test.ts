@@ -1,0 +1,368 @@
+/**
+ * The Gateway API across objects, as Istio 1.30 attaches routes and resolves backends
+ * (conversion.go referenceAllowed, buildDestination; gatewaycommon BackendAllowed): egress set-ups shaped
+ * like Istio's egress tasks in their Gateway API tab lint clean; each broken reference gives its code.
+ */
+import { stringify } from 'yaml';
+import { found, namespace, policy, service, serviceEntry, destinationRule } from './objects';
+import { analyze, lintObjects } from '../../src/analysis';
+import { explainObjects, formatExplain } from '../../src/cli/explain';
+import { parseObjects } from '../../src/cli/input';
+
+const GW = 'gateway.networking.k8s.io/v1';
+const ISTIO = 'networking.istio.io';
+
+function k8sGateway(name: string, ns: string, spec: any, metadata: Record<string, unknown> = {}) {
+  return { apiVersion: GW, kind: 'Gateway', metadata: { name, namespace: ns, ...metadata }, spec };
+}
+function route(kind: string, name: string, ns: string, spec: any, apiVersion = GW) {
+  return { apiVersion, kind, metadata: { name, namespace: ns }, spec };
+}
+function grant(name: string, ns: string, spec: any) {
+  return { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name, namespace: ns }, spec };
+}
+function tlsPolicy(name: string, ns: string, targetRefs: unknown[]) {
+  return {
+    apiVersion: GW,
+    kind: 'BackendTLSPolicy',
+    metadata: { name, namespace: ns },
+    spec: { targetRefs, validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } },
+  };
+}
+const toHost = (host: string, port: number) => ({ group: ISTIO, kind: 'Hostname', name: host, port });
+const fromEntry = (name: string) => ({ group: ISTIO, kind: 'ServiceEntry', name });
+
+const entry = (ns = 'egress', extra: Record<string, unknown> = {}) => serviceEntry('api', ns, {
+  hosts: ['api.example.com'],
+  location: 'MESH_EXTERNAL',
+  resolution: 'DNS',
+  ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'tls', protocol: 'TLS' }],
+  ...extra,
+});
+/** The gateway's Service as Istio deploys it (`<name>-istio`), known here. */
+const gatewayService = (ns = 'egress') => service('api-egress-istio', ns, { ports: [{ port: 80, name: 'http' }, { port: 443, name: 'tls' }] });
+
+/** Egress through a Gateway API egress gateway, HTTP. */
+function httpEgress(ns = 'egress') {
+  return [
+    entry(ns),
+    gatewayService(ns),
+    k8sGateway('api-egress', ns, {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', hostname: 'api.example.com', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }],
+    }, { annotations: { 'networking.istio.io/service-type': 'ClusterIP' } }),
+    route('HTTPRoute', 'api-to-gateway', ns, {
+      parentRefs: [fromEntry('api')],
+      rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 80 }] }],
+    }),
+    route('HTTPRoute', 'api-from-gateway', ns, {
+      parentRefs: [{ name: 'api-egress', sectionName: 'http' }],
+      hostnames: ['api.example.com'],
+      rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    }),
+  ];
+}
+
+/** HTTPS passthrough: a TLS listener and two TLSRoutes. */
+function passthrough(ns = 'egress') {
+  return [
+    entry(ns),
+    gatewayService(ns),
+    k8sGateway('api-egress', ns, {
+      gatewayClassName: 'istio',
+      listeners: [{
+        name: 'tls',
+        hostname: 'api.example.com',
+        port: 443,
+        protocol: 'TLS',
+        tls: { mode: 'Passthrough' },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      }],
+    }, { annotations: { 'networking.istio.io/service-type': 'ClusterIP' } }),
+    route('TLSRoute', 'api-to-gateway', ns, {
+      parentRefs: [fromEntry('api')],
+      hostnames: ['api.example.com'],
+      rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 443 }] }],
+    }),
+    route('TLSRoute', 'api-from-gateway', ns, {
+      parentRefs: [{ name: 'api-egress', sectionName: 'tls' }],
+      hostnames: ['api.example.com'],
+      rules: [{ backendRefs: [toHost('api.example.com', 443)] }],
+    }),
+  ];
+}
+
+/**
+ * TLS origination at the gateway: plain HTTP to the gateway, which originates TLS to the host's port 80 sent to 443
+ * (targetPort). With an HTTPS port 443 in the ServiceEntry, as the docs have it, EGR134 warns that clients calling
+ * port 443 themselves would be wrapped twice.
+ */
+function origination(ns = 'egress') {
+  return [
+    entry(ns, { ports: [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 }] }),
+    gatewayService(ns),
+    k8sGateway('api-egress', ns, {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', hostname: 'api.example.com', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }],
+    }, { annotations: { 'networking.istio.io/service-type': 'ClusterIP' } }),
+    route('HTTPRoute', 'api-to-gateway', ns, { parentRefs: [fromEntry('api')], rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 80 }] }] }),
+    route('HTTPRoute', 'api-from-gateway', ns, {
+      parentRefs: [{ name: 'api-egress', sectionName: 'http' }],
+      hostnames: ['api.example.com'],
+      rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    }),
+    destinationRule('api-tls', ns, { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }] } }),
+  ];
+}
+
+/** Ambient: a waypoint, the namespace enrolled to it, a ServiceEntry and a policy on the ServiceEntry. */
+function ambient() {
+  return [
+    namespace('egress', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' }),
+    k8sGateway('waypoint', 'egress', { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+      { labels: { 'istio.io/waypoint-for': 'service' } }),
+    serviceEntry('api', 'egress', {
+      hosts: ['api.example.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
+    }),
+    policy('api-allow', 'egress', {
+      targetRefs: [{ group: ISTIO, kind: 'ServiceEntry', name: 'api' }],
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { namespaces: ['shop'] } }] }],
+    }),
+  ];
+}
+
+const codes = (objects: any[]) => lintObjects(objects).map(f => `${f.code} [${f.index}] ${f.field}: ${f.message}`);
+
+describe('egress set-ups shaped like Istio\'s egress tasks lint clean', () => {
+  test.each([
+    ['an egress gateway for HTTP', httpEgress()],
+    ['HTTPS passthrough with TLSRoutes', passthrough()],
+    ['TLS origination at the gateway', origination()],
+    ['an ambient egress waypoint', ambient()],
+  ])('%s', (_, objects) => {
+    expect(codes(objects)).toEqual([]);
+  });
+});
+
+describe('parentRefs (EGR147)', () => {
+  test('a Gateway of a namespace whose Gateways are known', () => {
+    const objects = httpEgress();
+    objects[4].spec.parentRefs = [{ name: 'api-egres', sectionName: 'http' }];
+    expect(found('EGR147', objects)).toEqual([
+      '[4] spec.parentRefs[0].name: parent Gateway "api-egres" not found in namespace egress: Istio does not attach the HTTPRoute there, so it routes nothing from this parent',
+    ]);
+  });
+  test('a Gateway of a namespace none of whose Gateways is known: nothing is claimed', () => {
+    const objects = httpEgress();
+    objects[4].spec.parentRefs = [{ name: 'api-egress', namespace: 'elsewhere' }];
+    expect(found('EGR147', objects)).toEqual([]);
+  });
+  test('a sectionName the Gateway lacks', () => {
+    const objects = httpEgress();
+    objects[4].spec.parentRefs = [{ name: 'api-egress', sectionName: 'https' }];
+    expect(found('EGR147', objects)).toEqual(['[4] spec.parentRefs[0].sectionName: sectionName "https" not found']);
+  });
+  test('a port the Gateway lacks', () => {
+    const objects = httpEgress();
+    objects[4].spec.parentRefs = [{ name: 'api-egress', port: 8080 }];
+    expect(found('EGR147', objects)).toEqual(['[4] spec.parentRefs[0].port: port 8080 not found']);
+  });
+  test('a ServiceEntry parent', () => {
+    const objects = httpEgress();
+    objects[3].spec.parentRefs = [fromEntry('apii')];
+    expect(found('EGR147', objects)[0]).toContain('[3] spec.parentRefs[0].name: parent service entry: "apii" not found in namespace egress');
+  });
+  test('a Service parent', () => {
+    const objects = httpEgress();
+    objects[3].spec.parentRefs = [{ group: '', kind: 'Service', name: 'api' }];
+    expect(found('EGR147', objects)[0]).toContain('parent service: "api" not found');
+  });
+});
+
+describe('allowedRoutes (EGR149)', () => {
+  test('a route of another namespace at a listener that admits its own namespace only', () => {
+    const objects = [...httpEgress(), route('HTTPRoute', 'shop-route', 'shop', {
+      parentRefs: [{ name: 'api-egress', namespace: 'egress' }], hostnames: ['api.example.com'], rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    })];
+    expect(found('EGR149', objects)).toEqual([
+      '[5] spec.parentRefs[0]: namespace "shop" is not allowed by Gateway egress/api-egress (allowedRoutes.namespaces): Istio does not attach the route',
+    ]);
+  });
+  test('a Selector matching the route\'s namespace labels admits it; one that does not, does not', () => {
+    const base = httpEgress();
+    (base[2] as any).spec.listeners[0].allowedRoutes = { namespaces: { from: 'Selector', selector: { matchLabels: { egress: 'allowed' } } } };
+    const shopRoute = route('HTTPRoute', 'shop-route', 'shop', {
+      parentRefs: [{ name: 'api-egress', namespace: 'egress' }], hostnames: ['api.example.com'], rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    });
+    expect(found('EGR149', [...base, shopRoute, namespace('shop', { egress: 'allowed' })])).toEqual([]);
+    expect(found('EGR149', [...base, shopRoute, namespace('shop')])).toHaveLength(1);
+    // Without the Namespace object its labels are unknown: nothing is claimed.
+    expect(found('EGR149', [...base, shopRoute])).toEqual([]);
+  });
+  test('All admits every namespace', () => {
+    const base = httpEgress();
+    (base[2] as any).spec.listeners[0].allowedRoutes = { namespaces: { from: 'All' } };
+    expect(found('EGR149', [...base, route('HTTPRoute', 'shop-route', 'shop', {
+      parentRefs: [{ name: 'api-egress', namespace: 'egress' }], rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    })])).toEqual([]);
+  });
+  test('a route kind the listener does not take', () => {
+    const objects = passthrough();
+    objects[4] = route('HTTPRoute', 'api-from-gateway', 'egress', {
+      parentRefs: [{ name: 'api-egress', sectionName: 'tls' }], rules: [{ backendRefs: [toHost('api.example.com', 443)] }],
+    });
+    expect(found('EGR149', objects)).toEqual([
+      '[4] spec.parentRefs[0]: kind gateway.networking.k8s.io/HTTPRoute is not allowed by Gateway egress/api-egress listener tls: Istio does not attach the route',
+    ]);
+  });
+  test('allowedRoutes.kinds that leave the route\'s kind out', () => {
+    const objects = httpEgress();
+    (objects[2] as any).spec.listeners[0].allowedRoutes.kinds = [{ kind: 'GRPCRoute' }];
+    expect(found('EGR149', objects)).toHaveLength(1);
+  });
+});
+
+describe('hostnames (EGR151)', () => {
+  test('a route host the listener does not serve', () => {
+    const objects = httpEgress();
+    objects[4].spec.hostnames = ['other.example.com'];
+    expect(found('EGR151', objects)).toEqual([
+      '[4] spec.hostnames: no hostnames matched parent hostname "api.example.com" of Gateway egress/api-egress listener http: Istio does not attach the HTTPRoute',
+    ]);
+  });
+  test('wildcards match in both directions', () => {
+    const objects = httpEgress();
+    objects[4].spec.hostnames = ['*.example.com'];
+    expect(found('EGR151', objects)).toEqual([]);
+    (objects[2] as any).spec.listeners[0].hostname = '*.example.com';
+    objects[4].spec.hostnames = ['api.example.com'];
+    expect(found('EGR151', objects)).toEqual([]);
+  });
+});
+
+describe('backendRefs (EGR148, EGR150)', () => {
+  test('a Service missing in a namespace whose Services are known', () => {
+    const objects = httpEgress();
+    objects[3].spec.rules[0].backendRefs[0].name = 'api-egress';
+    expect(found('EGR148', objects)).toEqual([
+      '[3] spec.rules[0].backendRefs[0].name: backend(api-egress.egress.svc.cluster.local) not found: Istio sends the route\'s requests nowhere (HTTP 500)',
+    ]);
+  });
+  test('a port the Service lacks', () => {
+    const objects = httpEgress();
+    objects[3].spec.rules[0].backendRefs[0].port = 8080;
+    expect(found('EGR148', objects)).toEqual([
+      '[3] spec.rules[0].backendRefs[0].port: Service egress/api-egress-istio has no port 8080 (it has 80, 443): the route\'s traffic finds no endpoint',
+    ]);
+  });
+  test('a Hostname no ServiceEntry defines', () => {
+    const objects = httpEgress();
+    objects[4].spec.rules[0].backendRefs[0] = toHost('api.example.org', 80);
+    expect(found('EGR148', objects)[0]).toContain('backend(api.example.org) not found');
+  });
+  test('a Hostname defined only by a ServiceEntry of another namespace (Istio looks it up in the route\'s namespace only)', () => {
+    const objects = [...httpEgress('egress'), route('HTTPRoute', 'r', 'shop', {
+      parentRefs: [fromEntry('api')],
+      rules: [{ backendRefs: [toHost('api.example.com', 80)] }],
+    })];
+    expect(found('EGR148', objects)).toEqual([
+      '[5] spec.rules[0].backendRefs[0].name: backend(api.example.com) not found (it is defined in namespace egress; Istio looks a Hostname up '
+        + 'only in the route\'s namespace, shop): Istio sends the route\'s requests nowhere (HTTP 500)',
+    ]);
+    expect(found('EGR148', [...objects, entry('shop')])).toEqual([]);
+  });
+  test('a Hostname of a Service: found in its own namespace, unchecked where its namespace\'s Services are unknown', () => {
+    const objects = httpEgress();
+    objects[4].spec.rules[0].backendRefs[0] = toHost('api-egress-istio.egress.svc.cluster.local', 80);
+    expect(found('EGR148', objects)).toEqual([]);
+    objects[4].spec.rules[0].backendRefs[0] = toHost('api.other.svc.cluster.local', 80);
+    const result = analyze(objects);
+    expect(result.findings.filter(f => f.code === 'EGR148')).toEqual([]);
+    expect(result.unchecked).toEqual([{ index: 4, field: 'spec.rules[0].backendRefs[0].name', host: 'api.other.svc.cluster.local', namespace: 'other' }]);
+  });
+  test('a route with a mesh parent needs no ReferenceGrant for a Service of another namespace', () => {
+    const shopRoute = route('HTTPRoute', 'to-gateway', 'shop', {
+      parentRefs: [fromEntry('api')], rules: [{ backendRefs: [{ name: 'api-egress-istio', namespace: 'egress', port: 80 }] }],
+    });
+    expect(found('EGR150', [...httpEgress(), shopRoute])).toEqual([]);
+  });
+  test('a route with a Gateway parent needs a ReferenceGrant for a Service of another namespace', () => {
+    const shopRoute = route('HTTPRoute', 'to-gateway', 'shop', {
+      parentRefs: [{ name: 'shop-gateway' }], rules: [{ backendRefs: [{ name: 'api-egress-istio', namespace: 'egress', port: 80 }] }],
+    });
+    const objects = [...httpEgress(), shopRoute];
+    expect(found('EGR150', objects)).toEqual([
+      '[5] spec.rules[0].backendRefs[0].namespace: backendRef api-egress-istio/egress not accessible to a HTTPRoute in namespace "shop" (missing a ReferenceGrant?)',
+    ]);
+    const allow = grant('shop-to-gateway', 'egress', {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'api-egress-istio' }],
+    });
+    expect(found('EGR150', [...objects, allow])).toEqual([]);
+    const otherName = grant('shop-to-gateway', 'egress', {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'other' }],
+    });
+    expect(found('EGR150', [...objects, otherName])).toHaveLength(1);
+  });
+});
+
+describe('waypoints (EGR152)', () => {
+  test('a namespace enrolled to a waypoint that does not exist', () => {
+    const objects = ambient();
+    objects[0] = namespace('egress', { 'istio.io/use-waypoint': 'egress-waypoint' });
+    expect(found('EGR152', objects)).toEqual([
+      '[0] metadata.labels.istio.io/use-waypoint: no waypoint Gateway egress/egress-waypoint exists: traffic of the namespace does not go through a waypoint, so its policies are not applied',
+    ]);
+  });
+  test('a ServiceEntry naming a waypoint of another namespace, and a Gateway that is no waypoint', () => {
+    const objects = [...ambient(), serviceEntry('other', 'shop', {
+      hosts: ['other.example.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
+    }, { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': 'egress' })];
+    expect(found('EGR152', objects)).toEqual([]);
+    (objects[4] as any).metadata.labels['istio.io/use-waypoint'] = 'missing';
+    expect(found('EGR152', objects)[0]).toContain('no waypoint Gateway egress/missing exists');
+    (objects[1] as any).spec.gatewayClassName = 'istio';
+    (objects[4] as any).metadata.labels['istio.io/use-waypoint'] = 'waypoint';
+    expect(found('EGR152', objects)[0]).toContain('Gateway egress/waypoint is not a waypoint');
+  });
+  test('when no Gateway of the waypoint\'s namespace is known, nothing is claimed', () => {
+    expect(found('EGR152', [namespace('egress', { 'istio.io/use-waypoint': 'waypoint' })])).toEqual([]);
+  });
+});
+
+describe('BackendTLSPolicy (EGR153, EGR230)', () => {
+  test('a targetRef to a missing ServiceEntry', () => {
+    expect(found('EGR153', [...ambient(), tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'apii' }])])).toEqual([
+      '[4] spec.targetRefs[0].name: the BackendTLSPolicy targets ServiceEntry egress/apii, which does not exist: Istio originates no TLS with it',
+    ]);
+  });
+  test('a policy and a DestinationRule for one host', () => {
+    const objects = [...ambient(), tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'api' }])];
+    expect(found('EGR153', objects)).toEqual([]);
+    expect(found('EGR230', objects)).toEqual([]);
+    const rule = destinationRule('api', 'egress', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } });
+    const lines = found('EGR230', [...objects, rule]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Istio 1.31 applies the DestinationRule\'s TLS settings and not this policy\'s validation');
+  });
+});
+
+describe('explain reads these kinds without failing', () => {
+  test.each([
+    ['HTTP', httpEgress()], ['passthrough', passthrough()], ['origination', origination()], ['ambient', ambient()],
+    ['broken references', [...httpEgress(), route('HTTPRoute', 'x', 'shop', {
+      parentRefs: [{ name: 'nope', namespace: 'egress', port: 1 }],
+      rules: [{ backendRefs: [{ kind: 'Hostname', group: ISTIO, name: 'nowhere.example.com', port: 1 }] }],
+    }), tlsPolicy('p', 'egress', [{ kind: 'Service', name: 'x' }])]],
+  ])('%s', (_, objects) => {
+    const report = explainObjects(parseObjects(objects.map(o => stringify(o)).join('---\n'), 'egress.yaml'));
+    expect(formatExplain(report, undefined)).toEqual(expect.any(String));
+    expect(formatExplain(report, 'json')).toContain('"hosts"');
+  });
+});
