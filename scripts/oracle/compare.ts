@@ -93,10 +93,13 @@ function jsonCopy(value: unknown): any {
   }
 }
 
-/** Whether the object is of a kind that has per-object rules. */
+/**
+ * Whether the object is an Istio kind with per-object rules. Istio's webhook validates only its own groups (Gateway API
+ * objects are the API server's to validate, with their CRDs' CEL rules), so the other kinds are left out.
+ */
 function isRuleKind(m: any): boolean {
   const key = kindKeyOf(m);
-  return key !== undefined && KINDS[key].check !== undefined;
+  return key !== undefined && KINDS[key].check !== undefined && KINDS[key].group.endsWith('istio.io');
 }
 
 /**
