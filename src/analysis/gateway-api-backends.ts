@@ -2,11 +2,11 @@
  * Whether the backends of Gateway API routes resolve as Istio 1.30 resolves them
  * (pilot/pkg/config/kube/gateway/conversion.go buildDestination; gatewaycommon/references.go
  * BackendAllowed): a Service of that name with that port, a `Hostname` some Service or
- * ServiceEntry of the route's own namespace defines, and a ReferenceGrant for a backend in
+ * ServiceEntry visible to the route's namespace defines, and a ReferenceGrant for a backend in
  * another namespace when the route has a Gateway parent. Where the objects needed to decide are not known here, nothing is reported.
  */
 import { ByName, GATEWAY_API_GROUP, Route, parentRefsOf, routesOf } from './gateway-api-common';
-import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, serviceNamespace } from './model';
+import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
 import { ISTIO_GROUP, backendRefsOf } from '../rules/gateway-api/routes';
@@ -22,17 +22,6 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
     const list = grants.get(namespaceOf(grant.object)) ?? [];
     list.push(grant);
     grants.set(namespaceOf(grant.object), list);
-  }
-  // host -> namespaces of the ServiceEntries that list it (exactly, as Istio keys its service index).
-  const entryHosts = new Map<string, Set<string>>();
-  for (const { object } of index.serviceEntries) {
-    for (const host of asArray(object.spec?.hosts)) {
-      if (typeof host === 'string') {
-        const set = entryHosts.get(host) ?? new Set<string>();
-        set.add(namespaceOf(object));
-        entryHosts.set(host, set);
-      }
-    }
   }
   const namespaces = new Set(index.objects.filter(o => o?.kind !== 'Namespace').map(namespaceOf));
   const findings: ObjectFinding[] = [];
@@ -55,7 +44,7 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
       if (ref.group === '' && ref.kind === 'Service' && !ref.name.includes('.')) {
         checkService(findings, route, ref.field, ref.name, namespace, ref.port, services);
       } else if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname' && ref.namespace === undefined) {
-        checkHostname(index, findings, route, ref.field, ref.name, services, entryHosts);
+        checkHostname(index, findings, route, ref.field, ref.name);
       }
     }
   }
@@ -63,34 +52,23 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
 }
 
 /**
- * A `Hostname` backend: Istio looks the host up among the Services and ServiceEntries defined in the
- * route's own namespace (gatewaycommon/context.go GetService, keyed by host and defining namespace).
+ * A `Hostname` backend. Istio's status looks the host up among the Services and ServiceEntries of the
+ * route's own namespace (gatewaycommon/context.go GetService) and says BackendNotFound otherwise, but it
+ * keeps the destination: the route works wherever the host is in the registry the proxies see. So only a
+ * host nothing visible to the route's namespace defines is reported.
  */
-function checkHostname(
-  index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, host: string, services: ByName, entryHosts: Map<string, Set<string>>,
-): void {
-  const defining = entryHosts.get(host);
-  if (defining?.has(route.namespace)) {
-    return;
+function checkHostname(index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, host: string): void {
+  const resolved = index.resolveHost(host, route.namespace);
+  if (resolved.status === 'unknown') {
+    index.noteUnchecked(route.index, `${field}.name`, resolved.host, resolved.namespace);
+  } else if (resolved.status !== 'found') {
+    const hidden = resolved.status === 'hidden' ? ` (it is not exported to namespace ${route.namespace})` : '';
+    findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, host,
+      `backend(${host}) not found${hidden}: Istio sends the route's requests nowhere (HTTP 500)`,
+      resolved.status === 'hidden'
+        ? `export the ServiceEntry that defines ${host} to ${route.namespace}`
+        : `add a ServiceEntry with hosts: [${host}] visible to namespace ${route.namespace}`));
   }
-  const home = serviceNamespace(host);
-  if (home !== undefined && host.endsWith(`.svc.${CLUSTER_DOMAIN}`)) {
-    const name = host.slice(0, host.indexOf('.'));
-    if (!services.knows(home)) {
-      index.noteUnchecked(route.index, `${field}.name`, host, home);
-      return;
-    }
-    if (home === route.namespace && services.get(home, name)) {
-      return;
-    }
-  }
-  const elsewhere = [...(defining ?? [])].sort();
-  findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, host,
-    `backend(${host}) not found${elsewhere.length > 0 ? ` (it is defined in namespace ${elsewhere.join(', ')}; Istio looks a Hostname up only in the route's namespace, ${route.namespace})` : ''}`
-      + ': Istio sends the route\'s requests nowhere (HTTP 500)',
-    elsewhere.length > 0
-      ? `put the route in namespace ${elsewhere[0]}, or define ${host} with a ServiceEntry in ${route.namespace}`
-      : `add a ServiceEntry with hosts: [${host}] in namespace ${route.namespace}`));
 }
 
 function checkService(
