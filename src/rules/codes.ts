@@ -40,6 +40,9 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GWROUTE: 'EGR133',
   DOUBLETLS: 'EGR134',
   PORTBYPASS: 'EGR220',
+  // Objects that Istio accepts but that cannot take effect, seen from the object alone (src/rules/).
+  VSR1: 'EGR112',
+  GW27: 'EGR113',
   // The Gateway API as Istio reads it (src/rules/gateway-api/, src/analysis/gateway-api-*.ts): ignored, or does not attach.
   GAPI_PROTOCOL: 'EGR140',
   GAPI_TCP_ALPHA: 'EGR141',

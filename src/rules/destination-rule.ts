@@ -77,7 +77,8 @@ function checkTrafficPolicy(out: FindingCollector, policy: unknown, field: strin
   if (!set(policy)) {
     return;
   }
-  if (!isRecord(policy) || !POLICY_FIELDS.some(key => set(policy[key]))) {
+  // Istio decodes an empty list as unset: `portLevelSettings: []` alone is an empty policy.
+  if (!isRecord(policy) || !POLICY_FIELDS.some(key => set(policy[key]) && !(Array.isArray(policy[key]) && policy[key].length === 0))) {
     out.error('DR2', field, policy, 'traffic policy must have at least one field', 'remove the empty trafficPolicy');
     return;
   }

@@ -48,6 +48,14 @@ export class FindingCollector {
     this.findings.push({ rule, severity: 'warning', code: 'IST0133', field, value, message, fix });
   }
 
+  /**
+   * One of the library's own findings about the object alone (Istio accepts it, but it does not work
+   * as written, or weakens egress control): its code comes from OWN_CODES by rule id.
+   */
+  public own(rule: string, severity: Severity, field: string, value: unknown, message: string, fix: string): void {
+    this.findings.push({ rule, severity, field, value, message, fix });
+  }
+
   /** A finding of `istioctl analyze` (not of the webhook), with its own code. */
   public analyzer(code: string, severity: Severity, field: string, value: unknown, message: string, fix: string): void {
     this.findings.push({ rule: code, severity, code, field, value, message, fix });

@@ -82,15 +82,9 @@ function checkUnmatchableSelector(out: FindingCollector, selector: unknown): voi
     const problem = key === '' ? 'an empty key is not supported in selector'
       : key.includes('*') || show(value).includes('*') ? 'a wildcard is not supported in selector' : undefined;
     if (problem) {
-      out.findings.push({
-        rule: 'GW27',
-        severity: 'error',
-        code: 'IST0101',
-        field: `spec.selector${key === '' ? '' : `.${key}`}`,
-        value,
-        message: `Referenced selector not found: "${key}=${show(value)}": ${problem}, no pod can carry this label, so the Gateway configures no proxy`,
-        fix: 'select the gateway pods by their exact labels, e.g. istio: egressgateway',
-      });
+      out.own('GW27', 'error', `spec.selector${key === '' ? '' : `.${key}`}`, value,
+        `the selector "${key}=${show(value)}" matches no pod: ${problem}, no pod can carry this label, so the Gateway configures no proxy`,
+        'select the gateway pods by their exact labels, e.g. istio: egressgateway');
     }
   }
 }

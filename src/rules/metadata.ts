@@ -22,7 +22,8 @@ export function checkMetadata(manifest: Manifest): Finding[] {
     out.error('META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
       'use a name such as api-example-com');
   }
-  if (namespace !== undefined && (typeof namespace !== 'string' || !isKubernetesLabelName(namespace))) {
+  // An empty namespace is no namespace for kubectl and the API server: the object goes to the current one.
+  if (namespace !== undefined && namespace !== null && namespace !== '' && (typeof namespace !== 'string' || !isKubernetesLabelName(namespace))) {
     out.error('META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
       'use a namespace name such as shop');
   }

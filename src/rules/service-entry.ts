@@ -45,7 +45,8 @@ export function checkServiceEntry(se: Manifest): Finding[] {
     out.error('SE28', 'spec.resolution', spec.resolution, `unsupported resolution type ${show(resolution)}`,
       `use one of ${RESOLUTIONS.join(', ')}`);
   }
-  if (spec.location !== undefined && !LOCATIONS.includes(spec.location)) {
+  // A null field is dropped by the API server and by Istio's decoding, like a missing one.
+  if (spec.location !== undefined && spec.location !== null && !LOCATIONS.includes(spec.location)) {
     out.error('SE27', 'spec.location', spec.location, `unsupported location ${show(spec.location)}`,
       `use one of ${LOCATIONS.join(', ')}`);
   }
@@ -194,7 +195,7 @@ function checkPorts(out: FindingCollector, ports: any[], needsAddresses: boolean
         out.error('SE10', `${field}.targetPort`, port.targetPort, badTarget, 'use a target port from 1 to 65535');
       }
     }
-    if (port.protocol !== undefined && port.protocol !== '' && parseProtocol(port.protocol) === undefined) {
+    if (port.protocol !== undefined && port.protocol !== null && port.protocol !== '' && parseProtocol(port.protocol) === undefined) {
       out.error('SE12', `${field}.protocol`, port.protocol, `unsupported protocol: ${show(port.protocol)}`,
         `use one of ${knownProtocols().join(', ')}`);
     }

@@ -97,7 +97,7 @@ function checkPortNameAndProtocol(out: FindingCollector, rule: string, port: Rec
 }
 
 function checkCaptureMode(out: FindingCollector, listener: Record<string, any>, field: string): void {
-  if (listener.captureMode !== undefined && !CAPTURE_MODES.includes(listener.captureMode)) {
+  if (listener.captureMode !== undefined && listener.captureMode !== null && !CAPTURE_MODES.includes(listener.captureMode)) {
     out.error('SC19', `${field}.captureMode`, listener.captureMode, `unsupported captureMode ${show(listener.captureMode)}`,
       `use one of ${CAPTURE_MODES.join(', ')}`);
   }
@@ -361,7 +361,7 @@ function checkOutboundTrafficPolicy(out: FindingCollector, policy: unknown): voi
     return;
   }
   const field = 'spec.outboundTrafficPolicy';
-  if (policy.mode !== undefined && !TRAFFIC_POLICY_MODES.includes(policy.mode)) {
+  if (policy.mode !== undefined && policy.mode !== null && !TRAFFIC_POLICY_MODES.includes(policy.mode)) {
     out.error('SC19', `${field}.mode`, policy.mode, `unsupported outbound traffic policy mode ${show(policy.mode)}`,
       'use REGISTRY_ONLY or ALLOW_ANY');
     return;
@@ -436,7 +436,7 @@ export function checkConnectionPool(out: FindingCollector, pool: unknown, field:
     }
   }
   const http = isRecord(settings.http) ? settings.http : {};
-  if (http.h2UpgradePolicy !== undefined && !H2_UPGRADE_POLICIES.includes(http.h2UpgradePolicy)) {
+  if (http.h2UpgradePolicy !== undefined && http.h2UpgradePolicy !== null && !H2_UPGRADE_POLICIES.includes(http.h2UpgradePolicy)) {
     out.error('SC19', `${field}.http.h2UpgradePolicy`, http.h2UpgradePolicy, `unsupported h2UpgradePolicy ${show(http.h2UpgradePolicy)}`,
       `use one of ${H2_UPGRADE_POLICIES.join(', ')}`);
   }

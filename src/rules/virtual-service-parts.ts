@@ -120,7 +120,7 @@ export function checkMatchGateways(ctx: VsContext, names: unknown, field: string
   checkGatewayNames(ctx.out, names, field, 'VS3', false, warn);
   asArray(names).forEach((name, j) => {
     if (typeof name === 'string' && !ctx.boundGateways.includes(resolveGatewayName(name, ctx.namespace))) {
-      ctx.out.error('VSR1', `${field}[${j}]`, name,
+      ctx.out.own('VSR1', 'error', `${field}[${j}]`, name,
         `the rule matches gateway "${name}", which spec.gateways does not bind, so the rule never applies`,
         `add "${name}" to spec.gateways, or spell it exactly as it appears there`);
     }

@@ -259,14 +259,14 @@ describe('Gateways Istio refuses', () => {
     expect(errorsOf(object)).toContain('GW9 spec.servers[1].port.name: port names in servers must be unique: duplicate name ');
   });
 
-  test('GW27: a selector label no pod can carry selects no gateway proxy', () => {
-    const findings = checkGateway(gateway([http()], { selector: { istio: '*' } }));
+  test('GW27 (EGR113, not a webhook error: Istio accepts it): a selector label no pod can carry selects no gateway proxy', () => {
+    const findings = checkObject(gateway([http()], { selector: { istio: '*' } }));
     expect(findings).toEqual([expect.objectContaining({
       rule: 'GW27',
       severity: 'error',
-      code: 'IST0101',
+      code: 'EGR113',
       field: 'spec.selector.istio',
-      message: 'Referenced selector not found: "istio=*": a wildcard is not supported in selector, no pod can carry this label, so the Gateway configures no proxy',
+      message: 'the selector "istio=*" matches no pod: a wildcard is not supported in selector, no pod can carry this label, so the Gateway configures no proxy',
     })]);
     expect(checkGateway(gateway([http()], { selector: { 'istio': 'egressgateway', 'app.kubernetes.io/name': 'egress' } }))).toEqual([]);
   });
