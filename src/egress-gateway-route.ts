@@ -1,17 +1,15 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EgressClient } from './egress-client';
-import { GatewayServicePort, IEgressGateway } from './egress-gateway';
-import { EgressPort } from './egress-port';
+import { IEgressGateway } from './egress-gateway';
 import { ExternalHost, IExternalHost } from './external-host';
 import { GatewayApiEgressGateway } from './gateway-api-egress-gateway';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { gatewayApiPortProblem, renderGatewayApiRoute } from './private/render/gateway-api';
-import { MeshRouting } from './private/traffic';
-import { toCidr } from './rules/names';
-import { MESH_GATEWAY } from './rules/virtual-service';
+import { gatewayApiRenderer } from './private/render/gateway-api';
+import { istioApiRenderer } from './private/render/istio-api';
+import { RouteIntent, RouteRenderer, RoutedPort, sniFor } from './private/render/route-rendering';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
@@ -76,12 +74,6 @@ export interface EgressGatewayRouteProps {
    * @default - none: `host` must be concrete
    */
   readonly servedBy?: IExternalHost;
-}
-
-/** One external port and the gateway port that carries it. */
-interface RoutedPort {
-  readonly port: EgressPort;
-  readonly gatewayPort: GatewayServicePort;
 }
 
 /**
@@ -149,13 +141,10 @@ export class EgressGatewayRoute extends Construct {
   private readonly routed: RoutedPort[];
   private readonly errors: string[] = [];
   private readonly destinationHost: IExternalHost;
-  private readonly gatewayRef: string;
-  /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
-  private readonly meshRouting?: MeshRouting;
-  /** Whether the gateway is one that the Gateway API describes (it picks the rendering). */
+  /** The gateway picks the rendering: Istio's API for an installed gateway, the Gateway API for a GatewayApiEgressGateway. */
+  private readonly renderer: RouteRenderer;
   private readonly gatewayApi?: GatewayApiEgressGateway;
   private readonly _istioGateway?: ApiObject;
-  private readonly _destinationRule?: ApiObject;
 
   public constructor(scope: Construct, id: string, private readonly props: EgressGatewayRouteProps) {
     super(scope, id);
@@ -164,6 +153,7 @@ export class EgressGatewayRoute extends Construct {
     this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
     this.gatewayApi = gateway instanceof GatewayApiEgressGateway ? gateway : undefined;
+    this.renderer = this.gatewayApi ? gatewayApiRenderer(this.gatewayApi) : istioApiRenderer(gateway);
     this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
     if (!this.namespace) {
@@ -172,58 +162,34 @@ export class EgressGatewayRoute extends Construct {
     }
     this.checkHosts();
     this.routed = this.selectPorts();
-    this.subsetNames = this.gatewayApi ? [] : host.hosts.map(h => toDnsLabel(h));
-
-    const base = toDnsLabel(`${host.name}-egress`);
-    const gatewayName = toDnsLabel(`${this.namespace}-${host.name}`);
-    this.gatewayRef = `${gateway.namespace}/${gatewayName}`;
-    const clientNamespace = this.namespace || undefined;
-    const single = host.hosts.length === 1;
     const clients = props.allowedClients ?? [];
-    const otherClientNamespaces = [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort();
-
-    if (this.gatewayApi) {
-      this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
-      const rendered = renderGatewayApiRoute(this, {
-        host,
-        gateway: this.gatewayApi,
-        namespace: this.namespace,
-        clientNamespaces: [this.namespace, ...otherClientNamespaces],
-        routed: this.routed.map(r => ({ port: r.port, gatewayPort: r.gatewayPort.port })),
-        mutualTls: this.gatewayMutualTls,
-        originationPort: props.tlsOrigination?.port,
-        meshRouting: this.meshRouting,
-      });
-      this.errors.push(...rendered.errors);
-      this.gatewayApiRoutes = [...rendered.meshRoutes, ...rendered.gatewayRoutes];
-      this.referenceGrants = rendered.referenceGrants;
-      this.virtualServices = [];
-    } else {
-      this._istioGateway = createIstioObject(this, 'Gateway', 'Gateway', { name: gatewayName, namespace: gateway.namespace },
-        Lazy.any({ produce: () => this.renderGateway() }));
-      this._destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule', { name: base, namespace: clientNamespace },
-        Lazy.any({ produce: () => this.renderDestinationRule() }));
-      this.virtualServices = host.hosts.map((name, i) => createIstioObject(this, single ? 'Resource' : `Resource${i}`, 'VirtualService',
-        { name: single ? base : toDnsLabel(`${toDnsLabel(name)}-egress`), namespace: clientNamespace },
-        Lazy.any({ produce: () => this.renderVirtualService(i) })));
-      this.gatewayApiRoutes = [];
-      this.referenceGrants = [];
-    }
-    const origination = props.tlsOrigination;
-    this.originationRules = origination
-      ? this.destinationHost.hosts.map((name, i) => createIstioObject(this, `TlsOrigination${i}`, 'DestinationRule',
-        { name: toDnsLabel(`${toDnsLabel(name)}-tls-origination`), namespace: gateway.namespace },
-        Lazy.any({ produce: () => this.renderOrigination(name, origination) })))
-      : [];
-
-    this.destinationRules = this._destinationRule
-      ? [this._destinationRule, ...otherClientNamespaces.map(ns => createIstioObject(this, `DestinationRule-${ns}`, 'DestinationRule',
-        { name: base, namespace: ns }, Lazy.any({ produce: () => this.renderDestinationRule() })))]
-      : [];
+    // The route's sidecar hop carries the host's timeout and retries (the host's own VirtualServices go).
+    const meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
+    const intent: RouteIntent = {
+      host,
+      destinationHost: this.destinationHost,
+      servedBy: props.servedBy,
+      gateway,
+      namespace: this.namespace,
+      otherClientNamespaces: [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort(),
+      routed: this.routed,
+      mutualTls: this.gatewayMutualTls,
+      tlsOrigination: props.tlsOrigination,
+      meshRouting,
+    };
+    const rendered = this.renderer.render(this, intent);
+    this.errors.push(...rendered.errors);
+    this._istioGateway = rendered.istioGateway;
+    this.destinationRules = rendered.destinationRules;
+    this.virtualServices = rendered.virtualServices;
+    this.subsetNames = rendered.subsetNames;
+    this.gatewayApiRoutes = rendered.gatewayApiRoutes;
+    this.referenceGrants = rendered.referenceGrants;
+    this.originationRules = rendered.originationRules;
     if (props.allowedClients) {
       this.authorizationPolicy = createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
         { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
-        Lazy.any({ produce: () => this.renderAuthorizationPolicy(clients) }));
+        Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients) }));
       this.checkClients(clients);
     }
     const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));
@@ -232,10 +198,7 @@ export class EgressGatewayRoute extends Construct {
         consumer.addConsumer(namespace, this);
       }
     }
-    if (!this.gatewayApi) {
-      this.meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
-    }
-
+    const origination = props.tlsOrigination;
     origination?._acknowledgeIn(this);
     declareGatewayPods(this, gateway.selector);
     declareGatewayService(this, gateway);
@@ -259,7 +222,7 @@ export class EgressGatewayRoute extends Construct {
 
   /** The DestinationRule for the gateway's Service, in the route's namespace; only for an installed gateway. */
   public get destinationRule(): ApiObject {
-    return this._destinationRule ?? this.noIstioObject('destinationRule', 'the DestinationRules for mutual TLS are `gateway.mutualTlsRules`');
+    return this.destinationRules[0] ?? this.noIstioObject('destinationRule', 'the DestinationRules for mutual TLS are `gateway.mutualTlsRules`');
   }
 
   private noIstioObject(property: string, instead: string): never {
@@ -285,7 +248,7 @@ export class EgressGatewayRoute extends Construct {
     this.errors.push(...clients.flatMap(c => c._problems()));
   }
 
-  private renderAuthorizationPolicy(clients: EgressClient[]): Record<string, unknown> {
+  private renderAuthorizationPolicy(intent: RouteIntent, clients: EgressClient[]): Record<string, unknown> {
     const trustDomain = this.props.trustDomain ?? 'cluster.local';
     const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
     const principals = [...new Set(clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined))].sort();
@@ -294,7 +257,7 @@ export class EgressGatewayRoute extends Construct {
       ...(principals.length > 0 ? [{ source: { principals } }] : []),
     ];
     // `hosts` is an HTTP attribute that never matches TLS or TCP at the gateway; the SNI of the mesh's TLS always does.
-    const snis = [...new Set(this.props.host.hosts.map(h => this.sniFor(h)))];
+    const snis = [...new Set(this.props.host.hosts.map(h => sniFor(intent, h)))];
     return {
       selector: { matchLabels: { ...this.props.gateway.selector } },
       action: 'ALLOW',
@@ -309,9 +272,9 @@ export class EgressGatewayRoute extends Construct {
   private checkHosts(): void {
     const { host, servedBy } = this.props;
     const wildcard = host.hosts.find(h => h.startsWith('*'));
-    if (this.gatewayApi && (wildcard || servedBy)) {
-      this.errors.push(`${servedBy ? 'servedBy' : `host "${wildcard}"`}: the Gateway API rendering routes concrete hosts only. `
-        + 'Fix: route the wildcard domain through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).');
+    const unsupported = this.renderer.hostProblem(host, servedBy);
+    if (unsupported) {
+      this.errors.push(unsupported);
       return;
     }
     if (wildcard && !servedBy) {
@@ -340,9 +303,9 @@ export class EgressGatewayRoute extends Construct {
           + `Fix: route one of the declared ports, or add EgressPort for ${number} to the ExternalHost.`);
         continue;
       }
-      const gatewayApiProblem = this.gatewayApi ? gatewayApiPortProblem(port, this.gatewayMutualTls) : undefined;
-      if (gatewayApiProblem) {
-        this.errors.push(gatewayApiProblem);
+      const unsupported = this.renderer.portProblem(port, this.gatewayMutualTls);
+      if (unsupported) {
+        this.errors.push(unsupported);
         continue;
       }
       if (!port.isHttp && !port.isTls && host.addresses.length === 0) {
@@ -364,13 +327,7 @@ export class EgressGatewayRoute extends Construct {
         continue;
       }
       // A chosen port that the gateway's Service lacks shows in the objects (IST0101 for the route to it, IST0162 for the server).
-      const chosen = this.props.gatewayPorts?.[String(number)];
-      if (this.gatewayApi) {
-        // The routes add the Gateway's listeners: its Service gets the port.
-        routed.push({ port, gatewayPort: { port: chosen ?? number, name: '' } });
-        continue;
-      }
-      const gatewayPort = chosen === undefined ? gatewayPortFor(gateway, port) : gateway.ports.find(p => p.port === chosen) ?? { port: chosen, name: '' };
+      const gatewayPort = this.renderer.gatewayPortFor(port, this.props.gatewayPorts?.[String(number)]);
       if (!gatewayPort) {
         this.errors.push(`ports: ${number} (${port.protocol}) has no matching port on the egress gateway ${gateway.serviceHost}, which listens on `
           + `${gateway.ports.map(p => `${p.port} (${p.name})`).join(', ')}. Fix: add a Service port for it to the gateway, `
@@ -384,93 +341,6 @@ export class EgressGatewayRoute extends Construct {
         + 'application\'s own TLS). Fix: route the host\'s HTTP port, or remove tlsOrigination.');
     }
     return routed;
-  }
-
-  private renderGateway(): Record<string, unknown> {
-    const hosts = this.props.host.hosts;
-    return {
-      selector: { ...this.props.gateway.selector },
-      servers: this.routed.flatMap(({ port, gatewayPort }) => hosts.map((host, i) => {
-        const protocol = serverProtocol(port, this.gatewayMutualTls);
-        const suffix = hosts.length > 1 ? `-${i}` : '';
-        return {
-          port: { number: gatewayPort.port, name: `${String(protocol).toLowerCase()}-${gatewayPort.port}${suffix}`, protocol },
-          hosts: [host],
-          tls: this.gatewayMutualTls ? { mode: 'ISTIO_MUTUAL' } : (port.isTls ? { mode: 'PASSTHROUGH' } : undefined),
-        };
-      })),
-    };
-  }
-
-  private renderDestinationRule(): Record<string, unknown> {
-    const gatewayPorts = [...new Set(this.routed.map(r => r.gatewayPort.port))].sort((a, b) => a - b);
-    return {
-      host: this.props.gateway.serviceHost,
-      subsets: this.props.host.hosts.map((host, i) => ({
-        name: this.subsetNames[i],
-        trafficPolicy: this.gatewayMutualTls && gatewayPorts.length > 0 ? {
-          portLevelSettings: gatewayPorts.map(number => ({ port: { number }, tls: { mode: 'ISTIO_MUTUAL', sni: this.sniFor(host) } })),
-        } : undefined,
-      })),
-    };
-  }
-
-  /** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
-  private sniFor(host: string): string {
-    return host.startsWith('*') ? this.destinationHost.hosts[0] : host;
-  }
-
-  private renderVirtualService(index: number): Record<string, unknown> {
-    const host = this.props.host.hosts[index];
-    const destination = this.props.servedBy ? this.destinationHost.hosts[0] : host;
-    const subset = this.subsetNames[index];
-    const toGateway = (r: RoutedPort) => ({
-      destination: { host: this.props.gateway.serviceHost, subset, port: { number: r.gatewayPort.port } },
-      weight: 100,
-    });
-    const toHost = (port: number) => ({ destination: { host: destination, port: { number: port } }, weight: 100 });
-    const fromMesh = (r: RoutedPort, extra: Record<string, unknown> = {}) => ({ gateways: [MESH_GATEWAY], port: r.port.number, ...extra });
-    const fromGateway = (r: RoutedPort, extra: Record<string, unknown> = {}) => ({ gateways: [this.gatewayRef], port: r.gatewayPort.port, ...extra });
-    const origination = this.props.tlsOrigination;
-
-    const http = this.routed.filter(r => r.port.isHttp).flatMap(r => [
-      { match: [fromMesh(r)], route: [toGateway(r)], timeout: this.meshRouting?.timeout, retries: this.meshRouting?.retries },
-      { match: [fromGateway(r)], route: [toHost(origination ? origination.port : r.port.number)] },
-    ]);
-    const tlsPorts = this.routed.filter(r => r.port.isTls);
-    const opaquePorts = this.routed.filter(r => !r.port.isHttp && !r.port.isTls);
-    const tls = tlsPorts.flatMap(r => [
-      { match: [fromMesh(r, { sniHosts: [host] })], route: [toGateway(r)] },
-      // Without mTLS the gateway passes the stream through by SNI; with it, the gateway ends the mesh's TLS first.
-      ...(this.gatewayMutualTls ? [] : [{ match: [fromGateway(r, { sniHosts: [host] })], route: [toHost(r.port.number)] }]),
-    ]);
-    // Opaque TCP is told apart by port and by the host's addresses.
-    const addresses = this.props.host.addresses.map(toCidr);
-    const tcp = [
-      ...opaquePorts.map(r => ({ match: [fromMesh(r, { destinationSubnets: addresses })], route: [toGateway(r)] })),
-      ...(this.gatewayMutualTls ? tlsPorts : []).concat(opaquePorts).map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })),
-    ];
-    return {
-      hosts: [host],
-      gateways: [this.gatewayRef, MESH_GATEWAY],
-      http: http.length > 0 ? http : undefined,
-      tls: tls.length > 0 ? tls : undefined,
-      tcp: tcp.length > 0 ? tcp : undefined,
-    };
-  }
-
-  private renderOrigination(host: string, origination: TlsOrigination): Record<string, unknown> {
-    const policy = this.destinationHost instanceof ExternalHost ? this.destinationHost._trafficPolicy() : undefined;
-    return {
-      host,
-      // Only the gateway's pods originate: the rule is theirs alone.
-      workloadSelector: { matchLabels: { ...this.props.gateway.selector } },
-      exportTo: ['.'],
-      trafficPolicy: {
-        ...policy,
-        portLevelSettings: [{ port: { number: origination.port }, tls: origination._render(host) }],
-      },
-    };
   }
 }
 
@@ -503,26 +373,4 @@ function declareGatewayService(scope: IConstruct, gateway: IEgressGateway): void
   };
   services.set(key, service);
   declareClusterObject(scope, service);
-}
-
-/** The Gateway server protocol for an external port: the mesh's TLS wraps everything when mTLS is on. */
-function serverProtocol(port: EgressPort, mutualTls: boolean): string {
-  if (port.isHttp) {
-    return mutualTls ? 'HTTPS' : port.protocol;
-  }
-  return port.isTls || mutualTls ? 'TLS' : 'TCP';
-}
-
-/**
- * The gateway Service port that carries an external port: the same number when the gateway
- * listens on it, otherwise the first port of the same protocol family (by the port name's prefix).
- */
-function gatewayPortFor(gateway: IEgressGateway, port: EgressPort): GatewayServicePort | undefined {
-  const same = gateway.ports.find(p => p.port === port.number);
-  if (same || (!port.isHttp && !port.isTls)) {
-    return same;
-  }
-  const isTlsName = (name: string) => name === 'https' || name.startsWith('https-') || name.startsWith('tls');
-  const isHttpName = (name: string) => !isTlsName(name) && (name.startsWith('http') || name.startsWith('grpc'));
-  return gateway.ports.find(p => (port.isTls ? isTlsName(p.name) : port.isHttp && isHttpName(p.name)));
 }

@@ -4,7 +4,7 @@ import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import {
-  createGatewayApiObject, GATEWAY_API_GROUP, GatewayApiListenerRequest, ISTIO_GATEWAY_CLASS, ISTIO_GATEWAY_NAME_LABEL,
+  createGatewayApiObject, GATEWAY_API_GROUP, GatewayApiListenerRequest, ISTIO_GATEWAY_CLASS, ISTIO_GATEWAY_NAME_LABEL, NAMESPACE_NAME_LABEL,
 } from './private/render/gateway-api-objects';
 import { declareGatewayPods } from './synth/app-analysis';
 import { validateWithIstioRules } from './synth/validation';
@@ -179,8 +179,12 @@ export class GatewayApiEgressGateway extends Construct implements IEgressGateway
         protocol: l.protocol,
         tls: l.protocol === 'TLS' ? { mode: 'Passthrough' }
           : l.protocol === 'HTTPS' ? { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } } : undefined,
-        // The gateway's own routes live beside it; nothing else may attach.
-        allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GATEWAY_API_GROUP, kind: l.routeKind }] },
+        // Only the route that asked for the listener may attach: its kind, from its namespace.
+        allowedRoutes: {
+          namespaces: l.routeNamespace === this.namespace ? { from: 'Same' }
+            : { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: l.routeNamespace } } },
+          kinds: [{ group: GATEWAY_API_GROUP, kind: l.routeKind }],
+        },
       })),
     };
   }

@@ -10,7 +10,7 @@
  * - the origination DestinationRule applies to the gateway's pods only (`workloadSelector`,
  *   `exportTo: ['.']`): the docs' rule would make every sidecar wrap port 443 of the host in TLS too.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import {
   EgressClient, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost, GatewayApiEgressGateway, IEgressGateway,
   IstioApiVersion, TlsOrigination,
@@ -191,7 +191,7 @@ describe('one intent, two renderings', () => {
 });
 
 describe('namespaces and shared gateways', () => {
-  test('a gateway in another namespace: the backendRef names it and a ReferenceGrant there allows the route\'s kind', () => {
+  test('a gateway in another namespace: the backendRef names it, a ReferenceGrant there allows the route\'s kind, the listener admits the host\'s namespace', () => {
     const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
     const egress = new Chart(app, 'egress', { namespace: 'istio-egress' });
     const team = new Chart(app, 'team', { namespace: 'team-a' });
@@ -201,7 +201,15 @@ describe('namespaces and shared gateways', () => {
     const mesh = named(objects, 'HTTPRoute', 'cnn-egress');
     expect(mesh.metadata.namespace).toBe('team-a');
     expect(mesh.spec.rules[0].backendRefs).toEqual([{ name: 'egress-istio', namespace: 'istio-egress', port: 80 }]);
-    expect(named(objects, 'HTTPRoute', 'team-a-cnn').metadata.namespace).toBe('istio-egress');
+    // Istio looks a Hostname backend up in the route's namespace: the gateway's hop lives beside the ServiceEntry,
+    // names the Gateway's namespace, and the listener admits that namespace only.
+    const forward = named(objects, 'HTTPRoute', 'team-a-cnn');
+    expect(forward.metadata.namespace).toBe('team-a');
+    expect(forward.spec.parentRefs).toEqual([{ name: 'egress', namespace: 'istio-egress', sectionName: 'http-80-edition-cnn-com' }]);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners[0].allowedRoutes).toEqual({
+      namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } } },
+      kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }],
+    });
     const grant = oneOfKind(objects, 'ReferenceGrant');
     expect(grant.metadata).toEqual({ name: 'team-a-cnn-egress', namespace: 'istio-egress' });
     expect(grant.spec).toEqual({
@@ -238,6 +246,41 @@ describe('namespaces and shared gateways', () => {
       { port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'e.example.com' } },
       { port: { number: 8080 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'f.example.com' } },
     ]);
+  });
+});
+
+describe('clients in other namespaces and the host\'s HTTP settings', () => {
+  test('allowedClients of another namespace get their own sidecar route and mutual TLS rule, and the ReferenceGrant admits them', () => {
+    const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
+    const egress = new Chart(app, 'egress', { namespace: 'istio-egress' });
+    const team = new Chart(app, 'team', { namespace: 'team-a' });
+    const gateway = new GatewayApiEgressGateway(egress, 'Gateway', { name: 'egress' });
+    new EgressGatewayRoute(team, 'Route', {
+      host: cnn(team), gateway, ports: [80], allowedClients: [EgressClient.inNamespace('team-a'), EgressClient.serviceAccount('team-b', 'bot')],
+    });
+    const objects = synth(app);
+    expect(byKind(objects, 'HTTPRoute').filter(r => r.metadata.name === 'cnn-egress').map(r => r.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
+    expect(gateway.mutualTlsRules.map(r => r.metadata.namespace)).toEqual(['team-a', 'team-b']);
+    expect(oneOfKind(objects, 'ReferenceGrant').spec.from.map((f: any) => f.namespace)).toEqual(['team-a', 'team-b']);
+    const policy = oneOfKind(objects, 'AuthorizationPolicy');
+    expect(policy.metadata.namespace).toBe('istio-egress');
+    expect(policy.spec.rules[0].when).toEqual([{ key: 'connection.sni', values: ['edition.cnn.com'] }]);
+  });
+
+  test('the host\'s request timeout moves to the sidecars\' HTTPRoute; its retries are refused (experimental in HTTPRoute)', () => {
+    const { app, chart } = appWithChart('default');
+    const host = new ExternalHost(chart, 'Cnn', {
+      hosts: ['edition.cnn.com'], ports: [EgressPort.http(80)], metadata: { name: 'cnn' }, requestTimeout: Duration.seconds(5),
+    });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: docsGateway(chart), gatewayMutualTls: false });
+    const objects = synth(app);
+    expect(named(objects, 'HTTPRoute', 'cnn-egress').spec.rules[0].timeouts).toEqual({ request: '5s' });
+    expect(byKind(objects, 'VirtualService')).toEqual([]);
+
+    const retried = appWithChart('default');
+    const flaky = new ExternalHost(retried.chart, 'Flaky', { hosts: ['flaky.example.com'], ports: [EgressPort.http(80)], retries: { attempts: 3 } });
+    new EgressGatewayRoute(retried.chart, 'Route', { host: flaky, gateway: docsGateway(retried.chart), gatewayMutualTls: false });
+    expect(synthError(retried.app)).toContain('its retries are not rendered as Gateway API routes yet');
   });
 });
 

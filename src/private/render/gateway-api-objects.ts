@@ -12,6 +12,9 @@ export const ISTIO_GATEWAY_CLASS = 'istio';
 /** The label Istio puts on the pods it deploys for a Gateway (kube-gateway.yaml of the istio-discovery chart). */
 export const ISTIO_GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
+/** The label Kubernetes puts on every Namespace, with its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export type GatewayApiKind = 'Gateway' | 'HTTPRoute' | 'TLSRoute' | 'ReferenceGrant';
 
 /** What a route asks of a Gateway API egress gateway: one listener. */
@@ -20,8 +23,10 @@ export interface GatewayApiListenerRequest {
   /** `HTTP`, `HTTPS` (terminating the mesh's mutual TLS) or `TLS` (passthrough). */
   readonly protocol: 'HTTP' | 'HTTPS' | 'TLS';
   readonly hostname: string;
-  /** The kind of the routes that attach to it (in the gateway's namespace). */
+  /** The kind of the routes that attach to it. */
   readonly routeKind: 'HTTPRoute' | 'TLSRoute';
+  /** The namespace of the routes that attach to it. */
+  readonly routeNamespace: string;
 }
 
 /**

@@ -12,48 +12,33 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressPort } from '../../egress-port';
-import { IExternalHost } from '../../external-host';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
-import { MeshRouting } from '../traffic';
 import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject } from './gateway-api-objects';
+import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules } from './route-rendering';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
 const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
 
-/** One external port and the gateway port that carries it. */
-export interface GatewayApiRoutedPort {
-  readonly port: EgressPort;
-  readonly gatewayPort: number;
-}
-
-/** What the route knows, for the Gateway API rendering. */
-export interface GatewayApiRouteInput {
-  readonly host: IExternalHost;
-  readonly gateway: GatewayApiEgressGateway;
-  /** The route's namespace (the clients'). */
-  readonly namespace: string;
-  /** Every namespace whose sidecars use the route: the route's first, then those of `allowedClients`. */
-  readonly clientNamespaces: string[];
-  readonly routed: GatewayApiRoutedPort[];
-  readonly mutualTls: boolean;
-  /** The host port the gateway opens TLS to, for HTTP ports (undefined without TLS origination). */
-  readonly originationPort?: number;
-  readonly meshRouting?: MeshRouting;
-}
-
-/** The objects of the rendering, and what the input asks that it cannot render. */
-export interface GatewayApiRouteObjects {
-  /** The sidecars' hop: routes parented to the ServiceEntry, per client namespace and port. */
-  readonly meshRoutes: ApiObject[];
-  /** The gateway's hop: routes parented to the Gateway, per host and port. */
-  readonly gatewayRoutes: ApiObject[];
-  readonly referenceGrants: ApiObject[];
-  readonly errors: string[];
+/** The rendering for a Gateway API Gateway that Istio deploys. */
+export function gatewayApiRenderer(gateway: GatewayApiEgressGateway): RouteRenderer {
+  return {
+    hostProblem: (host, servedBy) => {
+      const wildcard = host.hosts.find(h => h.startsWith('*'));
+      return wildcard || servedBy
+        ? `${servedBy ? 'servedBy' : `host "${wildcard}"`}: the Gateway API rendering routes concrete hosts only. `
+          + 'Fix: route the wildcard domain through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).'
+        : undefined;
+    },
+    portProblem,
+    // The routes add the Gateway's listeners: its Service gets the port.
+    gatewayPortFor: (port, chosen) => ({ port: chosen ?? port.number, name: '' }),
+    render: (scope, intent) => render(scope, intent, gateway),
+  };
 }
 
 /** Why a port cannot take this rendering, or undefined. */
-export function gatewayApiPortProblem(port: EgressPort, mutualTls: boolean): string | undefined {
+function portProblem(port: EgressPort, mutualTls: boolean): string | undefined {
   if (!port.isHttp && !port.isTls) {
     return `ports: ${port.number} (${port.protocol}) is opaque TCP, which the Gateway API rendering does not route (TCPRoute is experimental). `
       + 'Fix: route this port through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()), or leave it out of `ports`.';
@@ -65,16 +50,20 @@ export function gatewayApiPortProblem(port: EgressPort, mutualTls: boolean): str
   return undefined;
 }
 
-export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteInput): GatewayApiRouteObjects {
-  const { host, gateway, namespace, routed, mutualTls } = input;
+function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgressGateway): RenderedRoute {
+  const { host, namespace, routed, mutualTls } = intent;
+  const clientNamespaces = [namespace, ...intent.otherClientNamespaces];
+  const originationPort = intent.tlsOrigination?.port;
   const errors: string[] = [];
   const kindOf = (p: EgressPort): 'HTTPRoute' | 'TLSRoute' => (p.isHttp ? 'HTTPRoute' : 'TLSRoute');
-  if (input.meshRouting?.retries) {
+  if (intent.meshRouting?.retries) {
     errors.push(`host ${host.hosts.join(', ')}: its retries are not rendered as Gateway API routes yet (HTTPRoute retries are experimental). `
       + 'Fix: drop `retries` from the ExternalHost, or route it through an installed gateway.');
   }
 
-  // The gateway's hop: a listener and a route per host and port.
+  // The gateway's hop: a listener and a route per host and port. Istio looks a Hostname backend up
+  // among the services of the route's namespace, so the route lives beside the host's ServiceEntry.
+  const hostNamespace = host.namespace ?? namespace;
   const gatewayRoutes: ApiObject[] = [];
   const several = routed.length > 1;
   for (const [i, hostname] of host.hosts.entries()) {
@@ -82,10 +71,11 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
     for (const r of routed) {
       const kind = kindOf(r.port);
       const request: GatewayApiListenerRequest = {
-        port: r.gatewayPort,
+        port: r.gatewayPort.port,
         protocol: r.port.isHttp ? (mutualTls ? 'HTTPS' : 'HTTP') : 'TLS',
         hostname,
         routeKind: kind,
+        routeNamespace: hostNamespace,
       };
       const listener = gateway._addListener(request, scope);
       if (listener.error) {
@@ -93,20 +83,24 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
         continue;
       }
       if (mutualTls) {
-        for (const ns of input.clientNamespaces) {
-          const problem = gateway._requireMutualTls(ns, r.gatewayPort, hostname, scope);
+        for (const ns of clientNamespaces) {
+          const problem = gateway._requireMutualTls(ns, r.gatewayPort.port, hostname, scope);
           if (problem) {
             errors.push(problem);
           }
         }
       }
-      const targetPort = r.port.isHttp && input.originationPort !== undefined ? input.originationPort : r.port.number;
+      const targetPort = r.port.isHttp && originationPort !== undefined ? originationPort : r.port.number;
       const name = toDnsLabel(`${namespace}-${label}${several ? `-${r.port.number}` : ''}`);
       gatewayRoutes.push(createGatewayApiObject(scope, `GatewayRoute${i}-${r.port.number}`, kind,
-        { name, namespace: gateway.namespace || undefined },
+        { name, namespace: hostNamespace || undefined },
         Lazy.any({
           produce: () => ({
-            parentRefs: [{ name: gateway.gatewayName, sectionName: listener.name }],
+            parentRefs: [{
+              name: gateway.gatewayName,
+              namespace: gateway.namespace !== hostNamespace ? gateway.namespace : undefined,
+              sectionName: listener.name,
+            }],
             hostnames: [hostname],
             rules: [{ backendRefs: [{ group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: hostname, port: targetPort }] }],
           }),
@@ -116,7 +110,7 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
 
   // The sidecars' hop: per client namespace and port, a route parented to the ServiceEntry.
   const meshRoutes: ApiObject[] = [];
-  for (const ns of input.clientNamespaces) {
+  for (const ns of clientNamespaces) {
     for (const r of routed) {
       const kind = kindOf(r.port);
       // The port selects the ServiceEntry's port when it has others of the same kind.
@@ -124,7 +118,7 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
       const port = sameKind.length === 1 && sameKind[0].number === r.port.number ? undefined : r.port.number;
       const name = toDnsLabel(`${host.name}-egress${several ? `-${r.port.number}` : ''}`);
       const id = ns === namespace ? (meshRoutes.length === 0 ? 'Resource' : `MeshRoute-${r.port.number}`) : `MeshRoute-${ns}-${r.port.number}`;
-      const timeout = r.port.isHttp ? input.meshRouting?.timeout : undefined;
+      const timeout = r.port.isHttp ? intent.meshRouting?.timeout : undefined;
       meshRoutes.push(createGatewayApiObject(scope, id, kind, { name, namespace: ns || undefined }, Lazy.any({
         produce: () => ({
           parentRefs: [{
@@ -140,7 +134,7 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
             backendRefs: [{
               name: gateway.serviceName,
               namespace: gateway.namespace !== ns ? gateway.namespace : undefined,
-              port: r.gatewayPort,
+              port: r.gatewayPort.port,
             }],
             timeouts: timeout ? { request: timeout } : undefined,
           }],
@@ -151,12 +145,21 @@ export function renderGatewayApiRoute(scope: Construct, input: GatewayApiRouteIn
 
   // A backendRef to another namespace's Service needs the Service's namespace to allow it.
   const referenceGrants: ApiObject[] = [];
-  const from = input.clientNamespaces.filter(ns => ns !== gateway.namespace)
+  const from = clientNamespaces.filter(ns => ns !== gateway.namespace)
     .flatMap(ns => [...new Set(routed.map(r => kindOf(r.port)))].sort().map(kind => ({ group: GATEWAY_API_GROUP, kind, namespace: ns })));
   if (from.length > 0 && routed.length > 0) {
     referenceGrants.push(createGatewayApiObject(scope, 'ReferenceGrant', 'ReferenceGrant',
       { name: toDnsLabel(`${namespace}-${host.name}-egress`), namespace: gateway.namespace || undefined },
       Lazy.any({ produce: () => ({ from, to: [{ group: '', kind: 'Service', name: gateway.serviceName }] }) })));
   }
-  return { meshRoutes, gatewayRoutes, referenceGrants, errors };
+  const originationRules = createOriginationRules(scope, intent);
+  return {
+    destinationRules: [],
+    virtualServices: [],
+    subsetNames: [],
+    gatewayApiRoutes: [...meshRoutes, ...gatewayRoutes],
+    referenceGrants,
+    originationRules,
+    errors,
+  };
 }

@@ -1,0 +1,103 @@
+/**
+ * The interface between EgressGatewayRoute and its renderings: the route states the intent (host,
+ * routed ports, gateway, mutual TLS, origination, client namespaces); a renderer writes the objects
+ * for one kind of gateway. One file per rendering: istio-api.ts (an installed gateway, Istio's
+ * Gateway and VirtualService), gateway-api.ts (a Gateway API Gateway that Istio deploys).
+ */
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
+import { EgressPort } from '../../egress-port';
+import { ExternalHost, IExternalHost } from '../../external-host';
+import { TlsOrigination } from '../../tls-origination';
+import { createIstioObject } from '../istio-objects';
+import { toDnsLabel } from '../names';
+import { MeshRouting } from '../traffic';
+
+/** One external port and the gateway port that carries it. */
+export interface RoutedPort {
+  readonly port: EgressPort;
+  readonly gatewayPort: GatewayServicePort;
+}
+
+/** What the route asks for, checked (a renderer may still refuse what it cannot write). */
+export interface RouteIntent {
+  readonly host: IExternalHost;
+  /** The host the gateway sends to: `servedBy`, else `host`. */
+  readonly destinationHost: IExternalHost;
+  readonly servedBy?: IExternalHost;
+  readonly gateway: IEgressGateway;
+  /** The route's namespace (the clients'). */
+  readonly namespace: string;
+  /** The other namespaces whose sidecars use the route (of `allowedClients`), sorted. */
+  readonly otherClientNamespaces: string[];
+  readonly routed: RoutedPort[];
+  readonly mutualTls: boolean;
+  readonly tlsOrigination?: TlsOrigination;
+  /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
+  readonly meshRouting?: MeshRouting;
+}
+
+/** The objects a rendering wrote; what does not apply to it is empty. */
+export interface RenderedRoute {
+  /** Istio's Gateway (installed gateways). */
+  readonly istioGateway?: ApiObject;
+  /** The DestinationRules for the gateway's Service, the route's namespace first (Istio API). */
+  readonly destinationRules: ApiObject[];
+  readonly virtualServices: ApiObject[];
+  /** The DestinationRule subsets that stand for the hosts at the gateway (Istio API). */
+  readonly subsetNames: string[];
+  /** Gateway API routes: the sidecars' hop, then the gateway's hop. */
+  readonly gatewayApiRoutes: ApiObject[];
+  readonly referenceGrants: ApiObject[];
+  /** The DestinationRules that originate TLS at the gateway, one per destination host. */
+  readonly originationRules: ApiObject[];
+  /** What the intent asks that this rendering cannot write, each naming the fix. */
+  readonly errors: string[];
+}
+
+/** A rendering of routes for one kind of gateway. */
+export interface RouteRenderer {
+  /** Why the rendering cannot route the host (a wildcard, `servedBy`), naming the fix; undefined when it can. */
+  hostProblem(host: IExternalHost, servedBy: IExternalHost | undefined): string | undefined;
+  /** Why the rendering cannot route `port`, naming the fix; undefined when it can. */
+  portProblem(port: EgressPort, mutualTls: boolean): string | undefined;
+  /**
+   * The gateway port that carries `port`: `chosen` (the route's `gatewayPorts`) when set, else the
+   * rendering's choice; undefined when the gateway has none (the route reports it).
+   */
+  gatewayPortFor(port: EgressPort, chosen: number | undefined): GatewayServicePort | undefined;
+  /** Writes the route's objects below `scope`. */
+  render(scope: Construct, intent: RouteIntent): RenderedRoute;
+}
+
+/** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
+export function sniFor(intent: RouteIntent, host: string): string {
+  return host.startsWith('*') ? intent.destinationHost.hosts[0] : host;
+}
+
+/** The DestinationRules that open TLS at the gateway's pods only, one per destination host (empty without origination). */
+export function createOriginationRules(scope: Construct, intent: RouteIntent): ApiObject[] {
+  const origination = intent.tlsOrigination;
+  if (!origination) {
+    return [];
+  }
+  const destination = intent.destinationHost;
+  return destination.hosts.map((name, i) => createIstioObject(scope, `TlsOrigination${i}`, 'DestinationRule',
+    { name: toDnsLabel(`${toDnsLabel(name)}-tls-origination`), namespace: intent.gateway.namespace },
+    Lazy.any({
+      produce: () => {
+        const policy = destination instanceof ExternalHost ? destination._trafficPolicy() : undefined;
+        return {
+          host: name,
+          // Only the gateway's pods originate: the rule is theirs alone.
+          workloadSelector: { matchLabels: { ...intent.gateway.selector } },
+          exportTo: ['.'],
+          trafficPolicy: {
+            ...policy,
+            portLevelSettings: [{ port: { number: origination.port }, tls: origination._render(name) }],
+          },
+        };
+      },
+    })));
+}
