@@ -6,11 +6,11 @@
  * BackendTLSPolicy for one host (Istio 1.31 applies the DestinationRule's TLS).
  * Where the objects needed to decide are not known here, nothing is reported.
  */
-import { ByName, ISTIO_NETWORKING_GROUP, nameOf } from './gateway-api-common';
+import { ByName, ISTIO_NETWORKING_GROUP, nameOf, selectorMatches } from './gateway-api-common';
 import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, qualifyHost } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
-import { WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
+import { HBONE_PORT, WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
 
 export const USE_WAYPOINT = 'istio.io/use-waypoint';
 export const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
@@ -19,13 +19,32 @@ export function checkGatewayApiWaypoints(index: ObjectIndex): ObjectFinding[] {
   const gateways = new ByName(index.of('k8sGateway'));
   const findings: ObjectFinding[] = [];
   for (const entry of [...index.of('namespace'), ...index.of('service'), ...index.serviceEntries]) {
-    checkUseWaypoint(findings, entry, gateways);
+    checkUseWaypoint(index, findings, entry, gateways);
   }
   checkBackendTlsPolicies(index, findings);
   return findings;
 }
 
-function checkUseWaypoint(findings: ObjectFinding[], entry: IndexedObject, gateways: ByName): void {
+/**
+ * Whether a waypoint takes objects of `namespace` (ambient/waypoints.go makeAllowedRoutes and
+ * AllowsAttachmentFromNamespace: its 15008 HBONE listener's allowedRoutes, Same without one).
+ * Unknown (a Selector without the Namespace object) counts as admitted.
+ */
+function admits(index: ObjectIndex, gateway: IndexedObject, namespace: string): boolean {
+  const listener = asArray(gateway.object.spec?.listeners).find(l => isRecord(l) && l.protocol === 'HBONE' && l.port === HBONE_PORT);
+  const from = isRecord(listener?.allowedRoutes?.namespaces) ? listener.allowedRoutes.namespaces.from ?? 'Same' : 'Same';
+  if (from === 'All') {
+    return true;
+  }
+  if (from === 'Selector') {
+    const ns = index.namespaceObject(namespace);
+    const labels = isRecord(ns?.object.metadata?.labels) ? ns!.object.metadata!.labels! : {};
+    return !ns || selectorMatches(listener.allowedRoutes.namespaces.selector, { ...labels, 'kubernetes.io/metadata.name': namespace });
+  }
+  return false;
+}
+
+function checkUseWaypoint(index: ObjectIndex, findings: ObjectFinding[], entry: IndexedObject, gateways: ByName): void {
   const labels = isRecord(entry.object.metadata?.labels) ? entry.object.metadata!.labels! : {};
   const waypoint = labels[USE_WAYPOINT];
   if (typeof waypoint !== 'string' || waypoint === '' || waypoint === 'none' || waypoint === '#none') {
@@ -42,8 +61,13 @@ function checkUseWaypoint(findings: ObjectFinding[], entry: IndexedObject, gatew
     findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
       `no waypoint Gateway ${namespace}/${waypoint} exists: traffic ${isNamespace ? 'of the namespace' : 'to it'} does not go through a waypoint, so its policies are not applied`,
       `create a Gateway ${namespace}/${waypoint} with gatewayClassName: ${WAYPOINT_CLASS}, or name an existing waypoint`));
+  } else if (namespace !== home && !admits(index, gateway, home)) {
+    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT_NAMESPACE}`, namespace,
+      `waypoint ${namespace}/${waypoint} does not admit namespace ${home}: its HBONE listener's allowedRoutes take its own namespace only, `
+        + 'so Istio does not bind the waypoint and the traffic goes without it',
+      `give the waypoint's 15008 HBONE listener allowedRoutes.namespaces.from: All (or a Selector matching ${home})`));
   } else if (gatewayClassOf(gateway.object) !== WAYPOINT_CLASS) {
-    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
+    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'warning', `metadata.labels.${USE_WAYPOINT}`, waypoint,
       `Gateway ${namespace}/${waypoint} is not a waypoint (gatewayClassName ${String(gatewayClassOf(gateway.object))}): traffic does not go through a waypoint`,
       `name a Gateway with gatewayClassName: ${WAYPOINT_CLASS}`));
   }

@@ -4,7 +4,7 @@
  * like Istio's egress tasks in their Gateway API tab lint clean; each broken reference gives its code.
  */
 import { stringify } from 'yaml';
-import { found, namespace, policy, service, serviceEntry, destinationRule } from './objects';
+import { destinationRule, found, namespace, policy, service, serviceEntry, severities } from './objects';
 import { analyze, lintObjects } from '../../src/analysis';
 import { explainObjects, formatExplain } from '../../src/cli/explain';
 import { parseObjects } from '../../src/cli/input';
@@ -326,12 +326,18 @@ describe('waypoints (EGR152)', () => {
       resolution: 'DNS',
       ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
     }, { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': 'egress' })];
+    expect(found('EGR152', objects)).toEqual([
+      '[4] metadata.labels.istio.io/use-waypoint-namespace: waypoint egress/waypoint does not admit namespace shop: its HBONE listener\'s allowedRoutes '
+        + 'take its own namespace only, so Istio does not bind the waypoint and the traffic goes without it',
+    ]);
+    (objects[1] as any).spec.listeners[0].allowedRoutes = { namespaces: { from: 'All' } };
     expect(found('EGR152', objects)).toEqual([]);
     (objects[4] as any).metadata.labels['istio.io/use-waypoint'] = 'missing';
     expect(found('EGR152', objects)[0]).toContain('no waypoint Gateway egress/missing exists');
     (objects[1] as any).spec.gatewayClassName = 'istio';
     (objects[4] as any).metadata.labels['istio.io/use-waypoint'] = 'waypoint';
     expect(found('EGR152', objects)[0]).toContain('Gateway egress/waypoint is not a waypoint');
+    expect(severities('EGR152', objects)).toEqual(['[0] warning', '[4] warning']);
   });
   test('when no Gateway of the waypoint\'s namespace is known, nothing is claimed', () => {
     expect(found('EGR152', [namespace('egress', { 'istio.io/use-waypoint': 'waypoint' })])).toEqual([]);
