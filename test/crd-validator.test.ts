@@ -786,11 +786,11 @@ describe('CEL isIP', () => {
   };
   const object = (address: string) => ({ apiVersion: 'example.io/v1', kind: 'Addr', metadata: { name: 'x', namespace: 'default' }, spec: { address } });
 
-  test.each(['10.0.0.1', '2001:db8::1'])('%s is an IP address', (address) => {
+  test.each(['10.0.0.1', '2001:db8::1', '::1', '64:ff9b::10.0.0.1'])('%s is an IP address', (address) => {
     expect(validateWithCrdSchema(schema, object(address))).toEqual([]);
   });
 
-  test.each(['example.com', '10.0.0.256', '010.0.0.1', 'fe80::1%eth0', '::ffff:10.0.0.1'])('%s is not', (address) => {
+  test.each(['example.com', '10.0.0.256', '010.0.0.1', 'fe80::1%eth0', '::ffff:10.0.0.1', '0:0:0:0:0:FFFF:10.0.0.1', '::ffff:a00:1'])('%s is not', (address) => {
     expect(validateWithCrdSchema(schema, object(address))).toEqual([`spec.address: Invalid value: ${JSON.stringify(address)}: must be an IP address`]);
   });
 });

@@ -257,6 +257,21 @@ describe('BackendTLSPolicy', () => {
   });
 });
 
+describe('XBackend (experimental, gateway.networking.x-k8s.io)', () => {
+  const backend = (portName: string) => ({
+    apiVersion: 'gateway.networking.x-k8s.io/v1alpha1',
+    kind: 'XBackend',
+    metadata: { name: 'api', namespace: 'egress' },
+    spec: { type: 'ExternalHostname', externalHostname: { hostname: 'api.example.com' }, port: { name: portName, port: 443 } },
+  });
+
+  test('a port name must be a DNS label (format.dns1123Label().validate)', () => {
+    expect(validateGatewayApiObject(backend('https'))).toEqual([]);
+    expect(validateGatewayApiObject(backend(''))).toEqual([]);
+    expect(validateGatewayApiObject(backend('HTTPS'))).toEqual([expect.stringContaining('spec.port.name: Invalid value: "HTTPS": Name must be a valid DNS label')]);
+  });
+});
+
 describe('through the dispatch', () => {
   test('Gateway API objects are validated (not skipped) by assertValidIstioObjects and validateManifest', () => {
     // GIVEN the egress gateway pattern, with one invalid route

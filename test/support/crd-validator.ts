@@ -18,7 +18,7 @@ import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { GATEWAY_API_VERSION, gvkKey, locateCrdBundle, locateGatewayApiBundle, readCrdBundle } from './crd-bundles';
 import type { CrdBundle, GatewayApiChannel, IstioRelease, ServedVersion } from './crd-bundles';
-import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './k8s-names';
+import { dns1035Label, dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './k8s-names';
 import { isKubernetesCoreKind, kubernetesApiVersionsOf, validateKubernetesObject } from './k8s-validator';
 
 export type { GatewayApiChannel, IstioRelease } from './crd-bundles';
@@ -961,7 +961,7 @@ let envInstance: CelEnv | undefined;
  */
 function celEnvironment(): CelEnv {
   if (!envInstance) {
-    envInstance = celEnv({ funcs: [...strings, ...kubernetesUrlLibrary()], variables: { self: CelScalar.DYN } });
+    envInstance = celEnv({ funcs: [...strings, ...kubernetesUrlLibrary(), ...kubernetesFormatLibrary()], variables: { self: CelScalar.DYN } });
   }
   return envInstance;
 }
@@ -996,13 +996,46 @@ function kubernetesUrlLibrary() {
       return new Map([[URL_MARKER, s]]);
     }),
     // Kubernetes' IP library: a valid IPv4 or IPv6 address, no zone, no IPv4-mapped IPv6 form.
-    celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, (s: string) => nodeIsIP(s) !== 0 && !s.includes('%') && !/^::ffff:/i.test(s)),
+    celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, isKubernetesIp),
     part('getScheme', (u) => u.scheme),
     part('getHost', (u) => u.host),
     part('getHostname', (u) => hostname(u.host)),
     part('getPort', (u) => port(u.host)),
     part('getEscapedPath', (u) => u.rawPath),
   ];
+}
+
+// A Kubernetes format value (format.dns1123Label() etc.) is a CEL map carrying this marker key and the format's name.
+const FORMAT_MARKER = '\u0000k8s.format';
+const FORMATS: Record<string, (s: string) => string[]> = { dns1123Label, dns1123Subdomain, dns1035Label, qualifiedName, labelValue };
+
+/** The part of Kubernetes' format library the CRDs use: `format.<name>().validate(s)` is null when `s` is valid, else the errors. */
+function kubernetesFormatLibrary() {
+  return [
+    ...Object.keys(FORMATS).map((name) => celFunc(`format.${name}`, [], ANY_MAP, () => new Map([[FORMAT_MARKER, name]]))),
+    celMethod('validate', ANY_MAP, [CelScalar.STRING], CelScalar.DYN, function (this: CelMap, s: string) {
+      const name = this.get(FORMAT_MARKER);
+      const check = typeof name === 'string' ? FORMATS[name] : undefined;
+      if (!check) {
+        throw new Error('no such overload: validate on a map');
+      }
+      const errors = check(s);
+      return errors.length === 0 ? null : celList(errors);
+    }),
+  ];
+}
+
+/** Kubernetes' isIP: an IPv4 address (no leading zeros) or an IPv6 address, without zone and not IPv4-mapped (::ffff:a.b.c.d). */
+function isKubernetesIp(s: string): boolean {
+  const family = nodeIsIP(s);
+  if (family === 4) {
+    return true;
+  }
+  if (family !== 6 || s.includes('%')) {
+    return false;
+  }
+  // The URL parser writes IPv6 addresses in canonical form, so every spelling of a mapped address starts with ::ffff:.
+  return !/^\[::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}\]$/.test(new URL(`http://[${s}]`).hostname);
 }
 
 interface GoUrl {
