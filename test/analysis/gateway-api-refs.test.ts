@@ -8,6 +8,7 @@ import { destinationRule, found, namespace, policy, service, serviceEntry, sever
 import { analyze, lintObjects } from '../../src/analysis';
 import { explainObjects, formatExplain } from '../../src/cli/explain';
 import { parseObjects } from '../../src/cli/input';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const GW = 'gateway.networking.k8s.io/v1';
 const ISTIO = 'networking.istio.io';
@@ -145,6 +146,7 @@ describe('egress set-ups shaped like Istio\'s egress tasks lint clean', () => {
     ['an ambient egress waypoint', ambient()],
   ])('%s', (_, objects) => {
     expect(codes(objects)).toEqual([]);
+    expect(assertValidIstioObjects(objects).gatewayApi).toBeGreaterThan(0);
   });
 });
 

@@ -4,6 +4,7 @@
  * their unknown fields (EGR002) from the v1.6.1 CRDs.
  */
 import { Finding, checkObject, codeOf } from '../../src/rules';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const GW = 'gateway.networking.k8s.io/v1';
 
@@ -46,7 +47,7 @@ describe('accepted as Istio programs them', () => {
       tls: { mode: 'Terminate', certificateRefs: [{ name: 'rsa' }, { name: 'ecdsa' }] },
     })])],
     ['a waypoint', waypoint([{ name: 'mesh', port: 15008, protocol: 'HBONE' }])],
-    ['a Gateway of another controller', gateway([listener({ protocol: 'UDP' })], { className: 'other' })],
+    ['a Gateway of another controller', gateway([listener({ protocol: 'UDP', hostname: undefined })], { className: 'other' })],
     ['an HTTPRoute to a Service', route('HTTPRoute', [{ name: 'egress-istio', port: 80 }])],
     ['an HTTPRoute to a host', route('HTTPRoute', [{ group: 'networking.istio.io', kind: 'Hostname', name: 'api.example.com', port: 443 }])],
     ['a TLSRoute v1alpha2', route('TLSRoute', [{ name: 'egress-istio', port: 443 }], 'gateway.networking.k8s.io/v1alpha2')],
@@ -58,6 +59,7 @@ describe('accepted as Istio programs them', () => {
     }],
   ])('%s', (_, object) => {
     expect(of(object)).toEqual([]);
+    expect(assertValidIstioObjects([object]).gatewayApi).toBe(1);
   });
 });
 
