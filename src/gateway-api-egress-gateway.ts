@@ -4,7 +4,8 @@ import { GatewayServicePort, IEgressGateway } from './egress-gateway';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import {
-  createGatewayApiObject, GATEWAY_API_GROUP, GatewayApiListenerRequest, ISTIO_GATEWAY_CLASS, ISTIO_GATEWAY_NAME_LABEL, NAMESPACE_NAME_LABEL,
+  createGatewayApiObject, GATEWAY_API_GROUP, gatewayApiTargetProblem, GatewayApiListenerRequest, ISTIO_GATEWAY_CLASS,
+  ISTIO_GATEWAY_NAME_LABEL, NAMESPACE_NAME_LABEL,
 } from './private/render/gateway-api-objects';
 import { declareGatewayPods } from './synth/app-analysis';
 import { validateWithIstioRules } from './synth/validation';
@@ -91,6 +92,7 @@ export class GatewayApiEgressGateway extends Construct implements IEgressGateway
     validateWithIstioRules(this, () => [this.gateway, ...this.mutualTlsRules], {
       extra: () => [
         ...this.errors,
+        ...[gatewayApiTargetProblem(this)].filter((p): p is string => p !== undefined),
         ...(this.listeners.length === 0 ? ['no route goes through this gateway, and a Gateway needs at least one listener. '
           + 'Fix: pass the gateway to an EgressGatewayRoute, or remove it.'] : []),
         ...(this.listeners.length > 64 ? [`${this.listeners.length} listeners: a Gateway holds at most 64. Fix: spread the routes over several gateways.`] : []),

@@ -13,7 +13,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
   EgressClient, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost, GatewayApiEgressGateway, IEgressGateway,
-  IstioApiVersion, TlsOrigination,
+  IstioApi, IstioApiVersion, IstioRelease, TlsOrigination,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 import { gatewayApiChart } from '../examples/gateway-api/main';
@@ -303,7 +303,43 @@ describe('what the Gateway API rendering refuses', () => {
 
     const old = appWithChart('default', IstioApiVersion.V1BETA1);
     new EgressGatewayRoute(old.chart, 'Route', { host: cnn(old.chart), gateway: docsGateway(old.chart), ports: [80], gatewayMutualTls: false });
-    expect(synthError(old.app)).toContain('the Gateway API rendering needs Istio 1.30 or later');
+    expect(synthError(old.app)).toContain('IstioApi.useVersion: v1beta1 targets a mesh before Istio 1.22, which cannot run the Gateway API rendering');
+  });
+});
+
+describe('the target Istio release', () => {
+  function passthrough(release?: IstioRelease) {
+    const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
+    if (release) {
+      IstioApi.useRelease(app, release);
+    }
+    const chart = new Chart(app, 'test', { namespace: 'default' });
+    new EgressGatewayRoute(chart, 'Route', { host: cnn(chart, [EgressPort.tls(443)]), gateway: docsGateway(chart), gatewayMutualTls: false });
+    return app;
+  }
+
+  test('TLSRoute is v1 for Istio 1.30 (the default) and v1alpha2 before (behind PILOT_ENABLE_ALPHA_GATEWAY_API)', () => {
+    expect(IstioApi.releaseOf(new App()).toString()).toBe('1.30');
+    expect(byKind(synth(passthrough()), 'TLSRoute').map(r => r.apiVersion)).toEqual(['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1']);
+    const older = synth(passthrough(IstioRelease.of(1, 29)));
+    expect(byKind(older, 'TLSRoute').map(r => r.apiVersion)).toEqual(['gateway.networking.k8s.io/v1alpha2', 'gateway.networking.k8s.io/v1alpha2']);
+    expect(oneOfKind(older, 'Gateway').apiVersion).toBe('gateway.networking.k8s.io/v1');
+  });
+
+  test('a release before 1.22 is refused at synth, naming the setting, its value and the fix', () => {
+    const message = synthError(passthrough(IstioRelease.of(1, 21)));
+    expect(message).toContain('IstioApi.useRelease: 1.21 cannot run the Gateway API rendering');
+    expect(message).toContain('Fix: use an installed gateway');
+  });
+
+  test('releases are checked at run time', () => {
+    expect(IstioRelease.parse('1.30.3').isAtLeast(1, 30)).toBe(true);
+    expect(IstioRelease.of(1, 29).isAtLeast(1, 30)).toBe(false);
+    expect(() => IstioRelease.of(2, 0)).toThrow('IstioRelease.of(2, 0): not an Istio release');
+    expect(() => IstioRelease.of(1, 1.5)).toThrow('not an Istio release');
+    const app = new App();
+    app.node.setContext(IstioApi.RELEASE_CONTEXT_KEY, 'latest');
+    expect(() => IstioApi.releaseOf(app)).toThrow('context cdk8s-istio-egress:release = "latest": "latest" is not an Istio release');
   });
 });
 

@@ -3,7 +3,7 @@
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IstioApi, IstioApiVersion } from '../../api-version';
+import { IstioApi, IstioApiVersion, IstioRelease } from '../../api-version';
 import { LibraryApiObject } from '../../synth/library-object';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -30,33 +30,32 @@ export interface GatewayApiListenerRequest {
 }
 
 /**
- * The version the constructs write per kind. TLSRoute is v1 from Gateway API v1.5 on, which Istio
- * 1.30 reads without a feature flag; before, Istio read v1alpha2 behind PILOT_ENABLE_ALPHA_GATEWAY_API.
- * ReferenceGrant: v1beta1 is served by every Gateway API release Istio supports.
+ * The version the constructs write per kind for the targeted Istio release. TLSRoute is v1 from
+ * Gateway API v1.5 on, which Istio reads from 1.30 on without a feature flag; before, Istio reads
+ * v1alpha2, behind PILOT_ENABLE_ALPHA_GATEWAY_API. ReferenceGrant: v1beta1 is served by every
+ * Gateway API release Istio supports.
  */
-const VERSIONS: Record<GatewayApiKind, string> = {
-  Gateway: 'v1',
-  HTTPRoute: 'v1',
-  TLSRoute: 'v1',
-  ReferenceGrant: 'v1beta1',
-};
-
-export function gatewayApiVersion(kind: GatewayApiKind): string {
-  return `${GATEWAY_API_GROUP}/${VERSIONS[kind]}`;
+export function gatewayApiVersion(kind: GatewayApiKind, release: IstioRelease): string {
+  const version = kind === 'ReferenceGrant' ? 'v1beta1' : kind === 'TLSRoute' && !release.isAtLeast(1, 30) ? 'v1alpha2' : 'v1';
+  return `${GATEWAY_API_GROUP}/${version}`;
 }
 
-/**
- * Creates a Gateway API object; `spec` may be a cdk8s Lazy. Meshes on the v1beta1 Istio API (before
- * Istio 1.22) cannot run this rendering (ServiceEntry parents, TLSRoute v1): refused at synth.
- */
-export function createGatewayApiObject(scope: Construct, id: string, kind: GatewayApiKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
-  const object = new LibraryApiObject(scope, id, { apiVersion: gatewayApiVersion(kind), kind, metadata, spec });
-  if (IstioApi.versionOf(scope) !== IstioApiVersion.V1) {
-    object.node.addValidation({
-      validate: () => [`${kind} ${metadata.namespace ?? ''}/${metadata.name}: the Gateway API rendering needs Istio 1.30 or later `
-        + `(TLSRoute ${VERSIONS.TLSRoute}, ServiceEntry parents), but IstioApi.useVersion selects ${IstioApi.versionOf(scope)} for an older mesh. `
-        + 'Fix: use an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()) for meshes before Istio 1.30.'],
-    });
+/** Why the scope's target cannot run the Gateway API rendering (the Istio API version, the release), or undefined. */
+export function gatewayApiTargetProblem(scope: Construct): string | undefined {
+  const version = IstioApi.versionOf(scope);
+  if (version !== IstioApiVersion.V1) {
+    return `IstioApi.useVersion: ${version} targets a mesh before Istio 1.22, which cannot run the Gateway API rendering `
+      + '(routes parented to ServiceEntries). Fix: use an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()) there.';
   }
-  return object;
+  const release = IstioApi.releaseOf(scope);
+  if (!release.isAtLeast(1, 22)) {
+    return `IstioApi.useRelease: ${release} cannot run the Gateway API rendering (routes parented to ServiceEntries need Istio 1.21, `
+      + 'the v1 Istio API 1.22). Fix: use an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).';
+  }
+  return undefined;
+}
+
+/** Creates a Gateway API object in the version for the scope's target release; `spec` may be a cdk8s Lazy. */
+export function createGatewayApiObject(scope: Construct, id: string, kind: GatewayApiKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
+  return new LibraryApiObject(scope, id, { apiVersion: gatewayApiVersion(kind, IstioApi.releaseOf(scope)), kind, metadata, spec });
 }

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { EgressPort } from '../../egress-port';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
-import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject } from './gateway-api-objects';
+import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject, gatewayApiTargetProblem } from './gateway-api-objects';
 import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules } from './route-rendering';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
@@ -55,6 +55,11 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
   const clientNamespaces = [namespace, ...intent.otherClientNamespaces];
   const originationPort = intent.tlsOrigination?.port;
   const errors: string[] = [];
+  // The gateway reports its own scope's target; a route in a scope that targets another mesh reports its own.
+  const target = gatewayApiTargetProblem(scope);
+  if (target && target !== gatewayApiTargetProblem(gateway)) {
+    errors.push(target);
+  }
   const kindOf = (p: EgressPort): 'HTTPRoute' | 'TLSRoute' => (p.isHttp ? 'HTTPRoute' : 'TLSRoute');
   if (intent.meshRouting?.retries) {
     errors.push(`host ${host.hosts.join(', ')}: its retries are not rendered as Gateway API routes yet (HTTPRoute retries are experimental). `
