@@ -18,6 +18,7 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   UNKNOWN_FIELD: 'EGR002',
   API_VERSION: 'EGR003',
   YAML_NUMBER: 'EGR004',
+  K8S_NAME: 'EGR005',
   DUPLICATE_NAME: 'EGR101',
   BYPASS: 'EGR102',
   LOCKDOWN: 'EGR103',

@@ -16,7 +16,7 @@ export function checkObject(manifest: Manifest): Finding[] {
   if (!kind?.check) {
     return [];
   }
-  const findings = [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest), ...checkUnknownFields(manifest, kind.specFields)];
+  const findings = [...checkServedVersion(manifest, kind.versions), ...checkMetadata(manifest, kind.group.endsWith('istio.io')), ...checkUnknownFields(manifest, kind.specFields)];
   return [...findings, ...kind.check(manifest)].map(withCode);
 }
 

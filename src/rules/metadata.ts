@@ -14,18 +14,27 @@ const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
 const INTERNAL_ANNOTATIONS = ['internal.istio.io/parent-namespace', 'internal.istio.io/parents'];
 const ALWAYS_REJECT = 'internal.istio.io/webhook-always-reject';
 
-export function checkMetadata(manifest: Manifest): Finding[] {
+/**
+ * @param istioWebhook whether Istio's webhook validates the kind (Istio's own kinds): only then do its
+ * annotation checks apply; the Gateway API kinds get the API server's name checks only
+ */
+export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[] {
   const out = new FindingCollector();
   const metadata = isRecord(manifest.metadata) ? manifest.metadata : {};
   const { name, namespace } = metadata;
+  // For kinds Istio's webhook does not see, the API server alone refuses bad names.
+  const refuse = istioWebhook ? out.error.bind(out) : (_rule: string, field: string, value: unknown, message: string, fix: string) => out.own('K8S_NAME', 'error', field, value, message, fix);
   if (typeof name !== 'string' || !isKubernetesSubdomainName(name)) {
-    out.error('META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
+    refuse('META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
       'use a name such as api-example-com');
   }
   // An empty namespace is no namespace for kubectl and the API server: the object goes to the current one.
   if (namespace !== undefined && namespace !== null && namespace !== '' && (typeof namespace !== 'string' || !isKubernetesLabelName(namespace))) {
-    out.error('META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
+    refuse('META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
       'use a namespace name such as shop');
+  }
+  if (!istioWebhook) {
+    return out.findings;
   }
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   checkDryRun(out, manifest, annotations, `${show(namespace ?? '')}/${show(name ?? '')}`);

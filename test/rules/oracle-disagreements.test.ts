@@ -39,3 +39,20 @@ describe('refused by Istio, so refused here', () => {
     expect(errors(dr({ portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE' } }] }))).toEqual([]);
   });
 });
+
+describe('Istio\'s webhook validates only Istio\'s kinds', () => {
+  test('its annotation checks (istio.io/dry-run) do not apply to Gateway API objects', () => {
+    const annotations = { 'istio.io/dry-run': 'true' };
+    const gateway = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'egress', namespace: 'istio-egress', annotations },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    };
+    expect(errors(gateway)).toEqual([]);
+    expect(errors({ ...object('ServiceEntry', entry), metadata: { name: 'x', namespace: 'default', annotations } }))
+      .toContainEqual(expect.stringContaining('IST0106 META3 metadata.annotations.istio.io/dry-run'));
+    // The API server's name rules hold for every kind.
+    expect(errors({ ...gateway, metadata: { name: 'Egress_GW', namespace: 'istio-egress' } })).toContainEqual(expect.stringContaining('EGR005 K8S_NAME metadata.name'));
+  });
+});
