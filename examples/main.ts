@@ -3,6 +3,7 @@
  * dist/<chart>.k8s.yaml by `npx cdk8s synth`. The Istio install overlay goes to dist/istioctl/.
  */
 import { App } from 'cdk8s';
+import { ambientChart } from './ambient/main';
 import { gatewayApiChart } from './gateway-api/main';
 import { lessonChart } from './lesson/main';
 import { installOverlayApp, lockdownChart } from './lockdown/main';
@@ -19,7 +20,7 @@ import { wildcardChart } from './shapes/wildcard';
 export const EXAMPLES = [
   lessonChart, directChart, httpsPassthroughChart, httpsMtlsGatewayChart, tlsOriginationSidecarChart,
   tlsOriginationGatewayChart, mtlsOriginationGatewayChart, tcpByAddressChart, wildcardChart, manyHostsChart, lockdownChart,
-  gatewayApiChart,
+  gatewayApiChart, ambientChart,
 ];
 
 export function exampleApp(app: App = new App()): App {

@@ -2,11 +2,13 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EgressClient } from './egress-client';
 import { IEgressGateway } from './egress-gateway';
+import { EgressWaypoint } from './egress-waypoint';
 import { ExternalHost, IExternalHost } from './external-host';
 import { GatewayApiEgressGateway } from './gateway-api-egress-gateway';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { ambientRenderer } from './private/render/ambient';
 import { gatewayApiRenderer } from './private/render/gateway-api';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, sniFor } from './private/render/route-rendering';
@@ -153,7 +155,8 @@ export class EgressGatewayRoute extends Construct {
     this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
     this.gatewayApi = gateway instanceof GatewayApiEgressGateway ? gateway : undefined;
-    this.renderer = this.gatewayApi ? gatewayApiRenderer(this.gatewayApi) : istioApiRenderer(gateway);
+    this.renderer = gateway instanceof EgressWaypoint ? ambientRenderer(gateway)
+      : this.gatewayApi ? gatewayApiRenderer(this.gatewayApi) : istioApiRenderer(gateway);
     this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
     if (!this.namespace) {
@@ -187,9 +190,10 @@ export class EgressGatewayRoute extends Construct {
     this.referenceGrants = rendered.referenceGrants;
     this.originationRules = rendered.originationRules;
     if (props.allowedClients) {
-      this.authorizationPolicy = createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
-        { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
-        Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients) }));
+      this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, clients, this.props.trustDomain ?? 'cluster.local')
+        ?? createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
+          { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
+          Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients) }));
       this.checkClients(clients);
     }
     const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));

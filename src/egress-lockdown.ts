@@ -3,12 +3,13 @@ import { Construct } from 'constructs';
 import { EgressGateway, IEgressGateway } from './egress-gateway';
 import { EgressGatewayRoute } from './egress-gateway-route';
 import { IExternalHost } from './external-host';
+import { DataplaneMode, MeshNamespace } from './mesh-namespace';
 import { routesOf } from './private/app-routes';
 import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { validateWithIstioRules } from './synth/validation';
 import { namespaceNameProblem, toCidr } from './rules/names';
+import { validateWithIstioRules } from './synth/validation';
 
 /**
  * Properties of an EgressLockdown.
@@ -55,6 +56,13 @@ export interface EgressLockdownProps {
    * @default false
    */
   readonly accessLogging?: boolean;
+  /**
+   * How the namespace's pods join the mesh. In ambient mode there is no sidecar to configure: the
+   * lockdown is the NetworkPolicy alone (the pods may send only to the waypoints of their routes, DNS,
+   * the control plane and the allowed namespaces), with authorization at the waypoint.
+   * @default - the `dataplaneMode` of the app's MeshNamespace of that name (created before the lockdown), else DataplaneMode.SIDECAR
+   */
+  readonly dataplaneMode?: DataplaneMode;
 }
 
 /**
@@ -68,6 +76,10 @@ export interface EgressLockdownProps {
  * REGISTRY_ONLY alone is best effort: a workload that bypasses its sidecar is not stopped by it. The
  * NetworkPolicy is the enforcement, together with authorization at the egress gateway.
  *
+ * In an ambient namespace (`dataplaneMode`, or a MeshNamespace in ambient mode) it emits the
+ * NetworkPolicy only, allowing the waypoints of the routes: ambient pods have no sidecar (a Sidecar
+ * resource there would select nothing, IST0167).
+ *
  * For the whole mesh, lock down the root namespace (`istio-system`): its selector-less Sidecar is the
  * mesh-wide default.
  *
@@ -75,8 +87,8 @@ export interface EgressLockdownProps {
  * new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', hosts: [stripe] });
  */
 export class EgressLockdown extends Construct {
-  /** The Sidecar resource. */
-  public readonly sidecar: ApiObject;
+  /** How the namespace's pods join the mesh. */
+  public readonly dataplaneMode: DataplaneMode;
   /** The NetworkPolicy (undefined when turned off). */
   public readonly networkPolicy?: ApiObject;
   /** The Telemetry resource for the workloads' access logs (undefined unless `accessLogging`). */
@@ -85,13 +97,17 @@ export class EgressLockdown extends Construct {
   public readonly namespace: string;
 
   private readonly controlPlane: string;
+  private readonly _sidecar?: ApiObject;
 
   public constructor(scope: Construct, id: string, private readonly props: EgressLockdownProps) {
     super(scope, id);
     this.namespace = props.namespace;
     this.controlPlane = props.controlPlaneNamespace ?? 'istio-system';
     const name = toDnsLabel(props.workloadSelector ? `${props.namespace}-egress-${Object.values(props.workloadSelector).join('-')}` : 'egress-lockdown');
-    this.sidecar = createIstioObject(this, 'Resource', 'Sidecar', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderSidecar() }));
+    this.dataplaneMode = props.dataplaneMode ?? MeshNamespace._of(this, props.namespace)?.dataplaneMode ?? DataplaneMode.SIDECAR;
+    if (this.dataplaneMode !== DataplaneMode.AMBIENT) {
+      this._sidecar = createIstioObject(this, 'Resource', 'Sidecar', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderSidecar() }));
+    }
     if (props.networkPolicy ?? props.namespace !== this.controlPlane) {
       this.networkPolicy = createNetworkPolicy(this, 'NetworkPolicy', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderNetworkPolicy() }));
     }
@@ -105,9 +121,42 @@ export class EgressLockdown extends Construct {
     }
     // A host of another namespace reached directly that the NetworkPolicy blocks shows in the objects (DIRECT_HOST_BLOCKED,
     // reported by the app's analysis under this construct's path: the NetworkPolicy is not one of the library's Istio objects).
-    validateWithIstioRules(this, () => [this.sidecar, ...(this.telemetry ? [this.telemetry] : [])], {
-      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts()],
+    validateWithIstioRules(this, () => [...(this._sidecar ? [this._sidecar] : []), ...(this.telemetry ? [this.telemetry] : [])], {
+      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode()],
     });
+  }
+
+  /** The Sidecar resource; only in sidecar mode (ambient pods have none). */
+  public get sidecar(): ApiObject {
+    if (!this._sidecar) {
+      throw new Error(`[${this.node.path}] sidecar: namespace ${this.namespace} runs in ambient mode, so the lockdown has no Sidecar `
+        + '(the NetworkPolicy is the lockdown there). Fix: use `networkPolicy`.');
+    }
+    return this._sidecar;
+  }
+
+  /** What the data plane mode cannot do: access logs of sidecars in ambient mode, a mode that disagrees with the namespace's. */
+  private checkDataplaneMode(): string[] {
+    const errors: string[] = [];
+    const mode: unknown = this.props.dataplaneMode;
+    if (mode !== undefined && mode !== DataplaneMode.SIDECAR && mode !== DataplaneMode.AMBIENT) {
+      errors.push(`dataplaneMode = "${String(mode)}": not a data plane mode. Fix: use DataplaneMode.SIDECAR or DataplaneMode.AMBIENT.`);
+    }
+    const declared = MeshNamespace._of(this, this.namespace);
+    if (declared && declared.dataplaneMode !== this.dataplaneMode) {
+      errors.push(`dataplaneMode = "${this.dataplaneMode}": the MeshNamespace ${declared.node.path} runs namespace ${this.namespace} in `
+        + `${declared.dataplaneMode} mode${this.props.dataplaneMode === undefined ? ' (it was created after the lockdown)' : ''}. `
+        + `Fix: set dataplaneMode: DataplaneMode.${declared.dataplaneMode} on the lockdown, or create the MeshNamespace before it.`);
+    }
+    if (this.dataplaneMode === DataplaneMode.AMBIENT && this.props.accessLogging) {
+      errors.push(`accessLogging = true: namespace ${this.namespace} runs in ambient mode, where no sidecar writes access logs `
+        + '(ztunnel logs every connection, the waypoint its requests). Fix: leave accessLogging out.');
+    }
+    if (this.dataplaneMode === DataplaneMode.AMBIENT && !this.networkPolicy) {
+      errors.push(`networkPolicy = false: namespace ${this.namespace} runs in ambient mode, where the NetworkPolicy is the whole lockdown. `
+        + 'Fix: leave networkPolicy on, or remove the EgressLockdown.');
+    }
+    return errors;
   }
 
   private appRoutes(): EgressGatewayRoute[] {
@@ -159,6 +208,10 @@ export class EgressLockdown extends Construct {
     const used = this.relevantRoutes().map(r => r.egressGateway);
     const unique = new Map(used.map(g => [`${g.namespace}/${JSON.stringify(Object.entries(g.selector).sort())}`, g]));
     const keys = [...unique.keys()].sort();
+    if (keys.length === 0 && this.dataplaneMode === DataplaneMode.AMBIENT) {
+      // Ambient pods reach the external hosts through waypoints only.
+      return [];
+    }
     return keys.length > 0 ? keys.map(k => unique.get(k)!) : [EgressGateway.istioDefault()];
   }
 

@@ -293,6 +293,8 @@ export class ExternalHost extends Construct implements IExternalHost {
   private readonly consumers = new Map<string, string[]>();
   private readonly meshRoutes: ApiObject[] = [];
   private routedBy?: IConstruct;
+  /** Ports that a waypoint sends to another port of the host (TLS origination at the waypoint). */
+  private readonly waypointTargetPorts = new Map<number, number>();
 
   public constructor(scope: Construct, id: string, private readonly props: ExternalHostProps) {
     super(scope, id);
@@ -363,6 +365,25 @@ export class ExternalHost extends Construct implements IExternalHost {
       this.node.tryRemoveChild(vs.node.id);
     }
     return { timeout: istioDuration(this.props.requestTimeout), retries: this.renderRetries() };
+  }
+
+  /**
+   * @internal Binds the ServiceEntry to a waypoint: each of `keys` becomes a label of the
+   * ServiceEntry whose value `labels()` gives at synth (left out when it gives none, e.g. when the
+   * namespace already names the waypoint).
+   */
+  public _bindToWaypoint(keys: string[], labels: () => Record<string, string>): void {
+    noteChange();
+    for (const key of keys) {
+      // Resolved at synth; a label without a value is dropped from the output.
+      this.serviceEntry.metadata.addLabel(key, Lazy.any({ produce: () => labels()[key] }) as unknown as string);
+    }
+  }
+
+  /** @internal A waypoint sends the host's port `port` to `targetPort` (TLS origination at the waypoint). */
+  public _setWaypointTargetPort(port: number, targetPort: number): void {
+    noteChange();
+    this.waypointTargetPorts.set(port, targetPort);
   }
 
   /** @internal The connection settings, for DestinationRules that other constructs write for this host. */
@@ -457,7 +478,8 @@ export class ExternalHost extends Construct implements IExternalHost {
   /** With origination at the sidecar, HTTP ports send to the TLS port unless they say otherwise. */
   private targetPortOf(port: EgressPort): number | undefined {
     const origination = this.props.tlsOrigination;
-    return port.targetPort ?? (origination && port.isHttp && !this.routedBy && origination.port !== port.number ? origination.port : undefined);
+    return port.targetPort ?? this.waypointTargetPorts.get(port.number)
+      ?? (origination && port.isHttp && !this.routedBy && origination.port !== port.number ? origination.port : undefined);
   }
 
   private renderSpec(): Record<string, unknown> {

@@ -4,6 +4,7 @@ export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
 export * from './gateway-api-egress-gateway';
+export * from './egress-waypoint';
 export * from './tls-origination';
 export * from './egress-client';
 export * from './egress-lockdown';

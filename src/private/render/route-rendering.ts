@@ -6,6 +6,7 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EgressClient } from '../../egress-client';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
 import { EgressPort } from '../../egress-port';
 import { ExternalHost, IExternalHost } from '../../external-host';
@@ -69,6 +70,11 @@ export interface RouteRenderer {
   gatewayPortFor(port: EgressPort, chosen: number | undefined): GatewayServicePort | undefined;
   /** Writes the route's objects below `scope`. */
   render(scope: Construct, intent: RouteIntent): RenderedRoute;
+  /**
+   * Writes the AuthorizationPolicy that admits only `clients`, where the rendering places it itself
+   * (a waypoint: attached to the ServiceEntry). Without it, the route writes its policy for the gateway's pods.
+   */
+  authorizationPolicy?(scope: Construct, intent: RouteIntent, clients: EgressClient[], trustDomain: string): ApiObject;
 }
 
 /** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
