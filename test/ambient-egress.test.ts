@@ -69,6 +69,25 @@ describe('the ambient egress task (docs: ambient/usage/egress-gateway)', () => {
     expect(oneOfKind(objects, 'ServiceEntry').metadata.labels).toEqual({ 'istio.io/use-waypoint': 'waypoint' });
   });
 
+  test('the namespace\'s label binds the ServiceEntry whatever the order of creation', () => {
+    const { app, chart } = appWithChart('istio-egress');
+    const waypoint = new EgressWaypoint(chart, 'Waypoint');
+    const host = new ExternalHost(chart, 'Httpbin', { hosts: ['httpbin.org'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: waypoint });
+    new MeshNamespace(chart, 'EgressNamespace', { name: 'istio-egress', dataplaneMode: DataplaneMode.AMBIENT, useWaypoint: 'waypoint' });
+    expect(oneOfKind(synth(app), 'ServiceEntry').metadata).toEqual({ name: 'httpbin-org', namespace: 'istio-egress' });
+  });
+
+  test('a namespace bound to another waypoint: the ServiceEntry names its own', () => {
+    const { app, chart } = appWithChart('istio-egress');
+    new MeshNamespace(chart, 'EgressNamespace', { name: 'istio-egress', dataplaneMode: DataplaneMode.AMBIENT, useWaypoint: 'waypoint' });
+    new EgressWaypoint(chart, 'Waypoint');
+    const egress = new EgressWaypoint(chart, 'Egress', { name: 'egress' });
+    const host = new ExternalHost(chart, 'Httpbin', { hosts: ['httpbin.org'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: egress });
+    expect(oneOfKind(synth(app), 'ServiceEntry').metadata.labels).toEqual({ 'istio.io/use-waypoint': 'egress' });
+  });
+
   test('TLS origination: the ServiceEntry targets 443 and a DestinationRule opens TLS, as the docs', () => {
     const { app, route } = docsApp({ origination: true });
     const objects = synth(app);
@@ -143,7 +162,11 @@ describe('what the ambient rendering refuses', () => {
     new EgressGatewayRoute(chart, 'Wildcard', { host: wild, gateway: waypoint });
     const plain = new ExternalHost(chart, 'Plain', { hosts: ['plain.example.org'], ports: [EgressPort.http(80)], requestTimeout: Duration.seconds(5) });
     new EgressGatewayRoute(chart, 'NoMtls', { host: plain, gateway: waypoint, gatewayMutualTls: false });
+    const server = new ExternalHost(chart, 'Server', { hosts: ['www.example.net'], ports: [EgressPort.http(80)] });
+    const domain = new ExternalHost(chart, 'Domain', { hosts: ['*.example.net'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'ServedBy', { host: domain, gateway: waypoint, servedBy: server });
     const message = synthError(app);
+    expect(message).toContain('servedBy: www.example.net: the waypoint istio-egress/waypoint sends each host of the ServiceEntry to its own address');
     expect(message).toContain('host "*.example.com": this rendering routes concrete hosts through the waypoint');
     expect(message).toContain('gatewayMutualTls = false (port 80): ztunnel always carries ambient traffic to the waypoint in mutual TLS');
     expect(message).toContain('requestTimeout/retries of test/Plain: the ambient rendering does not write HTTP routes for the waypoint yet');
