@@ -117,6 +117,21 @@ describe('the ambient egress task (docs: ambient/usage/egress-gateway)', () => {
     });
   });
 
+  test('mutual TLS origination: the waypoint reads the client certificate (credentialName) from its namespace', () => {
+    const { app, chart } = appWithChart('istio-egress');
+    const waypoint = new EgressWaypoint(chart, 'Waypoint');
+    const host = new ExternalHost(chart, 'Nginx', { hosts: ['my-nginx.mesh-external.svc.cluster.local'], ports: [EgressPort.http(80)], metadata: { name: 'nginx' } });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: waypoint, tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential' }) });
+    const dr = oneOfKind(synth(app), 'DestinationRule');
+    expect(dr.metadata).toEqual({ name: 'nginx-tls', namespace: 'istio-egress' });
+    expect(dr.spec).toEqual({
+      host: 'my-nginx.mesh-external.svc.cluster.local',
+      // Sidecars would ignore a credentialName without workloadSelector: only the waypoint's namespace sees the rule.
+      exportTo: ['.'],
+      trafficPolicy: { tls: { mode: 'MUTUAL', credentialName: 'client-credential', sni: 'my-nginx.mesh-external.svc.cluster.local' } },
+    });
+  });
+
   test('allowedClients: an AuthorizationPolicy attached to the ServiceEntry (targetRefs), by namespace and service account', () => {
     const { app, route } = docsApp({ allowedClients: [EgressClient.inNamespace('shop'), EgressClient.serviceAccount('billing', 'invoicer')] });
     const objects = synth(app);

@@ -8,13 +8,15 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RenderedRoute, RouteIntent, RouteRenderer } from './route-rendering';
 import { EgressClient } from '../../egress-client';
 import { EgressWaypoint } from '../../egress-waypoint';
 import { ExternalHost, IExternalHost } from '../../external-host';
 import { MeshNamespace } from '../../mesh-namespace';
+import { OWN_CODES } from '../../rules/codes';
+import { acknowledge } from '../../synth/acknowledgements';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
-import { RenderedRoute, RouteIntent, RouteRenderer } from './route-rendering';
 
 /** The label that binds a ServiceEntry (or its namespace) to a waypoint. */
 const USE_WAYPOINT = 'istio.io/use-waypoint';
@@ -97,6 +99,12 @@ function originationRules(scope: Construct, waypoint: EgressWaypoint, intent: Ro
     }
   }
   const whole = host.ports.every(p => originated.includes(p.number));
+  // A waypoint is a gateway proxy: it reads the credentialName Secret from its namespace, where sidecars
+  // would ignore the rule (EGR111). The rule is then kept to the waypoint's namespace, so no sidecar sees it.
+  const credential = origination._render(host.hosts[0] ?? '').credentialName !== undefined;
+  if (credential) {
+    acknowledge(scope, OWN_CODES.SIDECAR_CREDENTIAL, 'the waypoint, a gateway proxy, reads the credential; the rule is exported to its namespace only');
+  }
   return host.hosts.map((name, i) => createIstioObject(scope, `TlsOrigination${i}`, 'DestinationRule',
     { name: toDnsLabel(`${host.hosts.length === 1 ? host.name : toDnsLabel(name)}-tls`), namespace: waypoint.namespace },
     Lazy.any({
@@ -104,6 +112,7 @@ function originationRules(scope: Construct, waypoint: EgressWaypoint, intent: Ro
         const tls = origination._render(name);
         return {
           host: name,
+          exportTo: credential ? ['.'] : undefined,
           trafficPolicy: {
             ...host._trafficPolicy(),
             ...(whole ? { tls } : { portLevelSettings: originated.map(number => ({ port: { number }, tls })) }),
