@@ -8,9 +8,9 @@
  * Pods are the Pods among the objects and the pods that Deployments, StatefulSets and DaemonSets
  * run; where none of a namespace is known, nothing is said about selectors there.
  */
-import { isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selectorString, selects } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { isRecord, show } from '../rules/finding';
 
 /** The annotation the ambient CNI puts on the pods it redirects, and its value. */
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
@@ -88,7 +88,7 @@ function workloadLabels(sidecar: IndexedObject['object']): Record<string, unknow
 }
 
 function nameList(objects: IndexedObject[]): string {
-  return objects.map(o => String(o.object.metadata?.name ?? '')).sort().join(', ');
+  return objects.map(o => show(o.object.metadata?.name ?? '')).sort().join(', ');
 }
 
 function noImpact(sidecar: IndexedObject, field: string, reason: string): ObjectFinding {

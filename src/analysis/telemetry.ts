@@ -8,9 +8,9 @@
  * - IST0159 ConflictingTelemetryWorkloadSelectors: two Telemetries selecting the same pod.
  * - IST0101 selector: a selector matching no pod of its namespace (said only where its pods are known).
  */
-import { asArray, isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selectorString, selects } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord, show } from '../rules/finding';
 
 export function checkTelemetry(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   const telemetries = index.of('telemetry');
@@ -26,7 +26,7 @@ function emptyProviders(telemetries: readonly IndexedObject[]): ObjectFinding[] 
       return [];
     }
     return [objectFinding(t.index, 'IST0157', 'warning', `spec.accessLogging[${i}].providers`, entry.providers,
-      `The Telemetry ${String(t.object.metadata?.name ?? '')} in namespace "${namespaceOf(t.object)}" with empty providers will be ignored.`,
+      `The Telemetry ${show(t.object.metadata?.name ?? '')} in namespace "${namespaceOf(t.object)}" with empty providers will be ignored.`,
       'name a provider, e.g. providers: [{ name: envoy }] (the default mesh config sets no default access-log provider)')];
   }));
 }
@@ -82,5 +82,5 @@ function selectors(index: ObjectIndex, telemetries: readonly IndexedObject[], ga
 }
 
 function nameList(objects: IndexedObject[]): string {
-  return objects.map(o => String(o.object.metadata?.name ?? '')).sort().join(', ');
+  return objects.map(o => show(o.object.metadata?.name ?? '')).sort().join(', ');
 }

@@ -16,7 +16,7 @@ export function checkUnknownFields(manifest: Manifest, tree: FieldNode | undefin
   const findings: Finding[] = [];
   for (const key of Object.keys(manifest)) {
     if (!TOP_LEVEL.includes(key)) {
-      findings.push(unknown(key, (manifest as Record<string, unknown>)[key], 'apiVersion, kind, metadata, spec'));
+      findings.push(unknown(fieldPath([key]), (manifest as Record<string, unknown>)[key], 'apiVersion, kind, metadata, spec'));
     }
   }
   walk(manifest.spec, tree, ['spec'], findings);

@@ -91,5 +91,6 @@ export function isRecord(x: unknown): x is Record<string, any> {
 
 /** A field's path from its parts: `spec.ports[0].name`. */
 export function fieldPath(path: ReadonlyArray<string | number>): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  // An empty key would vanish from a dotted path: it is written as [""].
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : part === '' ? '[""]' : i === 0 ? part : `.${part}`)).join('');
 }

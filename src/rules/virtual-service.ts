@@ -104,12 +104,14 @@ export function checkGatewayBoundHost(sni: boolean, domain: string): string | un
 /** Hosts: syntax (VS4; IPs pass), `*` on the mesh (VS5), and overlaps (VS6, checked only when every host is valid). */
 function checkHosts(out: FindingCollector, hosts: any[], appliesToGateway: boolean, sni: boolean): void {
   let allValid = true;
-  hosts.forEach((host, i) => {
+  // A for loop, not forEach: a hole in a sparse array (JavaScript callers) is a missing host too.
+  for (let i = 0; i < hosts.length; i++) {
+    const host = hosts[i];
     const field = `spec.hosts[${i}]`;
     if (typeof host !== 'string') {
       out.error('VS4', field, host, 'host must be a string', 'use a host name such as api.example.com');
       allValid = false;
-      return;
+      continue;
     }
     const bad = appliesToGateway ? checkGatewayBoundHost(sni, host) : checkWildcardDomain(host);
     if (bad) {
@@ -122,7 +124,7 @@ function checkHosts(out: FindingCollector, hosts: any[], appliesToGateway: boole
         'name the hosts to route, or bind the VirtualService only to gateways');
       allValid = false;
     }
-  });
+  }
   if (!allValid) {
     return;
   }
