@@ -12,7 +12,7 @@
  *   which sidecars ignore (they send without TLS).
  */
 import {
-  IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
+  IndexedObject, MESH, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { clientTlsSettings } from './weakening';
@@ -56,11 +56,16 @@ function routedAway(index: ObjectIndex, host: string, namespace: string): boolea
   let byHost = routedAwayByIndex.get(index);
   if (!byHost) {
     byHost = new Map();
-    for (const { object } of index.virtualServices.filter(vs => isMeshBound(vs.object))) {
-      const destinations = destinationsOf(object).filter(d => d.gateways.includes(MESH));
-      for (const h of strings(object.spec?.hosts)) {
+    for (const vs of index.virtualServices.filter(v => isMeshBound(v.object))) {
+      const destinations = index.destinations(vs).filter(d => d.gateways.includes(MESH));
+      for (const h of strings(vs.object.spec?.hosts)) {
         if (destinations.some(d => d.host !== h)) {
-          byHost.set(h, [...(byHost.get(h) ?? []), object]);
+          const list = byHost.get(h);
+          if (list) {
+            list.push(vs.object);
+          } else {
+            byHost.set(h, [vs.object]);
+          }
         }
       }
     }
@@ -77,13 +82,19 @@ function routedAway(index: ObjectIndex, host: string, namespace: string): boolea
 function gatewayLoops(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
   for (const vs of index.virtualServices) {
-    for (const d of destinationsOf(vs.object)) {
+    for (const d of index.destinations(vs)) {
       const gateways = d.gateways.filter(g => g !== MESH);
       const resolved = gateways.length === 0 ? undefined : index.resolveHost(d.host, namespaceOf(vs.object));
-      if (resolved?.status !== 'found' || !resolved.definitions.every(e => isKind(e.object, 'serviceEntry') && usesOriginalAddress(e.object))) {
+      if (resolved?.status !== 'found') {
         continue;
       }
-      const entries = resolved.definitions.map(e => `ServiceEntry ${label(e.object)}`).join(', ');
+      // A ServiceEntry naming the host itself wins over a wildcard one that also covers it.
+      const exact = resolved.definitions.filter(e => !isKind(e.object, 'serviceEntry') || strings(e.object.spec?.hosts).includes(resolved.host));
+      const definitions = exact.length > 0 ? exact : resolved.definitions;
+      if (!definitions.every(e => isKind(e.object, 'serviceEntry') && usesOriginalAddress(e.object))) {
+        continue;
+      }
+      const entries = definitions.map(e => `ServiceEntry ${label(e.object)}`).join(', ');
       findings.push(objectFinding(vs.index, 'GATEWAY_LOOP', 'error', `${d.field}.host`, d.host,
         `${entries} resolves ${d.host} with resolution NONE, so gateway ${gateways.join(', ')} sends the traffic on to the address it was sent to, `
         + 'which is the gateway\'s own: the request loops inside the gateway and never leaves the mesh',
@@ -160,8 +171,12 @@ function identityWithoutMutualTls(index: ObjectIndex): ObjectFinding[] {
         return;
       }
       const snis = sniValues(rule);
-      const servers = gateways.flatMap(g => asArray(g.object.spec?.servers).filter(isRecord).map(server => ({ gateway: g, server })))
-        .filter(({ server }) => snis.length === 0 || strings(server.hosts).some(h => snis.some(sni => hostsMatch(sni, serverHost(h)))));
+      const all = gateways.flatMap(g => asArray(g.object.spec?.servers).filter(isRecord).map(server => ({ gateway: g, server })));
+      // For each SNI the gateway picks the servers that name it exactly, and falls back on wildcard ones only without them.
+      const servers = snis.length === 0 ? all : [...new Set(snis.flatMap(sni => {
+        const exact = all.filter(({ server }) => strings(server.hosts).some(h => serverHost(h) === sni));
+        return exact.length > 0 ? exact : all.filter(({ server }) => strings(server.hosts).some(h => hostsMatch(sni, serverHost(h))));
+      }))];
       if (servers.length === 0 || servers.some(({ server }) => isRecord(server.tls) && MUTUAL_MODES.includes(server.tls.mode))) {
         return;
       }

@@ -2,10 +2,10 @@
  * A namespace locked down by a REGISTRY_ONLY Sidecar can only reach what that Sidecar imports: a route
  * of that namespace to anything else ends in a 502 from the sidecar (BlackHoleCluster).
  */
+import { IndexedObject, MESH, ObjectIndex, isVisibleIn, namespaceOf, serviceNamespace } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostSubsetOf } from '../rules/names';
-import { ObjectFinding, objectFinding } from './object-finding';
-import { IndexedObject, MESH, ObjectIndex, destinationsOf, isVisibleIn, namespaceOf, serviceNamespace } from './model';
 
 export function checkLockedDownNamespaces(index: ObjectIndex): ObjectFinding[] {
   const lockdowns = new Map<string, { sidecar: IndexedObject; imports: string[] }>();
@@ -25,7 +25,7 @@ export function checkLockedDownNamespaces(index: ObjectIndex): ObjectFinding[] {
       continue;
     }
     const { sidecar, imports } = lockdown;
-    for (const d of destinationsOf(vs.object).filter(x => x.gateways.includes(MESH))) {
+    for (const d of index.destinations(vs).filter(x => x.gateways.includes(MESH))) {
       const homes = serviceNamespace(d.host) !== undefined
         ? [serviceNamespace(d.host)!]
         : index.entriesFor(d.host).filter(e => isVisibleIn(e.object, namespace)).map(e => namespaceOf(e.object));

@@ -171,6 +171,15 @@ export class ObjectIndex {
   private readonly wildcardEntries: IndexedObject[] = [];
   /** host -> subset -> namespaces of the DestinationRules that define it. */
   private readonly subsets = new Map<string, Map<string, Set<string>>>();
+  /** namespace -> host as written -> its resolution. */
+  private readonly resolutions = new Map<string, Map<string, HostResolution>>();
+  private readonly destinationLists = new Map<number, Destination[]>();
+  // For the analyzer families (gateway hosts, certificates, selectors, ...): computed on first use.
+  private workloadList?: Workload[];
+  private workloadsByNamespace?: Map<string, Workload[]>;
+  private secretsByNamespace?: Map<string, Set<string>>;
+  private namespaceObjects?: Map<string, IndexedObject>;
+  private servicesByNamespace?: Map<string, IndexedObject[]>;
 
   /**
    * @param objects the objects, those checked first
@@ -250,6 +259,34 @@ export class ObjectIndex {
    * annotation lets them be seen.
    */
   public resolveHost(reference: string, namespace: string): HostResolution {
+    // Many routes name the same hosts (every route to one egress gateway): resolve each once per namespace.
+    let inNamespace = this.resolutions.get(namespace);
+    if (!inNamespace) {
+      inNamespace = new Map();
+      this.resolutions.set(namespace, inNamespace);
+    }
+    let resolution = inNamespace.get(reference);
+    if (!resolution) {
+      resolution = this.resolve(reference, namespace);
+      inNamespace.set(reference, resolution);
+    }
+    return resolution;
+  }
+
+  /**
+   * The destinations of one of the VirtualServices, read once: the reference, conflict, lockdown and
+   * intent checks all walk them.
+   */
+  public destinations(vs: IndexedObject): readonly Destination[] {
+    let list = this.destinationLists.get(vs.index);
+    if (!list) {
+      list = destinationsOf(vs.object);
+      this.destinationLists.set(vs.index, list);
+    }
+    return list;
+  }
+
+  private resolve(reference: string, namespace: string): HostResolution {
     const host = qualifyHost(reference, namespace);
     const home = serviceNamespace(host);
     const service = home === undefined ? undefined : this.servicesByHost.get(`${home}/${host.slice(0, host.indexOf('.'))}`);
@@ -287,14 +324,6 @@ export class ObjectIndex {
     const home = serviceNamespace(fqdn);
     return home !== undefined || namespaces.has(namespace);
   }
-
-  // Added for the analyzer families (gateway hosts, certificates, selectors, ...): computed on first use.
-
-  private workloadList?: Workload[];
-  private workloadsByNamespace?: Map<string, Workload[]>;
-  private secretsByNamespace?: Map<string, Set<string>>;
-  private namespaceObjects?: Map<string, IndexedObject>;
-  private servicesByNamespace?: Map<string, IndexedObject[]>;
 
   /** The pods that Pods, Deployments, StatefulSets and DaemonSets among the objects run, with their namespaces. */
   public workloads(): readonly Workload[] {
@@ -386,7 +415,8 @@ function stringMap(x: unknown): Record<string, string> {
 function workloadOf({ index, object }: IndexedObject, kind: Workload['kind']): Workload {
   const meta = kind === 'pod' ? object.metadata : object.spec?.template?.metadata;
   const podSpec = kind === 'pod' ? object.spec : object.spec?.template?.spec;
-  const containers = [...asArray(isRecord(podSpec) ? podSpec.containers : undefined), ...asArray(isRecord(podSpec) ? podSpec.initContainers : undefined)];
+  const containers = [...asArray(isRecord(podSpec) ? podSpec.containers : undefined),
+    ...asArray(isRecord(podSpec) ? podSpec.initContainers : undefined)];
   const name = object.metadata?.name;
   return {
     index,

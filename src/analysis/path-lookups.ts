@@ -260,12 +260,17 @@ function pickRules(rules: RuleIndex, host: string, proxy: Proxy, hostNamespace: 
  */
 export class MergedRules {
   private subsets?: Map<string, { dr: IndexedObject; at: number }>;
+  /** Found once: every path through the rules asks for it (null: none). */
+  private policy?: IndexedObject | null;
 
   public constructor(public readonly rules: readonly IndexedObject[]) {}
 
   /** The rule with the traffic policy that counts, if any. */
   public get policyRule(): IndexedObject | undefined {
-    return this.rules.find(dr => isRecord(specOf(dr).trafficPolicy));
+    if (this.policy === undefined) {
+      this.policy = this.rules.find(dr => isRecord(specOf(dr).trafficPolicy)) ?? null;
+    }
+    return this.policy ?? undefined;
   }
 
   /** The rule that defines a subset, and the subset's place in it. */
@@ -322,14 +327,24 @@ class RuleIndex {
       const namespace = namespaceOf(dr.object);
       const host = qualifyHost(specOf(dr).host, namespace);
       const [map, key] = host.startsWith('*') ? [this.wildcard, namespace] : [this.exact, `${namespace}/${host}`];
-      map.set(key, [...map.get(key) ?? [], dr]);
+      const list = map.get(key);
+      if (list) {
+        list.push(dr);
+      } else {
+        map.set(key, [dr]);
+      }
     }
   }
 
   /** The rules of a namespace that may cover `host`, in input order. */
   public candidates(namespace: string, host: string): IndexedObject[] {
-    const exact = host.startsWith('*') ? [] : this.exact.get(`${namespace}/${host}`) ?? [];
-    return [...exact, ...this.wildcard.get(namespace) ?? []].sort((a, b) => a.index - b.index);
+    const exact = host.startsWith('*') ? undefined : this.exact.get(`${namespace}/${host}`);
+    const wildcard = this.wildcard.get(namespace);
+    // Each list is in input order already: only a mix of both needs sorting.
+    if (!exact || !wildcard) {
+      return exact ?? wildcard ?? [];
+    }
+    return [...exact, ...wildcard].sort((a, b) => a.index - b.index);
   }
 }
 
@@ -555,10 +570,9 @@ class ServerIndex {
         const candidate = { gateway, label: label(gateway.object), at };
         for (const host of new Set(strings(server.hosts).map(hostPart))) {
           if (host.startsWith('*')) {
-            this.wildcard.set(port, [...this.wildcard.get(port) ?? [], { ...candidate, host }]);
+            append(this.wildcard, port, { ...candidate, host });
           } else {
-            const key = `${port}/${host}`;
-            this.exact.set(key, [...this.exact.get(key) ?? [], candidate]);
+            append(this.exact, `${port}/${host}`, candidate);
           }
         }
       });
@@ -573,6 +587,15 @@ class ServerIndex {
 }
 
 const serverIndexes = new WeakMap<GatewayTarget, ServerIndex>();
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
 
 /**
  * The TLS mode a server listens with (pkg/config/gateway IsTLSServer): HTTP servers are plain text

@@ -3,7 +3,7 @@
  * egress gateway setup: a host the gateway cannot see (X1), a gateway route without its mesh route.
  */
 import {
-  CLUSTER_DOMAIN, Destination, IndexedObject, MESH, ObjectIndex, destinationsOf, isMeshBound, label, namespaceOf, qualifyHost, resolveGatewayRef,
+  CLUSTER_DOMAIN, Destination, IndexedObject, MESH, ObjectIndex, isMeshBound, label, namespaceOf, qualifyHost, resolveGatewayRef,
   serviceNamespace,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
@@ -17,7 +17,7 @@ export function checkReferences(index: ObjectIndex, gatewayPods: Array<Record<st
   const findings: ObjectFinding[] = [...unmatchedGatewaySelectors(index, gatewayPods)];
   for (const vs of index.virtualServices) {
     findings.push(...gatewayReferences(index, vs));
-    for (const destination of destinationsOf(vs.object)) {
+    for (const destination of index.destinations(vs)) {
       findings.push(...destinationProblems(index, vs, destination));
     }
   }
@@ -36,7 +36,7 @@ function unmatchedGatewaySelectors(index: ObjectIndex, gatewayPods: Array<Record
   }
   const egress = new Set<string>();
   for (const vs of index.virtualServices) {
-    for (const d of destinationsOf(vs.object)) {
+    for (const d of index.destinations(vs)) {
       if (serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
         d.gateways.filter(g => g !== MESH).forEach(g => egress.add(g));
       }
@@ -152,7 +152,7 @@ function bypassedGateways(index: ObjectIndex): ObjectFinding[] {
       return [];
     }
     const gateways = asArray(vs.object.spec?.gateways);
-    const external = destinationsOf(vs.object).filter(d => serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0);
+    const external = index.destinations(vs).filter(d => serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0);
     return asArray(vs.object.spec?.hosts).flatMap((host, i) => (typeof host === 'string' && external.length > 0 && !meshHosts.has(host)
       ? [objectFinding(vs.index, 'BYPASS', 'error', 'spec.gateways', gateways,
         `the VirtualService sends ${host} from gateway ${gateways.join(', ')} to the external host, but no VirtualService bound to the mesh `
