@@ -305,8 +305,11 @@ export class ObjectIndex {
   }
 
   /** ServiceEntries whose hosts cover `host` (exactly, or by a wildcard host). */
-  public entriesFor(host: string): IndexedObject[] {
+  public entriesFor(host: string): readonly IndexedObject[] {
     const exact = this.entriesByHost.get(host) ?? [];
+    if (this.wildcardEntries.length === 0) {
+      return exact;
+    }
     const wildcard = this.wildcardEntries.filter(e => asArray(e.object.spec?.hosts).some(h => typeof h === 'string' && hostSubsetOf(host, h)));
     return [...exact, ...wildcard];
   }

@@ -108,6 +108,16 @@ export function gatewayBlocks(protocol: string, tlsMode: string): Block[] {
   return ['tcp'];
 }
 
+/** What the route look-ups read of a VirtualService, read once per index instead of once per look-up. */
+interface RouteSource {
+  readonly namespace: string;
+  /** `boundGateways` */
+  readonly bound: string[];
+  /** `spec.hosts` as written, and as Istio reads them in the VirtualService's namespace. */
+  readonly hosts: string[];
+  readonly qualified: string[];
+}
+
 /**
  * VirtualServices by host, so that finding the route of a host does not scan them all: exact hosts
  * (qualified as Istio reads them) and the wildcard ones.
@@ -115,32 +125,51 @@ export function gatewayBlocks(protocol: string, tlsMode: string): Block[] {
 export class RouteIndex {
   private readonly exact = new Map<string, IndexedObject[]>();
   private readonly wildcard: IndexedObject[] = [];
+  private readonly sources = new Map<IndexedObject, RouteSource>();
 
   public constructor(virtualServices: readonly IndexedObject[]) {
     for (const vs of virtualServices) {
-      const hosts = new Set(strings(specOf(vs).hosts).map(h => qualifyHost(h, namespaceOf(vs.object))));
-      for (const host of hosts) {
+      const namespace = namespaceOf(vs.object);
+      const written = strings(specOf(vs).hosts);
+      const qualified = written.map(h => qualifyHost(h, namespace));
+      this.sources.set(vs, { namespace, bound: boundGateways(vs.object), hosts: written, qualified });
+      for (const host of new Set(qualified)) {
         if (host.startsWith('*')) {
           this.wildcard.push(vs);
         } else {
-          const list = this.exact.get(host) ?? [];
-          list.push(vs);
-          this.exact.set(host, list);
+          const list = this.exact.get(host);
+          if (list) {
+            list.push(vs);
+          } else {
+            this.exact.set(host, [vs]);
+          }
         }
       }
     }
   }
 
+  /** The gateways a VirtualService of the index is bound to (`boundGateways`). */
+  public gatewaysOf(vs: IndexedObject): string[] {
+    return this.sources.get(vs)?.bound ?? boundGateways(vs.object);
+  }
+
   /** The route that applies first: VirtualServices from the preferred namespace and with the exact host first. */
   public find(query: RouteQuery): RouteHit | undefined {
-    const candidates = [...new Set([...this.exact.get(query.host) ?? [], ...this.wildcard])].filter(vs =>
-      boundGateways(vs.object).includes(query.gateway)
-      && (query.namespaces?.(namespaceOf(vs.object)) ?? true)
-      && strings(specOf(vs).hosts).some(h => covers(qualifyHost(h, namespaceOf(vs.object)), query.host)));
-    const ranked = byPreference(candidates, vs =>
-      (namespaceOf(vs.object) === query.preferNamespace ? 0 : 2) + (strings(specOf(vs).hosts).includes(query.host) ? 0 : 1));
+    const exact = this.exact.get(query.host) ?? [];
+    // A VirtualService is listed once per host: only a wildcard one can be listed twice.
+    const listed = this.wildcard.length === 0 ? exact : [...new Set([...exact, ...this.wildcard])];
+    const candidates = listed.filter(vs => {
+      const source = this.sources.get(vs)!;
+      return source.bound.includes(query.gateway)
+        && (query.namespaces?.(source.namespace) ?? true)
+        && source.qualified.some(h => covers(h, query.host));
+    });
+    const ranked = candidates.length < 2 ? candidates : byPreference(candidates, vs => {
+      const source = this.sources.get(vs)!;
+      return (source.namespace === query.preferNamespace ? 0 : 2) + (source.hosts.includes(query.host) ? 0 : 1);
+    });
     for (const vs of ranked) {
-      const hit = firstRoute(vs, query);
+      const hit = firstRoute(vs, this.sources.get(vs)!, query);
       if (hit) {
         return hit;
       }
@@ -149,10 +178,10 @@ export class RouteIndex {
   }
 }
 
-function firstRoute(vs: IndexedObject, query: RouteQuery): RouteHit | undefined {
+function firstRoute(vs: IndexedObject, source: RouteSource, query: RouteQuery): RouteHit | undefined {
   for (const block of query.blocks) {
     const routes = asArray(specOf(vs)[block]);
-    const index = routes.findIndex(route => isRecord(route) && routeApplies(vs.object, route, block, query));
+    const index = routes.findIndex(route => isRecord(route) && routeApplies(source, route, block, query));
     if (index >= 0) {
       return hitOf(vs, block, index, routes[index]);
     }
@@ -160,14 +189,14 @@ function firstRoute(vs: IndexedObject, query: RouteQuery): RouteHit | undefined 
   return undefined;
 }
 
-function routeApplies(vs: Manifest, route: Record<string, any>, block: Block, query: RouteQuery): boolean {
+function routeApplies(source: RouteSource, route: Record<string, any>, block: Block, query: RouteQuery): boolean {
   const matches = asArray(route.match).filter(isRecord);
-  return matches.length === 0 ? boundGateways(vs).includes(query.gateway) : matches.some(match => matchApplies(vs, match, block, query));
+  return matches.length === 0 ? source.bound.includes(query.gateway) : matches.some(match => matchApplies(source, match, block, query));
 }
 
-function matchApplies(vs: Manifest, match: Record<string, any>, block: Block, query: RouteQuery): boolean {
-  const own = strings(match.gateways).map(g => (g === MESH ? g : resolveGatewayRef(g, namespaceOf(vs))));
-  const gateways = own.length > 0 ? own : boundGateways(vs);
+function matchApplies(source: RouteSource, match: Record<string, any>, block: Block, query: RouteQuery): boolean {
+  const own = strings(match.gateways).map(g => (g === MESH ? g : resolveGatewayRef(g, source.namespace)));
+  const gateways = own.length > 0 ? own : source.bound;
   const port = portNumber(match.port);
   const sniHosts = strings(match.sniHosts);
   return gateways.includes(query.gateway)
@@ -235,23 +264,31 @@ export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Pro
 }
 
 function pickRules(rules: RuleIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): IndexedObject[] {
-  const forHost = (namespace: string, exported: boolean) => mostSpecific(rules.candidates(namespace, host).filter(dr =>
-    (exported ? specOf(dr).workloadSelector === undefined && isVisibleIn(dr.object, proxy.namespace) : visibleLocally(dr.object))
-    && covers(qualifyHost(specOf(dr).host, namespace), host)), namespace, host);
-  const own = forHost(proxy.namespace, false);
+  const own = rulesForHost(rules, host, proxy, proxy.namespace, false);
   if (own.length > 0) {
     const selected = own.filter(dr => isRecord(specOf(dr).workloadSelector) && selects(specOf(dr).workloadSelector, proxy.labels));
     return selected.length > 0 ? selected : own.filter(dr => specOf(dr).workloadSelector === undefined);
   }
   for (const namespace of [hostNamespace, ROOT_NAMESPACE]) {
     if (namespace !== undefined && namespace !== proxy.namespace) {
-      const exported = forHost(namespace, true);
+      const exported = rulesForHost(rules, host, proxy, namespace, true);
       if (exported.length > 0) {
         return exported;
       }
     }
   }
   return [];
+}
+
+/** The rules of `namespace` for `host` that the proxy sees (its own namespace's, or those `exported` to it), most specific first. */
+function rulesForHost(rules: RuleIndex, host: string, proxy: Proxy, namespace: string, exported: boolean): IndexedObject[] {
+  const candidates = rules.candidates(namespace, host);
+  if (candidates.length === 0) {
+    return candidates;
+  }
+  return mostSpecific(candidates.filter(dr =>
+    (exported ? specOf(dr).workloadSelector === undefined && isVisibleIn(dr.object, proxy.namespace) : visibleLocally(dr.object))
+    && covers(qualifyHost(specOf(dr).host, namespace), host)), namespace, host);
 }
 
 /**

@@ -14,7 +14,7 @@ import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdo
 import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding } from './object-finding';
 import {
-  Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, boundGateways, compareStrings, destinationRulesFor,
+  Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, compareStrings, destinationRulesFor,
   gatewayBlocks, gatewayServer, gatewayTarget, gatewayTargetBeside, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
 } from './path-lookups';
 import { asArray, isRecord } from '../rules/finding';
@@ -203,7 +203,7 @@ class PathBuilder {
    */
   private routedServices(listed: Set<string>): HostPath[] {
     const found = new Map<string, { vs: IndexedObject; h: number; ports: Map<number, string> }>();
-    for (const vs of this.index.virtualServices.filter(v => boundGateways(v.object).includes(MESH))) {
+    for (const vs of this.index.virtualServices.filter(v => this.routes.gatewaysOf(v).includes(MESH))) {
       const namespace = namespaceOf(vs.object);
       const hosts = strings(specOf(vs).hosts).map((h, i) => ({ host: qualifyHost(h, namespace), i }))
         .filter(({ host }) => serviceNamespace(host) !== undefined && !listed.has(host));
@@ -248,7 +248,7 @@ class PathBuilder {
         for (const match of asArray(route.match).filter(isRecord)) {
           const gateways = strings(match.gateways);
           const port = portNumber(match.port);
-          if (port !== undefined && (gateways.length === 0 ? boundGateways(vs.object).includes(MESH) : gateways.includes(MESH))) {
+          if (port !== undefined && (gateways.length === 0 ? this.routes.gatewaysOf(vs).includes(MESH) : gateways.includes(MESH))) {
             out.push({ block, port });
           }
         }
@@ -282,7 +282,7 @@ class PathBuilder {
     if (!target) {
       return { port, sidecar };
     }
-    const server = gatewayServer(target, destinationPort, host, boundGateways(hit!.vs.object).filter(g => g !== MESH));
+    const server = gatewayServer(target, destinationPort, host, this.routes.gatewaysOf(hit!.vs).filter(g => g !== MESH));
     return {
       port,
       sidecar,

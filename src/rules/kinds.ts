@@ -76,7 +76,13 @@ export const KINDS = {
 
 export type KindKey = keyof typeof KINDS;
 
-const byGroupKind = new Map<string, KindKey>(Object.entries(KINDS).map(([key, k]) => [`${k.group}/${k.kind}`, key as KindKey]));
+/** kind -> group -> registry key: a look-up per object without building a `group/kind` string (every rule asks). */
+const byKindGroup = new Map<string, Map<string, KindKey>>();
+for (const [key, k] of Object.entries(KINDS)) {
+  const groups = byKindGroup.get(k.kind) ?? new Map<string, KindKey>();
+  groups.set(k.group, key as KindKey);
+  byKindGroup.set(k.kind, groups);
+}
 
 /** `apiVersion` split into group and version (`v1` is the core group). */
 export function parseApiVersion(apiVersion: unknown): { group: string; version: string } | undefined {
@@ -92,8 +98,13 @@ export function kindKeyOf(manifest: Manifest): KindKey | undefined {
   if (!isRecord(manifest) || typeof manifest.kind !== 'string') {
     return undefined;
   }
-  const parsed = parseApiVersion(manifest.apiVersion);
-  return parsed ? byGroupKind.get(`${parsed.group}/${manifest.kind}`) : undefined;
+  const groups = byKindGroup.get(manifest.kind);
+  const apiVersion = manifest.apiVersion;
+  if (!groups || typeof apiVersion !== 'string' || apiVersion.length === 0) {
+    return undefined;
+  }
+  const slash = apiVersion.lastIndexOf('/');
+  return groups.get(slash < 0 ? '' : apiVersion.slice(0, slash));
 }
 
 /** Whether `manifest` is of the registered kind `key`. */
