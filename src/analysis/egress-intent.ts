@@ -172,9 +172,10 @@ function identityWithoutMutualTls(index: ObjectIndex): ObjectFinding[] {
       }
       const snis = sniValues(rule);
       const all = gateways.flatMap(g => asArray(g.object.spec?.servers).filter(isRecord).map(server => ({ gateway: g, server })));
-      // For each SNI the gateway picks the servers that name it exactly, and falls back on wildcard ones only without them.
+      // For a concrete SNI the gateway picks the servers that name it exactly, and falls back on wildcard ones only
+      // without them; a pattern (`*.example.com`) stands for the SNI values of every server it covers.
       const servers = snis.length === 0 ? all : [...new Set(snis.flatMap(sni => {
-        const exact = all.filter(({ server }) => strings(server.hosts).some(h => serverHost(h) === sni));
+        const exact = sni.includes('*') ? [] : all.filter(({ server }) => strings(server.hosts).some(h => serverHost(h) === sni));
         return exact.length > 0 ? exact : all.filter(({ server }) => strings(server.hosts).some(h => hostsMatch(sni, serverHost(h))));
       }))];
       if (servers.length === 0 || servers.some(({ server }) => isRecord(server.tls) && MUTUAL_MODES.includes(server.tls.mode))) {

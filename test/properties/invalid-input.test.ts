@@ -14,7 +14,7 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { EgressProtocol, Resolution } from '../../src';
 import {
-  AppSpec, ChartSpec, HostSpec, OriginationSpec, PortSpec, RouteSpec, TCP_GATEWAY, UnitSpec, allHosts, buildApp, concreteHostName, fuzzParameters,
+  AppSpec, ChartSpec, HostSpec, OriginationSpec, PortSpec, RouteSpec, TCP_GATEWAY, UnitSpec, buildApp, concreteHostName, fuzzParameters,
   gatewayNamespace, ipAddress, ipv4Cidr, numRuns, portList, portName, timeoutFor, validAppSpec, wildcardHostName,
 } from '../support/arbitraries';
 
@@ -312,12 +312,6 @@ const unverifiedAtSidecar: fc.Arbitrary<OriginationSpec> = fc.oneof(
 
 const gatewayRoute = (extra: Partial<RouteSpec> = {}): RouteSpec => ({ gateway: 0, ...extra });
 
-/** Whether a wildcard host of the base app (every unit but the added last one) covers the case's fresh host (its value's first item). */
-function coveredByBaseWildcard(c: Case): boolean {
-  const fresh = (c.value as [string])[0];
-  return c.spec.charts[0].units.slice(0, -1).some(u => allHosts(u).some(w => w.startsWith('*.') && fresh.endsWith(w.slice(1))));
-}
-
 /** A port number the first unit's host does not declare. */
 function undeclaredPort(spec: AppSpec, number: number): number {
   const declared = new Set(firstHost(spec).ports.map(p => p.number));
@@ -344,15 +338,13 @@ const routeCases: fc.Arbitrary<Case> = fc.oneof(
   caseOf('TLS origination at the gateway without verification', fc.tuple(freshHost, unverifiedOrigination, fc.constantFrom(0, 1)),
     (s, [h, tlsOrigination, gateway]) => addUnit(s, newUnit([h], httpAndHttps, {}, gatewayRoute({ gateway, tlsOrigination }))),
     ([h, origination]) => unverifiedError(h, true, origination)),
+  // Regression: IDENTITY_WITHOUT_MTLS was missed when a routed wildcard host of the app (say *.com, with mutual TLS) covers the
+  // host, although the gateway picks the host's own server (TLS passthrough) by SNI.
   caseOf('allowedClients without mutual TLS', fc.tuple(freshHost, fc.constantFrom('shop', 'frontend'), fc.constantFrom(0, 1)),
     (s, [h, namespace, gateway]) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {},
       gatewayRoute({ gateway, gatewayMutualTls: false, allowedClients: [{ namespace }] }))),
     ([h, namespace]) => [expected('AuthorizationPolicy ', new RegExp(`${escape(objectNameOf(h))}-egress .*source\\.namespaces = \\["${namespace}"\\]: .*mutual TLS`)),
-      expected('allowedClients', /mutual TLS|gatewayMutualTls/)])
-    // TODO: a bug of src, left to its owners (see the property tests' report): IDENTITY_WITHOUT_MTLS (src/analysis/egress-intent.ts)
-    // is not found when a routed wildcard host of the app (say *.com, with mutual TLS) covers the host, although the gateway
-    // matches the host's own server (TLS passthrough) by SNI. Such base apps are left out until it is fixed.
-    .filter(c => !coveredByBaseWildcard(c)),
+      expected('allowedClients', /mutual TLS|gatewayMutualTls/)]),
   caseOf('empty allowedClients', freshHost, (s, h) => addUnit(s, newUnit([h], httpAndHttps, {}, gatewayRoute({ allowedClients: [] }))),
     () => expected('allowedClients is empty', /nobody could use the route/)),
   caseOf('wildcard through a gateway without servedBy', wildcardHostName,
@@ -361,13 +353,11 @@ const routeCases: fc.Arbitrary<Case> = fc.oneof(
   caseOf('opaque TCP through a gateway without addresses', fc.tuple(freshHost, fc.integer({ min: 1, max: 65535 })),
     (s, [h, number]) => addUnit(s, newUnit([h], [{ factory: 'tcp', number }], {}, { gateway: TCP_GATEWAY, gatewayPorts: { [number]: 443 } })),
     ([, number]) => expected(`ports: ${number} (TCP) is opaque TCP`, /without the host's addresses/)),
+  // Regression: GATEWAY_LOOP was missed when a wildcard entry of the app (say *.internal, DYNAMIC_DNS) also covers the host,
+  // although the gateway uses the exact host's NONE entry.
   caseOf('NONE host through a gateway', fc.tuple(freshHost, fc.constantFrom<PortSpec[]>(httpAndHttps, [{ factory: 'tls', number: 443 }])),
     (s, [h, ports]) => addUnit(s, newUnit([h], ports, { resolution: Resolution.NONE }, gatewayRoute())),
-    ([h]) => expected(h, /resolution NONE/))
-    // TODO: a bug of src, left to its owners (see the property tests' report): GATEWAY_LOOP (src/analysis/egress-intent.ts) is not
-    // found when a wildcard entry of the app (say *.internal, DYNAMIC_DNS) also covers the host, although the gateway uses the
-    // exact host's NONE entry. Such base apps are left out until it is fixed.
-    .filter(c => !coveredByBaseWildcard(c)),
+    ([h]) => expected(h, /resolution NONE/)),
   caseOf('gatewayPorts to a port the gateway lacks', fc.tuple(freshHost, fc.integer({ min: 1, max: 65535 }).filter(n => n !== 80 && n !== 443)),
     (s, [h, port]) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {}, gatewayRoute({ gatewayPorts: { 443: port } }))),
     ([, port]) => [expected(`gatewayPorts: 443 -> ${port}, but the egress gateway`, /listens on/),
