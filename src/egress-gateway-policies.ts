@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IEgressGateway } from './egress-gateway';
+import { EgressWaypoint } from './egress-waypoint';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { validateWithIstioRules } from './synth/validation';
@@ -11,6 +12,16 @@ import { validateWithIstioRules } from './synth/validation';
 export interface EgressGatewayPolicyProps {
   /** The egress gateway. */
   readonly gateway: IEgressGateway;
+}
+
+/**
+ * What a policy at the gateway applies to: the gateway's pods by their labels, or a waypoint by
+ * `targetRefs` (Istio ignores selectors for waypoints).
+ */
+function attachTo(gateway: IEgressGateway): Record<string, unknown> {
+  return gateway instanceof EgressWaypoint
+    ? { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.gatewayName }] }
+    : { selector: { matchLabels: { ...gateway.selector } } };
 }
 
 /**
@@ -27,7 +38,7 @@ export class EgressGatewayDefaultDeny extends Construct {
     const { gateway } = props;
     this.authorizationPolicy = createIstioObject(this, 'Resource', 'AuthorizationPolicy',
       { name: toDnsLabel(`${gateway.serviceName}-deny-by-default`), namespace: gateway.namespace },
-      Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, action: 'ALLOW' }) }));
+      Lazy.any({ produce: () => ({ ...attachTo(gateway), action: 'ALLOW' }) }));
     validateWithIstioRules(this, () => [this.authorizationPolicy]);
   }
 }
@@ -45,7 +56,7 @@ export class EgressGatewayAccessLog extends Construct {
     const { gateway } = props;
     this.telemetry = createIstioObject(this, 'Resource', 'Telemetry',
       { name: toDnsLabel(`${gateway.serviceName}-access-log`), namespace: gateway.namespace },
-      Lazy.any({ produce: () => ({ selector: { matchLabels: { ...gateway.selector } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] }) }));
+      Lazy.any({ produce: () => ({ ...attachTo(gateway), accessLogging: [{ providers: [{ name: 'envoy' }] }] }) }));
     validateWithIstioRules(this, () => [this.telemetry]);
   }
 }

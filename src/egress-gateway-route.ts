@@ -230,8 +230,10 @@ export class EgressGatewayRoute extends Construct {
   }
 
   private noIstioObject(property: string, instead: string): never {
-    throw new Error(`[${this.node.path}] ${property}: the route renders through the Gateway API gateway ${this.egressGateway.namespace}/`
-      + `${this.gatewayApi?.gatewayName}, so it has no such Istio object. Fix: use \`gatewayApiRoutes\` (${instead}).`);
+    const gateway = this.egressGateway as { gatewayName?: string };
+    throw new Error(`[${this.node.path}] ${property}: the route renders through the ${this.gatewayApi ? 'Gateway API gateway' : 'waypoint'} `
+      + `${this.egressGateway.namespace}/${gateway.gatewayName ?? this.egressGateway.serviceName}, so it has no such Istio object. `
+      + `Fix: use ${this.gatewayApi ? `\`gatewayApiRoutes\` (${instead})` : 'the host\'s ServiceEntry and the route\'s `authorizationPolicy`'}.`);
   }
 
   /** Whether `allowedClients` names workloads of `namespace` (a lockdown of that namespace then imports this route's host). */

@@ -14,8 +14,8 @@
 import { App, Duration } from 'cdk8s';
 import { ambientChart } from '../examples/ambient/main';
 import {
-  DataplaneMode, EgressClient, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, EgressWaypoint, ExternalHost, MeshNamespace,
-  TlsOrigination,
+  DataplaneMode, EgressClient, EgressGatewayAccessLog, EgressGatewayDefaultDeny, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol,
+  EgressWaypoint, ExternalHost, MeshNamespace, TlsOrigination,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -262,5 +262,18 @@ describe('examples/ambient', () => {
     const objects = synth(app);
     expect(byKind(objects, 'Gateway').map(g => g.spec.gatewayClassName)).toEqual(['istio-waypoint']);
     expect(byKind(objects, 'Sidecar')).toEqual([]);
+  });
+});
+
+describe('gateway policies on a waypoint', () => {
+  test('default deny and access logs attach to the waypoint by targetRefs (Istio ignores selectors for waypoints)', () => {
+    const { app, chart } = appWithChart('ambient-egress');
+    const waypoint = new EgressWaypoint(chart, 'Waypoint');
+    new EgressGatewayDefaultDeny(chart, 'Deny', { gateway: waypoint });
+    new EgressGatewayAccessLog(chart, 'Log', { gateway: waypoint });
+    const objects = synth(app);
+    const targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: waypoint.gatewayName }];
+    expect(oneOfKind(objects, 'AuthorizationPolicy').spec).toEqual({ targetRefs, action: 'ALLOW' });
+    expect(oneOfKind(objects, 'Telemetry').spec).toEqual({ targetRefs, accessLogging: [{ providers: [{ name: 'envoy' }] }] });
   });
 });
