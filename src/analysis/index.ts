@@ -106,7 +106,12 @@ export function lintObjects(objects: Manifest[], context: AnalysisContext = {}):
 
 /** `lintObjects`, with the references that could not be checked. */
 export function lintObjectSet(objects: Manifest[], context: AnalysisContext = {}): { findings: IndexedFinding[]; unchecked: UncheckedReference[] } {
-  const own = objects.flatMap((o, index) => guarded(() => checkObject(o)).map(f => ({ ...f, index, crossObject: false })));
+  const own: IndexedFinding[] = [];
+  objects.forEach((o, index) => {
+    for (const f of guarded(checkObject, o)) {
+      own.push({ ...f, index, crossObject: false });
+    }
+  });
   let across: IndexedFinding[];
   let unchecked: UncheckedReference[] = [];
   try {
@@ -124,9 +129,9 @@ export function lintObjectSet(objects: Manifest[], context: AnalysisContext = {}
  * The rules read objects that may be anything (lint reads any YAML). Should one still trip over a
  * shape nobody foresaw, the object is reported as uncheckable instead of the check crashing.
  */
-function guarded(check: () => Finding[]): Finding[] {
+function guarded(check: (o: Manifest) => Finding[], o: Manifest): Finding[] {
   try {
-    return check();
+    return check(o);
   } catch (e) {
     return [uncheckable(e, 'this object')];
   }

@@ -23,7 +23,8 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
   const metadata = isRecord(manifest.metadata) ? manifest.metadata : {};
   const { name, namespace } = metadata;
   // For kinds Istio's webhook does not see, the API server alone refuses bad names.
-  const refuse = istioWebhook ? out.error.bind(out) : (_rule: string, field: string, value: unknown, message: string, fix: string) => out.own('K8S_NAME', 'error', field, value, message, fix);
+  const refuse = (rule: string, field: string, value: unknown, message: string, fix: string) =>
+    (istioWebhook ? out.error(rule, field, value, message, fix) : out.own('K8S_NAME', 'error', field, value, message, fix));
   if (typeof name !== 'string' || !isKubernetesSubdomainName(name)) {
     refuse('META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
       'use a name such as api-example-com');
@@ -37,7 +38,7 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
     return out.findings;
   }
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-  checkDryRun(out, manifest, annotations, `${show(namespace ?? '')}/${show(name ?? '')}`);
+  checkDryRun(out, manifest, annotations, metadata);
   if (Object.hasOwn(annotations, ALWAYS_REJECT)) {
     out.error('META4', `metadata.annotations.${ALWAYS_REJECT}`, annotations[ALWAYS_REJECT], `"${ALWAYS_REJECT}" annotation found, rejecting`,
       'remove the annotation: Istio uses it for its own checks and refuses every object that carries it');
@@ -52,10 +53,11 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
 }
 
 /** checkDryRunAnnotation: only on AuthorizationPolicy, only for ALLOW and DENY, and a Go boolean. */
-function checkDryRun(out: FindingCollector, manifest: Manifest, annotations: Record<string, any>, object: string): void {
+function checkDryRun(out: FindingCollector, manifest: Manifest, annotations: Record<string, any>, metadata: Record<string, any>): void {
   if (!Object.hasOwn(annotations, DRY_RUN)) {
     return;
   }
+  const object = `${show(metadata.namespace ?? '')}/${show(metadata.name ?? '')}`;
   const field = `metadata.annotations.${DRY_RUN}`;
   const value = annotations[DRY_RUN];
   if (manifest.kind !== 'AuthorizationPolicy') {

@@ -23,7 +23,7 @@ export function goReadsAsNumber(text: string): boolean {
     return GO_DOT_FLOAT.test(text);
   }
   // Only scalars that start with a digit or a sign are tried as numbers.
-  if (first === undefined || !/[-+0-9]/.test(first)) {
+  if (first === undefined || !(first === '-' || first === '+' || (first >= '0' && first <= '9'))) {
     return false;
   }
   const plain = text.replace(/_/g, '');
@@ -61,29 +61,29 @@ function finding(field: string, value: string, what: string): Finding {
 export function numberLikeStrings(manifest: Manifest): Finding[] {
   const findings: Finding[] = [];
   // The path is kept as parts and joined only for a finding (almost no string is one).
-  const path: Array<string | number> = [];
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (misreadAsNumber(value)) {
-        findings.push(finding(fieldPath(path), value, 'string'));
-      }
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        path.push(i);
-        visit(value[i]);
-        path.pop();
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      for (const key of Object.keys(value)) {
-        path.push(key);
-        if (misreadAsNumber(key)) {
-          findings.push(finding(fieldPath(path), key, 'key'));
-        }
-        visit((value as Record<string, unknown>)[key]);
-        path.pop();
-      }
-    }
-  };
-  visit(manifest);
+  visit(manifest, [], findings);
   return findings;
+}
+
+function visit(value: unknown, path: Array<string | number>, findings: Finding[]): void {
+  if (typeof value === 'string') {
+    if (misreadAsNumber(value)) {
+      findings.push(finding(fieldPath(path), value, 'string'));
+    }
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      visit(value[i], path, findings);
+      path.pop();
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (misreadAsNumber(key)) {
+        findings.push(finding(fieldPath(path), key, 'key'));
+      }
+      visit((value as Record<string, unknown>)[key], path, findings);
+      path.pop();
+    }
+  }
 }
