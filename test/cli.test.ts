@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { exampleApp } from '../examples/main';
 import { main } from '../src/cli/main';
+import { KINDS } from '../src/rules/kinds';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'cli');
 const AS_WRITTEN = path.join(FIXTURES, 'lesson-as-written.yaml');
@@ -150,6 +151,20 @@ describe('lint', () => {
 });
 
 describe('explain', () => {
+  test('says what the input holds in the registry\'s words (the kinds read, how many, what each does for egress)', () => {
+    const samples = path.join(__dirname, 'fixtures', 'samples', 'echo-service.yaml');
+    const report = JSON.parse(run('explain', samples, CORRECTED, '--format', 'json').stdout);
+    expect(report.kinds).toEqual([
+      { apiGroup: 'networking.istio.io', kind: 'ServiceEntry', count: 1, role: KINDS.serviceEntry.role },
+      { apiGroup: 'networking.istio.io', kind: 'Gateway', count: 2, role: KINDS.gateway.role },
+      { apiGroup: 'networking.istio.io', kind: 'VirtualService', count: 2, role: KINDS.virtualService.role },
+      { apiGroup: 'networking.istio.io', kind: 'DestinationRule', count: 1, role: KINDS.destinationRule.role },
+      { apiGroup: '', kind: 'Service', count: 1, role: KINDS.service.role },
+      { apiGroup: 'apps', kind: 'Deployment', count: 1, role: KINDS.deployment.role },
+    ]);
+    expect(run('explain', samples, CORRECTED, '--format', 'text').stdout).toContain(`\nRead:\n- 1 ServiceEntry (networking.istio.io): ${KINDS.serviceEntry.role}\n`);
+  });
+
   test('text names the host, the gateway and its port, the problems with their codes, and the mermaid block follows', () => {
     const result = run('explain', CORRECTED);
 

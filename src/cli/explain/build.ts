@@ -2,13 +2,16 @@
  * Builds the explain report from the analysis' egress paths (src/analysis/paths.ts): each hop named
  * by its objects' `namespace/name`, and the findings of the rules about the objects on the path.
  */
-import { Allowed, ExplainReport, GatewayHop, GatewayServer, GatewayService, HostPath, ObjectLocation, PortPath, Problem, SidecarHop, Sources } from './model';
+import {
+  Allowed, ExplainReport, GatewayHop, GatewayServer, GatewayService, HostPath, KindSummary, ObjectLocation, PortPath, Problem, SidecarHop, Sources,
+} from './model';
 import { IndexedFinding, lintObjects } from '../../analysis';
 import { IndexedObject, ObjectIndex, label } from '../../analysis/model';
 import { PATH_RULES, pathFindings } from '../../analysis/path-findings';
 import { originatesTls } from '../../analysis/path-lookups';
 import * as paths from '../../analysis/paths';
 import { codeOf } from '../../rules/codes';
+import { KINDS, KindKey } from '../../rules/kinds';
 import { LoadedObject } from '../input';
 
 export function explainObjects(objects: LoadedObject[]): ExplainReport {
@@ -20,7 +23,14 @@ export function explainObjects(objects: LoadedObject[]): ExplainReport {
     byObject.set(f.index, [...byObject.get(f.index) ?? [], f]);
   }
   const reporter = new Reporter(objects, byObject);
-  return { hosts: paths.egressPaths(index).hosts.map(h => reporter.host(h)) };
+  return { hosts: paths.egressPaths(index).hosts.map(h => reporter.host(h)), kinds: kindSummaries(index) };
+}
+
+/** The registered kinds present in the input, as the registry describes them. */
+function kindSummaries(index: ObjectIndex): KindSummary[] {
+  return (Object.keys(KINDS) as KindKey[]).filter(key => index.of(key).length > 0).map(key => ({
+    apiGroup: KINDS[key].group, kind: KINDS[key].kind, count: index.of(key).length, role: KINDS[key].role,
+  }));
 }
 
 const ref = (o: IndexedObject) => label(o.object);

@@ -2,6 +2,16 @@
 
 export interface ExplainReport {
   readonly hosts: HostPath[];
+  /** The kinds of the input the analysis read, with what they do for egress (from the registry of kinds), in registry order. */
+  readonly kinds: KindSummary[];
+}
+
+/** How many objects of a kind the input has, and what the kind does for egress. */
+export interface KindSummary {
+  readonly apiGroup: string;
+  readonly kind: string;
+  readonly count: number;
+  readonly role: string;
 }
 
 /** Where an object was read: its kind, `namespace/name` and its place in the input. */

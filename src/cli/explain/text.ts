@@ -29,7 +29,13 @@ export function formatExplainText(report: ExplainReport): string {
   if (report.hosts.length === 0) {
     return 'No external hosts (ServiceEntries with location MESH_EXTERNAL, or Services that mesh routes send to an egress gateway) found.\n';
   }
-  return formatTable(COLUMNS, rows(report)) + formatProblems(report);
+  return formatTable(COLUMNS, rows(report)) + formatProblems(report) + formatKinds(report);
+}
+
+/** What the input holds, in the registry's words: a reader sees which objects the paths were built from. */
+function formatKinds(report: ExplainReport): string {
+  const lines = report.kinds.map(k => `- ${k.count} ${k.kind}${k.apiGroup === '' ? '' : ` (${k.apiGroup})`}: ${k.role}`);
+  return lines.length === 0 ? '' : `\nRead:\n${lines.join('\n')}\n`;
 }
 
 function formatProblems(report: ExplainReport): string {
