@@ -120,6 +120,27 @@ describe('lint', () => {
     expect(text).toMatch(/\n3 errors, 1 warning in 3 objects from 2 files\n$/);
   });
 
+  test('--cluster: objects of the cluster resolve references without being checked; without them, unchecked references are noted', () => {
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: to-reviews, namespace: shop }\n'
+      + 'spec:\n  hosts: [reviews.books.svc.cluster.local]\n  http:\n  - route:\n    - destination: { host: reviews.books.svc.cluster.local, port: { number: 9080 } }\n';
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: { name: reviews, namespace: books }\nspec: { ports: [{ name: http, port: 9080 }] }\n';
+    const wrongPort = service.replace('port: 9080', 'port: 8080');
+    const dir = tempDir({ 'app/vs.yaml': vs, 'cluster/service.yaml': service, 'other/service.yaml': wrongPort });
+
+    const alone = run('lint', path.join(dir, 'app'));
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain('note: 1 reference to Services in books not checked');
+    const withCluster = run('lint', path.join(dir, 'app'), '--cluster', path.join(dir, 'cluster'));
+    expect(withCluster).toMatchObject({ code: 0, stdout: '0 errors, 0 warnings in 1 object from 1 file\n' });
+    const mismatch = run('lint', path.join(dir, 'app'), '--cluster', path.join(dir, 'other'), '--format', 'json');
+    expect(mismatch.code).toBe(1);
+    expect(JSON.parse(mismatch.stdout).findings).toEqual([expect.objectContaining({
+      code: 'IST0101', kind: 'VirtualService', message: 'Referenced host:port not found: "reviews.books.svc.cluster.local:9080"',
+    })]);
+    expect(run('explain', path.join(dir, 'app'), '--cluster', path.join(dir, 'cluster'))).toMatchObject({ code: 2, stderr: expect.stringContaining('--cluster is an option of lint') });
+    expect(run('lint', path.join(dir, 'app'), '--cluster')).toMatchObject({ code: 2, stderr: expect.stringContaining('--cluster needs a file or directory') });
+  });
+
   test('warnings alone exit 0', () => {
     const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: s, namespace: n }\n'
       + 'spec:\n  workloadSelector: {}\n  egress:\n  - hosts: ["./*"]\n';
