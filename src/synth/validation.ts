@@ -32,6 +32,15 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
           }
         }
       }
+      if (findings.length === 0) {
+        // The common case: nothing to print, and only the construct's own checks can fail the synth.
+        reported.add(construct);
+        const extra = options.extra?.() ?? [];
+        if (extra.length > 0) {
+          forgetRenderings(construct.node.root);
+        }
+        return extra;
+      }
       // Synth and lint judge alike: what the rules call an error fails the synth; warnings are printed.
       const isError = (f: IndexedFinding) => f.severity === 'error';
       if (!reported.has(construct)) {
