@@ -3,9 +3,9 @@
  * (IST0145), plain TCP sharing a gateway port, two mesh VirtualServices for one host (IST0109),
  * and ServiceEntries disagreeing on a host. (Sidecars that overlap: sidecar-selectors.ts.)
  */
-import { Manifest, asArray, isRecord } from '../rules/finding';
-import { ObjectFinding, objectFinding } from './object-finding';
 import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, selectorString, selects } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostsMatch } from '../rules/names';
 
 export function checkConflicts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
@@ -44,20 +44,22 @@ interface GatewayServer {
   readonly gateway: IndexedObject;
   readonly server: Record<string, any>;
   readonly field: string;
-  readonly listener: string;
+  /** The Gateway's selector as the analyzer prints it (`selectorString`). */
+  readonly selectorText: string;
 }
 
 function gatewayServers(index: ObjectIndex): GatewayServer[] {
   return [...index.gateways.values()].flatMap(gateway => {
-    const spec = gateway.object.spec;
-    const selector = Object.entries(isRecord(spec?.selector) ? spec.selector : {}).sort();
-    return asArray(spec?.servers).filter(isRecord).map((server, s) => ({
-      gateway,
-      server,
-      field: `spec.servers[${s}]`,
-      listener: JSON.stringify([selector, isRecord(server.port) ? server.port.number : undefined, server.bind ?? '']),
-    }));
+    const selectorText = selectorString(gatewaySelector(gateway.object));
+    return asArray(gateway.object.spec?.servers).filter(isRecord).map((server, s) => ({ gateway, server, field: `spec.servers[${s}]`, selectorText }));
   });
+}
+
+/** The listener a server opens on the selected pods: selector, port and bind. */
+function listenerOf({ gateway, server }: GatewayServer): string {
+  const spec = gateway.object.spec;
+  const selector = Object.entries(isRecord(spec?.selector) ? spec.selector : {}).sort();
+  return JSON.stringify([selector, isRecord(server.port) ? server.port.number : undefined, server.bind ?? '']);
 }
 
 /**
@@ -76,17 +78,20 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
   for (const entry of servers) {
     lastServer.set(`${entry.gateway.index}~${portText(entry.server)}`, entry);
   }
-  for (const [key, { gateway, server }] of lastServer) {
-    const selector = gatewaySelector(gateway.object);
-    const text = selectorString(selector);
-    selectors.set(text, selector);
+  for (const [key, { gateway, server, selectorText: text }] of lastServer) {
+    selectors.set(text, gatewaySelector(gateway.object));
     const byPort = known.get(text) ?? new Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>();
     known.set(text, byPort);
     const port = key.slice(key.indexOf('~') + 1);
     const byHost = byPort.get(port) ?? new Map<string, Array<{ gateway: IndexedObject; bind: string }>>();
     byPort.set(port, byHost);
     for (const host of new Set(asArray(server.hosts).filter((h): h is string => typeof h === 'string'))) {
-      byHost.set(host, [...(byHost.get(host) ?? []), { gateway, bind: bindOf(server) }]);
+      const claims = byHost.get(host);
+      if (claims) {
+        claims.push({ gateway, bind: bindOf(server) });
+      } else {
+        byHost.set(host, [{ gateway, bind: bindOf(server) }]);
+      }
     }
   }
   const pods = [...index.workloads().map(w => w.labels), ...gatewayPods];
@@ -96,14 +101,14 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
     if (!hit) {
       const own = selectors.get(text) ?? {};
       hit = [...known.keys()].filter(other => other === text
-        || ((other.includes(text) || text.includes(other)) && pods.some(labels => selects(own, labels) && selects(selectors.get(other) ?? {}, labels))));
+        || ((other.includes(text) || text.includes(other))
+          && pods.some(labels => selects(own, labels) && selects(selectors.get(other) ?? {}, labels))));
       sameWorkloads.set(text, hit);
     }
     return hit;
   };
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field } of servers) {
-    const text = selectorString(gatewaySelector(gateway.object));
+  for (const { gateway, server, field, selectorText: text } of servers) {
     const port = portText(server);
     const bind = bindOf(server);
     const hosts = asArray(server.hosts).filter((h): h is string => typeof h === 'string');
@@ -152,10 +157,12 @@ const OPAQUE = ['TCP', 'MONGO', 'MYSQL', 'REDIS'];
 function sharedTcpServers(servers: GatewayServer[]): ObjectFinding[] {
   const owners = new Map<string, { gateway: IndexedObject; hosts: string }>();
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field, listener } of servers) {
+  for (const entry of servers) {
+    const { gateway, server, field } = entry;
     if (!OPAQUE.includes(String(server.port?.protocol).toUpperCase()) || server.tls !== undefined) {
       continue;
     }
+    const listener = listenerOf(entry);
     const hosts = asArray(server.hosts).join(',');
     const first = owners.get(listener);
     if (!first) {

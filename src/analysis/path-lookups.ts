@@ -580,8 +580,9 @@ export function gatewayServer(target: GatewayTarget, port: number, host: string,
     servers = new ServerIndex(target.gateways);
     serverIndexes.set(target, servers);
   }
+  const found = servers.candidates(port, host);
   const rank = (c: ServerCandidate) => (preferred.includes(c.label) ? 0 : 1);
-  const best = servers.candidates(port, host).sort((a, b) => rank(a) - rank(b) || compareStrings(a.label, b.label)
+  const best = found.length < 2 ? found[0] : [...found].sort((a, b) => rank(a) - rank(b) || compareStrings(a.label, b.label)
     || a.gateway.index - b.gateway.index || a.at - b.at)[0];
   return best && serverOf(best.gateway, asArray(specOf(best.gateway).servers)[best.at], best.at, host);
 }
@@ -617,8 +618,14 @@ class ServerIndex {
   }
 
   /** The servers on `port` whose hosts cover `host`, once each. */
-  public candidates(port: number, host: string): ServerCandidate[] {
-    const found = [...this.exact.get(`${port}/${host}`) ?? [], ...(this.wildcard.get(port) ?? []).filter(c => covers(c.host, host))];
+  public candidates(port: number, host: string): readonly ServerCandidate[] {
+    const exact = this.exact.get(`${port}/${host}`) ?? [];
+    const wildcard = this.wildcard.get(port);
+    // A server is listed once per host: only with wildcard hosts can it be found twice.
+    if (!wildcard) {
+      return exact;
+    }
+    const found = [...exact, ...wildcard.filter(c => covers(c.host, host))];
     return found.filter((c, i) => found.findIndex(d => d.gateway === c.gateway && d.at === c.at) === i);
   }
 }
