@@ -44,7 +44,7 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
   }
   if (Array.isArray(value)) {
     const item = node.i;
-    if (item) {
+    if (item && descends(item)) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         walk(value[i], item, path, findings);
@@ -63,12 +63,24 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
   for (const key of Object.keys(value)) {
     // Own properties only: a field named like an Object.prototype member ("constructor") is unknown too.
     const known = properties ? (Object.hasOwn(properties, key) ? properties[key] : undefined) : additional;
-    path.push(key);
     if (known) {
-      walk(value[key], known, path, findings);
+      if (descends(known)) {
+        path.push(key);
+        walk(value[key], known, path, findings);
+        path.pop();
+      }
     } else {
+      path.push(key);
       findings.push(unknown(fieldPath(path), value[key], Object.keys(properties!).join(', ')));
+      path.pop();
     }
-    path.pop();
   }
+}
+
+/**
+ * Whether a walk along `node` can find anything: a leaf (a scalar, or anything under an `x` node) has
+ * no fields to check, so most values need no call at all.
+ */
+function descends(node: FieldNode): boolean {
+  return !node.x && (node.p !== undefined || node.a !== undefined || node.i !== undefined);
 }
