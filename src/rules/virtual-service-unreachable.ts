@@ -168,6 +168,8 @@ function ineffective(out: FindingCollector, field: string, rule: string, match: 
 export function checkUnreachableRules(out: FindingCollector, routes: unknown, kind: RouteKind): void {
   const list = asArray(routes);
   const seen = new Map<string, number>();
+  // A match can only repeat another one when the list has several: most lists have one.
+  const keyed = list.reduce((n: number, route) => n + (isRecord(route) ? asArray(route.match).length : 0), 0) > 1;
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   list.forEach((entry, i) => {
@@ -193,14 +195,16 @@ export function checkUnreachableRules(out: FindingCollector, routes: unknown, ki
         unreachable(out, matchField, name, 'route without matches defined before');
         return;
       }
-      const key = matchKey(match, kind);
-      const earlier = seen.get(key);
-      if (earlier !== undefined) {
-        ineffective(out, matchField, name, matchName(match, j, kind), routeName(list[earlier], earlier, kind));
-        duplicates++;
-        return;
+      if (keyed) {
+        const key = matchKey(match, kind);
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+          ineffective(out, matchField, name, matchName(match, j, kind), routeName(list[earlier], earlier, kind));
+          duplicates++;
+          return;
+        }
+        seen.set(key, i);
       }
-      seen.set(key, i);
       const prefix = kind === 'http' ? prefixMatch(match, name, matchName(match, j, kind), matchField) : undefined;
       if (prefix) {
         prefixes.push(prefix);
