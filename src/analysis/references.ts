@@ -14,14 +14,20 @@ import { asArray, isRecord } from '../rules/finding';
  * references, or Deployments and Pods among the objects); empty when unknown
  */
 export function checkReferences(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
-  const findings: ObjectFinding[] = [...unmatchedGatewaySelectors(index, gatewayPods)];
+  const findings: ObjectFinding[] = unmatchedGatewaySelectors(index, gatewayPods);
+  // Appended one by one: most of these lists are empty, and spreading each into push costs more than it adds.
+  const add = (found: ObjectFinding[]) => {
+    for (const f of found) {
+      findings.push(f);
+    }
+  };
   for (const vs of index.virtualServices) {
-    findings.push(...gatewayReferences(index, vs));
+    add(gatewayReferences(index, vs));
     for (const destination of index.destinations(vs)) {
-      findings.push(...destinationProblems(index, vs, destination));
+      add(destinationProblems(index, vs, destination));
     }
   }
-  findings.push(...bypassedGateways(index));
+  add(bypassedGateways(index));
   return findings;
 }
 
@@ -37,7 +43,8 @@ function unmatchedGatewaySelectors(index: ObjectIndex, gatewayPods: Array<Record
   const egress = new Set<string>();
   for (const vs of index.virtualServices) {
     for (const d of index.destinations(vs)) {
-      if (serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
+      // Only a route that some gateway uses can make its Gateway an egress one.
+      if (d.gateways.some(g => g !== MESH) && serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
         d.gateways.filter(g => g !== MESH).forEach(g => egress.add(g));
       }
     }
