@@ -160,9 +160,12 @@ class PathBuilder {
   private readonly routes: RouteIndex;
   private readonly targets = new Map<string, GatewayTarget | undefined>();
   private readonly policies = new Map<GatewayTarget, IndexedObject[]>();
+  /** The REGISTRY_ONLY Sidecars, which every host's clients are checked against. */
+  private readonly lockdowns: readonly IndexedObject[];
 
   public constructor(private readonly index: ObjectIndex) {
     this.routes = new RouteIndex(index.virtualServices);
+    this.lockdowns = index.sidecars.filter(s => isNamespaceLockdown(s.object));
   }
 
   public build(): EgressPaths {
@@ -192,7 +195,7 @@ class PathBuilder {
       definitionKind: 'ServiceEntry',
       hostField: `spec.hosts[${h}]`,
       resolution: typeof resolution === 'string' ? resolution : undefined,
-      clients: clientsOf(this.index, serviceEntry, host),
+      clients: clientsOf(this.lockdowns, serviceEntry, host),
       ports: ports.map(port => this.portPath(namespaceOf(serviceEntry.object), host, port)),
     };
   }
@@ -230,7 +233,7 @@ class PathBuilder {
         definition,
         definitionKind: service ? 'Service' as const : 'VirtualService' as const,
         hostField: service ? undefined : `spec.hosts[${h}]`,
-        clients: clientsOf(this.index, definition, host),
+        clients: clientsOf(this.lockdowns, definition, host),
         ports: entryPorts.map(port => this.portPath(namespaceOf(vs.object), host, port)),
       };
     });
@@ -375,12 +378,13 @@ const ALL = '*';
 /** The protocol a route block stands for, for a port that only a route names. */
 const BLOCK_PROTOCOL: Record<Block, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
 
-function clientsOf(index: ObjectIndex, serviceEntry: IndexedObject, host: string): Clients {
+/** @param lockdowns the REGISTRY_ONLY Sidecars among the objects */
+function clientsOf(lockdowns: readonly IndexedObject[], serviceEntry: IndexedObject, host: string): Clients {
   const to = isKind(serviceEntry.object, 'serviceEntry') ? exportedTo(serviceEntry.object) : undefined;
   const targets = to ? [...to].filter(e => e !== '~').sort(compareStrings) : [ALL];
   const importedBy: SidecarImport[] = [];
   const blockedIn: SidecarImport[] = [];
-  for (const sidecar of index.sidecars.filter(s => isNamespaceLockdown(s.object))) {
+  for (const sidecar of lockdowns) {
     const namespace = namespaceOf(sidecar.object);
     if (!targets.includes(ALL) && !targets.includes(namespace)) {
       continue;
@@ -404,6 +408,10 @@ const SNI = 'connection.sni';
  * `when: connection.sni` (the host the sidecar or the application names in the TLS to the gateway).
  */
 function allowedAt(applying: IndexedObject[], host: string, port: number): Allowed {
+  if (applying.length === 0) {
+    // The usual gateway: no policy, so anyone gets through.
+    return { policies: applying, allowPolicies: [], verdict: 'anyone', denyByDefault: [], allow: [], deny: [] };
+  }
   const withAction = (action: string) => applying.filter(p => (specOf(p).action ?? 'ALLOW') === action);
   const allowPolicies = withAction('ALLOW');
   const allow = allowPolicies.flatMap(p => sourcesFor(p, host, port));
