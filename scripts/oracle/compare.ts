@@ -362,7 +362,7 @@ function evaluate(inputs: Input[], bin: string): Outcome[] {
       webhook,
       ours,
       istioRejects: schema.length > 0 || webhook.errors.length > 0,
-      weReject: ours.some(f => f.severity === 'error'),
+      weReject: ours.some(f => f.severity === 'error' && !isOwnJudgement(f)),
     };
   });
 }
@@ -405,6 +405,14 @@ interface Disagreement {
 const WEBHOOK_ANALYZER_CODES = ['IST0130', 'IST0131'];
 
 /**
+ * The library's own judgements (EGR1xx: accepted but not working as written; EGR2xx: weakening): they claim no
+ * rejection by the webhook, so they are counted apart, not compared.
+ */
+function isOwnJudgement(f: Finding): boolean {
+  return f.code !== undefined && /^EGR[12]/.test(f.code);
+}
+
+/**
  * Our warnings that stand for webhook warnings. Findings with another istioctl-analyze code of their own (IST0128, ...)
  * are not the webhook's and are counted apart.
  */
@@ -428,7 +436,7 @@ function words(message: string): string {
 
 /** The webhook's error messages that none of our errors repeats (the first three words of Istio's message, compared). */
 function unmatchedMessages(o: Outcome): string[] {
-  const ours = o.ours.filter(f => f.severity === 'error').map(f => words(f.message));
+  const ours = o.ours.filter(f => f.severity === 'error' && !isOwnJudgement(f)).map(f => words(f.message));
   return o.webhook.errors.filter(e => {
     const key = words(e).split(' ').slice(0, 3).join(' ');
     return !ours.some(m => m.includes(key));
@@ -442,7 +450,7 @@ function disagreementsOf(o: Outcome): Disagreement[] {
   const ours = o.ours.map(f => `${f.severity} ${describeOurs(f)}`);
   const out: Disagreement[] = [];
   if (o.weReject && !o.istioRejects) {
-    const rules = [...new Set(o.ours.filter(f => f.severity === 'error').map(ruleLabel))];
+    const rules = [...new Set(o.ours.filter(f => f.severity === 'error' && !isOwnJudgement(f)).map(ruleLabel))];
     rules.forEach(rule => out.push({ ...base, type: 'false error', group: rule, istio, ours }));
   } else if (!o.weReject && o.istioRejects) {
     const first = o.schema.length > 0 ? `schema: ${signature(o.schema[0])}` : `webhook: ${signature(o.webhook.errors[0])}`;
@@ -603,6 +611,11 @@ function main(): void {
     .forEach(f => analyzer.set(ruleLabel(f), (analyzer.get(ruleLabel(f)) ?? 0) + 1));
   if (analyzer.size > 0) {
     print(`our istioctl-analyze warnings, not compared (the webhook has none of them): ${[...analyzer].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  }
+  const own = new Map<string, number>();
+  outcomes.flatMap(o => o.ours).filter(isOwnJudgement).forEach(f => own.set(ruleLabel(f), (own.get(ruleLabel(f)) ?? 0) + 1));
+  if (own.size > 0) {
+    print(`our own findings (EGR1xx/EGR2xx: Istio accepts, it does not work as written or weakens egress control), not compared: ${[...own].map(([r, n]) => `${r} ${n}`).join(', ')}`);
   }
   print('\n## Disagreements (kind | type | our rule, or Istio\'s layer and message)');
   print(listDisagreements(disagreements.filter(d => d.source !== 'extra'), options.show));
