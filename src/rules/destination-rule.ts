@@ -4,7 +4,8 @@
  * (pkg/config/validation/agent/validation.go), and the CRD's schema and CEL rules. DR1..DR12 are
  * numbered as in the rules notes, DR13..DR26 extend them.
  */
-import { celDurationProblem, durationProblem, parseGoDuration } from './durations';
+import { checkConnectionPool } from './connection-pool';
+import { celDurationProblem, durationProblem } from './durations';
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
@@ -69,6 +70,9 @@ function checkWorkloadSelector(out: FindingCollector, selector: unknown): void {
 
 const set = (value: unknown): boolean => value !== undefined && value !== null;
 
+/** validateConnectionPool's checks, as DestinationRules report them. */
+const POOL_RULES = { empty: 'DR13', limit: 'DR14', upgrade: 'DR15', duration: 'DR12' };
+
 const POLICY_FIELDS = ['outlierDetection', 'connectionPool', 'loadBalancer', 'tls', 'portLevelSettings', 'tunnel', 'proxyProtocol', 'retryBudget'];
 const PORT_POLICY_FIELDS = ['outlierDetection', 'connectionPool', 'loadBalancer', 'tls'];
 
@@ -102,7 +106,7 @@ function checkTrafficPolicy(out: FindingCollector, policy: unknown, field: strin
 /** The parts a traffic policy and a port traffic policy share. */
 function checkPolicyParts(out: FindingCollector, policy: Record<string, any>, field: string, namespace: string | undefined): void {
   checkOutlierDetection(out, policy.outlierDetection, `${field}.outlierDetection`);
-  checkConnectionPool(out, policy.connectionPool, `${field}.connectionPool`);
+  checkConnectionPool(out, policy.connectionPool, `${field}.connectionPool`, POOL_RULES, true);
   checkLoadBalancer(out, policy.loadBalancer, policy.outlierDetection, `${field}.loadBalancer`);
   checkClientTls(out, policy.tls, `${field}.tls`, namespace);
 }
@@ -124,56 +128,6 @@ function checkPortPolicy(out: FindingCollector, setting: unknown, field: string,
   checkPolicyParts(out, setting, field, namespace);
   if (isRecord(setting.loadBalancer)) {
     checkCelDuration(out, setting.loadBalancer.warmupDurationSecs, `${field}.loadBalancer.warmupDurationSecs`);
-  }
-}
-
-const HTTP_LIMITS: Array<[string, string]> = [
-  ['http1MaxPendingRequests', 'http1 max pending requests must be non-negative'],
-  ['http2MaxRequests', 'http2 max requests must be non-negative'],
-  ['maxRequestsPerConnection', 'max requests per connection must be non-negative'],
-  ['maxRetries', 'max retries must be non-negative'],
-  ['maxConcurrentStreams', 'max concurrent streams must be non-negative'],
-];
-
-/** validateConnectionPool (DR13..DR15). */
-function checkConnectionPool(out: FindingCollector, pool: unknown, field: string): void {
-  if (!set(pool)) {
-    return;
-  }
-  const http = isRecord(pool) ? pool.http : undefined;
-  const tcp = isRecord(pool) ? pool.tcp : undefined;
-  if (!set(http) && !set(tcp)) {
-    out.error('DR13', field, pool, 'connection pool must have at least one field', 'set connectionPool.tcp or connectionPool.http, or remove it');
-    return;
-  }
-  if (isRecord(http)) {
-    for (const [key, message] of HTTP_LIMITS) {
-      if (typeof http[key] === 'number' && http[key] < 0) {
-        out.error('DR14', `${field}.http.${key}`, http[key], message, 'use 0 or a positive number (0 means the default)');
-      }
-    }
-    checkDuration(out, http.idleTimeout, `${field}.http.idleTimeout`);
-    if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
-      out.error('DR15', `${field}.http.useClientProtocol`, true, 'use client protocol must not be true when H2UpgradePolicy is UPGRADE',
-        'either upgrade to HTTP/2 (h2UpgradePolicy: UPGRADE) or keep the client\'s protocol (useClientProtocol: true), not both');
-    }
-  }
-  if (isRecord(tcp)) {
-    if (typeof tcp.maxConnections === 'number' && tcp.maxConnections < 0) {
-      out.error('DR14', `${field}.tcp.maxConnections`, tcp.maxConnections, 'max connections must be non-negative',
-        'use 0 or a positive number (0 means the default)');
-    }
-    checkDuration(out, tcp.connectTimeout, `${field}.tcp.connectTimeout`);
-    checkDuration(out, tcp.maxConnectionDuration, `${field}.tcp.maxConnectionDuration`);
-    // `0s` turns the idle timeout off; it has no CEL rule, and Istio skips anything under a millisecond.
-    const idle = parseGoDuration(tcp.idleTimeout);
-    if (set(tcp.idleTimeout) && !(idle !== undefined && Math.trunc(idle / 1e6) === 0)) {
-      checkDuration(out, tcp.idleTimeout, `${field}.tcp.idleTimeout`, false);
-    }
-    if (isRecord(tcp.tcpKeepalive)) {
-      checkDuration(out, tcp.tcpKeepalive.time, `${field}.tcp.tcpKeepalive.time`);
-      checkDuration(out, tcp.tcpKeepalive.interval, `${field}.tcp.tcpKeepalive.interval`);
-    }
   }
 }
 

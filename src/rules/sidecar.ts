@@ -4,7 +4,7 @@
  * validateConnectionPool), egress listeners (validateSidecarEgressPortBindAndCaptureMode, hosts) and
  * validateSidecarOutboundTrafficPolicy.
  */
-import { durationProblem } from './durations';
+import { checkConnectionPool } from './connection-pool';
 import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
 import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
@@ -46,7 +46,7 @@ export function checkSidecar(sidecar: Manifest): Finding[] {
 
   const ingressPorts = new Set<unknown>();
   ingress.forEach((listener, i) => checkIngressListener(out, listener, `spec.ingress[${i}]`, ingressPorts));
-  checkConnectionPool(out, spec.inboundConnectionPool, 'spec.inboundConnectionPool');
+  checkSidecarConnectionPool(out, spec.inboundConnectionPool, 'spec.inboundConnectionPool');
 
   const egressPorts = new Set<unknown>();
   const udsBinds = new Set<string>();
@@ -137,7 +137,7 @@ function checkIngressListener(out: FindingCollector, listener: unknown, field: s
   if (isRecord(listener.tls)) {
     checkIngressTls(out, listener.tls, port, `${field}.tls`);
   }
-  checkConnectionPool(out, listener.connectionPool, `${field}.connectionPool`);
+  checkSidecarConnectionPool(out, listener.connectionPool, `${field}.connectionPool`);
   if (isRecord(listener.connectionPool) && present(listener.connectionPool.http) && !isHttpProtocol(port.protocol)) {
     out.warning('SC18', `${field}.connectionPool.http`, listener.connectionPool.http,
       `sidecar: HTTP connection pool settings are configured for port ${show(portNumber(port))} (${JSON.stringify(typeof port.name === 'string' ? port.name : '')}) `
@@ -405,54 +405,13 @@ function checkOutboundTrafficPolicy(out: FindingCollector, policy: unknown): voi
   }
 }
 
-const POOL_COUNTS: Array<[string, string, string]> = [
-  ['http', 'http1MaxPendingRequests', 'http1 max pending requests must be non-negative'],
-  ['http', 'http2MaxRequests', 'http2 max requests must be non-negative'],
-  ['http', 'maxRequestsPerConnection', 'max requests per connection must be non-negative'],
-  ['http', 'maxRetries', 'max retries must be non-negative'],
-  ['http', 'maxConcurrentStreams', 'max concurrent streams must be non-negative'],
-  ['tcp', 'maxConnections', 'max connections must be non-negative'],
-];
-
-const POOL_DURATIONS: string[][] = [
-  ['http', 'idleTimeout'], ['tcp', 'connectTimeout'], ['tcp', 'maxConnectionDuration'], ['tcp', 'idleTimeout'],
-  ['tcp', 'tcpKeepalive', 'time'], ['tcp', 'tcpKeepalive', 'interval'],
-];
-
-/** validateConnectionPool (SC17): at least one of http and tcp; no negative limits; durations of whole milliseconds, at least 1ms. */
-export function checkConnectionPool(out: FindingCollector, pool: unknown, field: string): void {
-  if (!present(pool)) {
-    return;
-  }
-  const settings = isRecord(pool) ? pool : {};
-  if (!present(settings.http) && !present(settings.tcp)) {
-    out.error('SC17', field, pool, 'connection pool must have at least one field', 'set http or tcp limits, or remove the connection pool');
-    return;
-  }
-  for (const [group, key, message] of POOL_COUNTS) {
-    const value = isRecord(settings[group]) ? settings[group][key] : undefined;
-    if (typeof value === 'number' && value < 0) {
-      out.error('SC17', `${field}.${group}.${key}`, value, message, 'use 0 or a positive number');
-    }
-  }
-  const http = isRecord(settings.http) ? settings.http : {};
+/** validateConnectionPool (SC17), and the schema's h2UpgradePolicy values (SC19). */
+function checkSidecarConnectionPool(out: FindingCollector, pool: unknown, field: string): void {
+  const http = isRecord(pool) && isRecord(pool.http) ? pool.http : {};
   if (http.h2UpgradePolicy !== undefined && http.h2UpgradePolicy !== null && !H2_UPGRADE_POLICIES.includes(http.h2UpgradePolicy)) {
     out.error('SC19', `${field}.http.h2UpgradePolicy`, http.h2UpgradePolicy, `unsupported h2UpgradePolicy ${show(http.h2UpgradePolicy)}`,
       `use one of ${H2_UPGRADE_POLICIES.join(', ')}`);
   }
-  if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
-    out.error('SC17', `${field}.http.useClientProtocol`, true, 'use client protocol must not be true when H2UpgradePolicy is UPGRADE',
-      'remove useClientProtocol, or the UPGRADE policy');
-  }
-  for (const path of POOL_DURATIONS) {
-    const value = path.reduce<any>((node, key) => (isRecord(node) ? node[key] : undefined), settings);
-    if (value === undefined || value === null) {
-      continue;
-    }
-    const bad = durationProblem(value, { celRule: false, zeroAllowed: path.join('.') === 'tcp.idleTimeout' });
-    if (bad) {
-      out.error('SC17', `${field}.${path.join('.')}`, value, bad, 'use a duration of whole milliseconds, at least 1ms, e.g. 5s or 250ms');
-    }
-  }
+  checkConnectionPool(out, pool, field, { empty: 'SC17', limit: 'SC17', upgrade: 'SC17', duration: 'SC17' }, false);
 }
 
