@@ -61,7 +61,8 @@ export function checkConnectionPool(out: FindingCollector, pool: unknown, field:
     // `0s` turns the TCP idle timeout off: it has no CEL rule, and Istio skips anything under a millisecond.
     const idle = path.join('.') === 'tcp.idleTimeout';
     const check: DurationCheck = { celRule: celRule && !idle };
-    const bad = idle && parseGoDuration(value) !== undefined && Math.trunc(parseGoDuration(value)! / 1e6) === 0 ? undefined : durationProblem(value, check);
+    const nanos = parseGoDuration(value);
+    const bad = idle && nanos !== undefined && Math.trunc(nanos / 1e6) === 0 ? undefined : durationProblem(value, check);
     if (bad) {
       out.error(ids.duration, `${field}.${path.join('.')}`, value, bad, 'use a whole number of milliseconds, at least 1ms, e.g. 5s or 250ms');
     }
