@@ -13,10 +13,10 @@
  * IST0135 DeprecatedAnnotation is an Info and is left out.
  * The table of annotations is Istio 1.30.3's (istio.io/api annotation.AllResourceAnnotations).
  */
-import { isRecord } from '../rules/finding';
-import { isCidr } from '../rules/names';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { isRecord } from '../rules/finding';
+import { isCidr } from '../rules/names';
 
 /** Annotation -> the kinds it applies to (`Any` for all). */
 const ANNOTATIONS: Readonly<Record<string, readonly string[]>> = {

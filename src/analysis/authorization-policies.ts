@@ -13,9 +13,9 @@
  *   exist. Said only when the cluster's Namespaces were given (cluster objects): a Namespace missing
  *   from the files alone may well exist.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selectorString, selects } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 /** MeshConfig.rootNamespace when the mesh config does not set it. */
 const ROOT_NAMESPACE = 'istio-system';

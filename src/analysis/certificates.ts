@@ -8,10 +8,10 @@
  *   the namespace of the gateway pods. Said only where those pods and the Secrets of their namespace
  *   are known (Secrets among the objects, or in the cluster objects).
  */
-import { asArray, isRecord } from '../rules/finding';
 import { GatewayWorkloadFinder, gatewaySelectorOf } from './gateway-workloads';
 import { IndexedObject, ObjectIndex, label, selects } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 export function checkGatewayCertificates(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   return [...duplicateCertificates(index), ...missingCredentials(index, gatewayPods)];

@@ -4,9 +4,9 @@
  * report for our kinds, the Sidecar's `outboundTrafficPolicy.egressProxy`, comes with the Sidecar's
  * own rules (src/rules/sidecar.ts); removed rbac.istio.io CRDs are not among our kinds.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 export function checkDeprecatedFields(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];

@@ -12,9 +12,9 @@
  *   STATIC, without workloadSelector) where the subset has labels that neither its endpoints nor any
  *   known pod carry. A subset without labels selects every endpoint and is never reported.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, namespaceOf, qualifyHost, selects, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 type Definition = { kind: 'service'; service: IndexedObject } | { kind: 'entry'; entry: IndexedObject };
 

@@ -10,10 +10,10 @@
  * Where the Gateway is not among the objects, its hosts are unknown and nothing is said (Istio's
  * analyzer reports IST0132 next to the IST0101 for the missing Gateway; the IST0101 says it all).
  */
-import { asArray, isRecord } from '../rules/finding';
-import { hostsMatch } from '../rules/names';
 import { IndexedObject, MESH, ObjectIndex, label, namespaceOf, resolveGatewayRef } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
+import { hostsMatch } from '../rules/names';
 
 export function checkGatewayHosts(index: ObjectIndex): ObjectFinding[] {
   const serverHosts = new Map<IndexedObject, string[]>();

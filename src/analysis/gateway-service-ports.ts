@@ -8,10 +8,10 @@
  * to, from the Service declared as existing in the cluster (see gateway-workloads.ts). Service ports
  * without protocol count as TCP, as the API server stores them. Where no Service is known, nothing is said.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { GatewayWorkloadFinder, gatewaySelectorOf } from './gateway-workloads';
 import { IndexedObject, ObjectIndex, selectorString } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 export function checkGatewayServicePorts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   const finder = new GatewayWorkloadFinder(index, gatewayPods);

@@ -5,8 +5,8 @@
  * (`AnalysisContext.gatewayPods`, whose namespace is the one of the Services selecting them); failing
  * those, Services whose selector includes every label of the Gateway's (their pods are the Gateway's).
  */
-import { isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selects } from './model';
+import { isRecord } from '../rules/finding';
 
 export interface GatewayWorkloads {
   /** Namespaces the Gateway's pods run in. */

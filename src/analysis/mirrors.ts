@@ -6,9 +6,9 @@
  * Hosts resolve as for routes (references.ts): a Service host of a namespace none of whose Services
  * is known is noted as unchecked, not reported.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { IndexedObject, ObjectIndex, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 interface Mirror {
   readonly field: string;

@@ -12,9 +12,9 @@
  * (ShouldV2AutoAllocateIP). Only ServiceEntries that get no address that way are reported, which is
  * what istioctl analyze reports against a cluster with the default mesh config.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 const OPT_OUT_LABEL = 'networking.istio.io/enable-autoallocate-ip';
 

@@ -8,10 +8,10 @@
  * Services of the control plane (an `istio` label, or `release: istio`) and Services that Istio's
  * gateway controllers manage are skipped, as the analyzer skips them.
  */
-import { asArray, isRecord } from '../rules/finding';
-import { parseProtocol } from '../rules/protocol';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
+import { parseProtocol } from '../rules/protocol';
 
 /** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
 const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);

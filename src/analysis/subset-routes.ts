@@ -6,9 +6,9 @@
  * Hosts compare as written, as the analyzer compares them. A VirtualService bound only to the mesh is
  * not a gateway's and is not reported (the analyzer reports any VirtualService that names gateways).
  */
-import { asArray, isRecord } from '../rules/finding';
 import { IndexedObject, MESH, ObjectIndex, label } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 export function checkSubsetRoutes(index: ObjectIndex): ObjectFinding[] {
   // host -> VirtualServices that route that host (one of their own) to a subset

@@ -5,9 +5,9 @@
  * Objects of the control plane (an `istio` label, or `release: istio`) are skipped, as the analyzer
  * skips them; as there, only Pods and Deployments are read.
  */
-import { asArray, isRecord } from '../rules/finding';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
 
 const PROXY_UID = 1337;
 

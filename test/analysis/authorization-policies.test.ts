@@ -1,6 +1,6 @@
 /** IST0127 (a policy applying to no in-mesh pod) and IST0101 namespace (a source namespace that does not exist). */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { deployment, found, namespace, policy } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const allow = (ns: string, selector?: Record<string, string>, namespaces: string[] = ['shop']) => policy('allow', ns, {
   ...(selector ? { selector: { matchLabels: selector } } : {}), action: 'ALLOW', rules: [{ from: [{ source: { namespaces } }] }],

@@ -1,6 +1,6 @@
 /** IST0138 (one certificate on several Gateways of the same pods) and IST0101 credentialName (the Secret is not where the gateway pods run). */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { deployment, found, gateway, secret, server, service } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const EGRESS = { istio: 'egressgateway' };
 const simple = (credentialName: string) => ({ tls: { mode: 'SIMPLE', credentialName } });

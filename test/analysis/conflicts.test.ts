@@ -1,7 +1,7 @@
 /** IST0145 (Gateways claiming one host and port on the same pods) and IST0109 (mesh VirtualServices for one host), as the analyzers key them. */
+import { found, gateway, pod, server, serviceEntry, virtualService } from './objects';
 import { lintObjects } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { found, gateway, pod, server, serviceEntry, virtualService } from './objects';
 
 const EGRESS = { istio: 'egressgateway' };
 const gw = (name: string, servers: any[], selector: Record<string, string> = EGRESS) => gateway(name, 'istio-system', { selector, servers });

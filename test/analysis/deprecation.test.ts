@@ -1,7 +1,7 @@
 /** IST0002 for the deprecated fields of our kinds. */
+import { found, sidecar, virtualService } from './objects';
 import { lintObjects } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { found, sidecar, virtualService } from './objects';
 
 const withDelay = (delay: any) => virtualService('vs', 'default', {
   hosts: ['api.example.com'], http: [{ fault: { delay: { fixedDelay: '1s', ...delay } }, route: [{ destination: { host: 'api.example.com' } }] }],

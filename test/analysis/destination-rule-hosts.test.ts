@@ -1,7 +1,7 @@
 /** IST0174 (a DestinationRule for a host nothing defines) and IST0173 (a subset that selects nothing). */
+import { deployment, destinationRule, found, service, serviceEntry } from './objects';
 import { analyze } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { deployment, destinationRule, found, service, serviceEntry } from './objects';
 
 const entry = (ns: string, spec: any = {}) => serviceEntry('api', ns, { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS', ...spec });
 const rule = (ns: string, host: string, spec: any = {}) => destinationRule('dr', ns, { host, ...spec });

@@ -1,6 +1,6 @@
 /** IST0132: a VirtualService's hosts against the hosts of the Gateways it is bound to, seen from its namespace. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { found, gateway, server, virtualService } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const route = (namespace: string, hosts: string[], gateways: string[]) => virtualService('vs', namespace, {
   hosts, gateways, http: [{ route: [{ destination: { host: hosts[0].replace('*', 'any') } }] }],

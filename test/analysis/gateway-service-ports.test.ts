@@ -1,6 +1,6 @@
 /** IST0162: a Gateway listening on a port that the Service in front of its pods does not forward to. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { deployment, found, gateway, pod, server, service } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const EGRESS = { istio: 'egressgateway' };
 const gatewayService = service('istio-egressgateway', 'istio-system', {

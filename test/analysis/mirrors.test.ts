@@ -1,7 +1,7 @@
 /** Mirror destinations, checked as route destinations are: IST0101 (mirror host, host:port, mirror+subset) and IST0112. */
+import { destinationRule, found, serviceEntry, virtualService } from './objects';
 import { analyze } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { destinationRule, found, serviceEntry, virtualService } from './objects';
 
 const entry = serviceEntry('copy', 'default', {
   hosts: ['copy.example.com'], resolution: 'DNS', ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http-alt', protocol: 'HTTP' }],

@@ -1,6 +1,6 @@
 /** IST0134: ServiceEntries that serve TCP without an address take every connection to their port. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { found, serviceEntry } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const entry = (spec: any, labels?: Record<string, string>) => serviceEntry('db', 'default', { hosts: ['db.example.com'], ...spec }, labels);
 const MESSAGE = 'ServiceEntry addresses are required for this protocol.';

@@ -1,6 +1,6 @@
 /** IST0110, IST0111, IST0101 (selector) and IST0167 for Sidecars. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { deployment, found, namespace, pod, sidecar } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const lockdown = (name: string, ns: string, labels?: Record<string, string>) => sidecar(name, ns, {
   ...(labels ? { workloadSelector: { labels } } : {}), outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts: ['istio-system/*'] }],

@@ -1,6 +1,6 @@
 /** IST0140: a gateway route without subset for a host another VirtualService splits into subsets. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { found, virtualService } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const split = virtualService('split', 'default', {
   hosts: ['api.example.com'],

@@ -1,6 +1,6 @@
 /** IST0157, IST0159, IST0160 and IST0101 (selector) for Telemetry resources. */
-import { assertValidIstioObjects } from '../support/crd-validator';
 import { deployment, found, meta } from './objects';
+import { assertValidIstioObjects } from '../support/crd-validator';
 
 const telemetry = (name: string, ns: string, spec: any) => ({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: meta(name, ns), spec });
 const logs = (name: string, ns: string, selector?: Record<string, string>, providers: any[] = [{ name: 'envoy' }]) =>

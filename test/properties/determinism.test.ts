@@ -72,6 +72,14 @@ function independentCharts(spec: AppSpec): boolean {
     !spec.charts.some(other => other !== chart && other.lockdowns.some(l => l.namespace === c.namespace)))));
 }
 
+// Valid apps may carry warnings, which the synth prints: the properties judge the objects, not the log (thousands of lines).
+beforeAll(() => {
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterAll(() => {
+  jest.restoreAllMocks();
+});
+
 describe('synthesis is deterministic', () => {
   test('the same configuration synthesizes to byte-identical YAML, and its units (and included objects) added in another order to the same documents', () => {
     // Apps with units to reorder; their first chart may include sample-shaped YAML and declare Services of the cluster.
