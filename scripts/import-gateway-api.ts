@@ -14,6 +14,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { FieldNode, fieldTree } from './field-tree';
 
 const RELEASE = 'v1.6.1';
 const ENV = 'GATEWAY_API_CRDS';
@@ -41,31 +42,6 @@ function readBundle(): { text: string; from: string } {
     throw new Error(`Cannot read the Gateway API CRDs: ${ENV} is not set, ${shared} does not exist, `
       + `and downloading ${URL} failed (${(e as Error).message}). Set ${ENV} to a local copy.`);
   }
-}
-
-/** A schema reduced to the field names it allows: properties, list items, map values, or anything. */
-interface FieldNode {
-  p?: Record<string, FieldNode>;
-  i?: FieldNode;
-  a?: FieldNode;
-  x?: 1;
-}
-
-function fieldTree(schema: any): FieldNode {
-  const node: FieldNode = {};
-  if (schema['x-kubernetes-preserve-unknown-fields']) {
-    node.x = 1;
-  }
-  if (schema.properties) {
-    node.p = Object.fromEntries(Object.keys(schema.properties).sort().map(k => [k, fieldTree(schema.properties[k])]));
-  }
-  if (schema.items) {
-    node.i = fieldTree(schema.items);
-  }
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-    node.a = fieldTree(schema.additionalProperties);
-  }
-  return node;
 }
 
 const { text, from } = readBundle();

@@ -16,6 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { FieldNode, fieldTree } from './field-tree';
 
 interface ImportSpec {
   readonly istioRelease: string;
@@ -43,31 +44,6 @@ function readBundle(): { text: string; from: string } {
     throw new Error(`Cannot read Istio's CRD bundle: ${spec.bundle.env} is not set, ${shared} does not exist, `
       + `and downloading ${spec.bundle.url} failed (${(e as Error).message}). Set ${spec.bundle.env} to a local copy.`);
   }
-}
-
-/** A schema reduced to the field names it allows: properties, list items, map values, or anything. */
-interface FieldNode {
-  p?: Record<string, FieldNode>;
-  i?: FieldNode;
-  a?: FieldNode;
-  x?: 1;
-}
-
-function fieldTree(schema: any): FieldNode {
-  const node: FieldNode = {};
-  if (schema['x-kubernetes-preserve-unknown-fields']) {
-    node.x = 1;
-  }
-  if (schema.properties) {
-    node.p = Object.fromEntries(Object.keys(schema.properties).sort().map(k => [k, fieldTree(schema.properties[k])]));
-  }
-  if (schema.items) {
-    node.i = fieldTree(schema.items);
-  }
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-    node.a = fieldTree(schema.additionalProperties);
-  }
-  return node;
 }
 
 /** The fields of each kind's spec (of its first listed version), for the unknown-field rule. */

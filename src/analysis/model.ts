@@ -142,7 +142,8 @@ export function destinationsOf(vs: Manifest): Destination[] {
   return out;
 }
 
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Adds `value` to the list of `key`, starting the list if needed. */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) {
     list.push(value);

@@ -3,7 +3,9 @@
  * VirtualService route a proxy uses for a host and port, which DestinationRule a proxy applies,
  * which pods a gateway Service leads to and which Gateway servers those pods have.
  */
-import { IndexedObject, MESH, ObjectIndex, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace } from './model';
+import {
+  IndexedObject, MESH, ObjectIndex, append, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace,
+} from './model';
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostSubsetOf } from '../rules/names';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
@@ -631,15 +633,6 @@ class ServerIndex {
 }
 
 const serverIndexes = new WeakMap<GatewayTarget, ServerIndex>();
-
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
-  }
-}
 
 /**
  * The TLS mode a server listens with (pkg/config/gateway IsTLSServer): HTTP servers are plain text
