@@ -8,6 +8,7 @@
  */
 import { IndexedObject, ObjectIndex, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { exportFix, missingHostFix } from './references';
 import { asArray, isRecord } from '../rules/finding';
 
 interface Mirror {
@@ -58,7 +59,7 @@ export function checkMirrors(index: ObjectIndex): ObjectFinding[] {
       if (resolved.status === 'missing' || resolved.status === 'hidden') {
         const hidden = resolved.status === 'hidden' ? ` (${label(resolved.definitions[0].object)} is not exported to namespace ${namespace})` : '';
         findings.push(objectFinding(vs.index, 'IST0101', 'error', `${m.field}.host`, m.host, `Referenced mirror host not found: "${m.host}"${hidden}`,
-          hidden ? `export the host to namespace ${namespace}` : `add a ServiceEntry or Service for ${fqdn}, or correct the mirror host`));
+          resolved.status === 'hidden' ? exportFix(resolved.definitions, namespace) : missingHostFix(index, m.host, fqdn)));
         continue;
       }
       const ports = resolved.ports.map(p => p.number);

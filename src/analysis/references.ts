@@ -123,17 +123,22 @@ function destinationProblems(index: ObjectIndex, vs: IndexedObject, d: Destinati
 }
 
 function notExported(vs: IndexedObject, d: Destination, viewer: string, definitions: IndexedObject[], gateway: string): ObjectFinding {
-  const definition = definitions[0].object;
-  const field = definition.kind === 'Service' ? 'networking.istio.io/exportTo annotation' : 'exportTo';
   return objectFinding(vs.index, 'IST0101', 'error', `${d.field}.host`, d.host,
     `Referenced host not found: "${d.host}" is not exported to namespace ${viewer}${gateway === MESH ? '' : `, where gateway ${gateway} runs`}`,
-    `add "${viewer}" to the ${field} of ${definition.kind} ${label(definition)}`);
+    exportFix(definitions, viewer));
+}
+
+/** How to make a host defined by `definitions` visible in `viewer`: its exportTo, or a Service's exportTo annotation. */
+export function exportFix(definitions: IndexedObject[], viewer: string): string {
+  const definition = definitions[0].object;
+  const field = definition.kind === 'Service' ? 'networking.istio.io/exportTo annotation' : 'exportTo';
+  return `add "${viewer}" to the ${field} of ${definition.kind} ${label(definition)}`;
 }
 
 const EXISTS = 'give its YAML to the check (lint --cluster <file|dir>; at synth EgressAnalysis.assumeExists)';
 
 /** What to do about a host nothing defines: the likely slip, or where its definition should come from. */
-function missingHostFix(index: ObjectIndex, reference: string, fqdn: string): string {
+export function missingHostFix(index: ObjectIndex, reference: string, fqdn: string): string {
   const asService = `${reference}.svc.${CLUSTER_DOMAIN}`;
   if (/^[^.]+\.[^.]+$/.test(reference) && index.resolveHost(asService, 'default').status !== 'missing') {
     return `Istio reads "${reference}" as a host of its own, not as Service ${reference.replace('.', ' in namespace ')}: write ${asService}`;
