@@ -94,12 +94,3 @@ export function basisOf(finding: Finding): Basis {
   }
   return code.startsWith('EGR') ? 'rejected' : 'analyzer';
 }
-
-/** Words for a basis, for messages and `explain`. */
-export const BASIS_TEXT: Readonly<Record<Basis, string>> = {
-  'rejected': 'the API server or Istio refuses it',
-  'istio-warning': 'Istio accepts it with a warning',
-  'analyzer': 'istioctl analyze reports it',
-  'ineffective': 'Istio accepts it, but it does not work as written',
-  'weakens': 'it works, but weakens egress control',
-};
