@@ -65,7 +65,9 @@ export class FindingCollector {
 /** Renders a finding as one line: field, value, message and fix. */
 export function formatFinding(finding: Finding): string {
   const value = finding.value === undefined ? '' : ` = ${JSON.stringify(finding.value)}`;
-  return `${finding.field}${value}: ${finding.message}. Fix: ${finding.fix}`;
+  // Istio's analyzer messages end with a period of their own.
+  const message = finding.message.endsWith('.') ? finding.message.slice(0, -1) : finding.message;
+  return `${finding.field}${value}: ${message}. Fix: ${finding.fix}`;
 }
 
 /** Any value as text for a message, without calling methods a hostile object may have replaced (`toString`). */

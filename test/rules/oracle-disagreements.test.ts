@@ -2,7 +2,7 @@
  * Disagreements with Istio 1.30.3's own validation that the differential oracle (npm run parity,
  * docs/parity.md) found, each fixed: what Istio accepts passes, what it refuses is refused.
  */
-import { checkObject } from '../../src/rules';
+import { checkObject, formatFinding } from '../../src/rules';
 
 const object = (kind: string, spec: any, metadata: any = { name: 'x', namespace: 'default' }) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata, spec });
 const errors = (o: any) => checkObject(o).filter(f => f.severity === 'error').map(f => `${f.code} ${f.rule} ${f.field}: ${f.message}`);
@@ -55,4 +55,10 @@ describe('Istio\'s webhook validates only Istio\'s kinds', () => {
     // The API server's name rules hold for every kind.
     expect(errors({ ...gateway, metadata: { name: 'Egress_GW', namespace: 'istio-egress' } })).toContainEqual(expect.stringContaining('EGR005 K8S_NAME metadata.name'));
   });
+});
+
+test('a message that ends with its own period (Istio\'s analyzer templates) is not followed by a second one', () => {
+  expect(formatFinding({ rule: 'IST0145', severity: 'error', field: 'spec', message: 'Conflict with gateways a/b.', fix: 'x' }))
+    .toBe('spec: Conflict with gateways a/b. Fix: x');
+  expect(formatFinding({ rule: 'SE1', severity: 'error', field: 'spec.hosts', message: 'no hosts', fix: 'x' })).toBe('spec.hosts: no hosts. Fix: x');
 });
