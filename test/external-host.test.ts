@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError, validSynth } from './support/synth';
@@ -352,5 +354,23 @@ describe('renderings and analyses are never reused after a change', () => {
     expect(synthError(app)).toContain('port number 70000');
     host.serviceEntry.addJsonPatch(JsonPatch.replace('/spec/ports/0/number', 443));
     expect(validSynth(chart)[0].spec.ports[0].number).toBe(443);
+  });
+
+  test('an app synthesized in a synchronous loop can be collected before the loop ends', async () => {
+    // The analysis ends its kept renderings after the synth's turn: that pending end must not hold the app.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collected: string[] = [];
+    const registry = new FinalizationRegistry<string>(name => collected.push(name));
+    const synthesizeOnce = (name: string) => {
+      const app = Testing.app();
+      new ExternalHost(new Chart(app, name, { namespace: 'ns' }), 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+      app.synthYaml();
+      registry.register(app, name);
+    };
+    synthesizeOnce('first');
+    gc(); // still in the synth's turn: its microtasks have not run
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(collected).toEqual(['first']);
   });
 });

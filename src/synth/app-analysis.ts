@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedFinding, lintObjects } from '../analysis';
 import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgements';
-import { LibraryApiObject, asLibraryObject, changeCount, noteChange } from './library-object';
+import { KeptRenderings, asLibraryObject, changeCount, noteChange } from './library-object';
 import { numberLikeStrings } from './yaml-numbers';
 import { codeOf } from '../rules/codes';
 import { Manifest, formatFinding } from '../rules/finding';
@@ -53,9 +53,11 @@ function analyzeApp(root: IConstruct): Analysis {
   const changes = changeCount();
   const manifests = library.map((o, i) => o?.renderFresh() ?? othersJson[i]);
   // The synth that follows this validation writes these same renderings, unless something changes in between.
-  library.forEach((o, i) => o?.keepRendering(manifests[i]));
-  renderedByApp.set(root, library.filter((o): o is LibraryApiObject => o !== undefined));
-  queueMicrotask(() => forgetRenderings(root));
+  const kept = new KeptRenderings();
+  library.forEach((o, i) => o?.keepRendering(manifests[i], kept));
+  forgetRenderings(root);
+  keptByApp.set(root, kept);
+  endAfterThisTurn(kept);
   const findings = new Map<ApiObject, IndexedFinding[]>();
   const misread = manifests.flatMap((m, index) => numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false })));
   const cluster = [...(clusterObjectsByApp.get(root)?.values() ?? [])];
@@ -73,15 +75,22 @@ function analyzeApp(root: IConstruct): Analysis {
   return analysis;
 }
 
-/** Per app: the objects holding a rendering kept for the current synth. */
-const renderedByApp = new WeakMap<IConstruct, LibraryApiObject[]>();
+/**
+ * Ends the batch once the synchronous synth call has returned. A function of its own, so that the
+ * queued closure holds the batch alone: a closure made in analyzeApp would share its scope and keep
+ * the whole app alive (every app of a synchronous loop, until the loop ends).
+ */
+function endAfterThisTurn(kept: KeptRenderings): void {
+  queueMicrotask(() => kept.end());
+}
+
+/** Per app: the renderings kept for the current synth. */
+const keptByApp = new WeakMap<IConstruct, KeptRenderings>();
 
 /** Drops the renderings kept for the synth (when it is over, or has failed). */
 export function forgetRenderings(root: IConstruct): void {
-  for (const object of renderedByApp.get(root) ?? []) {
-    object.forgetRendering();
-  }
-  renderedByApp.delete(root);
+  keptByApp.get(root)?.end();
+  keptByApp.delete(root);
 }
 
 /**

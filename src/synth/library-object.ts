@@ -38,16 +38,32 @@ const TRACKED_METADATA: object = Object.create(ApiObjectMetadataDefinition.proto
 })));
 
 /**
+ * The renderings kept for one synth. Ending it makes them all unusable at once; it holds no object
+ * itself, so a pending end (a queued microtask) keeps no app alive.
+ */
+export class KeptRenderings {
+  private open = true;
+
+  public get isOpen(): boolean {
+    return this.open;
+  }
+
+  public end(): void {
+    this.open = false;
+  }
+}
+
+/**
  * An L1 object made by this library's constructs. The app-wide analysis renders every object once
  * per synth; the synth's output then takes that same rendering instead of rendering it again
  * (rendering is most of the cost of a synth).
  *
- * A kept rendering is used once, only while nothing has changed since it was made, and is
- * forgotten when the synth's validation fails and once the synchronous synth call has returned:
- * a later mutation or JSON patch is always rendered afresh.
+ * A kept rendering is used once, only while nothing has changed since it was made, and not after
+ * its synth has ended (its validation failed, or the synchronous synth call returned): a later
+ * mutation or JSON patch is always rendered afresh.
  */
 export class LibraryApiObject extends ApiObject {
-  private kept?: { readonly json: unknown; readonly at: number };
+  private kept?: { readonly json: unknown; readonly at: number; readonly batch: KeptRenderings };
 
   public constructor(scope: Construct, id: string, props: ApiObjectProps) {
     super(scope, id, props);
@@ -68,19 +84,15 @@ export class LibraryApiObject extends ApiObject {
     return super.toJson();
   }
 
-  /** Keeps `json` for the next `toJson()` of this synth. */
-  public keepRendering(json: unknown): void {
-    this.kept = { json, at: changes };
-  }
-
-  public forgetRendering(): void {
-    this.kept = undefined;
+  /** Keeps `json` for the next `toJson()` of the synth that `batch` stands for. */
+  public keepRendering(json: unknown, batch: KeptRenderings): void {
+    this.kept = { json, at: changes, batch };
   }
 
   public override toJson(): any {
     const kept = this.kept;
     this.kept = undefined;
-    return kept && kept.at === changes ? kept.json : super.toJson();
+    return kept && kept.at === changes && kept.batch.isOpen ? kept.json : super.toJson();
   }
 }
 
