@@ -131,6 +131,11 @@ export class EgressGatewayRoute extends Construct {
   public readonly referenceGrants: ApiObject[];
   /** The DestinationRules that originate TLS at the gateway, one per destination host (empty without `tlsOrigination`). */
   public readonly originationRules: ApiObject[];
+  /**
+   * The BackendTLSPolicies that originate TLS at a waypoint (with `tlsOrigination` carried by
+   * `TlsOriginationObject.backendTlsPolicy()`; otherwise empty).
+   */
+  public readonly backendTlsPolicies: ApiObject[];
   /** The AuthorizationPolicy on the egress gateway that allows `allowedClients` (undefined without them). */
   public readonly authorizationPolicy?: ApiObject;
   /** The DestinationRule subsets that stand for the hosts at the gateway, one per host (empty with a Gateway API gateway). */
@@ -189,6 +194,7 @@ export class EgressGatewayRoute extends Construct {
     this.gatewayApiRoutes = rendered.gatewayApiRoutes;
     this.referenceGrants = rendered.referenceGrants;
     this.originationRules = rendered.originationRules;
+    this.backendTlsPolicies = rendered.originationPolicies ?? [];
     if (props.allowedClients) {
       this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, clients, this.props.trustDomain ?? 'cluster.local')
         ?? createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
@@ -211,7 +217,7 @@ export class EgressGatewayRoute extends Construct {
     validateWithIstioRules(this,
       () => (this.errors.length > 0 ? [] : [
         ...(this._istioGateway ? [this._istioGateway] : []), ...this.destinationRules, ...this.virtualServices,
-        ...this.gatewayApiRoutes, ...this.referenceGrants, ...this.originationRules,
+        ...this.gatewayApiRoutes, ...this.referenceGrants, ...this.originationRules, ...this.backendTlsPolicies,
         ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
       ]),
       {

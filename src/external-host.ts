@@ -4,6 +4,7 @@ import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort } from './egress-port';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
@@ -238,7 +239,9 @@ export interface ExternalHostProps {
   /**
    * Open TLS to the host at the client's sidecar, for applications that speak plain HTTP: the
    * host's HTTP ports send to `tlsOrigination.port` (their targetPort) over TLS.
-   * For hosts routed through an egress gateway, set it on the route instead.
+   * For hosts routed through an egress gateway, set it on the route instead. With
+   * `carriedBy: TlsOriginationObject.backendTlsPolicy()` a BackendTLSPolicy targets the HTTP ports
+   * (by name) instead of a DestinationRule.
    * @default - no origination
    */
   readonly tlsOrigination?: TlsOrigination;
@@ -286,6 +289,8 @@ export class ExternalHost extends Construct implements IExternalHost {
   public readonly serviceEntry: ApiObject;
   /** The DestinationRules for traffic policy and TLS origination, one per host (empty without them). */
   public readonly destinationRules: ApiObject[];
+  /** The BackendTLSPolicy that originates TLS (empty unless `tlsOrigination` is carried by one). */
+  public readonly backendTlsPolicies: ApiObject[];
 
   private readonly _ports: EgressPort[] = [];
   private readonly endpoints: ExternalEndpoint[] = [];
@@ -311,9 +316,13 @@ export class ExternalHost extends Construct implements IExternalHost {
     const namespace = props.metadata?.namespace;
     // One host: its objects share the ServiceEntry's name; several: each host names its own.
     const label = (host: string) => toDnsLabel(this.hosts.length === 1 ? this.name : host);
-    this.destinationRules = props.trafficPolicy || props.tlsOrigination
+    const byPolicy = props.tlsOrigination?._byBackendTlsPolicy ?? false;
+    this.destinationRules = props.trafficPolicy || (props.tlsOrigination && !byPolicy)
       ? this.hosts.map((host, i) => createIstioObject(this, `DestinationRule${i}`, 'DestinationRule', { name: label(host), namespace },
         Lazy.any({ produce: () => this.renderDestinationRule(host) })))
+      : [];
+    this.backendTlsPolicies = props.tlsOrigination && byPolicy
+      ? [createBackendTlsPolicy(this, 'BackendTLSPolicy', this.name, namespace, this.name, this.hosts[0] ?? '', () => this.httpPorts, props.tlsOrigination)]
       : [];
     if (props.requestTimeout || props.retries) {
       this.meshRoutes.push(...this.hosts.map((host, i) => createIstioObject(this, `VirtualService${i}`, 'VirtualService', { name: label(host), namespace },
@@ -321,7 +330,7 @@ export class ExternalHost extends Construct implements IExternalHost {
     }
     props.tlsOrigination?._acknowledgeIn(this);
     // Where a consumer cannot see the host, the consumer's objects say so (IST0101, HIDDEN_HOST).
-    validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.meshRoutes], {
+    validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.backendTlsPolicies, ...this.meshRoutes], {
       extra: () => this.checkTrafficSettings(),
     });
   }
@@ -419,7 +428,9 @@ export class ExternalHost extends Construct implements IExternalHost {
   private renderDestinationRule(host: string): Record<string, unknown> {
     const origination = this.props.tlsOrigination;
     const policy = this._trafficPolicy();
-    const portLevelSettings = origination ? this.httpPorts.map(p => ({ port: { number: p.number }, tls: origination._render(host) })) : [];
+    const portLevelSettings = origination && !origination._byBackendTlsPolicy
+      ? this.httpPorts.map(p => ({ port: { number: p.number }, tls: origination._render(host) }))
+      : [];
     return {
       host,
       trafficPolicy: { ...policy, portLevelSettings: portLevelSettings.length > 0 ? portLevelSettings : undefined },
@@ -454,6 +465,8 @@ export class ExternalHost extends Construct implements IExternalHost {
     if (tlsOrigination && this.routedBy) {
       errors.push(`tlsOrigination: ${this.routedBy.node.path} sends this host's traffic through an egress gateway, so the sidecar never `
         + 'connects to the host and cannot originate TLS. Fix: set tlsOrigination on the EgressGatewayRoute (origination at the gateway) instead.');
+    } else if (tlsOrigination) {
+      errors.push(...tlsOrigination._backendTlsPolicyProblems(this, this.hosts, this.httpPorts, this.props.trafficPolicy !== undefined));
     }
     if (this.resolution === Resolution.DYNAMIC_DNS && IstioApi.versionOf(this) === IstioApiVersion.V1BETA1) {
       errors.push('resolution = "DYNAMIC_DNS": only Istio 1.30 and later know it, and this app emits v1beta1 for older meshes, '

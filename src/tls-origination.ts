@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
+import type { EgressPort } from './egress-port';
 import { OWN_CODES } from './rules/codes';
 import { acknowledge } from './synth/acknowledgements';
 
@@ -40,7 +41,52 @@ export interface TlsOriginationOptions {
    * @default - the external host name
    */
   readonly sni?: string;
+  /**
+   * The object that carries the origination: a DestinationRule (as Istio's egress tasks write it) or
+   * a Gateway API BackendTLSPolicy targeting the host's ServiceEntry port (Istio 1.28 and later).
+   * @default TlsOriginationObject.destinationRule()
+   */
+  readonly carriedBy?: TlsOriginationObject;
+  /**
+   * The name of a ConfigMap, in the ServiceEntry's namespace, whose `ca.crt` verifies the server's
+   * certificate (the BackendTLSPolicy's `caCertificateRefs`; Istio reads ConfigMaps only there).
+   * With `TlsOriginationObject.backendTlsPolicy()` only.
+   * @default - the proxy's system CAs (`wellKnownCACertificates: System`)
+   */
+  readonly caCertificateConfigMap?: string;
 }
+
+/**
+ * The object that carries a TLS origination.
+ *
+ * @example
+ * TlsOrigination.simple({ carriedBy: TlsOriginationObject.backendTlsPolicy() });
+ */
+export class TlsOriginationObject {
+  /** A DestinationRule with client TLS settings, as Istio's egress tasks write it (the default). */
+  public static destinationRule(): TlsOriginationObject {
+    return new TlsOriginationObject('DestinationRule');
+  }
+
+  /**
+   * A Gateway API `BackendTLSPolicy` (gateway.networking.k8s.io/v1) that targets the host's
+   * ServiceEntry with the originated port's name as `sectionName`, for Istio 1.28 and later. Istio
+   * turns it into a DestinationRule for each host of the ServiceEntry, in the ServiceEntry's namespace,
+   * with TLS mode SIMPLE: it verifies the server with the proxy's system CAs or a ConfigMap's CA, and
+   * has no client certificate, no CA file path, no Secret and no `insecureSkipVerify`.
+   */
+  public static backendTlsPolicy(): TlsOriginationObject {
+    return new TlsOriginationObject('BackendTLSPolicy');
+  }
+
+  private constructor(
+    /** The kind of the object: `DestinationRule` or `BackendTLSPolicy`. */
+    public readonly kind: string,
+  ) {}
+}
+
+/** A subject alt name that a BackendTLSPolicy takes as a URI. */
+const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
 /** The Istio client TLS modes this library originates with. */
 export enum TlsOriginationMode {
@@ -51,11 +97,13 @@ export enum TlsOriginationMode {
 }
 
 /**
- * How a proxy opens TLS to an external host (a DestinationRule with client TLS settings).
+ * How a proxy opens TLS to an external host: a DestinationRule with client TLS settings, or with
+ * `carriedBy: TlsOriginationObject.backendTlsPolicy()` a Gateway API BackendTLSPolicy.
  *
  * @example
  * TlsOrigination.simple({ caCertificates: '/etc/ssl/certs/ca-certificates.crt' });
  * TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'istio-system' });
+ * TlsOrigination.simple({ carriedBy: TlsOriginationObject.backendTlsPolicy() });
  */
 export class TlsOrigination {
   /**
@@ -83,6 +131,9 @@ export class TlsOrigination {
   /** The port of the external host that speaks TLS. */
   public readonly port: number;
 
+  /** The object that carries the origination. */
+  public readonly carriedBy: TlsOriginationObject;
+
   private constructor(
     /** The TLS mode. */
     public readonly mode: TlsOriginationMode,
@@ -92,6 +143,111 @@ export class TlsOrigination {
     public readonly verifiesServer: boolean,
   ) {
     this.port = options.port ?? 443;
+    const carriedBy = options.carriedBy ?? TlsOriginationObject.destinationRule();
+    // Other jsii languages can pass anything here.
+    if (!(carriedBy instanceof TlsOriginationObject)) {
+      throw new Error(`TlsOrigination: carriedBy = ${JSON.stringify(carriedBy)} is not a TlsOriginationObject. `
+        + 'Fix: pass TlsOriginationObject.destinationRule() or TlsOriginationObject.backendTlsPolicy().');
+    }
+    this.carriedBy = carriedBy;
+  }
+
+  /** @internal Whether a BackendTLSPolicy carries the origination (else a DestinationRule). */
+  public get _byBackendTlsPolicy(): boolean {
+    return this.carriedBy.kind === 'BackendTLSPolicy';
+  }
+
+  /**
+   * @internal Why a BackendTLSPolicy cannot carry this origination for `hosts` (the ServiceEntry's
+   * hosts, all of which the policy covers) on `ports` (the ServiceEntry ports it targets), at the
+   * release `scope` targets. Empty with a DestinationRule.
+   */
+  public _backendTlsPolicyProblems(scope: IConstruct, hosts: string[], ports: EgressPort[], hasTrafficPolicy: boolean): string[] {
+    if (!this._byBackendTlsPolicy) {
+      return this.options.caCertificateConfigMap === undefined ? [] : [`tlsOrigination caCertificateConfigMap = "${this.options.caCertificateConfigMap}": `
+        + 'a DestinationRule reads a CA from a file path or a Secret, not from a ConfigMap. Fix: give caCertificates or credentialName, '
+        + 'or set carriedBy: TlsOriginationObject.backendTlsPolicy().'];
+    }
+    const problems: string[] = [];
+    const refuse = (field: string, value: unknown, why: string, fix: string) =>
+      problems.push(`tlsOrigination ${field} = ${JSON.stringify(value)}: ${why} Fix: ${fix}`);
+    const dr = 'or carry the origination in a DestinationRule (leave carriedBy out)';
+    const release = IstioApi.releaseOf(scope);
+    if (IstioApi.versionOf(scope) !== IstioApiVersion.V1) {
+      refuse('carriedBy', 'BackendTLSPolicy', `this app emits ${IstioApi.versionOf(scope)} for a mesh before Istio 1.22, which does not read `
+        + 'BackendTLSPolicy v1 with a ServiceEntry target (Istio 1.28 and later).', 'leave carriedBy out (a DestinationRule).');
+    } else if (!release.isAtLeast(1, 28)) {
+      refuse('carriedBy', 'BackendTLSPolicy', `IstioApi.useRelease targets Istio ${release}, which does not read BackendTLSPolicy v1 with a `
+        + 'ServiceEntry target and sectionName (Istio 1.28 and later).', 'leave carriedBy out (a DestinationRule), or target Istio 1.28 or later.');
+    }
+    if (this.mode === TlsOriginationMode.MUTUAL) {
+      refuse('mode', 'MUTUAL', 'a BackendTLSPolicy has no client certificate: Istio originates SIMPLE TLS from it.',
+        'use TlsOrigination.mutual() with a DestinationRule (leave carriedBy out), or TlsOrigination.simple() if the server needs no client certificate.');
+    }
+    if (!this.verifiesServer) {
+      refuse('insecureSkipVerify', true, 'a BackendTLSPolicy always verifies the server (with the system CAs or a ConfigMap\'s CA).',
+        `use TlsOrigination.simple(), ${dr}.`);
+    }
+    const { caCertificates, credentialName, sni, subjectAltNames } = this.options;
+    if (caCertificates !== undefined) {
+      refuse('caCertificates', caCertificates, 'a BackendTLSPolicy cannot name a CA file of the proxy.',
+        `leave caCertificates out to verify against the proxy's system CAs (wellKnownCACertificates: System), give caCertificateConfigMap, ${dr}.`);
+    }
+    if (credentialName !== undefined) {
+      refuse('credentialName', credentialName, 'a BackendTLSPolicy cannot read a Secret (Istio takes ConfigMaps only in caCertificateRefs and '
+        + 'blocks the traffic for any other kind).', `put the CA (ca.crt) in a ConfigMap beside the ServiceEntry and give caCertificateConfigMap, ${dr}.`);
+    }
+    const concrete = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    if (sni !== undefined && !concrete.test(sni)) {
+      refuse('sni', sni, 'the BackendTLSPolicy\'s validation.hostname (the SNI) must be a lower-case DNS name without wildcard.', 'give such a name.');
+    }
+    if (hosts.length > 1 && sni === undefined) {
+      refuse('carriedBy', 'BackendTLSPolicy', `a BackendTLSPolicy covers every host of its ServiceEntry (${hosts.join(', ')}) with one SNI `
+        + '(validation.hostname), so all but one host would be sent the wrong name.', `describe each host with its own ExternalHost, ${dr}.`);
+    } else if (sni === undefined && hosts[0] !== undefined && !concrete.test(hosts[0])) {
+      refuse('sni', hosts[0], 'the BackendTLSPolicy\'s validation.hostname (the SNI, by default the host) must be a lower-case DNS name without wildcard.',
+        `give the SNI of the server with sni, ${dr}.`);
+    }
+    if (subjectAltNames && subjectAltNames.length > 5) {
+      refuse('subjectAltNames', subjectAltNames, 'a BackendTLSPolicy takes at most 5 subjectAltNames.', `keep 5, ${dr}.`);
+    }
+    for (const name of subjectAltNames ?? []) {
+      if (!URI.test(name) && !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
+        refuse('subjectAltNames', name, 'a BackendTLSPolicy takes a lower-case DNS name (optionally *.) or a URI (scheme://...) as subject alt name.',
+          `write it so, ${dr}.`);
+      }
+    }
+    for (const port of ports) {
+      if (!concrete.test(port.name)) {
+        refuse('port name', port.name, `the BackendTLSPolicy targets port ${port.number} of the ServiceEntry by name (sectionName), which must be a `
+          + 'lower-case DNS name.', `name the port e.g. "http-${port.number}" (EgressPort.of({ name })), ${dr}.`);
+      }
+    }
+    if (hasTrafficPolicy && !release.isAtLeast(1, 31)) {
+      refuse('carriedBy', 'BackendTLSPolicy', `the host also has a trafficPolicy (a DestinationRule in the ServiceEntry's namespace), and Istio ${release} `
+        + 'merges the DestinationRule it makes from the policy first, keeping its traffic policy whole: the host\'s connection pool and outlier '
+        + 'detection would be dropped (Istio 1.31 merges them field by field).', `drop the trafficPolicy, target Istio 1.31 or later, ${dr}.`);
+    }
+    return problems;
+  }
+
+  /**
+   * @internal The BackendTLSPolicy spec for the ServiceEntry `serviceEntry` of host `host`, on its ports
+   * named `sectionNames`.
+   */
+  public _renderBackendTlsPolicy(serviceEntry: string, host: string, sectionNames: string[]): Record<string, unknown> {
+    const { caCertificateConfigMap, subjectAltNames, sni } = this.options;
+    return {
+      targetRefs: sectionNames.map(sectionName => ({ group: 'networking.istio.io', kind: 'ServiceEntry', name: serviceEntry, sectionName })),
+      validation: {
+        hostname: sni ?? host,
+        caCertificateRefs: caCertificateConfigMap !== undefined ? [{ group: '', kind: 'ConfigMap', name: caCertificateConfigMap }] : undefined,
+        wellKnownCACertificates: caCertificateConfigMap === undefined ? 'System' : undefined,
+        subjectAltNames: subjectAltNames && subjectAltNames.length > 0
+          ? subjectAltNames.map(name => (URI.test(name) ? { type: 'URI', uri: name } : { type: 'Hostname', hostname: name }))
+          : undefined,
+      },
+    };
   }
 
   /** @internal The DestinationRule client TLS settings for `host`. */

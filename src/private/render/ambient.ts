@@ -4,7 +4,7 @@
  * the route writes no routing objects: it binds the host's ServiceEntry to the waypoint (a label,
  * unless the namespace names the waypoint), and writes what the waypoint applies to it: an
  * AuthorizationPolicy attached to the ServiceEntry (`targetRefs`) and, with TLS origination, the
- * ServiceEntry's `targetPort` plus a DestinationRule.
+ * ServiceEntry's `targetPort` plus a DestinationRule (or a BackendTLSPolicy targeting the HTTP ports by name).
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -17,6 +17,7 @@ import { OWN_CODES } from '../../rules/codes';
 import { acknowledge } from '../../synth/acknowledgements';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
+import { createBackendTlsPolicy } from './gateway-api-objects';
 
 /** The label that binds a ServiceEntry (or its namespace) to a waypoint. */
 const USE_WAYPOINT = 'istio.io/use-waypoint';
@@ -70,6 +71,24 @@ function render(scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent)
   // The namespace's own label binds every ServiceEntry there; otherwise the ServiceEntry names the waypoint.
   const enrolled = () => MeshNamespace._of(scope, waypoint.namespace)?.useWaypoint === waypoint.gatewayName;
   host._bindToWaypoint([USE_WAYPOINT], (): Record<string, string> => (enrolled() ? {} : { [USE_WAYPOINT]: waypoint.gatewayName }));
+  const origination = intent.tlsOrigination;
+  if (origination?._byBackendTlsPolicy) {
+    const originated = () => host.ports.filter(p => intent.routed.some(r => r.port.isHttp && r.port.number === p.number));
+    setTargetPorts(intent, host);
+    errors.push(...origination._backendTlsPolicyProblems(scope, host.hosts, originated(), host._trafficPolicy() !== undefined));
+    const policy = createBackendTlsPolicy(scope, 'BackendTLSPolicy', toDnsLabel(`${host.name}-tls`), host.namespace, host.name,
+      host.hosts[0] ?? '', originated, origination);
+    return {
+      destinationRules: [],
+      virtualServices: [],
+      subsetNames: [],
+      gatewayApiRoutes: [],
+      referenceGrants: [],
+      originationRules: [],
+      originationPolicies: [policy],
+      errors,
+    };
+  }
   return {
     destinationRules: [],
     virtualServices: [],
@@ -79,6 +98,18 @@ function render(scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent)
     originationRules: originationRules(scope, waypoint, intent, host),
     errors,
   };
+}
+
+/** The originated HTTP ports send to the TLS port at the waypoint (`targetPort`). */
+function setTargetPorts(intent: RouteIntent, host: ExternalHost): number[] {
+  const origination = intent.tlsOrigination;
+  const originated = intent.routed.filter(r => r.port.isHttp).map(r => r.port.number);
+  for (const number of originated) {
+    if (origination && number !== origination.port) {
+      host._setWaypointTargetPort(number, origination.port);
+    }
+  }
+  return originated;
 }
 
 /**
@@ -92,12 +123,7 @@ function originationRules(scope: Construct, waypoint: EgressWaypoint, intent: Ro
   if (!origination) {
     return [];
   }
-  const originated = intent.routed.filter(r => r.port.isHttp).map(r => r.port.number);
-  for (const number of originated) {
-    if (number !== origination.port) {
-      host._setWaypointTargetPort(number, origination.port);
-    }
-  }
+  const originated = setTargetPorts(intent, host);
   const whole = host.ports.every(p => originated.includes(p.number));
   // A waypoint is a gateway proxy: it reads the credentialName Secret from its namespace, where sidecars
   // would ignore the rule (EGR111). The rule is then kept to the waypoint's namespace, so no sidecar sees it.

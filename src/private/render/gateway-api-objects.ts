@@ -1,10 +1,12 @@
 /**
  * Gateway API objects (gateway.networking.k8s.io) as the constructs write them.
  */
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi, IstioApiVersion, IstioRelease } from '../../api-version';
+import type { EgressPort } from '../../egress-port';
 import { LibraryApiObject } from '../../synth/library-object';
+import type { TlsOrigination } from '../../tls-origination';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 /** The GatewayClass of Istio's gateway controller. */
@@ -15,7 +17,7 @@ export const ISTIO_GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name'
 /** The label Kubernetes puts on every Namespace, with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-export type GatewayApiKind = 'Gateway' | 'HTTPRoute' | 'TLSRoute' | 'ReferenceGrant';
+export type GatewayApiKind = 'Gateway' | 'HTTPRoute' | 'TLSRoute' | 'ReferenceGrant' | 'BackendTLSPolicy';
 
 /** What a route asks of a Gateway API egress gateway: one listener. */
 export interface GatewayApiListenerRequest {
@@ -58,4 +60,18 @@ export function gatewayApiTargetProblem(scope: Construct): string | undefined {
 /** Creates a Gateway API object in the version for the scope's target release; `spec` may be a cdk8s Lazy. */
 export function createGatewayApiObject(scope: Construct, id: string, kind: GatewayApiKind, metadata: ApiObjectMetadata, spec: unknown): ApiObject {
   return new LibraryApiObject(scope, id, { apiVersion: gatewayApiVersion(kind, IstioApi.releaseOf(scope)), kind, metadata, spec });
+}
+
+/**
+ * The BackendTLSPolicy that originates TLS on `ports` of the ServiceEntry `serviceEntry` (host `host`),
+ * in the ServiceEntry's namespace (targetRefs are local to the policy). Istio makes a DestinationRule
+ * from it per host of the ServiceEntry, with port-level TLS for each `sectionName`
+ * (pilot/pkg/config/kube/gateway/backend_policies.go).
+ */
+export function createBackendTlsPolicy(
+  scope: Construct, id: string, name: string, namespace: string | undefined, serviceEntry: string, host: string,
+  ports: () => EgressPort[], origination: TlsOrigination,
+): ApiObject {
+  return createGatewayApiObject(scope, id, 'BackendTLSPolicy', { name, namespace },
+    Lazy.any({ produce: () => origination._renderBackendTlsPolicy(serviceEntry, host, ports().map(p => p.name)) }));
 }

@@ -15,7 +15,7 @@ import { EgressPort } from '../../egress-port';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
 import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject, gatewayApiTargetProblem } from './gateway-api-objects';
-import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules } from './route-rendering';
+import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules, gatewayOriginationProblem } from './route-rendering';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
 const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
@@ -61,6 +61,10 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
     errors.push(target);
   }
   const kindOf = (p: EgressPort): 'HTTPRoute' | 'TLSRoute' => (p.isHttp ? 'HTTPRoute' : 'TLSRoute');
+  const originationProblem = gatewayOriginationProblem(intent);
+  if (originationProblem) {
+    errors.push(originationProblem);
+  }
   if (intent.meshRouting?.retries) {
     errors.push(`host ${host.hosts.join(', ')}: its retries are not rendered as Gateway API routes yet (HTTPRoute retries are experimental). `
       + 'Fix: drop `retries` from the ExternalHost, or route it through an installed gateway.');

@@ -53,6 +53,8 @@ export interface RenderedRoute {
   readonly referenceGrants: ApiObject[];
   /** The DestinationRules that originate TLS at the gateway, one per destination host. */
   readonly originationRules: ApiObject[];
+  /** The BackendTLSPolicies that originate TLS instead (a waypoint; absent elsewhere). */
+  readonly originationPolicies?: ApiObject[];
   /** What the intent asks that this rendering cannot write, each naming the fix. */
   readonly errors: string[];
 }
@@ -80,6 +82,26 @@ export interface RouteRenderer {
 /** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
 export function sniFor(intent: RouteIntent, host: string): string {
   return host.startsWith('*') ? intent.destinationHost.hosts[0] : host;
+}
+
+/**
+ * Why an egress gateway cannot originate with a BackendTLSPolicy, or undefined. The library originates
+ * at a gateway for the gateway's pods only (a DestinationRule with workloadSelector); Istio makes a
+ * DestinationRule from a BackendTLSPolicy without workloadSelector and without exportTo, in the
+ * ServiceEntry's namespace (pilot/pkg/config/kube/gateway/backend_policies.go DestinationRuleCollection),
+ * so every sidecar without a rule of its own for the host applies it too.
+ */
+export function gatewayOriginationProblem(intent: RouteIntent): string | undefined {
+  const origination = intent.tlsOrigination;
+  if (!origination?._byBackendTlsPolicy) {
+    return undefined;
+  }
+  const host = intent.destinationHost.hosts[0] ?? intent.destinationHost.name;
+  return 'tlsOrigination carriedBy = "BackendTLSPolicy": an egress gateway originates TLS for its own pods only (a DestinationRule with '
+    + 'workloadSelector), and a BackendTLSPolicy cannot be limited so: Istio turns it into a DestinationRule for the host\'s port that every '
+    + `sidecar applies too, so sidecars that reach ${host}:${origination.port} directly would wrap the applications' own TLS a second time. `
+    + 'Fix: leave carriedBy out (a DestinationRule for the gateway\'s pods), or originate with a BackendTLSPolicy at a waypoint (EgressWaypoint) '
+    + 'or at the sidecar (ExternalHost tlsOrigination).';
 }
 
 /** The DestinationRules that open TLS at the gateway's pods only, one per destination host (empty without origination). */
