@@ -1,13 +1,13 @@
 /**
  * Ambient waypoints and BackendTLSPolicies across objects: `istio.io/use-waypoint` on a Namespace,
  * Service or ServiceEntry names a waypoint Gateway that exists (pilot/pkg/serviceregistry/kube/controller/ambient
- * waypoint look-up by name in the namespace, or in `istio.io/use-waypoint-namespace`), a BackendTLSPolicy's
- * targetRefs resolve (pilot/pkg/config/kube/gateway/backend_policies.go), and a DestinationRule beside a
- * BackendTLSPolicy for one host (Istio 1.31 applies the DestinationRule's TLS).
+ * waypoint look-up by name in the namespace, or in `istio.io/use-waypoint-namespace`), and a BackendTLSPolicy's
+ * targetRefs resolve (pilot/pkg/config/kube/gateway/backend_policies.go; a DestinationRule beside a policy:
+ * backend-tls-policies.ts).
  * Where the objects needed to decide are not known here, nothing is reported.
  */
 import { ByName, ISTIO_NETWORKING_GROUP, nameOf, selectorMatches } from './gateway-api-common';
-import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, qualifyHost } from './model';
+import { IndexedObject, ObjectIndex, namespaceOf } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
 import { HBONE_PORT, WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
@@ -80,12 +80,6 @@ function checkBackendTlsPolicies(index: ObjectIndex, findings: ObjectFinding[]):
   }
   const services = new ByName(index.of('service'));
   const entries = new ByName(index.serviceEntries);
-  const ruleHosts = new Map<string, IndexedObject>();
-  for (const rule of index.destinationRules) {
-    if (typeof rule.object.spec?.host === 'string') {
-      ruleHosts.set(qualifyHost(rule.object.spec.host, namespaceOf(rule.object)), rule);
-    }
-  }
   for (const policy of policies) {
     const namespace = namespaceOf(policy.object);
     asArray(policy.object.spec?.targetRefs).forEach((ref, i) => {
@@ -93,29 +87,14 @@ function checkBackendTlsPolicies(index: ObjectIndex, findings: ObjectFinding[]):
         return;
       }
       const field = `spec.targetRefs[${i}]`;
-      let hosts: string[] = [];
       if ((ref.group ?? '') === '' && ref.kind === 'Service') {
         if (services.knows(namespace) && !services.get(namespace, ref.name)) {
           findings.push(targetMissing(policy.index, field, ref.name, 'Service', namespace));
-          return;
         }
-        hosts = [`${ref.name}.${namespace}.svc.${CLUSTER_DOMAIN}`];
       } else if (ref.group === ISTIO_NETWORKING_GROUP && ref.kind === 'ServiceEntry') {
-        const entry = entries.get(namespace, ref.name);
-        if (!entry) {
-          if (entries.knows(namespace)) {
-            findings.push(targetMissing(policy.index, field, ref.name, 'ServiceEntry', namespace));
-          }
-          return;
+        if (entries.knows(namespace) && !entries.get(namespace, ref.name)) {
+          findings.push(targetMissing(policy.index, field, ref.name, 'ServiceEntry', namespace));
         }
-        hosts = asArray(entry.object.spec?.hosts).filter((h): h is string => typeof h === 'string');
-      }
-      const shadowing = hosts.map(h => ruleHosts.get(h)).find(r => r !== undefined);
-      if (shadowing) {
-        findings.push(objectFinding(policy.index, 'GAPI_TLS_POLICY_SHADOWED', 'warning', field, ref.name,
-          `DestinationRule ${namespaceOf(shadowing.object)}/${nameOf(shadowing.object) ?? ''} covers the same host (${String(shadowing.object.spec.host)}): `
-            + 'Istio 1.31 applies the DestinationRule\'s TLS settings and not this policy\'s validation',
-          'originate TLS in one place: drop the BackendTLSPolicy, or move the DestinationRule\'s TLS into the policy and remove the rule'));
       }
     });
   }

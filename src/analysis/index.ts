@@ -5,6 +5,7 @@
  */
 import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies } from './authorization-policies';
+import { checkBackendTlsPolicyOverlaps } from './backend-tls-policies';
 import { checkGatewayCertificates } from './certificates';
 import { checkConflicts } from './conflicts';
 import { checkDeprecatedFields } from './deprecation';
@@ -81,7 +82,8 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkPortBypass(index),
     ...checkGatewayApiParents(index),
     ...checkGatewayApiBackends(index),
-    ...checkGatewayApiWaypoints(index)];
+    ...checkGatewayApiWaypoints(index),
+    ...checkBackendTlsPolicyOverlaps(index)];
   return { findings: cluster.length === 0 ? findings : findings.filter(f => f.index < objects.length), unchecked: index.unchecked };
 }
 

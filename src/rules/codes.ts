@@ -59,7 +59,8 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GAPI_HOSTNAME: 'EGR151',
   GAPI_WAYPOINT: 'EGR152',
   GAPI_POLICY_TARGET: 'EGR153',
-  GAPI_TLS_POLICY_SHADOWED: 'EGR230',
+  // A BackendTLSPolicy and a DestinationRule with client TLS for one host and port (src/analysis/backend-tls-policies.ts).
+  BACKEND_TLS_OVERLAP: 'EGR154',
 };
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */

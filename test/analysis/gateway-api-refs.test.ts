@@ -346,20 +346,15 @@ describe('waypoints (EGR152)', () => {
   });
 });
 
-describe('BackendTLSPolicy (EGR153, EGR230)', () => {
+describe('BackendTLSPolicy (EGR153)', () => {
   test('a targetRef to a missing ServiceEntry', () => {
     expect(found('EGR153', [...ambient(), tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'apii' }])])).toEqual([
       '[4] spec.targetRefs[0].name: the BackendTLSPolicy targets ServiceEntry egress/apii, which does not exist: Istio originates no TLS with it',
     ]);
   });
-  test('a policy and a DestinationRule for one host', () => {
+  test('a policy beside a DestinationRule is EGR154 (test/analysis/backend-tls-policies.test.ts), not a target error', () => {
     const objects = [...ambient(), tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'api' }])];
     expect(found('EGR153', objects)).toEqual([]);
-    expect(found('EGR230', objects)).toEqual([]);
-    const rule = destinationRule('api', 'egress', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } });
-    const lines = found('EGR230', [...objects, rule]);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('Istio 1.31 applies the DestinationRule\'s TLS settings and not this policy\'s validation');
   });
 });
 
