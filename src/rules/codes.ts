@@ -61,6 +61,9 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GAPI_POLICY_TARGET: 'EGR153',
   // A BackendTLSPolicy and a DestinationRule with client TLS for one host and port (src/analysis/backend-tls-policies.ts).
   BACKEND_TLS_OVERLAP: 'EGR154',
+  // BackendTLSPolicy fields Istio does not apply as written (src/rules/gateway-api/backend-tls-policy.ts).
+  BTP_TARGET_KIND: 'EGR155',
+  BTP_CA: 'EGR156',
 };
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */

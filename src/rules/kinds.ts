@@ -8,6 +8,7 @@ import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRule } from './destination-rule';
 import { Finding, Manifest, isRecord } from './finding';
 import { checkGateway } from './gateway';
+import { checkBackendTlsPolicy } from './gateway-api/backend-tls-policy';
 import { checkK8sGateway } from './gateway-api/gateway';
 import { checkNothingMore, checkRoute } from './gateway-api/routes';
 import { checkServiceEntry } from './service-entry';
@@ -62,7 +63,7 @@ export const KINDS = {
   tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends', checkRoute),
   grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends', checkRoute),
   referenceGrant: gatewayApi('ReferenceGrant', ['v1beta1', 'v1'], 'lets routes of other namespaces refer to objects of its namespace'),
-  backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend'),
+  backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend', checkBackendTlsPolicy),
   namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
   service: kubernetes('', 'Service', 'gives workloads a host name in the mesh'),
   endpoints: kubernetes('', 'Endpoints', 'lists the addresses behind a Service without selector'),

@@ -67,7 +67,7 @@ export function checkRoute(route: Manifest): Finding[] {
   return findings;
 }
 
-/** ReferenceGrant and BackendTLSPolicy: nothing Istio refuses in the object alone beyond its schema. */
+/** ReferenceGrant: nothing Istio refuses in the object alone beyond its schema. */
 export function checkNothingMore(): Finding[] {
   return [];
 }
