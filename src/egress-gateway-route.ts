@@ -45,7 +45,8 @@ export interface EgressGatewayRouteProps {
   /**
    * Open TLS to the external host at the gateway, for applications that speak plain HTTP: the
    * gateway sends their requests to `tlsOrigination.port` (which the host must declare as HTTPS or TLS).
-   * Applies to the routed HTTP ports.
+   * Applies to the routed HTTP ports. A BackendTLSPolicy (`TlsOriginationObject.backendTlsPolicy()`)
+   * carries it at a waypoint only: at an egress gateway it would apply to every sidecar as well.
    * @default - no origination: HTTP goes out as HTTP, HTTPS and TLS pass through by SNI
    */
   readonly tlsOrigination?: TlsOrigination;

@@ -43,7 +43,7 @@ export interface EgressWaypointProps {
  * must live in the waypoint's namespace and carries `istio.io/use-waypoint: <name>` unless the
  * namespace does (a `MeshNamespace` with `useWaypoint`). `allowedClients` become an
  * AuthorizationPolicy attached to the ServiceEntry (`targetRefs`), TLS origination a ServiceEntry
- * `targetPort` plus a DestinationRule.
+ * `targetPort` plus a DestinationRule (or, with `TlsOriginationObject.backendTlsPolicy()`, a BackendTLSPolicy).
  *
  * Istio labels the waypoint's pods `gateway.networking.k8s.io/gateway-name: <name>`.
  *
