@@ -284,11 +284,16 @@ export class TlsOrigination {
 
   /**
    * @internal Origination without server verification is an explicit choice: the finding about it
-   * (EGR201, `insecureSkipVerify`) is acknowledged for the objects of `scope`.
+   * (EGR201, `insecureSkipVerify`) is acknowledged for the objects of `scope`; so is EGR157 for a
+   * BackendTLSPolicy on Istio 1.31 and later, which merge it with the host's DestinationRule.
    */
   public _acknowledgeIn(scope: IConstruct): void {
     if (!this.verifiesServer) {
       acknowledge(scope, OWN_CODES.UNVERIFIED_TLS, 'TLS origination without server verification was chosen explicitly');
+    }
+    // Before 1.31 the host's traffic policy beside the policy is refused; from 1.31 Istio merges the two field by field.
+    if (this._byBackendTlsPolicy && IstioApi.releaseOf(scope).isAtLeast(1, 31)) {
+      acknowledge(scope, OWN_CODES.BACKEND_TLS_MERGE, 'the target release, Istio 1.31 or later, merges the BackendTLSPolicy\'s rule with the host\'s field by field');
     }
   }
 }

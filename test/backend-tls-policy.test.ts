@@ -74,6 +74,17 @@ describe('origination at the sidecar', () => {
     // The HTTP port still sends to the TLS port.
     expect(oneOfKind(objects, 'ServiceEntry').spec.ports[0]).toEqual({ number: 80, protocol: 'HTTP', name: 'http-80', targetPort: 443 });
   });
+  test('several HTTP ports: one targetRef per port name (the CRD wants them unique)', () => {
+    const { app, chart } = appWithChart('shop');
+    new ExternalHost(chart, 'Api', {
+      hosts: ['api.example.com'],
+      ports: [EgressPort.http(80), EgressPort.http(8080), EgressPort.https(443)],
+      tlsOrigination: TlsOrigination.simple({ carriedBy: BTP }),
+    });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'BackendTLSPolicy').spec.targetRefs.map((r: any) => r.sectionName)).toEqual(['http-80', 'http-8080']);
+    expect(oneOfKind(objects, 'ServiceEntry').spec.ports.map((p: any) => p.targetPort)).toEqual([443, 443, undefined]);
+  });
   test('a ConfigMap CA, an SNI and subject alt names', () => {
     const objects = synth(sidecarApp({
       caCertificateConfigMap: 'api-ca', sni: 'edge.example.com', subjectAltNames: ['api.example.com', 'spiffe://example.com/api'],
@@ -133,7 +144,11 @@ describe('origination at the sidecar', () => {
     const extra = { trafficPolicy: { maxConnections: 10 } };
     expect(synthError(sidecarApp({}, IstioRelease.LATEST, extra).app))
       .toContain('the host also has a trafficPolicy (a DestinationRule in the ServiceEntry\'s namespace), and Istio 1.30 merges the DestinationRule it makes');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const objects = synth(sidecarApp({}, IstioRelease.of(1, 31), extra).app);
+    // EGR157 (the merge before 1.31) is acknowledged for the host on 1.31.
+    expect(stderr.mock.calls.flat().join('\n')).not.toContain('EGR157');
+    stderr.mockRestore();
     expect(oneOfKind(objects, 'DestinationRule').spec).toEqual({ host: 'api.example.com', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } });
     expect(oneOfKind(objects, 'BackendTLSPolicy').spec.targetRefs[0].sectionName).toEqual('http-80');
   });

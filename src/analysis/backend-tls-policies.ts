@@ -5,10 +5,12 @@
  * top-level TLS without one (pilot/pkg/config/kube/gateway/backend_policies.go BackendTLSPolicyCollection,
  * DestinationRuleCollection). That rule meets the users' DestinationRules like any other
  * (pilot/pkg/model/push_context.go destinationRule, setDestinationRules; destination_rule.go
- * mergeDestinationRule): a proxy takes the rules of its own namespace first, and in one namespace the
- * first rule's traffic policy wins (the policy's, having no creation time, before Istio 1.31; the
- * DestinationRule's fields from 1.31). When a DestinationRule with client TLS covers the host and port
- * of a policy, one of the two is not applied as written.
+ * mergeDestinationRule; sidecar.go DestinationRule): a proxy takes the rules of its own namespace first
+ * (any rule for the host there hides the policy's from it), and in one namespace the first rule's
+ * traffic policy wins (the policy's, having no creation time, before Istio 1.31; the DestinationRule's
+ * fields from 1.31). So a DestinationRule with client TLS for the host and port of a policy, or any
+ * rule for the host in another namespace, or before 1.31 a traffic policy beside the policy, is not
+ * applied as written, or keeps the policy from being applied.
  */
 import { ByName, ISTIO_NETWORKING_GROUP, nameOf } from './gateway-api-common';
 import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, qualifyHost } from './model';
@@ -29,14 +31,10 @@ export function checkBackendTlsPolicyOverlaps(index: ObjectIndex): ObjectFinding
   if (policies.length === 0 || index.destinationRules.length === 0) {
     return [];
   }
-  const rulesByHost = new Map<string, IndexedObject[]>();
-  for (const rule of index.destinationRules) {
+  const rules = index.destinationRules.flatMap(rule => {
     const host = rule.object.spec?.host;
-    if (typeof host === 'string') {
-      const key = qualifyHost(host, namespaceOf(rule.object));
-      rulesByHost.set(key, [...(rulesByHost.get(key) ?? []), rule]);
-    }
-  }
+    return typeof host === 'string' ? [{ rule, host: qualifyHost(host, namespaceOf(rule.object)) }] : [];
+  });
   const entries = new ByName(index.serviceEntries);
   const findings: ObjectFinding[] = [];
   for (const policy of policies) {
@@ -50,17 +48,31 @@ export function checkBackendTlsPolicyOverlaps(index: ObjectIndex): ObjectFinding
       if (!coverage) {
         return;
       }
+      const field = `spec.targetRefs[${i}]`;
       for (const host of coverage.hosts) {
-        for (const rule of rulesByHost.get(host) ?? []) {
-          const port = tlsOverlap(rule.object.spec?.trafficPolicy, coverage.port);
-          if (port !== undefined) {
-            findings.push(overlapFinding(policy, `spec.targetRefs[${i}]`, ref.name, rule, host, port, namespace));
+        for (const { rule, host: ruleHost } of rules) {
+          const finding = namespaceOf(rule.object) === namespace
+            ? ruleHost === host && sameNamespaceFinding(policy, field, ref.name, rule, host, coverage.port)
+            : hostMatches(ruleHost, host) && seenAtHome(rule.object) && otherNamespaceFinding(policy, field, ref.name, rule, host);
+          if (finding) {
+            findings.push(finding);
           }
         }
       }
     });
   }
   return findings;
+}
+
+/** Whether the proxies of a DestinationRule's own namespace see it (its exportTo: unset, `*`, `.` or the namespace). */
+function seenAtHome(rule: Record<string, any>): boolean {
+  const exportTo = asArray(rule.spec?.exportTo);
+  return exportTo.length === 0 || exportTo.some(e => e === '*' || e === '.' || e === namespaceOf(rule));
+}
+
+/** Whether a DestinationRule host (exact or `*.` wildcard) is the one a proxy finds for `host` (MostSpecificHostMatch). */
+function hostMatches(ruleHost: string, host: string): boolean {
+  return ruleHost === host || ruleHost === '*' || (ruleHost.startsWith('*.') && host.endsWith(ruleHost.slice(1)));
 }
 
 /** What a targetRef covers; undefined when it does not resolve here (another check reports a missing target). */
@@ -107,18 +119,46 @@ function tlsOverlap(trafficPolicy: unknown, policyPort: number | undefined): str
   return hit === undefined ? undefined : String(hit);
 }
 
-function overlapFinding(
-  policy: IndexedObject, field: string, value: unknown, rule: IndexedObject, host: string, port: string, namespace: string,
-): ObjectFinding {
+/**
+ * A DestinationRule of the policy's namespace for the host: Istio merges it with the rule made from the
+ * policy when neither has a workloadSelector and their exportTo are alike (both unset here).
+ */
+function sameNamespaceFinding(
+  policy: IndexedObject, field: string, value: unknown, rule: IndexedObject, host: string, policyPort: number | undefined,
+): ObjectFinding | undefined {
+  const spec = rule.object.spec;
+  const ruleName = `${namespaceOf(rule.object)}/${nameOf(rule.object) ?? ''}`;
+  const port = tlsOverlap(spec?.trafficPolicy, policyPort);
+  if (port !== undefined) {
+    return objectFinding(policy.index, 'BACKEND_TLS_OVERLAP', 'warning', field, value,
+      `DestinationRule ${ruleName} also sets client TLS for ${host} (${port === 'every port' ? 'every port' : `port ${port}`}), `
+        + `and a proxy applies one of the two, not both. In namespace ${namespaceOf(rule.object)} Istio merges the two into one rule: before `
+        + 'Istio 1.31 the rule made from this policy comes first and its traffic policy replaces the DestinationRule\'s whole traffic policy; '
+        + 'from 1.31 the DestinationRule\'s settings win and the policy only fills what they leave unset',
+      `originate TLS for ${host} in one object: remove the DestinationRule's tls for this port, or drop the BackendTLSPolicy`);
+  }
+  const merged = spec?.workloadSelector === undefined && asArray(spec?.exportTo).length === 0;
+  if (merged && isRecord(spec?.trafficPolicy) && Object.keys(spec.trafficPolicy).length > 0) {
+    return objectFinding(policy.index, 'BACKEND_TLS_MERGE', 'warning', field, value,
+      `DestinationRule ${ruleName} sets a traffic policy for ${host} in the policy's namespace, where Istio merges the two into one rule: `
+        + 'before Istio 1.31 the rule made from this policy comes first and its traffic policy replaces the DestinationRule\'s whole traffic '
+        + 'policy (its connection pool, outlier detection, load balancer are not applied); from 1.31 they are merged field by field',
+      'on a mesh before Istio 1.31, put the TLS into the DestinationRule (tls for the port) and drop the BackendTLSPolicy');
+  }
+  return undefined;
+}
+
+/**
+ * A DestinationRule of another namespace for the host: proxies of that namespace find it first
+ * (push_context.go destinationRule) and so do not apply the policy, TLS or not.
+ */
+function otherNamespaceFinding(policy: IndexedObject, field: string, value: unknown, rule: IndexedObject, host: string): ObjectFinding {
   const ruleNamespace = namespaceOf(rule.object);
-  const ruleName = `${ruleNamespace}/${nameOf(rule.object) ?? ''}`;
-  const where = ruleNamespace === namespace
-    ? `In namespace ${namespace} Istio merges the two into one rule: before Istio 1.31 the rule made from this policy comes first and its `
-      + 'traffic policy replaces the DestinationRule\'s whole traffic policy; from 1.31 the DestinationRule\'s settings win and the policy only fills '
-      + 'what they leave unset'
-    : `Proxies in namespace ${ruleNamespace} take the DestinationRule of their own namespace and ignore this policy; proxies elsewhere take the policy`;
+  const tls = tlsOverlap(rule.object.spec?.trafficPolicy, undefined) !== undefined;
   return objectFinding(policy.index, 'BACKEND_TLS_OVERLAP', 'warning', field, value,
-    `DestinationRule ${ruleName} also sets client TLS for ${host} (${port === 'every port' ? 'every port' : `port ${port}`}), `
-      + `and a proxy applies one of the two, not both. ${where}`,
-    `originate TLS for ${host} in one object: remove the DestinationRule's tls for this port, or drop the BackendTLSPolicy`);
+    `DestinationRule ${ruleNamespace}/${nameOf(rule.object) ?? ''} for ${String(rule.object.spec?.host)} ${tls ? 'also sets client TLS' : 'has no client TLS'}: `
+      + `proxies in namespace ${ruleNamespace} look DestinationRules up in their own namespace first, take that one, and do not apply this `
+      + `policy's TLS for ${host}; proxies elsewhere apply the policy`,
+    `originate TLS for ${host} in one object: put the TLS into the DestinationRule and drop the BackendTLSPolicy, or remove the DestinationRule `
+      + `of namespace ${ruleNamespace}`);
 }

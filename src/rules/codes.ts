@@ -61,6 +61,8 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   GAPI_POLICY_TARGET: 'EGR153',
   // A BackendTLSPolicy and a DestinationRule with client TLS for one host and port (src/analysis/backend-tls-policies.ts).
   BACKEND_TLS_OVERLAP: 'EGR154',
+  // Before Istio 1.31, the rule Istio makes from a BackendTLSPolicy replaces a DestinationRule's traffic policy in one namespace.
+  BACKEND_TLS_MERGE: 'EGR157',
   // BackendTLSPolicy fields Istio does not apply as written (src/rules/gateway-api/backend-tls-policy.ts).
   BTP_TARGET_KIND: 'EGR155',
   BTP_CA: 'EGR156',

@@ -1,5 +1,5 @@
 /**
- * A BackendTLSPolicy and a DestinationRule with client TLS for one host and port (EGR154): Istio 1.30 makes
+ * A BackendTLSPolicy beside DestinationRules for its host (EGR154, EGR157): Istio 1.30 makes
  * a DestinationRule from the policy in its namespace (backend_policies.go) that meets the users' rules by
  * the usual look-up and merge (push_context.go destinationRule, destination_rule.go mergeDestinationRule).
  */
@@ -31,18 +31,19 @@ const entry = () => serviceEntry('api', 'egress', {
 const onHttp = () => tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'api', sectionName: 'http' }]);
 const portTls = (number: number) => ({ host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number }, tls: { mode: 'SIMPLE' } }] } });
 
-describe('EGR154: a DestinationRule with client TLS beside a BackendTLSPolicy', () => {
-  test('accepted: the policy alone, a rule without TLS, a rule for another port or host, an ignored policy', () => {
+describe('EGR154, EGR157: DestinationRules beside a BackendTLSPolicy', () => {
+  test('accepted: the policy alone, a rule with subsets only, a rule for another host, an ignored policy, a rule its namespace does not see', () => {
     const accepted = [
       [entry(), onHttp()],
-      [entry(), onHttp(), destinationRule('api', 'egress', { host: 'api.example.com', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } })],
-      [entry(), onHttp(), destinationRule('api', 'egress', portTls(8443))],
+      [entry(), onHttp(), destinationRule('api', 'egress', { host: 'api.example.com', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
+      [entry(), onHttp(), destinationRule('api', 'shop', { host: 'api.example.com', exportTo: ['istio-system'], trafficPolicy: { tls: { mode: 'SIMPLE' } } })],
       [entry(), onHttp(), destinationRule('other', 'egress', { host: 'other.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })],
       [entry(), tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'api', sectionName: 'http' }],
         { annotations: { 'istio.io/ignore-policy-attachment': 'true' } }), destinationRule('api', 'egress', portTls(80))],
     ];
     for (const objects of accepted) {
       expect(found('EGR154', objects)).toEqual([]);
+      expect(found('EGR157', objects)).toEqual([]);
       assertValidIstioObjects(objects);
     }
   });
@@ -58,13 +59,35 @@ describe('EGR154: a DestinationRule with client TLS beside a BackendTLSPolicy', 
     expect(severities('EGR154', objects)).toEqual(['[1] warning']);
   });
 
-  test('rejected, another namespace: its proxies take their own rule; a top-level tls meets a policy without sectionName', () => {
+  test('rejected, one namespace: a top-level tls meets a policy without sectionName', () => {
     const everyPort = tlsPolicy('api-tls', 'egress', [{ group: ISTIO, kind: 'ServiceEntry', name: 'api' }]);
-    const objects = [entry(), everyPort, destinationRule('api', 'shop', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })];
-    expect(found('EGR154', objects)).toEqual([
-      '[1] spec.targetRefs[0]: DestinationRule shop/api also sets client TLS for api.example.com (every port), and a proxy applies one of the two, '
-        + 'not both. Proxies in namespace shop take the DestinationRule of their own namespace and ignore this policy; proxies elsewhere take the policy',
+    const objects = [entry(), everyPort, destinationRule('api', 'egress', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })];
+    expect(found('EGR154', objects)[0]).toContain('DestinationRule egress/api also sets client TLS for api.example.com (every port)');
+  });
+
+  test('EGR157, one namespace: a traffic policy without TLS, which Istio before 1.31 drops', () => {
+    const objects = [entry(), onHttp(), destinationRule('api', 'egress', { host: 'api.example.com', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } })];
+    expect(found('EGR154', objects)).toEqual([]);
+    expect(severities('EGR157', objects)).toEqual(['[1] warning']);
+    expect(found('EGR157', objects)).toEqual([
+      '[1] spec.targetRefs[0]: DestinationRule egress/api sets a traffic policy for api.example.com in the policy\'s namespace, where Istio merges '
+        + 'the two into one rule: before Istio 1.31 the rule made from this policy comes first and its traffic policy replaces the DestinationRule\'s '
+        + 'whole traffic policy (its connection pool, outlier detection, load balancer are not applied); from 1.31 they are merged field by field',
     ]);
+    // TLS for another port of the host is such a traffic policy too.
+    expect(found('EGR157', [entry(), onHttp(), destinationRule('api', 'egress', portTls(8443))])[0])
+      .toContain('DestinationRule egress/api sets a traffic policy for api.example.com in the policy\'s namespace');
+  });
+
+  test('rejected, another namespace: its proxies take their own rule (TLS or not, exact or wildcard host)', () => {
+    const objects = [entry(), onHttp(), destinationRule('api', 'shop', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })];
+    expect(found('EGR154', objects)).toEqual([
+      '[1] spec.targetRefs[0]: DestinationRule shop/api for api.example.com also sets client TLS: proxies in namespace shop look DestinationRules '
+        + 'up in their own namespace first, take that one, and do not apply this policy\'s TLS for api.example.com; proxies elsewhere apply the policy',
+    ]);
+    const wildcard = [entry(), onHttp(), destinationRule('all', 'shop', { host: '*.example.com', trafficPolicy: { connectionPool: { tcp: { maxConnections: 5 } } } })];
+    expect(found('EGR154', wildcard)[0]).toContain('DestinationRule shop/all for *.example.com has no client TLS: proxies in namespace shop');
+    assertValidIstioObjects(wildcard);
   });
 
   test('a policy on a Service, and a rule naming the Service by its short name', () => {
