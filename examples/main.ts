@@ -16,6 +16,7 @@ import { tcpByAddressChart } from './shapes/tcp-by-address';
 import { tlsOriginationGatewayChart } from './shapes/tls-origination-gateway';
 import { tlsOriginationSidecarChart } from './shapes/tls-origination-sidecar';
 import { wildcardChart } from './shapes/wildcard';
+import { taskCharts } from './tasks';
 
 export const EXAMPLES = [
   lessonChart, directChart, httpsPassthroughChart, httpsMtlsGatewayChart, tlsOriginationSidecarChart,
@@ -27,6 +28,8 @@ export function exampleApp(app: App = new App()): App {
   for (const example of EXAMPLES) {
     example(app);
   }
+  // Istio's docs tasks, one chart per task and rendering (docs/tasks.md).
+  taskCharts(app);
   return app;
 }
 

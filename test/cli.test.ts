@@ -331,9 +331,13 @@ describe('explain', () => {
     expect(port('developer.mozilla.org', 443).problems.map((p: any) => p.code)).toEqual(['EGR220']);
     expect(port('mysql.example.com', 3306).gateway).toMatchObject({ port: 7306, tls: 'ISTIO_MUTUAL' });
     expect(port('edition.cnn.com', 443).gateway).toMatchObject({ tls: 'PASSTHROUGH' });
-    // httpbin.org of the direct shape (the ambient example defines it too, in its own namespace).
-    expect(hosts.find((h: any) => h.host === 'httpbin.org' && h.definedBy.ref.startsWith('direct/')).clients.blockedIn)
-      .toEqual([{ namespace: 'shop', sidecar: 'shop/egress-lockdown' }]);
+    // httpbin.org of the direct shape (the ambient example defines it too, in its own namespace), blocked by the
+    // lockdown example and by the lockdowns of the docs task "Apply Kubernetes network policies" (examples/tasks).
+    expect(hosts.find((h: any) => h.host === 'httpbin.org' && h.definedBy.ref.startsWith('direct/')).clients.blockedIn).toEqual([
+      { namespace: 'shop', sidecar: 'shop/egress-lockdown' },
+      { namespace: 'egress-gateway-network-policy-istio-api', sidecar: 'egress-gateway-network-policy-istio-api/egress-lockdown' },
+      { namespace: 'egress-gateway-network-policy-gateway-api', sidecar: 'egress-gateway-network-policy-gateway-api/egress-lockdown' },
+    ]);
   });
 });
 

@@ -1,0 +1,16 @@
+/**
+ * Istio's "Egress Gateways" task, section "Egress gateway for HTTPS traffic" (the docs' host is
+ * edition.cnn.com): the application's own TLS on port 443 goes through the egress gateway, which
+ * passes it on by SNI.
+ */
+import { Chart } from 'cdk8s';
+import { EgressGatewayRoute, EgressPort, ExportTo, ExternalHost, IEgressGateway } from '../../src';
+
+export function egressGatewayHttps(chart: Chart, gateway: IEgressGateway): void {
+  const news = new ExternalHost(chart, 'News', {
+    hosts: ['egress-gateway-https.example.com'],
+    ports: [EgressPort.tls(443)],
+    exportTo: ExportTo.whereUsed(),
+  });
+  new EgressGatewayRoute(chart, 'ViaEgressGateway', { host: news, gateway, gatewayMutualTls: false });
+}
