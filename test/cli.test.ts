@@ -237,6 +237,7 @@ describe('explain', () => {
       sidecar: {
         via: 'gateway',
         virtualService: 'default/wikipedia-egress-gateway',
+        routeKind: 'VirtualService',
         route: 'http[0]',
         destination: 'istio-egressgateway.istio-system.svc.cluster.local',
         destinationPort: 80,
@@ -263,7 +264,7 @@ describe('explain', () => {
         hosts: ['www.wikipedia.org'],
       },
       gatewayHop: {
-        virtualService: 'default/wikipedia-egress-gateway', route: 'http[1]', destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null,
+        virtualService: 'default/wikipedia-egress-gateway', routeKind: 'VirtualService', route: 'http[1]', destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null,
       },
       allowed: { policies: [], allowPolicies: [], verdict: 'anyone', denyByDefault: [], allow: [], deny: [] },
       problems: [],

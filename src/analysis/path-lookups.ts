@@ -3,6 +3,7 @@
  * VirtualService route a proxy uses for a host and port, which DestinationRule a proxy applies,
  * which pods a gateway Service leads to and which Gateway servers those pods have.
  */
+import { viewSource } from './gateway-api-views';
 import {
   IndexedObject, MESH, ObjectIndex, append, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace,
 } from './model';
@@ -61,12 +62,15 @@ export function boundGateways(vs: Manifest): string[] {
 
 /** The first route that applies to a host and port, and its first destination. */
 export interface RouteHit {
+  /** The VirtualService; for a Gateway API route, its VirtualService view (gateway-api-views.ts) with the route's index. */
   readonly vs: IndexedObject;
+  /** The kind of the object written: VirtualService, HTTPRoute or TLSRoute. */
+  readonly kind: string;
   readonly block: Block;
   readonly index: number;
-  /** `spec.tls[0]` */
+  /** `spec.tls[0]` (a Gateway API route: `spec.rules[0]`) */
   readonly field: string;
-  /** `spec.tls[0].route[0].destination` */
+  /** `spec.tls[0].route[0].destination` (a Gateway API route: `spec.rules[0].backendRefs[0]`) */
   readonly destinationField: string;
   /** The destination host as written. */
   readonly host: string;
@@ -213,12 +217,14 @@ function hitOf(vs: IndexedObject, block: Block, index: number, route: Record<str
     return undefined;
   }
   const destination = destinations[at].destination;
+  const source = viewSource(route);
   return {
     vs,
+    kind: source?.kind ?? 'VirtualService',
     block,
     index,
-    field: `spec.${block}[${index}]`,
-    destinationField: `spec.${block}[${index}].route[${at}].destination`,
+    field: source?.field ?? `spec.${block}[${index}]`,
+    destinationField: source?.destinations?.[at] ?? `spec.${block}[${index}].route[${at}].destination`,
     host: destination.host,
     port: portNumber(isRecord(destination.port) ? destination.port.number : undefined),
     subset: typeof destination.subset === 'string' ? destination.subset : undefined,
@@ -456,9 +462,10 @@ export interface GatewayTarget {
    * Where the labels come from: `workload` (a Deployment, DaemonSet, StatefulSet or Pod the Service
    * selects), `service` (the Service's selector), `convention` (the labels istioctl and the
    * istio/gateway chart give the pods of a Service of that name), `gateway` (the selector of a
-   * Gateway in the Service's namespace that serves the host, for a Service named otherwise).
+   * Gateway in the Service's namespace that serves the host, for a Service named otherwise),
+   * `gateway-api` (the label Istio gives the pods of the Gateway API Gateway it deploys behind the Service).
    */
-  readonly labelsFrom: 'workload' | 'service' | 'convention' | 'gateway';
+  readonly labelsFrom: 'workload' | 'service' | 'convention' | 'gateway' | 'gateway-api';
   /** The Gateways whose selector matches the pods, from any namespace. */
   readonly gateways: IndexedObject[];
 }
@@ -657,7 +664,7 @@ function serverOf(gateway: IndexedObject, server: Record<string, any>, at: numbe
   const protocol = typeof server.port.protocol === 'string' ? server.port.protocol : 'TCP';
   return {
     gateway,
-    field: `spec.servers[${at}]`,
+    field: viewSource(server)?.field ?? `spec.servers[${at}]`,
     port: server.port.number,
     protocol,
     tls: serverTlsMode(server, protocol),

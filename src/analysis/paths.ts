@@ -10,6 +10,7 @@
  * The rules about paths (tls-agreement.ts, gateway-hops.ts, port-bypass.ts) and `explain` read the
  * same paths, computed once per ObjectIndex.
  */
+import { GATEWAY_NAME_LABEL, GatewayApiViews, gatewayApiViews } from './gateway-api-views';
 import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
 import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding } from './object-finding';
@@ -163,8 +164,12 @@ class PathBuilder {
   /** The REGISTRY_ONLY Sidecars, which every host's clients are checked against. */
   private readonly lockdowns: readonly IndexedObject[];
 
+  private readonly gatewayApi: GatewayApiViews;
+
   public constructor(private readonly index: ObjectIndex) {
-    this.routes = new RouteIndex(index.virtualServices);
+    this.gatewayApi = gatewayApiViews(index);
+    // Gateway API routes as the VirtualServices Istio makes of them: the paths follow both alike.
+    this.routes = new RouteIndex([...index.virtualServices, ...this.gatewayApi.virtualServices]);
     this.lockdowns = index.sidecars.filter(s => isNamespaceLockdown(s.object));
   }
 
@@ -316,7 +321,7 @@ class PathBuilder {
    */
   private target(destination: string, host?: string): GatewayTarget | undefined {
     if (!this.targets.has(destination)) {
-      this.targets.set(destination, gatewayTarget(this.index, destination));
+      this.targets.set(destination, this.gatewayApiTarget(destination) ?? gatewayTarget(this.index, destination));
     }
     const target = this.targets.get(destination);
     if (target || host === undefined) {
@@ -327,6 +332,20 @@ class PathBuilder {
       this.targets.set(key, gatewayTargetBeside(this.index, destination, host));
     }
     return this.targets.get(key);
+  }
+
+  /** The Gateway API Gateway of class `istio` behind a Service `<name>-istio` (Istio deploys it so), if any. */
+  private gatewayApiTarget(destination: string): GatewayTarget | undefined {
+    const namespace = serviceNamespace(destination);
+    const gateway = namespace === undefined ? undefined
+      : this.gatewayApi.gatewaysByService.get(`${destination.slice(0, destination.indexOf('.'))}.${namespace}`);
+    return gateway && namespace !== undefined ? {
+      service: destination,
+      namespace,
+      labels: { [GATEWAY_NAME_LABEL]: gateway.object.metadata!.name! },
+      labelsFrom: 'gateway-api',
+      gateways: [gateway],
+    } : undefined;
   }
 
   /** The namespace of the Service or ServiceEntry that defines a host for a proxy in `namespace`. */

@@ -105,6 +105,7 @@ function sidecarHop(hop: paths.SidecarHop): SidecarHop {
   return {
     via: hop.via,
     virtualService: hop.route ? ref(hop.route.vs) : null,
+    routeKind: hop.route?.kind ?? null,
     route: hop.route ? routeName(hop.route) : null,
     destination: hop.destination,
     destinationPort: hop.destinationPort,
@@ -116,9 +117,9 @@ function sidecarHop(hop: paths.SidecarHop): SidecarHop {
   };
 }
 
-/** `http[0]`: a route's place in its VirtualService. */
+/** `http[0]`: a route's place in its VirtualService; `rules[0]` in a Gateway API route. */
 function routeName(hit: paths.RouteHit): string {
-  return `${hit.block}[${hit.index}]`;
+  return hit.field.replace(/^spec\./, '');
 }
 
 function gatewayService(target: paths.GatewayTarget): GatewayService {
@@ -147,6 +148,7 @@ function gatewayServer(server: paths.GatewayServer): GatewayServer {
 function gatewayHop(hop: paths.GatewayHop): GatewayHop {
   return {
     virtualService: ref(hop.route.vs),
+    routeKind: hop.route.kind,
     route: routeName(hop.route),
     destination: hop.destination,
     destinationPort: hop.destinationPort,

@@ -17,11 +17,16 @@ export function tlsText(tls: TlsSetting | null): string {
   return tls ? `TLS origination ${tls.mode} (DestinationRule ${tls.destinationRule})` : '';
 }
 
+/** `http[0]` for a VirtualService's route (the table's heading says so); `HTTPRoute ns/name rules[0]` for a Gateway API route. */
+export function routeText(hop: { readonly routeKind: string | null; readonly virtualService: string | null; readonly route: string | null }): string {
+  return hop.routeKind && hop.routeKind !== 'VirtualService' ? `${hop.routeKind} ${hop.virtualService} ${hop.route}` : hop.route ?? '';
+}
+
 export function sidecarText(hop: SidecarHop, host: string, port: number): string {
   if (hop.via === 'gateway') {
     const subset = hop.subset ? ` subset ${hop.subset}` : '';
     const sni = hop.sni ? ` sni ${hop.sni}` : '';
-    return `${hop.route} → ${hop.destination}:${hop.destinationPort}${subset}, ${hop.tls}${sni}`;
+    return `${routeText(hop)} → ${hop.destination}:${hop.destinationPort}${subset}, ${hop.tls}${sni}`;
   }
   const elsewhere = hop.destination !== host || hop.destinationPort !== port ? ` to ${hop.destination}:${hop.destinationPort}` : '';
   const origination = hop.tlsFrom ? `, ${tlsText({ mode: hop.tls, destinationRule: hop.tlsFrom })}` : '';
@@ -46,7 +51,7 @@ export function gatewayHopText(hop: GatewayHop | null): string {
     return 'none';
   }
   const origination = hop.tlsOrigination ? `, ${tlsText(hop.tlsOrigination)}` : '';
-  return `${hop.route} → ${hop.destination}:${hop.destinationPort}${origination}`;
+  return `${routeText(hop)} → ${hop.destination}:${hop.destinationPort}${origination}`;
 }
 
 export function allowedText(allowed: Allowed | null): string {

@@ -2,7 +2,7 @@
  * The explain diagram: a Mermaid flowchart with one subgraph per external host and the chain
  * clients --> sidecar --> gateway --> host, edges labelled with the route, protocol and TLS mode.
  */
-import { allowedText, clientsText, portText, selectorText, tlsText } from './describe';
+import { allowedText, clientsText, portText, routeText, selectorText, tlsText } from './describe';
 import { GatewayServer, HostPath, PortPath } from './model';
 
 /** A Mermaid node id: letters, digits and underscores only. */
@@ -52,7 +52,7 @@ function portEdges(host: string, p: PortPath, prefix: string, sidecar: string, n
     const tls = hop.tlsFrom ? tlsText({ mode: hop.tls, destinationRule: hop.tlsFrom }) : 'plain';
     return [`${sidecar} -->|${label(`${p.port}: direct, ${tls}`)}| ${target}`];
   }
-  const toGateway = label(`${hop.route} ${hop.tls} → port ${hop.destinationPort}`);
+  const toGateway = label(`${routeText(hop)} ${hop.tls} → port ${hop.destinationPort}`);
   if (!p.gateway) {
     const missing = nodeId(prefix, 'nogateway', hop.destinationPort);
     nodes.set(missing, `no Gateway server for ${host} on port ${hop.destinationPort}`);
@@ -68,7 +68,7 @@ function portEdges(host: string, p: PortPath, prefix: string, sidecar: string, n
   }
   const target = external(prefix, p.gatewayHop.destination, p.gatewayHop.destinationPort, nodes);
   const tls = p.gatewayHop.tlsOrigination ? tlsText(p.gatewayHop.tlsOrigination) : 'as received';
-  return [...edges, `${gateway} -->|${label(`${p.gatewayHop.route}, ${tls}`)}| ${target}`];
+  return [...edges, `${gateway} -->|${label(`${routeText(p.gatewayHop)}, ${tls}`)}| ${target}`];
 }
 
 function gatewayLabel(g: GatewayServer, p: PortPath): string {

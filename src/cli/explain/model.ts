@@ -78,9 +78,14 @@ export interface TlsSetting {
 export interface SidecarHop {
   /** `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out. */
   readonly via: 'gateway' | 'direct';
-  /** The mesh-bound VirtualService route that applies, as `namespace/name`, or null when none does. */
+  /**
+   * The mesh-bound route that applies, as `namespace/name`, or null when none does: a VirtualService,
+   * or a Gateway API route parented to the host's ServiceEntry (`routeKind` says which).
+   */
   readonly virtualService: string | null;
-  /** The route block (`http`, `tls`, `tcp`) and the route's index in it. */
+  /** `VirtualService`, `HTTPRoute` or `TLSRoute`; null without a route. */
+  readonly routeKind: string | null;
+  /** The route's place in its object: `http[0]` (a block and index) in a VirtualService, `rules[0]` in a Gateway API route. */
   readonly route: string | null;
   /** Where the sidecar sends the traffic (the gateway Service, or the external host). */
   readonly destination: string;
@@ -102,7 +107,10 @@ export interface GatewayService {
   readonly namespace: string;
   /** Their labels as far as known. */
   readonly pods: Record<string, string>;
-  /** `workload`, `service` (the Service's selector) or `convention` (istioctl's and the istio/gateway chart's labels). */
+  /**
+   * `workload`, `service` (the Service's selector), `convention` (istioctl's and the istio/gateway chart's labels),
+   * `gateway` (a Gateway beside the Service) or `gateway-api` (the label Istio gives a Gateway API gateway's pods).
+   */
   readonly podsFrom: string;
   /** The Gateways that configure those pods, from any namespace. */
   readonly gateways: string[];
@@ -120,7 +128,11 @@ export interface GatewayServer {
 }
 
 export interface GatewayHop {
+  /** The route bound to the gateway, as `namespace/name`: a VirtualService, or a Gateway API route parented to the Gateway. */
   readonly virtualService: string;
+  /** `VirtualService`, `HTTPRoute` or `TLSRoute`. */
+  readonly routeKind: string;
+  /** `http[0]` in a VirtualService, `rules[0]` in a Gateway API route. */
   readonly route: string;
   readonly destination: string;
   readonly destinationPort: number;
