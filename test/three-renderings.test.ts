@@ -32,6 +32,7 @@ function render(name: string, rendering: Rendering): App {
 const ISTIO = 'networking.istio.io/v1';
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const SECURITY = 'security.istio.io/v1';
+const RBAC = 'rbac.authorization.k8s.io/v1';
 
 /** The kinds each rendering writes, as `apiVersion kind`, sorted. */
 const EXPECTED: Record<string, Partial<Record<Rendering, string[]>>> = {
@@ -66,6 +67,7 @@ const EXPECTED: Record<string, Partial<Record<Rendering, string[]>>> = {
     'gateway-api': [
       `${GATEWAY_API} Gateway`, `${GATEWAY_API} HTTPRoute`, `${GATEWAY_API} HTTPRoute`,
       `${ISTIO} DestinationRule`, `${ISTIO} DestinationRule`, `${ISTIO} ServiceEntry`,
+      `${RBAC} Role`, `${RBAC} RoleBinding`,
     ],
   },
   'sidecar-tls-origination': {
@@ -178,6 +180,26 @@ describe.each(TASKS.map(t => [t.name, t] as const))('%s', (name, t) => {
       }
     });
   }
+});
+
+describe('gateway-mtls-origination: the gateway Istio deploys from a Gateway may read the client certificate', () => {
+  test('a Role to list Secrets in the gateway\'s namespace, bound to the service account <name>-istio', () => {
+    const objects = synth(render('gateway-mtls-origination', 'gateway-api'));
+    const [role] = byKind(objects, 'Role');
+    const [binding] = byKind(objects, 'RoleBinding');
+    expect(role.metadata.namespace).toBe('gateway-mtls-origination-gateway-api');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'egress-istio', namespace: 'gateway-mtls-origination-gateway-api' }]);
+    // The Secret and the gateway's pods are in one namespace (istiod serves a DestinationRule's Secret only from the proxy's namespace).
+    const origination = byKind(objects, 'DestinationRule').find(dr => dr.spec.workloadSelector);
+    expect(origination.metadata.namespace).toBe(role.metadata.namespace);
+    expect(origination.spec.workloadSelector.matchLabels).toEqual({ 'gateway.networking.k8s.io/gateway-name': 'egress' });
+  });
+
+  test('none for the installed gateway (its Helm chart has the Role)', () => {
+    expect(byKind(synth(render('gateway-mtls-origination', 'istio-api')), 'Role')).toEqual([]);
+  });
 });
 
 describe('the user code is the same in every rendering', () => {
