@@ -266,6 +266,7 @@ describe('explain', () => {
       gatewayHop: {
         virtualService: 'default/wikipedia-egress-gateway', routeKind: 'VirtualService', route: 'http[1]', destination: 'www.wikipedia.org', destinationPort: 80, tlsOrigination: null,
       },
+      waypoint: null,
       allowed: { policies: [], allowPolicies: [], verdict: 'anyone', denyByDefault: [], allow: [], deny: [] },
       problems: [],
     });

@@ -10,7 +10,9 @@
  * The rules about paths (tls-agreement.ts, gateway-hops.ts, port-bypass.ts) and `explain` read the
  * same paths, computed once per ObjectIndex.
  */
+import { GATEWAY_API_GROUP, ISTIO_NETWORKING_GROUP } from './gateway-api-common';
 import { GATEWAY_NAME_LABEL, GatewayApiViews, gatewayApiViews } from './gateway-api-views';
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE } from './gateway-api-waypoints';
 import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
 import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding } from './object-finding';
@@ -19,6 +21,7 @@ import {
   gatewayBlocks, gatewayServer, gatewayTarget, gatewayTargetBeside, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
 } from './path-lookups';
 import { asArray, isRecord } from '../rules/finding';
+import { HBONE_PORT, WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
 import { isKind } from '../rules/kinds';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
@@ -78,8 +81,11 @@ export interface EntryPort {
 export type HopTraffic = 'istio-mutual' | 'tls' | 'plain' | 'opaque';
 
 export interface SidecarHop {
-  /** `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out. */
-  readonly via: 'gateway' | 'direct';
+  /**
+   * `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out;
+   * `waypoint` (ambient): the client's ztunnel sends it over HBONE to the waypoint the host is bound to.
+   */
+  readonly via: 'gateway' | 'direct' | 'waypoint';
   /** The namespace whose sidecars the hop is computed for (the mesh route's, else the ServiceEntry's). */
   readonly clientNamespace: string;
   /** The mesh route that applies, if any. */
@@ -103,6 +109,27 @@ export interface GatewayHop {
   /** The DestinationRule the gateway pods apply to the destination, if any. */
   readonly destinationRule?: IndexedObject;
   /** TLS origination at the gateway (SIMPLE or MUTUAL); undefined: the traffic leaves as it came. */
+  readonly tlsOrigination?: TlsSetting;
+}
+
+/**
+ * Ambient: the waypoint that a ServiceEntry (or its namespace) is bound to by `istio.io/use-waypoint`,
+ * and what the waypoint does with the host's traffic: the mesh routes parented to the ServiceEntry
+ * and the DestinationRule for the destination apply there, as at a sidecar.
+ */
+export interface WaypointHop {
+  /** The waypoint Gateway (gatewayClassName istio-waypoint). */
+  readonly gateway: IndexedObject;
+  /** The ServiceEntry or Namespace whose label binds the host to the waypoint. */
+  readonly boundBy: IndexedObject;
+  /** `metadata.labels.istio.io/use-waypoint` of `boundBy`. */
+  readonly field: string;
+  /** The route parented to the ServiceEntry that applies, if any. */
+  readonly route?: RouteHit;
+  readonly destination: string;
+  readonly destinationPort: number;
+  readonly destinationRule?: IndexedObject;
+  /** TLS origination at the waypoint (SIMPLE or MUTUAL); undefined: the traffic leaves as it came. */
   readonly tlsOrigination?: TlsSetting;
 }
 
@@ -141,7 +168,9 @@ export interface PortPath {
   readonly server?: GatewayServer;
   /** From the gateway to the host; undefined without a server or without a route bound to its Gateway. */
   readonly gatewayHop?: GatewayHop;
-  /** Who the gateway lets through; undefined without a gateway. */
+  /** Ambient: the waypoint the host is bound to; undefined for sidecar paths. */
+  readonly waypoint?: WaypointHop;
+  /** Who the gateway (or the waypoint) lets through; undefined without one. */
   readonly allowed?: Allowed;
 }
 
@@ -194,6 +223,7 @@ class PathBuilder {
       targetPort: portNumber(p.targetPort),
       field: `spec.ports[${i}]`,
     }] : []));
+    const waypoint = this.waypointOf(serviceEntry);
     return {
       host,
       definition: serviceEntry,
@@ -201,8 +231,70 @@ class PathBuilder {
       hostField: `spec.hosts[${h}]`,
       resolution: typeof resolution === 'string' ? resolution : undefined,
       clients: clientsOf(this.lockdowns, serviceEntry, host),
-      ports: ports.map(port => this.portPath(namespaceOf(serviceEntry.object), host, port)),
+      ports: ports.map(port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
+        : this.portPath(namespaceOf(serviceEntry.object), host, port))),
     };
+  }
+
+  /**
+   * The waypoint a ServiceEntry is bound to: its own `istio.io/use-waypoint` label, else its
+   * namespace's (with `istio.io/use-waypoint-namespace` for a waypoint elsewhere). A name that no
+   * waypoint Gateway among the objects has binds nothing here (EGR152 reports it).
+   */
+  private waypointOf(serviceEntry: IndexedObject): WaypointBinding | undefined {
+    const home = namespaceOf(serviceEntry.object);
+    const own = waypointLabel(serviceEntry);
+    const namespaceObject = own ? undefined : this.index.namespaceObject(home);
+    const boundBy = own ? serviceEntry : namespaceObject;
+    const named = own ?? (namespaceObject && waypointLabel(namespaceObject));
+    if (!boundBy || !named) {
+      return undefined;
+    }
+    const gateway = this.index.of('k8sGateway').find(g => g.object.metadata?.name === named.name
+      && namespaceOf(g.object) === (named.namespace ?? home) && gatewayClassOf(g.object) === WAYPOINT_CLASS);
+    return gateway && { gateway, boundBy };
+  }
+
+  /** Ambient: the client's ztunnel sends to the waypoint over HBONE; the waypoint routes and originates TLS as a sidecar would. */
+  private waypointPath(serviceEntry: IndexedObject, host: string, port: EntryPort, { gateway, boundBy }: WaypointBinding): PortPath {
+    const entryNamespace = namespaceOf(serviceEntry.object);
+    const name = gateway.object.metadata!.name!;
+    const namespace = namespaceOf(gateway.object);
+    const hit = this.routes.find({ gateway: MESH, host, port: port.number, blocks: sidecarBlocks(port.protocol), preferNamespace: entryNamespace });
+    const destination = hit ? qualifyHost(hit.host, namespaceOf(hit.vs.object)) : host;
+    const destinationPort = hit?.port ?? port.number;
+    const proxy = { namespace, labels: { [GATEWAY_NAME_LABEL]: name } };
+    const rules = destinationRulesFor(this.index, destination, proxy, destination === host ? entryNamespace : this.definedIn(destination, namespace));
+    const tls = rules.tls(destinationPort, hit?.subset);
+    const sidecar: SidecarHop = {
+      via: 'waypoint',
+      clientNamespace: entryNamespace,
+      destination: `${name}.${namespace}.svc.cluster.local`,
+      destinationPort: HBONE_PORT,
+      traffic: 'istio-mutual',
+    };
+    const waypoint: WaypointHop = {
+      gateway,
+      boundBy,
+      field: `metadata.labels.${USE_WAYPOINT}`,
+      route: hit,
+      destination,
+      destinationPort,
+      destinationRule: tls?.destinationRule ?? rules.ruleFor(hit?.subset),
+      tlsOrigination: originatesTls(tls?.mode) ? tls : undefined,
+    };
+    return { port, sidecar, waypoint, allowed: allowedAt(this.waypointPolicies(serviceEntry, gateway), host, port.number) };
+  }
+
+  /** The AuthorizationPolicies a waypoint applies to a host: those whose targetRefs name its ServiceEntry or the waypoint itself. */
+  private waypointPolicies(serviceEntry: IndexedObject, gateway: IndexedObject): IndexedObject[] {
+    const targets = (p: IndexedObject) => asArray(specOf(p).targetRefs ?? (specOf(p).targetRef === undefined ? [] : [specOf(p).targetRef]))
+      .filter(isRecord);
+    const names = (p: IndexedObject, o: IndexedObject, group: string, kind: string) => namespaceOf(p.object) === namespaceOf(o.object)
+      && targets(p).some(t => t.group === group && t.kind === kind && t.name === o.object.metadata?.name);
+    return this.index.of('authorizationPolicy')
+      .filter(p => names(p, serviceEntry, ISTIO_NETWORKING_GROUP, 'ServiceEntry') || names(p, gateway, GATEWAY_API_GROUP, 'Gateway'))
+      .sort((a, b) => compareStrings(label(a.object), label(b.object)));
   }
 
   /**
@@ -389,6 +481,20 @@ function trafficOf(tls: TlsSetting | undefined, protocol: string, hit: RouteHit 
   return isTlsProtocol(protocol) ? 'tls' : 'opaque';
 }
 
+interface WaypointBinding {
+  readonly gateway: IndexedObject;
+  readonly boundBy: IndexedObject;
+}
+
+/** An object's `istio.io/use-waypoint` label (`none` binds nothing), with `istio.io/use-waypoint-namespace`. */
+function waypointLabel(o: IndexedObject): { name: string; namespace?: string } | undefined {
+  const labels = isRecord(o.object.metadata?.labels) ? o.object.metadata!.labels! : {};
+  const name = labels[USE_WAYPOINT];
+  const namespace = labels[USE_WAYPOINT_NAMESPACE];
+  return typeof name === 'string' && !['', 'none', '#none'].includes(name)
+    ? { name, namespace: typeof namespace === 'string' ? namespace : undefined } : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clients
 
@@ -497,7 +603,7 @@ export interface PathObject {
   readonly lists: string[];
 }
 
-const ROUTE_LISTS = ['spec.http[', 'spec.tls[', 'spec.tcp['];
+const ROUTE_LISTS = ['spec.http[', 'spec.tls[', 'spec.tcp[', 'spec.rules['];
 /** A DestinationRule's parts for one subset or one port. */
 const RULE_LISTS = ['spec.subsets[', 'spec.trafficPolicy.portLevelSettings['];
 
@@ -520,6 +626,10 @@ export function pathObjects(host: HostPath, path: PortPath): PathObject[] {
   add(path.server?.gateway, path.server ? [path.server.field] : [], ['spec.servers[']);
   add(path.gatewayHop?.route.vs, path.gatewayHop ? [path.gatewayHop.route.field] : [], ROUTE_LISTS);
   add(path.gatewayHop?.destinationRule, tlsPart(path.gatewayHop?.tlsOrigination), RULE_LISTS);
+  add(path.waypoint?.gateway, [], []);
+  add(path.waypoint?.boundBy, path.waypoint ? [path.waypoint.field] : [], []);
+  add(path.waypoint?.route?.vs, path.waypoint?.route ? [path.waypoint.route.field] : [], ROUTE_LISTS);
+  add(path.waypoint?.destinationRule, tlsPart(path.waypoint?.tlsOrigination), RULE_LISTS);
   for (const sources of [...path.allowed?.allow ?? [], ...path.allowed?.deny ?? []]) {
     add(sources.policy, [sources.field], ['spec.rules[']);
   }

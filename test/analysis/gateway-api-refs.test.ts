@@ -456,3 +456,42 @@ describe('the path rules on Gateway API paths', () => {
     expect(lintObjects(mutualTls(true)).filter(f => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('ambient: the paths go through the waypoint the ServiceEntry is bound to', () => {
+  test('bound by its namespace: ztunnel to the waypoint over HBONE, the waypoint to the host, the policy on the ServiceEntry', () => {
+    const { report, path } = explainPort(ambient(), 443);
+    expect(path.sidecar).toMatchObject({ via: 'waypoint', destination: 'waypoint.egress.svc.cluster.local', destinationPort: 15008, traffic: 'istio-mutual' });
+    expect(path.waypoint).toEqual({
+      waypoint: 'egress/waypoint',
+      boundBy: 'Namespace egress',
+      virtualService: null,
+      routeKind: null,
+      route: null,
+      destination: 'api.example.com',
+      destinationPort: 443,
+      tlsOrigination: null,
+    });
+    expect(path.allowed).toMatchObject({ verdict: 'listed', allow: [{ policy: 'egress/api-allow', namespaces: ['shop'] }] });
+    expect(path).toMatchObject({ gateway: null, gatewayHop: null, problems: [] });
+    expect(formatExplain(report, undefined)).toContain('| ztunnel → waypoint waypoint.egress.svc.cluster.local:15008 (HBONE, mutual TLS) | waypoint egress/waypoint (bound by Namespace egress) |');
+    expect(formatExplain(report, 'mermaid')).toContain('"443: HBONE"');
+  });
+
+  test('bound by its own label, with TLS origination by a DestinationRule at the waypoint', () => {
+    const objects: any[] = ambient();
+    objects[0].metadata.labels = { 'istio.io/dataplane-mode': 'ambient' };
+    objects[2].metadata.labels = { 'istio.io/use-waypoint': 'waypoint' };
+    objects[2].spec.ports = [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 }];
+    objects.push(destinationRule('api-tls', 'egress', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } }));
+    const { path } = explainPort(objects, 80);
+    expect(path.waypoint).toMatchObject({ boundBy: 'ServiceEntry egress/api', destinationPort: 80, tlsOrigination: { mode: 'SIMPLE', destinationRule: 'egress/api-tls' } });
+  });
+
+  test('a label naming no waypoint Gateway (EGR152), or none, leaves the path direct', () => {
+    for (const name of ['elsewhere', 'none']) {
+      const objects: any[] = ambient();
+      objects[0].metadata.labels['istio.io/use-waypoint'] = name;
+      expect(explainPort(objects, 443).path).toMatchObject({ sidecar: { via: 'direct' }, waypoint: null });
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 import {
   Allowed, ExplainReport, GatewayHop, GatewayServer, GatewayService, HostPath, KindSummary, ObjectLocation, PortPath, Problem, SidecarHop, Sources,
+  WaypointHop,
 } from './model';
 import { IndexedFinding, lintObjects } from '../../analysis';
 import { IndexedObject, ObjectIndex, label } from '../../analysis/model';
@@ -68,6 +69,7 @@ class Reporter {
       gatewayService: p.target ? gatewayService(p.target) : null,
       gateway: p.server ? gatewayServer(p.server) : null,
       gatewayHop: p.gatewayHop ? gatewayHop(p.gatewayHop) : null,
+      waypoint: p.waypoint ? waypointHop(p.waypoint) : null,
       allowed: p.allowed ? allowed(p.allowed) : null,
       problems: this.problems(h, p),
     };
@@ -150,6 +152,20 @@ function gatewayHop(hop: paths.GatewayHop): GatewayHop {
     virtualService: ref(hop.route.vs),
     routeKind: hop.route.kind,
     route: routeName(hop.route),
+    destination: hop.destination,
+    destinationPort: hop.destinationPort,
+    tlsOrigination: hop.tlsOrigination ? { mode: hop.tlsOrigination.mode, destinationRule: ref(hop.tlsOrigination.destinationRule) } : null,
+  };
+}
+
+function waypointHop(hop: paths.WaypointHop): WaypointHop {
+  const bound = hop.boundBy.object;
+  return {
+    waypoint: ref(hop.gateway),
+    boundBy: bound.kind === 'Namespace' ? `Namespace ${bound.metadata?.name}` : `${bound.kind} ${ref(hop.boundBy)}`,
+    virtualService: hop.route ? ref(hop.route.vs) : null,
+    routeKind: hop.route?.kind ?? null,
+    route: hop.route ? routeName(hop.route) : null,
     destination: hop.destination,
     destinationPort: hop.destinationPort,
     tlsOrigination: hop.tlsOrigination ? { mode: hop.tlsOrigination.mode, destinationRule: ref(hop.tlsOrigination.destinationRule) } : null,

@@ -1,5 +1,5 @@
 /** Short descriptions of each hop, shared by the table and the diagram. */
-import { Allowed, Clients, GatewayHop, GatewayServer, GatewayService, PortPath, Problem, SidecarHop, Sources, TlsSetting } from './model';
+import { Allowed, Clients, GatewayHop, GatewayServer, GatewayService, PortPath, Problem, SidecarHop, Sources, TlsSetting, WaypointHop } from './model';
 
 export function portText(p: PortPath): string {
   return `${p.port}/${p.protocol}${p.targetPort !== null && p.targetPort !== p.port ? ` (target ${p.targetPort})` : ''}`;
@@ -23,6 +23,9 @@ export function routeText(hop: { readonly routeKind: string | null; readonly vir
 }
 
 export function sidecarText(hop: SidecarHop, host: string, port: number): string {
+  if (hop.via === 'waypoint') {
+    return `ztunnel → waypoint ${hop.destination}:${hop.destinationPort} (HBONE, mutual TLS)`;
+  }
   if (hop.via === 'gateway') {
     const subset = hop.subset ? ` subset ${hop.subset}` : '';
     const sni = hop.sni ? ` sni ${hop.sni}` : '';
@@ -44,6 +47,18 @@ export function gatewayText(gateway: GatewayServer | null, service: GatewayServi
   }
   const pods = service && !gateway.gateway.startsWith(`${service.namespace}/`) ? ` (pods in ${service.namespace})` : '';
   return `${gateway.gateway} [${selectorText(gateway.selector)}]${pods} port ${gateway.port} ${gateway.protocol}, TLS ${gateway.tls}`;
+}
+
+/** The waypoint and what binds the host to it. */
+export function waypointText(hop: WaypointHop): string {
+  return `waypoint ${hop.waypoint} (bound by ${hop.boundBy})`;
+}
+
+/** From the waypoint to the host: the route parented to the ServiceEntry, if any, and TLS origination. */
+export function waypointHopText(hop: WaypointHop): string {
+  const route = hop.route ? `${routeText(hop)} → ` : '→ ';
+  const origination = hop.tlsOrigination ? `, ${tlsText(hop.tlsOrigination)}` : '';
+  return `${route}${hop.destination}:${hop.destinationPort}${origination}`;
 }
 
 export function gatewayHopText(hop: GatewayHop | null): string {

@@ -2,7 +2,7 @@
  * The explain diagram: a Mermaid flowchart with one subgraph per external host and the chain
  * clients --> sidecar --> gateway --> host, edges labelled with the route, protocol and TLS mode.
  */
-import { allowedText, clientsText, portText, routeText, selectorText, tlsText } from './describe';
+import { allowedText, clientsText, portText, routeText, selectorText, tlsText, waypointText } from './describe';
 import { GatewayServer, HostPath, PortPath } from './model';
 
 /** A Mermaid node id: letters, digits and underscores only. */
@@ -30,7 +30,7 @@ function hostLines(h: HostPath, prefix: string): string[] {
   const sidecar = nodeId(prefix, 'sidecar');
   const nodes = new Map<string, string>([
     [clients, `clients: ${clientsText(h.clients)}`],
-    [sidecar, 'client sidecar'],
+    [sidecar, h.ports.some(p => p.waypoint) ? 'client ztunnel' : 'client sidecar'],
   ]);
   const edges = [`${clients} -->|${label(h.ports.map(portText).join(', '))}| ${sidecar}`];
   for (const p of h.ports) {
@@ -47,6 +47,14 @@ function hostLines(h: HostPath, prefix: string): string[] {
 /** The edges of one port; nodes they need are added to `nodes` (a gateway or host node is shared by ports). */
 function portEdges(host: string, p: PortPath, prefix: string, sidecar: string, nodes: Map<string, string>): string[] {
   const hop = p.sidecar;
+  if (p.waypoint) {
+    const waypoint = nodeId(prefix, 'waypoint', p.waypoint.waypoint);
+    nodes.set(waypoint, `${waypointText(p.waypoint)}\nallowed: ${allowedText(p.allowed)}`);
+    const target = external(prefix, p.waypoint.destination, p.waypoint.destinationPort, nodes);
+    const tls = p.waypoint.tlsOrigination ? tlsText(p.waypoint.tlsOrigination) : 'as received';
+    const route = p.waypoint.route ? `${routeText(p.waypoint)}, ` : '';
+    return [`${sidecar} -->|${label(`${p.port}: HBONE`)}| ${waypoint}`, `${waypoint} -->|${label(`${route}${tls}`)}| ${target}`];
+  }
   if (hop.via === 'direct') {
     const target = external(prefix, hop.destination, hop.destinationPort, nodes);
     const tls = hop.tlsFrom ? tlsText({ mode: hop.tls, destinationRule: hop.tlsFrom }) : 'plain';

@@ -63,7 +63,9 @@ export interface PortPath {
   readonly gateway: GatewayServer | null;
   /** From the gateway to the external host; null without a gateway or without a route there. */
   readonly gatewayHop: GatewayHop | null;
-  /** Who the gateway lets through; null without a gateway. */
+  /** Ambient: the waypoint the host is bound to and what it does with the traffic; null for sidecar paths. */
+  readonly waypoint: WaypointHop | null;
+  /** Who the gateway (or the waypoint) lets through; null without one. */
   readonly allowed: Allowed | null;
   /** What the rules (lint's, and synth's) find about the objects on this path, as far as they concern it. */
   readonly problems: Problem[];
@@ -76,8 +78,11 @@ export interface TlsSetting {
 }
 
 export interface SidecarHop {
-  /** `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out. */
-  readonly via: 'gateway' | 'direct';
+  /**
+   * `gateway`: a mesh route sends the traffic to an egress gateway Service; `direct`: the sidecar sends it out;
+   * `waypoint` (ambient): the client's ztunnel sends it over HBONE (port 15008) to the host's waypoint.
+   */
+  readonly via: 'gateway' | 'direct' | 'waypoint';
   /**
    * The mesh-bound route that applies, as `namespace/name`, or null when none does: a VirtualService,
    * or a Gateway API route parented to the host's ServiceEntry (`routeKind` says which).
@@ -125,6 +130,21 @@ export interface GatewayServer {
   /** The server's TLS mode (PASSTHROUGH, ISTIO_MUTUAL, SIMPLE, MUTUAL) or `none`. */
   readonly tls: string;
   readonly hosts: string[];
+}
+
+export interface WaypointHop {
+  /** The waypoint Gateway, as `namespace/name`. */
+  readonly waypoint: string;
+  /** What binds the host to it: `ServiceEntry namespace/name` or `Namespace name` (its istio.io/use-waypoint label). */
+  readonly boundBy: string;
+  /** The route parented to the ServiceEntry that the waypoint applies, as `namespace/name`; null when none does. */
+  readonly virtualService: string | null;
+  readonly routeKind: string | null;
+  readonly route: string | null;
+  readonly destination: string;
+  readonly destinationPort: number;
+  /** TLS origination at the waypoint, from a DestinationRule; null: the traffic leaves as it came. */
+  readonly tlsOrigination: TlsSetting | null;
 }
 
 export interface GatewayHop {

@@ -1,19 +1,27 @@
 /** The explain table: one row per external host and port, then the problems found on the way. */
-import { allowedText, clientsText, gatewayHopText, gatewayText, portText, problemText, sidecarText } from './describe';
-import { ExplainReport } from './model';
+import { allowedText, clientsText, gatewayHopText, gatewayText, portText, problemText, sidecarText, waypointHopText, waypointText } from './describe';
+import { ExplainReport, PortPath } from './model';
 
-const COLUMNS = ['host', 'ports/protocol', 'clients', 'sidecar hop', 'gateway', 'gateway hop', 'allowed'];
+const COLUMNS = ['host', 'ports/protocol', 'clients', 'sidecar hop', 'gateway (or waypoint)', 'gateway hop', 'allowed'];
 
+/** One row per host and port; an ambient host's waypoint fills the gateway columns. */
 export function rows(report: ExplainReport): string[][] {
   return report.hosts.flatMap(h => h.ports.map(p => [
     h.host,
     portText(p),
     clientsText(h.clients),
     sidecarText(p.sidecar, h.host, p.port),
-    p.sidecar.via === 'gateway' ? gatewayText(p.gateway, p.gatewayService) : '-',
-    p.sidecar.via === 'gateway' ? gatewayHopText(p.gatewayHop) : '-',
-    p.sidecar.via === 'gateway' ? allowedText(p.allowed) : '-',
+    ...gatewayColumns(p),
   ]));
+}
+
+function gatewayColumns(p: PortPath): string[] {
+  if (p.waypoint) {
+    return [waypointText(p.waypoint), waypointHopText(p.waypoint), allowedText(p.allowed)];
+  }
+  return p.sidecar.via === 'gateway'
+    ? [gatewayText(p.gateway, p.gatewayService), gatewayHopText(p.gatewayHop), allowedText(p.allowed)]
+    : ['-', '-', '-'];
 }
 
 /** A Markdown table padded to line up, so that it reads as plain text and renders on GitHub. */
