@@ -134,6 +134,20 @@ const GAPS: Record<string, Rendering[]> = {
   'egress-waypoint-tls-origination': ['gateway-api'],
 };
 
+/** The host of each task in Istio's docs (the wildcard task: its serving host). */
+const DOCS_HOSTS: Record<string, string> = {
+  'egress-gateway-http': 'edition.cnn.com',
+  'egress-gateway-https': 'edition.cnn.com',
+  'egress-gateway-network-policy': 'edition.cnn.com',
+  'gateway-tls-origination': 'edition.cnn.com',
+  'gateway-mtls-origination': 'my-nginx.mesh-external.svc.cluster.local',
+  'sidecar-tls-origination': 'edition.cnn.com',
+  'wildcard-gateway': 'www.wikipedia.org',
+  'egress-waypoint': 'httpbin.org',
+  'egress-waypoint-tls-origination': 'httpbin.org',
+  'egress-waypoint-authorization': 'httpbin.org',
+};
+
 const kindsOf = (objects: any[]) => objects.map(o => `${o.apiVersion} ${o.kind}`).sort();
 
 describe.each(TASKS.map(t => [t.name, t] as const))('%s', (name, t) => {
@@ -199,6 +213,17 @@ describe('gateway-mtls-origination: the gateway Istio deploys from a Gateway may
 
   test('none for the installed gateway (its Helm chart has the Role)', () => {
     expect(byKind(synth(render('gateway-mtls-origination', 'istio-api')), 'Role')).toEqual([]);
+  });
+});
+
+describe.each(TASKS.map(t => [t.name, t] as const))('%s with the docs\' own host', (name, t) => {
+  test.each([...t.renderings])('%s: valid against the CRDs, no lint error, the same kinds', (rendering) => {
+    const app = new App({ outdir: OUTDIR });
+    taskChart(app, t, rendering, { docsHost: true });
+    const objects = synth(app);
+    expect(lintObjects(objects).filter(f => f.severity === 'error')).toEqual([]);
+    expect(kindsOf(objects)).toEqual(EXPECTED[name][rendering]);
+    expect(byKind(objects, 'ServiceEntry').flatMap(se => se.spec.hosts)).toEqual(expect.arrayContaining([DOCS_HOSTS[name]]));
   });
 });
 

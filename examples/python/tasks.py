@@ -19,24 +19,24 @@ from cdk8s_istio_egress import (
 )
 
 
-def gateway_tls_origination(chart: Chart, gateway: IEgressGateway) -> None:
+def gateway_tls_origination(chart: Chart, gateway: IEgressGateway, host: str = "edition.cnn.com") -> None:
     """The user code: the same whatever the gateway."""
-    news = ExternalHost(
+    cnn = ExternalHost(
         chart,
-        "News",
-        hosts=["gateway-tls-origination.example.com"],
+        "Cnn",
+        hosts=[host],
         ports=[EgressPort.http(80), EgressPort.https(443)],
         export_to=ExportTo.where_used(),
     )
     EgressGatewayRoute(
         chart,
         "ViaEgressGateway",
-        host=news,
+        host=cnn,
         gateway=gateway,
         ports=[80],
         tls_origination=TlsOrigination.simple(ca_certificates="/etc/ssl/certs/ca-certificates.crt"),
     )
-    EgressAnalysis.acknowledge(news, "EGR220", "as in the task: applications that speak HTTPS themselves go direct")
+    EgressAnalysis.acknowledge(cnn, "EGR220", "as in the task: applications that speak HTTPS themselves go direct")
 
 
 def gateway_for(chart: Chart, rendering: str) -> IEgressGateway:
@@ -59,6 +59,6 @@ app = App()
 for rendering in ("istio-api", "gateway-api", "ambient"):
     name = f"gateway-tls-origination-{rendering}"
     chart = Chart(app, name, namespace=name)
-    gateway_tls_origination(chart, gateway_for(chart, rendering))
+    gateway_tls_origination(chart, gateway_for(chart, rendering), "gateway-tls-origination.example.com")
 
 app.synth()

@@ -1,8 +1,7 @@
 /**
  * Istio's "Egress Gateways with TLS Origination" task, section "Perform mutual TLS origination with
- * an egress gateway" (the docs' host is my-nginx.mesh-external.svc.cluster.local): the gateway
- * presents the client certificate of the Secret `client-credential`, which must be in the gateway's
- * namespace, and verifies the server with the Secret's CA.
+ * an egress gateway": the gateway presents the client certificate of the Secret `client-credential`,
+ * which must be in the gateway's namespace, and verifies the server with the Secret's CA.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import {
@@ -10,9 +9,9 @@ import {
   TlsOrigination,
 } from '../../src';
 
-export function gatewayMtlsOrigination(chart: Chart, gateway: IEgressGateway): void {
+export function gatewayMtlsOrigination(chart: Chart, gateway: IEgressGateway, host = 'my-nginx.mesh-external.svc.cluster.local'): void {
   const nginx = new ExternalHost(chart, 'Nginx', {
-    hosts: ['gateway-mtls-origination.example.com'],
+    hosts: [host],
     ports: [EgressPort.http(80), EgressPort.https(443)],
     exportTo: ExportTo.whereUsed(),
   });

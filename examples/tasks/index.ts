@@ -12,10 +12,10 @@ import { gatewayTlsOrigination } from './gateway-tls-origination';
 import { EgressTask, Rendering, gatewayFor, taskChart } from './renderings';
 import { sidecarTlsOrigination } from './sidecar-tls-origination';
 import { wildcardThroughGateway } from './wildcard';
-import { TlsOriginationObject } from '../../src';
+import { IEgressGateway, TlsOriginationObject } from '../../src';
 
-const viaGateway = (task: (chart: Chart, gateway: ReturnType<typeof gatewayFor>) => void) =>
-  (chart: Chart, rendering: Rendering) => task(chart, gatewayFor(chart, rendering));
+const viaGateway = (task: (chart: Chart, gateway: IEgressGateway, host?: string) => void) =>
+  (chart: Chart, rendering: Rendering, host?: string) => task(chart, gatewayFor(chart, rendering), host);
 
 export const TASKS: EgressTask[] = [
   {
@@ -51,8 +51,8 @@ export const TASKS: EgressTask[] = [
   {
     name: 'sidecar-tls-origination',
     follows: 'tasks/traffic-management/egress/egress-tls-origination: TLS origination for egress traffic',
-    build: (chart, rendering) => sidecarTlsOrigination(chart,
-      rendering === 'gateway-api' ? TlsOriginationObject.backendTlsPolicy() : TlsOriginationObject.destinationRule()),
+    build: (chart, rendering, host) => sidecarTlsOrigination(chart,
+      rendering === 'gateway-api' ? TlsOriginationObject.backendTlsPolicy() : TlsOriginationObject.destinationRule(), host),
     renderings: ['istio-api', 'gateway-api'],
   },
   {

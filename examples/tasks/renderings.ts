@@ -17,8 +17,11 @@ export interface EgressTask {
   readonly name: string;
   /** Istio's docs page and section the task follows. */
   readonly follows: string;
-  /** The user code in one rendering (for most tasks: the task's function with `gatewayFor(chart, rendering)`). */
-  readonly build: (chart: Chart, rendering: Rendering) => void;
+  /**
+   * The user code in one rendering (for most tasks: the task's function with `gatewayFor(chart, rendering)`),
+   * for `host` (a wildcard task: the domain), or for the docs' host.
+   */
+  readonly build: (chart: Chart, rendering: Rendering, host?: string) => void;
   /** The renderings the library writes for this task; the others refuse it at synth (see docs/tasks.md). */
   readonly renderings: readonly Rendering[];
 }
@@ -37,10 +40,14 @@ export function gatewayFor(chart: Chart, rendering: Rendering): IEgressGateway {
   }
 }
 
-/** The chart of one task in one rendering: id and namespace `<task>-<rendering>`. */
-export function taskChart(app: App, task: EgressTask, rendering: Rendering): Chart {
+/**
+ * The chart of one task in one rendering: id and namespace `<task>-<rendering>`. The host is
+ * `<task>.example.com` (each task its own, so that all the charts can be applied to one cluster), or
+ * with `docsHost` the docs' own.
+ */
+export function taskChart(app: App, task: EgressTask, rendering: Rendering, options: { docsHost?: boolean } = {}): Chart {
   const id = `${task.name}-${rendering}`;
   const chart = new Chart(app, id, { namespace: id });
-  task.build(chart, rendering);
+  task.build(chart, rendering, options.docsHost ? undefined : `${task.name}.example.com`);
   return chart;
 }
