@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { exampleApp } from '../examples/main';
+import { parseObjects } from '../src/cli/input';
 import { main } from '../src/cli/main';
 import { KINDS } from '../src/rules/kinds';
 
@@ -21,9 +22,22 @@ interface Run {
 }
 
 function run(...argv: string[]): Run {
+  return runWithStdin(undefined, ...argv);
+}
+
+function runWithStdin(stdin: string | undefined, ...argv: string[]): Run {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = main(argv, { stdout: s => stdout.push(s), stderr: s => stderr.push(s) });
+  const code = main(argv, {
+    stdout: s => stdout.push(s),
+    stderr: s => stderr.push(s),
+    stdin: () => {
+      if (stdin === undefined) {
+        throw new Error('no standard input in this test');
+      }
+      return stdin;
+    },
+  });
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
@@ -53,7 +67,7 @@ describe('lint', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     // The route to the gateway's Service and the DestinationRule's host (IST0174 is not checked without the Service).
-    expect(result.stdout).toBe(`${CORRECTED}:4 ServiceEntry wikipedia-egress warning EGR220 spec.ports[1] = 443: port 443 (HTTPS) of `
+    expect(result.stdout).toBe(`${CORRECTED}:15:5 ServiceEntry wikipedia-egress warning EGR220 spec.ports[1] = 443: port 443 (HTTPS) of `
       + 'www.wikipedia.org goes from the sidecars straight to the host, while port 80 goes through the egress gateway '
       + 'istio-egressgateway.istio-system.svc.cluster.local: traffic on port 443 bypasses the gateway and its policies. Fix: route port 443 '
       + 'through the gateway as well (a mesh route for the port to the gateway, a Gateway server and a route bound to it), or, if clients may '
@@ -66,8 +80,8 @@ describe('lint', () => {
     const result = run('lint', AS_WRITTEN);
 
     expect(result.code).toBe(1);
-    // The VirtualService is the fourth document; its first key is on line 48.
-    expect(result.stdout).toContain(`${AS_WRITTEN}:48 VirtualService wikipedia-egress-gateway error EGR002 spec.http[1].port = 80: `);
+    // The line and column of the offending key (the VirtualService, the fourth document, starts on line 48).
+    expect(result.stdout).toContain(`${AS_WRITTEN}:73:5 VirtualService wikipedia-egress-gateway error EGR002 spec.http[1].port = 80: `);
     expect(result.stdout).toMatch(/\n1 error, 1 warning in 4 objects from 1 file\n$/);
   });
 
@@ -85,7 +99,8 @@ describe('lint', () => {
       name: 'wikipedia-egress-gateway',
       namespace: null,
       file: AS_WRITTEN,
-      line: 48,
+      line: 73,
+      column: 5,
       field: 'spec.http[1].port',
       value: 80,
       message: expect.any(String),
@@ -107,16 +122,17 @@ describe('lint', () => {
     const findings = JSON.parse(result.stdout).findings;
 
     expect(result.code).toBe(1);
-    expect(findings.map((f: any) => [path.relative(dir, f.file), f.line, f.severity, f.rule])).toEqual([
-      ['a/x.yml', 12, 'error', 'SC4'],
-      ['a/x.yml', 12, 'warning', 'SC2'],
+    // Each at the line and column of its field (the Sidecar starts on line 12), sorted by them.
+    expect(findings.map((f: any) => [path.relative(dir, f.file), f.line, f.column, f.severity, f.rule, f.field])).toEqual([
+      ['a/x.yml', 16, 3, 'warning', 'SC2', 'spec.workloadSelector'],
+      ['a/x.yml', 18, 13, 'error', 'SC4', 'spec.egress[0].hosts[0]'],
       // The host is no domain name (SE3), and DNS resolution without endpoints needs one (SE19), as Istio reports both.
-      ['b.yaml', 1, 'error', 'SE3'],
-      ['b.yaml', 1, 'error', 'SE19'],
+      ['b.yaml', 7, 11, 'error', 'SE3', 'spec.hosts[0]'],
+      ['b.yaml', 7, 11, 'error', 'SE19', 'spec.hosts[0]'],
     ]);
     expect(JSON.parse(result.stdout).summary).toEqual({ errors: 3, warnings: 1, objects: 3, files: 2 });
     const text = run('lint', dir).stdout;
-    expect(text).toMatch(/b\.yaml:1 ServiceEntry test\/b error IST0106 \w+ spec\.hosts\[0\] = "bad host": /);
+    expect(text).toMatch(/b\.yaml:7:11 ServiceEntry test\/b error IST0106 \w+ spec\.hosts\[0\] = "bad host": /);
     expect(text).toMatch(/\n3 errors, 1 warning in 3 objects from 2 files\n$/);
   });
 
@@ -147,7 +163,7 @@ describe('lint', () => {
     const result = run('lint', tempDir({ 'sidecar.yaml': sidecar }));
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\S+sidecar\.yaml:1 Sidecar n\/s warning IST0133 SC2 spec\.workloadSelector = \{\}: /);
+    expect(result.stdout).toMatch(/^\S+sidecar\.yaml:5:3 Sidecar n\/s warning IST0133 SC2 spec\.workloadSelector = \{\}: /);
     expect(result.stdout).toMatch(/\n0 errors, 1 warning in 1 object from 1 file\n$/);
   });
 
@@ -160,7 +176,8 @@ describe('lint', () => {
     const json = JSON.parse(result.stdout);
 
     expect(json.summary.objects).toBe(2);
-    expect(json.findings[0]).toMatchObject({ name: 'listed', line: 16 });
+    // The item starts on line 16; its bad host is on line 22.
+    expect(json.findings[0]).toMatchObject({ name: 'listed', line: 22, column: 15, field: 'spec.hosts[0]' });
   });
 
   test('the example apps lint without errors across all their files', () => {
@@ -276,7 +293,8 @@ describe('explain', () => {
       rule: 'PORTBYPASS',
       object: 'ServiceEntry default/wikipedia-egress',
       file: CORRECTED,
-      line: 4,
+      line: 15,
+      column: 5,
       field: 'spec.ports[1]',
       message: expect.stringContaining('port 443 (HTTPS) of www.wikipedia.org goes from the sidecars straight to the host'),
       fix: expect.stringContaining('acknowledge EGR220'),
@@ -590,6 +608,86 @@ describe('usage and input errors', () => {
     expect(result.stderr).toMatch(new RegExp(`^cdk8s-istio-egress: ${escape(path.join(dir, 'broken.yaml'))}:\\d+:\\d+: malformed YAML: `));
     expect(result.stderr).toContain('broken.yaml:12:7: malformed YAML: Nested mappings are not allowed in compact mappings\n');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('in a pipeline: --version, standard input, JSON errors, places of fields', () => {
+  test('--version prints the package version and exits 0', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+
+    expect(run('--version')).toEqual({ code: 0, stdout: `cdk8s-istio-egress ${version}\n`, stderr: '' });
+    expect(run('lint', 'whatever.yaml', '--version').stdout).toBe(`cdk8s-istio-egress ${version}\n`);
+  });
+
+  test('`-` reads standard input, named <stdin> in the findings, alongside files', () => {
+    const stdin = serviceEntry('bad host', 'piped');
+    const result = runWithStdin(stdin, 'lint', '-', CORRECTED, '--format', 'json');
+    const json = JSON.parse(result.stdout);
+
+    expect(result.code).toBe(1);
+    expect(json.summary).toEqual({ errors: 2, warnings: 1, objects: 5, files: 2 });
+    expect(json.findings.filter((f: any) => f.file === '<stdin>').map((f: any) => [f.name, f.line, f.column, f.rule]))
+      .toEqual([['piped', 7, 11, 'SE3'], ['piped', 7, 11, 'SE19']]);
+    expect(runWithStdin(stdin, 'lint', '-').stdout).toContain('<stdin>:7:11 ServiceEntry test/piped error IST0106 SE3 ');
+    expect(runWithStdin(serviceEntry('a.example.com', 'a'), 'explain', '-', '--format', 'json').code).toBe(0);
+  });
+
+  test('with --format json an input error is a JSON error object on stdout, exit 2; the message stays on stderr', () => {
+    const missing = path.join(FIXTURES, 'missing.yaml');
+    const result = run('lint', missing, '--format', 'json');
+
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { type: 'input', message: `${missing}: no such file or directory` } });
+    expect(result.stderr).toBe(`cdk8s-istio-egress: ${missing}: no such file or directory\n`);
+  });
+
+  test('malformed YAML under --format json: the error object has the file, line and column', () => {
+    const result = runWithStdin('kind: A\n  bad: [\n', 'explain', '-', '--format=json');
+
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        type: 'input',
+        message: expect.stringMatching(/^<stdin>:1:7: malformed YAML: /),
+        file: '<stdin>',
+        line: 1,
+        column: 7,
+      },
+    });
+  });
+
+  test('usage errors under --format json are JSON too; in text they leave stdout empty', () => {
+    const json = run('lint', CORRECTED, '--strict', '--format', 'json');
+
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { type: 'usage', message: 'unknown option --strict' } });
+    expect(run('lint', CORRECTED, '--strict').stdout).toBe('');
+  });
+
+  test('a finding points at its field: a label key with dots, a missing field at its nearest written parent, else the object', () => {
+    const text = [
+      '# a comment',
+      'apiVersion: networking.istio.io/v1',
+      'kind: ServiceEntry',
+      'metadata:',
+      '  name: se',
+      '  labels:',
+      '    istio.io/use-waypoint: w',
+      'spec:',
+      '  hosts:',
+      '  - a.example.com',
+      '  - b.example.com',
+      '',
+    ].join('\n');
+    const [object] = parseObjects(text, 'se.yaml');
+
+    expect(object).toMatchObject({ line: 2, column: 1 });
+    expect(object.locate('metadata.labels.istio.io/use-waypoint')).toEqual({ line: 7, column: 5 });
+    expect(object.locate('spec.hosts[1]')).toEqual({ line: 11, column: 5 });
+    expect(object.locate('spec.hosts[5]')).toEqual({ line: 9, column: 3 });
+    expect(object.locate('spec.ports[0].number')).toEqual({ line: 8, column: 1 });
+    expect(object.locate('status')).toEqual({ line: 2, column: 1 });
+    expect(object.locate('')).toEqual({ line: 2, column: 1 });
   });
 });
 

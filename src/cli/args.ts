@@ -13,11 +13,14 @@ Options:
   --format <format>  lint: text (default) or json
                      explain: text, mermaid or json (default: text followed by a mermaid block)
   -h, --help         Show this help
+  --version          Show the version
 
-Directories are read recursively (.yaml and .yml files; node_modules and hidden directories are skipped).
-All objects are checked together, so references across files are resolved.
+Directories are read recursively (.yaml and .yml files; node_modules and hidden directories are skipped);
+- reads standard input (its objects are named <stdin>). All objects are checked together, so references
+across files are resolved. Findings point at the line and column of their field.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found (lint), 2 usage error or unreadable input.
+With --format json, a usage or input error is also written to stdout as {"error": {"type", "message", ...}}.
 `;
 
 const FORMATS: Record<string, string[]> = {
@@ -27,6 +30,7 @@ const FORMATS: Record<string, string[]> = {
 
 export interface ParsedArgs {
   readonly help: boolean;
+  readonly version: boolean;
   readonly command?: string;
   readonly paths: string[];
   readonly format?: string;
@@ -37,9 +41,28 @@ export interface ParsedArgs {
 /** Wrong arguments: the message is printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * The format asked for, read from the raw arguments: wrong arguments are reported in it too, and
+ * they may be what keeps the arguments from being parsed.
+ */
+export function requestedFormat(argv: string[]): string | undefined {
+  let format: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === '--format') {
+      format = argv[i + 1];
+    } else if (arg.startsWith('--format=')) {
+      format = arg.slice('--format='.length);
+    }
+  });
+  return format;
+}
+
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.includes('-h') || argv.includes('--help')) {
-    return { help: true, paths: [], cluster: [] };
+    return { help: true, version: false, paths: [], cluster: [] };
+  }
+  if (argv.includes('--version')) {
+    return { help: false, version: true, paths: [], cluster: [] };
   }
   const positional: string[] = [];
   let format: string | undefined;
@@ -57,14 +80,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (!format) {
         throw new UsageError('--format needs a value');
       }
-    } else if (arg.startsWith('-')) {
+    } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
     } else {
       positional.push(arg);
     }
   }
   const [command, ...paths] = positional;
-  return validate({ help: false, command, paths, format, cluster });
+  return validate({ help: false, version: false, command, paths, format, cluster });
 }
 
 function validate(args: ParsedArgs): ParsedArgs {

@@ -13,7 +13,9 @@ export interface LocatedFinding {
   readonly name: string | null;
   readonly namespace: string | null;
   readonly file: string;
+  /** Where the finding's field is written (the key of a mapping entry, a list item), else its nearest written parent, else the object. */
   readonly line: number;
+  readonly column: number;
   readonly field: string;
   readonly value?: unknown;
   readonly message: string;
@@ -31,6 +33,7 @@ export interface LintSummary {
 export interface UncheckedLocated {
   readonly file: string;
   readonly line: number;
+  readonly column: number;
   readonly field: string;
   readonly host: string;
   readonly namespace: string;
@@ -52,8 +55,8 @@ export function lint(input: LoadedInput, cluster?: LoadedInput): LintResult {
     .map(f => locate(f, input.objects[f.index]))
     .sort(byPlace);
   const unchecked = result.unchecked.map(u => {
-    const { file, line } = input.objects[u.index];
-    return { file, line, field: u.field, host: u.host, namespace: u.namespace };
+    const object = input.objects[u.index];
+    return { file: object.file, ...object.locate(u.field), field: u.field, host: u.host, namespace: u.namespace };
   });
   const count = (severity: string) => findings.filter(f => f.severity === severity).length;
   return {
@@ -73,7 +76,7 @@ function locate(finding: IndexedFinding, object: LoadedObject): LocatedFinding {
     name: stringOrNull(metadata?.name),
     namespace: stringOrNull(metadata?.namespace),
     file: object.file,
-    line: object.line,
+    ...object.locate(finding.field),
     field: finding.field,
     ...(finding.value === undefined ? {} : { value: finding.value }),
     message: finding.message,
@@ -89,7 +92,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1 };
 
 // Array.prototype.sort is stable, so findings of one object keep the rules' order within a severity.
 function byPlace(a: LocatedFinding, b: LocatedFinding): number {
-  return compareStrings(a.file, b.file) || a.line - b.line || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
 }
 
 /** One line per finding, then the summary. */
@@ -108,7 +111,7 @@ export function formatLocated(f: LocatedFinding): string {
   const object = [f.kind ?? '(no kind)', f.namespace ? `${f.namespace}/${f.name ?? ''}` : f.name ?? '(no name)'].join(' ');
   // The rule id is shown beside the code where one code (IST0106, IST0133) covers many rules.
   const id = f.code === f.rule || f.code.startsWith('EGR') ? f.code : `${f.code} ${f.rule}`;
-  return `${f.file}:${f.line} ${object} ${f.severity} ${id} ${formatFinding(f)}`;
+  return `${f.file}:${f.line}:${f.column} ${object} ${f.severity} ${id} ${formatFinding(f)}`;
 }
 
 export function formatSummary(s: LintSummary): string {

@@ -4,20 +4,26 @@
  * path each external host's traffic takes. `main` does the work and returns the exit code, so that
  * tests run it in-process; only the last lines touch the process.
  */
-import { ParsedArgs, USAGE, UsageError, parseArgs } from './args';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ParsedArgs, USAGE, UsageError, parseArgs, requestedFormat } from './args';
 import { explain, formatExplain } from './explain';
 import { InputError, loadInput } from './input';
 import { formatLintJson, formatLintText, lint } from './lint';
 
-/** Where the command writes; each call writes its text as is. */
+/** Where the command reads and writes; each call writes its text as is. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input, for the path `-`; default: the process' standard input. */
+  stdin?(): string;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 export const EXIT_USAGE = 2;
+
+export const COMMAND = 'cdk8s-istio-egress';
 
 export function main(argv: string[], io: CliIo): number {
   try {
@@ -26,34 +32,66 @@ export function main(argv: string[], io: CliIo): number {
       io.stdout(USAGE);
       return EXIT_OK;
     }
+    if (args.version) {
+      io.stdout(`${COMMAND} ${version()}\n`);
+      return EXIT_OK;
+    }
     return run(args, io);
   } catch (e) {
-    return fail(e, io);
+    return fail(e, io, requestedFormat(argv));
   }
 }
 
+/** The package's version, from its package.json (two directories up from src/cli and from lib/cli alike). */
+export function version(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  return String(manifest.version);
+}
+
 function run(args: ParsedArgs, io: CliIo): number {
-  const input = loadInput(args.paths);
+  const load = (paths: string[]) => loadInput(paths, io.stdin);
+  const input = load(args.paths);
   if (args.command === 'explain') {
     io.stdout(formatExplain(explain(input), args.format));
     return EXIT_OK;
   }
-  const result = lint(input, args.cluster.length > 0 ? loadInput(args.cluster) : undefined);
+  const result = lint(input, args.cluster.length > 0 ? load(args.cluster) : undefined);
   io.stdout(args.format === 'json' ? formatLintJson(result) : formatLintText(result));
   return result.summary.errors > 0 ? EXIT_ERRORS : EXIT_OK;
 }
 
-/** Usage and input errors are one message and exit code 2; anything else is a bug and keeps its stack. */
-function fail(e: unknown, io: CliIo): number {
-  if (e instanceof UsageError) {
-    io.stderr(`cdk8s-istio-egress: ${e.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
+/**
+ * The JSON output of a usage or input error: `{ "error": { "type", "message", ... } }`, with the
+ * file, line and column for malformed YAML.
+ */
+export interface ErrorReport {
+  readonly error: {
+    readonly type: 'usage' | 'input';
+    readonly message: string;
+    readonly file?: string;
+    readonly line?: number;
+    readonly column?: number;
+  };
+}
+
+/**
+ * Usage and input errors are one message on stderr and exit code 2 (with `--format json` also an
+ * error object on stdout, so that a pipeline reading stdout never gets an empty document); anything
+ * else is a bug and keeps its stack.
+ */
+function fail(e: unknown, io: CliIo, format: string | undefined): number {
+  if (!(e instanceof UsageError) && !(e instanceof InputError)) {
+    throw e;
   }
-  if (e instanceof InputError) {
-    io.stderr(`cdk8s-istio-egress: ${e.message}\n`);
-    return EXIT_USAGE;
+  const usage = e instanceof UsageError;
+  io.stderr(`${COMMAND}: ${e.message}\n${usage ? `\n${USAGE}` : ''}`);
+  if (format === 'json') {
+    const place = e instanceof InputError && e.file !== undefined && e.position
+      ? { file: e.file, line: e.position.line, column: e.position.column } : {};
+    const report: ErrorReport = { error: { type: usage ? 'usage' : 'input', message: e.message, ...place } };
+    io.stdout(JSON.stringify(report, undefined, 2) + '\n');
   }
-  throw e;
+  return EXIT_USAGE;
 }
 
 if (require.main === module) {

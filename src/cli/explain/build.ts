@@ -92,7 +92,7 @@ class Reporter {
         rule: f.rule,
         object: `${loaded.manifest.kind ?? '(no kind)'} ${label(loaded.manifest)}`,
         file: loaded.file,
-        line: loaded.line,
+        ...loaded.locate(f.field),
         field: f.field,
         message: f.message,
         fix: f.fix,

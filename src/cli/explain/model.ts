@@ -190,7 +190,9 @@ export interface Problem {
   /** `Kind namespace/name` */
   readonly object: string;
   readonly file: string;
+  /** Where the field is written (or its nearest written parent, or the object). */
   readonly line: number;
+  readonly column: number;
   readonly field: string;
   readonly message: string;
   readonly fix: string;
