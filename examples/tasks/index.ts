@@ -46,7 +46,7 @@ export const TASKS: EgressTask[] = [
     name: 'gateway-mtls-origination',
     follows: 'tasks/traffic-management/egress/egress-gateway-tls-origination: Perform mutual TLS origination with an egress gateway',
     build: viaGateway(gatewayMtlsOrigination),
-    renderings: ['istio-api', 'gateway-api'],
+    renderings: ['istio-api', 'gateway-api', 'ambient'],
   },
   {
     name: 'sidecar-tls-origination',

@@ -13,7 +13,7 @@
  * applied as written, or keeps the policy from being applied.
  */
 import { ByName, ISTIO_NETWORKING_GROUP, nameOf } from './gateway-api-common';
-import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, namespaceOf, qualifyHost } from './model';
+import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, isVisibleIn, namespaceOf, qualifyHost } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
 
@@ -24,6 +24,8 @@ const IGNORE_POLICY = 'istio.io/ignore-policy-attachment';
 interface Coverage {
   readonly hosts: string[];
   readonly port?: number;
+  /** The targeted ServiceEntry: proxies of a namespace it is not exported to do not reach its host through it. */
+  readonly entry?: IndexedObject;
 }
 
 export function checkBackendTlsPolicyOverlaps(index: ObjectIndex): ObjectFinding[] {
@@ -53,7 +55,8 @@ export function checkBackendTlsPolicyOverlaps(index: ObjectIndex): ObjectFinding
         for (const { rule, host: ruleHost } of rules) {
           const finding = namespaceOf(rule.object) === namespace
             ? ruleHost === host && sameNamespaceFinding(policy, field, ref.name, rule, host, coverage.port)
-            : hostMatches(ruleHost, host) && seenAtHome(rule.object) && otherNamespaceFinding(policy, field, ref.name, rule, host);
+            : hostMatches(ruleHost, host) && seenAtHome(rule.object) && reaches(coverage, namespaceOf(rule.object))
+              && otherNamespaceFinding(policy, field, ref.name, rule, host);
           if (finding) {
             findings.push(finding);
           }
@@ -62,6 +65,11 @@ export function checkBackendTlsPolicyOverlaps(index: ObjectIndex): ObjectFinding
     });
   }
   return findings;
+}
+
+/** Whether proxies of `namespace` reach the covered hosts through the target (a ServiceEntry's exportTo lets them). */
+function reaches(coverage: Coverage, namespace: string): boolean {
+  return !coverage.entry || isVisibleIn(coverage.entry.object, namespace);
 }
 
 /** Whether the proxies of a DestinationRule's own namespace see it (its exportTo: unset, `*`, `.` or the namespace). */
@@ -94,11 +102,11 @@ function coverageOf(ref: Record<string, any>, namespace: string, entries: ByName
   }
   const hosts = asArray(entry.object.spec?.hosts).filter((h): h is string => typeof h === 'string');
   if (sectionName === undefined) {
-    return { hosts };
+    return { hosts, entry };
   }
   const port = asArray(entry.object.spec?.ports).find(p => isRecord(p) && p.name === sectionName);
   // A sectionName no port carries: Istio does not accept the target.
-  return isRecord(port) && typeof port.number === 'number' ? { hosts, port: port.number } : undefined;
+  return isRecord(port) && typeof port.number === 'number' ? { hosts, port: port.number, entry } : undefined;
 }
 
 /**

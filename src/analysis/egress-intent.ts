@@ -15,6 +15,8 @@ import {
   IndexedObject, MESH, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
+import { strings } from './path-lookups';
+import { egressPaths } from './paths';
 import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
@@ -42,10 +44,6 @@ function labelsOf(x: unknown): Record<string, unknown> {
 /** Whether every `key: value` of `selector` is among `labels` (an empty selector selects everything). */
 function selectsLabels(selector: Record<string, unknown>, labels: Record<string, unknown>): boolean {
   return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
-}
-
-function strings(x: unknown): string[] {
-  return asArray(x).filter((s): s is string => typeof s === 'string');
 }
 
 /** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway). */
@@ -399,13 +397,31 @@ function importedExternalHosts(index: ObjectIndex, sidecar: Manifest): Array<{ h
  * SIDECAR_CREDENTIAL (pilot cluster_tls.go, buildUpstreamClusterTLSContext): a sidecar builds no TLS
  * for SIMPLE or MUTUAL settings that name a credentialName (other than configmap://) in a
  * DestinationRule without workloadSelector. Where the sidecars connect to the host themselves (no mesh
- * route sends it to a gateway), the traffic leaves without the TLS the rule asks for.
+ * route sends it to a gateway), the traffic leaves without the TLS the rule asks for. Not so for a
+ * rule that an ambient waypoint applies to the host and that no other namespace sees: the waypoint is
+ * a gateway proxy and reads the Secret (Istio's ambient egress task with mutual TLS origination).
  */
+/** The DestinationRules (their indexes) that originate TLS at a waypoint of their own namespace and are exported to it alone. */
+function waypointOriginationRules(index: ObjectIndex): Set<number> {
+  const rules = new Set<number>();
+  for (const path of egressPaths(index).hosts.flatMap(h => h.ports)) {
+    const rule = path.waypoint?.tlsOrigination?.destinationRule;
+    const exportTo = rule ? strings(rule.object.spec?.exportTo) : [];
+    const own = rule && namespaceOf(rule.object);
+    if (rule && namespaceOf(path.waypoint!.gateway.object) === own && exportTo.length > 0 && exportTo.every(e => e === '.' || e === own)) {
+      rules.add(rule.index);
+    }
+  }
+  return rules;
+}
+
 function ignoredSidecarCredentials(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
+  const atWaypoints = waypointOriginationRules(index);
   for (const dr of index.destinationRules) {
     const spec = dr.object.spec;
-    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || routedAway(index, spec.host, namespaceOf(dr.object))) {
+    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || routedAway(index, spec.host, namespaceOf(dr.object))
+      || atWaypoints.has(dr.index)) {
       continue;
     }
     for (const { field, tls, port } of clientTlsSettings(spec)) {

@@ -44,7 +44,7 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
       if (ref.group === '' && ref.kind === 'Service' && !ref.name.includes('.')) {
         checkService(findings, route, ref.field, ref.name, namespace, ref.port, services);
       } else if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname' && ref.namespace === undefined) {
-        checkHostname(index, findings, route, ref.field, ref.name);
+        checkHostname(index, findings, route, ref.field, ref.name, ref.port);
       }
     }
   }
@@ -57,11 +57,19 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
  * keeps the destination: the route works wherever the host is in the registry the proxies see. So only a
  * host nothing visible to the route's namespace defines is reported.
  */
-function checkHostname(index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, host: string): void {
+function checkHostname(index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, host: string, port: unknown): void {
   const resolved = index.resolveHost(host, route.namespace);
-  if (resolved.status === 'unknown') {
+  if (resolved.status === 'found') {
+    // As a VirtualService destination's host:port (IST0101): no declared port, no cluster to send to.
+    const ports = [...new Set(resolved.ports.map(p => p.number))].sort((a, b) => a - b);
+    if (typeof port === 'number' && ports.length > 0 && !ports.includes(port)) {
+      findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.port`, port,
+        `${host} declares no port ${port} (it has ${ports.join(', ')}): Istio has no cluster for ${host}:${port}, so the route's traffic goes nowhere`,
+        `send to a port ${host} declares (${ports.join(', ')}), or declare ${port} in its ServiceEntry`));
+    }
+  } else if (resolved.status === 'unknown') {
     index.noteUnchecked(route.index, `${field}.name`, resolved.host, resolved.namespace);
-  } else if (resolved.status !== 'found') {
+  } else {
     const hidden = resolved.status === 'hidden' ? ` (it is not exported to namespace ${route.namespace})` : '';
     findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, host,
       `backend(${host}) not found${hidden}: Istio sends the route's requests nowhere (HTTP 500)`,

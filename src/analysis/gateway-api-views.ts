@@ -35,6 +35,18 @@ export function viewSource(part: unknown): ViewSource | undefined {
   return isRecord(part) ? (part as Record<symbol, ViewSource | undefined>)[VIEW_SOURCE] : undefined;
 }
 
+/** On a route's view bound to `mesh`: the index of the ServiceEntry it is parented to. */
+const VIEW_PARENT_ENTRY = Symbol('gateway-api-parent-entry');
+
+/**
+ * The ServiceEntry (its index among the objects) that a mesh route's view is parented to; undefined
+ * for a VirtualService. Istio attaches such a route to that ServiceEntry's service only, not to
+ * another ServiceEntry of the same host.
+ */
+export function parentEntryOf(vs: IndexedObject): number | undefined {
+  return (vs.object as Record<symbol, number | undefined>)[VIEW_PARENT_ENTRY];
+}
+
 export interface GatewayApiViews {
   /** Istio Gateways of the `istio` class Gateways, by the Service name Istio gives them (`<name>-istio.<namespace>`). */
   readonly gatewaysByService: ReadonlyMap<string, IndexedObject>;
@@ -140,9 +152,13 @@ function routeView(
   let hosts: string[];
   let gateway: string;
   let port = parent.port;
+  let entry: IndexedObject | undefined;
   if (parent.group === ISTIO_NETWORKING_GROUP && parent.kind === 'ServiceEntry') {
-    const entry = entries.get(`${parent.namespace}/${parent.name}`);
-    const entryHosts = asArray(entry?.object.spec?.hosts).filter((h): h is string => typeof h === 'string');
+    entry = entries.get(`${parent.namespace}/${parent.name}`);
+    if (!entry) {
+      return undefined;
+    }
+    const entryHosts = asArray(entry.object.spec?.hosts).filter((h): h is string => typeof h === 'string');
     hosts = hostnames.length > 0 ? hostnames : entryHosts;
     gateway = MESH;
   } else if (parent.group === GATEWAY_API_GROUP && parent.kind === 'Gateway' && listenerPorts.has(`${parent.namespace}/${parent.name}`)) {
@@ -182,6 +198,7 @@ function routeView(
     kind: 'VirtualService',
     metadata: { name: nameOf(route.object), namespace: route.namespace },
     spec: { hosts, gateways: [gateway], [block]: rules },
+    ...(entry ? { [VIEW_PARENT_ENTRY]: entry.index } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * VirtualService route a proxy uses for a host and port, which DestinationRule a proxy applies,
  * which pods a gateway Service leads to and which Gateway servers those pods have.
  */
-import { viewSource } from './gateway-api-views';
+import { parentEntryOf, viewSource } from './gateway-api-views';
 import {
   IndexedObject, MESH, ObjectIndex, append, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace,
 } from './model';
@@ -89,6 +89,11 @@ export interface RouteQuery {
   readonly preferNamespace?: string;
   /** Only VirtualServices of these namespaces apply (a Gateway server's `namespace/host`); undefined: any. */
   readonly namespaces?: (namespace: string) => boolean;
+  /**
+   * The ServiceEntry (its index) whose host the path is for: Gateway API routes parented to another
+   * ServiceEntry do not apply. Undefined: the host is no ServiceEntry's, so no such route applies.
+   */
+  readonly entry?: number;
 }
 
 /** Route blocks a sidecar uses for a ServiceEntry port: HTTP is routed by `http`, TLS by SNI (`tls`), the rest by `tcp`. */
@@ -166,7 +171,9 @@ export class RouteIndex {
     const listed = this.wildcard.length === 0 ? exact : [...new Set([...exact, ...this.wildcard])];
     const candidates = listed.filter(vs => {
       const source = this.sources.get(vs)!;
+      const parent = parentEntryOf(vs);
       return source.bound.includes(query.gateway)
+        && (parent === undefined || parent === query.entry)
         && (query.namespaces?.(source.namespace) ?? true)
         && source.qualified.some(h => covers(h, query.host));
     });

@@ -232,7 +232,7 @@ class PathBuilder {
       resolution: typeof resolution === 'string' ? resolution : undefined,
       clients: clientsOf(this.lockdowns, serviceEntry, host),
       ports: ports.map(port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
-        : this.portPath(namespaceOf(serviceEntry.object), host, port))),
+        : this.portPath(namespaceOf(serviceEntry.object), host, port, serviceEntry.index))),
     };
   }
 
@@ -260,7 +260,9 @@ class PathBuilder {
     const entryNamespace = namespaceOf(serviceEntry.object);
     const name = gateway.object.metadata!.name!;
     const namespace = namespaceOf(gateway.object);
-    const hit = this.routes.find({ gateway: MESH, host, port: port.number, blocks: sidecarBlocks(port.protocol), preferNamespace: entryNamespace });
+    const hit = this.routes.find({
+      gateway: MESH, host, port: port.number, blocks: sidecarBlocks(port.protocol), preferNamespace: entryNamespace, entry: serviceEntry.index,
+    });
     const destination = hit ? qualifyHost(hit.host, namespaceOf(hit.vs.object)) : host;
     const destinationPort = hit?.port ?? port.number;
     const proxy = { namespace, labels: { [GATEWAY_NAME_LABEL]: name } };
@@ -357,9 +359,13 @@ class PathBuilder {
     return out;
   }
 
-  /** @param entryNamespace the namespace of what defines the host */
-  private portPath(entryNamespace: string, host: string, port: EntryPort): PortPath {
-    const hit = this.routes.find({ gateway: MESH, host, port: port.number, blocks: sidecarBlocks(port.protocol), preferNamespace: entryNamespace });
+  /**
+   * @param entryNamespace the namespace of what defines the host
+   * @param entry the index of the ServiceEntry that defines it, if one does
+   */
+  private portPath(entryNamespace: string, host: string, port: EntryPort, entry?: number): PortPath {
+    const blocks = sidecarBlocks(port.protocol);
+    const hit = this.routes.find({ gateway: MESH, host, port: port.number, blocks, preferNamespace: entryNamespace, entry });
     const clientNamespace = hit ? namespaceOf(hit.vs.object) : entryNamespace;
     const destination = hit ? qualifyHost(hit.host, clientNamespace) : host;
     const destinationPort = hit?.port ?? port.number;

@@ -90,6 +90,15 @@ describe('EGR154, EGR157: DestinationRules beside a BackendTLSPolicy', () => {
     assertValidIstioObjects(wildcard);
   });
 
+  test('accepted, another namespace the ServiceEntry is not exported to: its proxies do not reach the host through it', () => {
+    const hidden = entry();
+    hidden.spec.exportTo = ['.'];
+    const objects = [hidden, onHttp(), destinationRule('api', 'shop', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })];
+    expect(found('EGR154', objects)).toEqual([]);
+    hidden.spec.exportTo = ['.', 'shop'];
+    expect(found('EGR154', objects)).toHaveLength(1);
+  });
+
   test('a policy on a Service, and a rule naming the Service by its short name', () => {
     const objects = [
       tlsPolicy('backend-tls', 'shop', [{ group: '', kind: 'Service', name: 'backend' }]),

@@ -270,6 +270,15 @@ describe('backendRefs (EGR148, EGR150)', () => {
     objects[4].spec.rules[0].backendRefs[0] = toHost('api.example.org', 80);
     expect(found('EGR148', objects)[0]).toContain('backend(api.example.org) not found');
   });
+  test('a Hostname port its ServiceEntry does not declare (as IST0101 for a VirtualService destination)', () => {
+    const objects = httpEgress();
+    expect(found('EGR148', objects)).toEqual([]);
+    objects[4].spec.rules[0].backendRefs[0] = toHost('api.example.com', 8443);
+    expect(found('EGR148', objects)).toEqual([
+      '[4] spec.rules[0].backendRefs[0].port: api.example.com declares no port 8443 (it has 80, 443): Istio has no cluster for '
+        + 'api.example.com:8443, so the route\'s traffic goes nowhere',
+    ]);
+  });
   test('a Hostname whose ServiceEntry is not exported to the route\'s namespace', () => {
     const objects = [...httpEgress('egress'), route('HTTPRoute', 'r', 'shop', {
       parentRefs: [fromEntry('api')],
@@ -493,5 +502,25 @@ describe('ambient: the paths go through the waypoint the ServiceEntry is bound t
       objects[0].metadata.labels['istio.io/use-waypoint'] = name;
       expect(explainPort(objects, 443).path).toMatchObject({ sidecar: { via: 'direct' }, waypoint: null });
     }
+  });
+});
+
+describe('a Gateway API route parented to a ServiceEntry applies to that ServiceEntry only', () => {
+  test('another namespace\'s ServiceEntry of the same host keeps its own (direct) path: no EGR220 for it', () => {
+    const other = serviceEntry('api', 'other', {
+      hosts: ['api.example.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      exportTo: ['.'],
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+    });
+    const objects = [...httpEgress(), other];
+    objects[0].spec.exportTo = ['.'];
+    const paths = explainObjects(parseObjects(objects.map(o => stringify(o)).join('---\n'), 'egress.yaml')).hosts;
+    expect(paths.map(h => [h.definedBy.ref, h.ports.map(p => `${p.port}:${p.sidecar.via}`)])).toEqual([
+      ['egress/api', ['80:gateway', '443:direct']],
+      ['other/api', ['80:direct']],
+    ]);
+    expect(found('EGR220', objects).map(f => f.slice(0, 3))).toEqual(['[0]']);
   });
 });
