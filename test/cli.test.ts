@@ -565,7 +565,7 @@ describe('usage and input errors', () => {
     [['lint'], 'lint needs at least one file or directory'],
     [['check', 'x'], 'unknown command check'],
     [['lint', CORRECTED, '--strict'], 'unknown option --strict'],
-    [['lint', CORRECTED, '--format', 'mermaid'], 'lint --format must be one of text, json, not mermaid'],
+    [['lint', CORRECTED, '--format', 'mermaid'], 'lint --format must be one of text, json, sarif, not mermaid'],
     [['explain', CORRECTED, '--format'], '--format needs a value'],
   ])('%j: exit 2 with usage on stderr', (argv, message) => {
     const result = run(...argv);

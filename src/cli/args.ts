@@ -10,7 +10,7 @@ Options:
   --cluster <path>   lint: objects that exist in the cluster (files or dirs, may repeat): they resolve
                      references (Services, ServiceEntries, Gateways, ...) but are not checked themselves,
                      as istioctl analyze does with a live cluster
-  --format <format>  lint: text (default) or json
+  --format <format>  lint: text (default), json or sarif (SARIF 2.1.0, for code scanning)
                      explain: text, mermaid or json (default: text followed by a mermaid block)
   -h, --help         Show this help
   --version          Show the version
@@ -20,11 +20,12 @@ Directories are read recursively (.yaml and .yml files; node_modules and hidden 
 across files are resolved. Findings point at the line and column of their field.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found (lint), 2 usage error or unreadable input.
-With --format json, a usage or input error is also written to stdout as {"error": {"type", "message", ...}}.
+With --format json, a usage or input error is also written to stdout as {"error": {"type", "message", ...}};
+with --format sarif, as a SARIF log whose invocation failed (executionSuccessful false, the error as a notification).
 `;
 
 const FORMATS: Record<string, string[]> = {
-  lint: ['text', 'json'],
+  lint: ['text', 'json', 'sarif'],
   explain: ['text', 'mermaid', 'json'],
 };
 

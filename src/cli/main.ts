@@ -4,12 +4,14 @@
  * path each external host's traffic takes. `main` does the work and returns the exit code, so that
  * tests run it in-process; only the last lines touch the process.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { ParsedArgs, USAGE, UsageError, parseArgs, requestedFormat } from './args';
 import { explain, formatExplain } from './explain';
 import { InputError, loadInput } from './input';
 import { formatLintJson, formatLintText, lint } from './lint';
+import { COMMAND, version } from './package-info';
+import { formatLintSarif, formatSarifError } from './sarif';
+
+export { COMMAND, version } from './package-info';
 
 /** Where the command reads and writes; each call writes its text as is. */
 export interface CliIo {
@@ -22,8 +24,6 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 export const EXIT_USAGE = 2;
-
-export const COMMAND = 'cdk8s-istio-egress';
 
 export function main(argv: string[], io: CliIo): number {
   try {
@@ -42,12 +42,6 @@ export function main(argv: string[], io: CliIo): number {
   }
 }
 
-/** The package's version, from its package.json (two directories up from src/cli and from lib/cli alike). */
-export function version(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
-  return String(manifest.version);
-}
-
 function run(args: ParsedArgs, io: CliIo): number {
   const load = (paths: string[]) => loadInput(paths, io.stdin);
   const input = load(args.paths);
@@ -56,7 +50,7 @@ function run(args: ParsedArgs, io: CliIo): number {
     return EXIT_OK;
   }
   const result = lint(input, args.cluster.length > 0 ? load(args.cluster) : undefined);
-  io.stdout(args.format === 'json' ? formatLintJson(result) : formatLintText(result));
+  io.stdout(args.format === 'json' ? formatLintJson(result) : args.format === 'sarif' ? formatLintSarif(result) : formatLintText(result));
   return result.summary.errors > 0 ? EXIT_ERRORS : EXIT_OK;
 }
 
@@ -76,7 +70,7 @@ export interface ErrorReport {
 
 /**
  * Usage and input errors are one message on stderr and exit code 2 (with `--format json` also an
- * error object on stdout, so that a pipeline reading stdout never gets an empty document); anything
+ * error object on stdout, with `--format sarif` a log of a failed run, so that a pipeline reading stdout never gets an empty document); anything
  * else is a bug and keeps its stack.
  */
 function fail(e: unknown, io: CliIo, format: string | undefined): number {
@@ -85,11 +79,14 @@ function fail(e: unknown, io: CliIo, format: string | undefined): number {
   }
   const usage = e instanceof UsageError;
   io.stderr(`${COMMAND}: ${e.message}\n${usage ? `\n${USAGE}` : ''}`);
+  const file = e instanceof InputError ? e.file : undefined;
+  const position = e instanceof InputError ? e.position : undefined;
   if (format === 'json') {
-    const place = e instanceof InputError && e.file !== undefined && e.position
-      ? { file: e.file, line: e.position.line, column: e.position.column } : {};
+    const place = file !== undefined && position ? { file, line: position.line, column: position.column } : {};
     const report: ErrorReport = { error: { type: usage ? 'usage' : 'input', message: e.message, ...place } };
     io.stdout(JSON.stringify(report, undefined, 2) + '\n');
+  } else if (format === 'sarif') {
+    io.stdout(formatSarifError(e.message, file, position));
   }
   return EXIT_USAGE;
 }
