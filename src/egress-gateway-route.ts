@@ -15,7 +15,7 @@ import { RouteIntent, RouteRenderer, RoutedPort, sniFor } from './private/render
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
-import { TlsOrigination } from './tls-origination';
+import { OriginationPlacement, TlsOrigination } from './tls-origination';
 
 /**
  * Properties of an EgressGatewayRoute.
@@ -50,6 +50,23 @@ export interface EgressGatewayRouteProps {
    * @default - no origination: HTTP goes out as HTTP, HTTPS and TLS pass through by SNI
    */
   readonly tlsOrigination?: TlsOrigination;
+  /**
+   * Where the DestinationRule that originates TLS at the gateway goes (with `tlsOrigination`):
+   * `OriginationPlacement.gatewayOnly()`, in the gateway's namespace for its pods only, or
+   * `OriginationPlacement.besideHost()`, beside the host's ServiceEntry for every proxy, as Istio's
+   * task writes it. The default is the narrow one: sidecars that reach the host's TLS port directly
+   * then never wrap their applications' TLS a second time.
+   * @default OriginationPlacement.gatewayOnly() (the ambient rendering: besideHost, as Istio's ambient task)
+   */
+  readonly originationPlacement?: OriginationPlacement;
+  /**
+   * The namespace of the Istio `Gateway` object that configures the gateway's servers for the host
+   * (installed gateways only). Istio applies a Gateway of any namespace to the pods its selector
+   * matches (unless istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE); Istio's egress tasks put it in
+   * the clients' namespace. In the route's own namespace, the VirtualServices name it by its short name.
+   * @default - the egress gateway's namespace
+   */
+  readonly gatewayObjectNamespace?: string;
   /**
    * The gateway Service port that carries each external port, keyed by the external port number.
    * Opaque TCP ports (TCP, Mongo, MySQL, Redis) need a gateway port of their own: without mutual
@@ -170,6 +187,7 @@ export class EgressGatewayRoute extends Construct {
         + 'DestinationRule and to check that the host is visible there. Fix: set the chart\'s namespace or the route\'s `namespace`.');
     }
     this.checkHosts();
+    this.checkPlacements();
     this.routed = this.selectPorts();
     const clients = props.allowedClients ?? [];
     // The route's sidecar hop carries the host's timeout and retries (the host's own VirtualServices go).
@@ -184,6 +202,8 @@ export class EgressGatewayRoute extends Construct {
       routed: this.routed,
       mutualTls: this.gatewayMutualTls,
       tlsOrigination: props.tlsOrigination,
+      originationPlacement: props.originationPlacement,
+      gatewayObjectNamespace: props.gatewayObjectNamespace,
       meshRouting,
     };
     const rendered = this.renderer.render(this, intent);
@@ -278,6 +298,23 @@ export class EgressGatewayRoute extends Construct {
     };
   }
 
+  /** The placements come from other jsii languages too: check their types and values. */
+  private checkPlacements(): void {
+    const { originationPlacement, gatewayObjectNamespace, tlsOrigination } = this.props;
+    if (originationPlacement !== undefined && !(originationPlacement instanceof OriginationPlacement)) {
+      this.errors.push(`originationPlacement = ${JSON.stringify(originationPlacement)} is not an OriginationPlacement. `
+        + 'Fix: pass OriginationPlacement.gatewayOnly() or OriginationPlacement.besideHost().');
+    } else if (originationPlacement !== undefined && !tlsOrigination) {
+      this.errors.push('originationPlacement is set without tlsOrigination, so there is no origination to place. '
+        + 'Fix: leave originationPlacement out, or add tlsOrigination.');
+    }
+    if (gatewayObjectNamespace !== undefined
+      && (typeof gatewayObjectNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(gatewayObjectNamespace))) {
+      this.errors.push(`gatewayObjectNamespace = ${JSON.stringify(gatewayObjectNamespace)} is not a namespace name (a lower-case DNS label). `
+        + 'Fix: give the namespace name, or leave gatewayObjectNamespace out (the gateway\'s namespace).');
+    }
+  }
+
   /**
    * Wildcards need a concrete server, which must be one host. (A destination that the gateway cannot
    * resolve itself, resolution NONE, shows in the objects: GATEWAY_LOOP.)
@@ -309,6 +346,7 @@ export class EgressGatewayRoute extends Construct {
     // With origination the gateway speaks TLS to the origination port itself: by default only HTTP ports are routed.
     const numbers = this.props.ports ?? host.ports.filter(p => !tlsOrigination || p.isHttp).map(p => p.number);
     const routed: RoutedPort[] = [];
+    const refusedBefore = this.errors.length;
     for (const number of numbers) {
       const port = host.ports.find(p => p.number === number);
       if (!port) {
@@ -349,7 +387,8 @@ export class EgressGatewayRoute extends Construct {
       }
       routed.push({ port, gatewayPort });
     }
-    if (tlsOrigination && !routed.some(r => r.port.isHttp)) {
+    // A port refused above may be the HTTP port meant: its error is the cause, not a second problem.
+    if (tlsOrigination && !routed.some(r => r.port.isHttp) && this.errors.length === refusedBefore) {
       this.errors.push('tlsOrigination: no HTTP port is routed, so there is nothing to originate TLS for (HTTPS and TLS ports already carry the '
         + 'application\'s own TLS). Fix: route the host\'s HTTP port, or remove tlsOrigination.');
     }

@@ -38,9 +38,28 @@ export interface TlsOriginationOptions {
   readonly subjectAltNames?: string[];
   /**
    * The SNI to send.
-   * @default - the external host name
+   * @default - the external host name (unless `autoSni`)
    */
   readonly sni?: string;
+  /**
+   * Leave `sni` out of the DestinationRule, as Istio's egress tasks do: the proxy then takes the SNI
+   * of each connection from the request's Host header (Envoy's auto SNI, which Istio turns on for rules
+   * without `sni` from Istio 1.21 on; before, such connections carry no SNI at all).
+   * @default false - `sni` is written (the given `sni`, else the external host name)
+   */
+  readonly autoSni?: boolean;
+  /**
+   * Path, inside the originating proxy, of the client certificate for mutual TLS (a file mounted in
+   * the proxy container, as older meshes and Istio's reference pages do). With `privateKey`, for
+   * `TlsOrigination.mutual()` without `credentialName`.
+   * @default - none: the client certificate comes from `credentialName`
+   */
+  readonly clientCertificate?: string;
+  /**
+   * Path, inside the originating proxy, of the private key of `clientCertificate`.
+   * @default - none: the key comes from `credentialName`
+   */
+  readonly privateKey?: string;
   /**
    * The object that carries the origination: a DestinationRule (as Istio's egress tasks write it) or
    * a Gateway API BackendTLSPolicy targeting the host's ServiceEntry port (Istio 1.28 and later).
@@ -85,6 +104,43 @@ export class TlsOriginationObject {
   ) {}
 }
 
+/**
+ * Where an egress gateway route puts the DestinationRule that originates TLS at the gateway.
+ *
+ * @example
+ * new EgressGatewayRoute(chart, 'Cnn', {
+ *   host: cnn,
+ *   gateway: EgressGateway.istioDefault(),
+ *   tlsOrigination: TlsOrigination.simple({ autoSni: true }),
+ *   originationPlacement: OriginationPlacement.besideHost(),
+ * });
+ */
+export class OriginationPlacement {
+  /**
+   * In the gateway's namespace, with a `workloadSelector` for the gateway's pods and `exportTo: ['.']`
+   * (the default): only the gateway originates. Sidecars that reach the host's TLS port directly never
+   * see the rule, so their applications' own TLS is not wrapped a second time.
+   */
+  public static gatewayOnly(): OriginationPlacement {
+    return new OriginationPlacement('gatewayOnly');
+  }
+
+  /**
+   * Beside the host's ServiceEntry, without `workloadSelector` and `exportTo`, as Istio's "Egress
+   * Gateways with TLS Origination" task writes it. Every proxy that sees the host applies the rule: a
+   * sidecar that reaches the host's TLS port directly wraps its application's TLS a second time
+   * (EGR134 DOUBLETLS, which the route acknowledges for its own rule, since this placement was chosen).
+   */
+  public static besideHost(): OriginationPlacement {
+    return new OriginationPlacement('besideHost');
+  }
+
+  private constructor(
+    /** `gatewayOnly` or `besideHost`. */
+    public readonly placement: string,
+  ) {}
+}
+
 /** A subject alt name that a BackendTLSPolicy takes as a URI. */
 const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
@@ -115,7 +171,11 @@ export class TlsOrigination {
     return new TlsOrigination(TlsOriginationMode.SIMPLE, options, true);
   }
 
-  /** TLS with a client certificate from `credentialName` (a Secret with tls.crt, tls.key and ca.crt). */
+  /**
+   * TLS with a client certificate: from `credentialName` (a Secret with tls.crt, tls.key and ca.crt,
+   * read by the proxy through SDS), or from files mounted in the proxy (`clientCertificate` and
+   * `privateKey`, with `caCertificates` for the server's CA).
+   */
   public static mutual(options: TlsOriginationOptions): TlsOrigination {
     return new TlsOrigination(TlsOriginationMode.MUTUAL, options, true);
   }
@@ -188,7 +248,10 @@ export class TlsOrigination {
       refuse('insecureSkipVerify', true, 'a BackendTLSPolicy always verifies the server (with the system CAs or a ConfigMap\'s CA).',
         `use TlsOrigination.simple(), ${dr}.`);
     }
-    const { caCertificates, credentialName, sni, subjectAltNames } = this.options;
+    const { caCertificates, credentialName, sni, subjectAltNames, autoSni } = this.options;
+    if (autoSni) {
+      refuse('autoSni', true, 'a BackendTLSPolicy always names the SNI (validation.hostname).', `leave autoSni out, ${dr}.`);
+    }
     if (caCertificates !== undefined) {
       refuse('caCertificates', caCertificates, 'a BackendTLSPolicy cannot name a CA file of the proxy.',
         `leave caCertificates out to verify against the proxy's system CAs (wellKnownCACertificates: System), give caCertificateConfigMap, ${dr}.`);
@@ -254,7 +317,9 @@ export class TlsOrigination {
   public _render(host: string): Record<string, unknown> {
     return {
       mode: this.mode,
-      sni: this.options.sni ?? host,
+      sni: this.options.autoSni ? undefined : this.options.sni ?? host,
+      clientCertificate: this.options.clientCertificate,
+      privateKey: this.options.privateKey,
       caCertificates: this.options.caCertificates,
       credentialName: this.options.credentialName,
       subjectAltNames: this.options.subjectAltNames && [...this.options.subjectAltNames],
@@ -267,8 +332,36 @@ export class TlsOrigination {
    * in the app of `scope` (whose Istio API version tells the mesh's age).
    */
   public _problems(proxyNamespace: string | undefined, where: string, scope: IConstruct): string[] {
-    const { credentialName, credentialNamespace, caCertificates } = this.options;
+    const { credentialName, credentialNamespace, caCertificates, clientCertificate, privateKey, sni, autoSni } = this.options;
     const problems: string[] = [];
+    // Istio's ValidateTLS (pkg/config/validation/agent/validation.go): a Secret or files, not both; MUTUAL from files needs both.
+    const files = Object.entries({ clientCertificate, privateKey, caCertificates }).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (credentialName !== undefined && files.length > 0) {
+      problems.push(`tlsOrigination credentialName = "${credentialName}" and ${files.join(', ')}: cannot specify client certificates or CA `
+        + 'certificate or CA CRL If credentialName is set. Fix: take the certificates either from the Secret (credentialName) or from '
+        + 'files mounted in the proxy (clientCertificate, privateKey, caCertificates), not both.');
+    }
+    if (this.mode === TlsOriginationMode.MUTUAL && credentialName === undefined) {
+      const missing = [clientCertificate === undefined ? 'client certificate' : undefined, privateKey === undefined ? 'private key' : undefined]
+        .filter((m): m is string => m !== undefined);
+      if (missing.length > 0) {
+        problems.push(`tlsOrigination: ${missing.map(m => `${m} required for mutual tls`).join(', ')}. Fix: give credentialName (a Secret `
+          + 'with tls.crt, tls.key and ca.crt), or both clientCertificate and privateKey (paths of files mounted in the proxy).');
+      }
+    }
+    if (this.mode === TlsOriginationMode.SIMPLE && (clientCertificate !== undefined || privateKey !== undefined)) {
+      problems.push(`tlsOrigination ${clientCertificate !== undefined ? 'clientCertificate' : 'privateKey'}: TLS without a client certificate `
+        + '(mode SIMPLE) sends none, so the proxy would ignore it. Fix: use TlsOrigination.mutual(), or leave clientCertificate and privateKey out.');
+    }
+    if (autoSni && sni !== undefined) {
+      problems.push(`tlsOrigination sni = "${sni}" and autoSni: autoSni leaves sni out of the rule. Fix: give one of them.`);
+    }
+    if (autoSni && (IstioApi.versionOf(scope) !== IstioApiVersion.V1 || !IstioApi.releaseOf(scope).isAtLeast(1, 21))) {
+      problems.push('tlsOrigination autoSni: a proxy takes the SNI from the Host header for rules without sni from Istio 1.21 on; '
+        + `this app targets ${IstioApi.versionOf(scope) !== IstioApiVersion.V1 ? `a mesh that reads ${IstioApi.versionOf(scope)}` : `Istio ${IstioApi.releaseOf(scope)}`}, `
+        + 'whose proxies would open TLS without SNI (unless ENABLE_AUTO_SNI is turned on), which most servers behind a shared address refuse. '
+        + 'Fix: leave autoSni out (sni is the host name).');
+    }
     if (credentialName && credentialNamespace && proxyNamespace && credentialNamespace !== proxyNamespace) {
       problems.push(`tlsOrigination credentialNamespace = "${credentialNamespace}": ${where} reads Secrets only from its own namespace `
         + `"${proxyNamespace}", so it would not find "${credentialName}". Fix: create the Secret in "${proxyNamespace}".`);

@@ -4,8 +4,8 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
-  EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, ExternalHost, ExternalHostProps, ExportTo, IstioApiVersion, Resolution,
-  TlsOrigination,
+  EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, EgressWaypoint, ExternalHost, ExternalHostProps, ExportTo,
+  GatewayApiEgressGateway, IstioApi, IstioApiVersion, IstioRelease, OriginationPlacement, Resolution, TlsOrigination, TlsOriginationObject,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -204,6 +204,156 @@ describe('TLS origination at the egress gateway', () => {
   test('origination with no HTTP port routed is refused', () => {
     const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.https()] }, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
     expect(synthError(app)).toContain('tlsOrigination: no HTTP port is routed');
+  });
+});
+
+describe('where the gateway\'s origination and Gateway object live', () => {
+  const hostProps: ExternalHostProps = { hosts: ['edition.cnn.com'], ports: [EgressPort.http(80), EgressPort.https(443)] };
+
+  test('besideHost: the rule goes beside the ServiceEntry without workloadSelector and exportTo', () => {
+    const { app, route } = build({ ...hostProps, metadata: { namespace: 'egress-hosts' } },
+      { namespace: 'default', tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), originationPlacement: OriginationPlacement.besideHost() });
+    const rule = route!.originationRules[0];
+    const emitted = byKind(synth(app), 'DestinationRule').find(o => o.metadata.name === rule.metadata.name);
+    expect(emitted.metadata.namespace).toBe('egress-hosts');
+    expect(emitted.spec).toEqual({
+      host: 'edition.cnn.com',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: CA } }] },
+    });
+  });
+
+  test('gatewayOnly, chosen explicitly, is the default rendering', () => {
+    const chosen = build(hostProps, {
+      tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), originationPlacement: OriginationPlacement.gatewayOnly(),
+    });
+    const dflt = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }) });
+    const rule = (app: App) => byKind(synth(app), 'DestinationRule')[1];
+    expect(rule(chosen.app)).toEqual(rule(dflt.app));
+    expect(rule(chosen.app).spec.workloadSelector).toEqual({ matchLabels: { istio: 'egressgateway' } });
+  });
+
+  test('a placement without origination, or of the wrong type, is refused', () => {
+    const without = build(hostProps, { originationPlacement: OriginationPlacement.besideHost() });
+    expect(synthError(without.app)).toContain('originationPlacement is set without tlsOrigination, so there is no origination to place. '
+      + 'Fix: leave originationPlacement out, or add tlsOrigination.');
+    const wrong = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), originationPlacement: 'besideHost' as any });
+    expect(synthError(wrong.app)).toContain('originationPlacement = "besideHost" is not an OriginationPlacement. '
+      + 'Fix: pass OriginationPlacement.gatewayOnly() or OriginationPlacement.besideHost().');
+  });
+
+  test('gatewayObjectNamespace places the Gateway; another namespace than the route\'s is referenced qualified', () => {
+    const { app, route } = build(hostProps, { ports: [80], gatewayMutualTls: false, gatewayObjectNamespace: 'egress-config' });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'Gateway').metadata).toEqual({ name: 'default-edition-cnn-com', namespace: 'egress-config' });
+    expect(oneOfKind(objects, 'VirtualService').spec.gateways).toEqual(['egress-config/default-edition-cnn-com', 'mesh']);
+    expect(route!.istioGateway.metadata.namespace).toBe('egress-config');
+  });
+
+  test('a gatewayObjectNamespace that is no namespace name is refused', () => {
+    const { app } = build(hostProps, { ports: [80], gatewayMutualTls: false, gatewayObjectNamespace: 'Not_A_Namespace' });
+    expect(synthError(app)).toContain('gatewayObjectNamespace = "Not_A_Namespace" is not a namespace name (a lower-case DNS label).');
+  });
+
+  test('the Gateway API rendering refuses gatewayObjectNamespace', () => {
+    const { app, chart } = appWithChart();
+    const gateway = new GatewayApiEgressGateway(chart, 'Gateway', { name: 'egress' });
+    const host = new ExternalHost(chart, 'Host', hostProps);
+    new EgressGatewayRoute(chart, 'Route', { host, gateway, ports: [80], gatewayMutualTls: false, gatewayObjectNamespace: 'default' });
+    expect(synthError(app)).toContain('gatewayObjectNamespace = "default": with a Gateway API gateway the routes attach to the Gateway default/egress, '
+      + 'whose listeners its construct writes in its own namespace; there is no Istio Gateway object to place.');
+  });
+
+  test('the Gateway API rendering writes besideHost as the sidecar rendering does', () => {
+    const { app, chart } = appWithChart();
+    const gateway = new GatewayApiEgressGateway(chart, 'Gateway', { name: 'egress', namespace: 'istio-egress' });
+    const host = new ExternalHost(chart, 'Host', hostProps);
+    const route = new EgressGatewayRoute(chart, 'Route', {
+      host,
+      gateway,
+      ports: [80],
+      tlsOrigination: TlsOrigination.simple({ caCertificates: CA }),
+      originationPlacement: OriginationPlacement.besideHost(),
+    });
+    const objects = synth(app);
+    const rule = objects.find(o => o.kind === 'DestinationRule' && o.metadata.name === route.originationRules[0].metadata.name);
+    expect(rule.metadata.namespace).toBe('default');
+    expect(rule.spec.workloadSelector).toBeUndefined();
+  });
+
+  test('the ambient rendering refuses gatewayObjectNamespace and gatewayOnly', () => {
+    const { app, chart } = appWithChart('istio-egress');
+    const waypoint = new EgressWaypoint(chart, 'Waypoint');
+    const host = new ExternalHost(chart, 'Host', hostProps);
+    new EgressGatewayRoute(chart, 'Route', {
+      host,
+      gateway: waypoint,
+      ports: [80],
+      gatewayObjectNamespace: 'istio-egress',
+      tlsOrigination: TlsOrigination.simple({ caCertificates: CA }),
+      originationPlacement: OriginationPlacement.gatewayOnly(),
+    });
+    const error = synthError(app);
+    expect(error).toContain('gatewayObjectNamespace = "istio-egress": ztunnel sends the host\'s traffic to the waypoint istio-egress/waypoint');
+    expect(error).toContain('originationPlacement = gatewayOnly: the ambient rendering writes the origination as Istio\'s ambient egress task does');
+  });
+});
+
+describe('TLS origination options: SNI and client certificate files', () => {
+  const hostProps: ExternalHostProps = { hosts: ['edition.cnn.com'], ports: [EgressPort.http(80), EgressPort.https(443)] };
+  const tlsOf = (app: App) => byKind(synth(app), 'DestinationRule')[1].spec.trafficPolicy.portLevelSettings[0].tls;
+
+  test('autoSni leaves sni out (the proxy takes it from the Host header from Istio 1.21 on)', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA, autoSni: true }) });
+    expect(tlsOf(app)).toEqual({ mode: 'SIMPLE', caCertificates: CA });
+  });
+
+  test('autoSni is refused beside sni, before Istio 1.21, and with a BackendTLSPolicy', () => {
+    const both = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA, autoSni: true, sni: 'cnn.com' }) });
+    expect(synthError(both.app)).toContain('tlsOrigination sni = "cnn.com" and autoSni: autoSni leaves sni out of the rule. Fix: give one of them.');
+    const app = new App({ outdir: '/tmp/cdk8s-istio-egress-test-never-written' });
+    IstioApi.useRelease(app, IstioRelease.of(1, 20));
+    const chart = new Chart(app, 'test', { namespace: 'default' });
+    const host = new ExternalHost(chart, 'Host', hostProps);
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), tlsOrigination: TlsOrigination.simple({ caCertificates: CA, autoSni: true }) });
+    expect(synthError(app)).toContain('tlsOrigination autoSni: a proxy takes the SNI from the Host header for rules without sni from Istio 1.21 on; '
+      + 'this app targets Istio 1.20, whose proxies would open TLS without SNI');
+    const policy = appWithChart();
+    new ExternalHost(policy.chart, 'Host', {
+      ...hostProps, tlsOrigination: TlsOrigination.simple({ autoSni: true, carriedBy: TlsOriginationObject.backendTlsPolicy() }),
+    });
+    expect(synthError(policy.app)).toContain('tlsOrigination autoSni = true: a BackendTLSPolicy always names the SNI (validation.hostname).');
+  });
+
+  test('mutual TLS from files mounted in the gateway: clientCertificate, privateKey, caCertificates', () => {
+    const { app } = build(hostProps, {
+      tlsOrigination: TlsOrigination.mutual({ clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: '/etc/certs/ca.pem' }),
+    });
+    expect(tlsOf(app)).toEqual({
+      mode: 'MUTUAL', sni: 'edition.cnn.com', clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: '/etc/certs/ca.pem',
+    });
+  });
+
+  test('mutual TLS from files at the sidecar', () => {
+    const { app } = build({
+      ...hostProps, tlsOrigination: TlsOrigination.mutual({ clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: CA }),
+    });
+    expect(oneOfKind(synth(app), 'DestinationRule').spec.trafficPolicy.portLevelSettings[0].tls)
+      .toEqual({ mode: 'MUTUAL', sni: 'edition.cnn.com', clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: CA });
+  });
+
+  test('the combinations Istio\'s webhook refuses are refused: files beside a Secret, MUTUAL without key or certificate', () => {
+    const mixed = build(hostProps, { tlsOrigination: TlsOrigination.mutual({ credentialName: 'client', clientCertificate: '/etc/certs/client.pem' }) });
+    expect(synthError(mixed.app)).toContain('tlsOrigination credentialName = "client" and clientCertificate: cannot specify client certificates or CA '
+      + 'certificate or CA CRL If credentialName is set.');
+    const noKey = build(hostProps, { tlsOrigination: TlsOrigination.mutual({ clientCertificate: '/etc/certs/client.pem' }) });
+    expect(synthError(noKey.app)).toContain('tlsOrigination: private key required for mutual tls. Fix:');
+    const nothing = build(hostProps, { tlsOrigination: TlsOrigination.mutual({}) });
+    expect(synthError(nothing.app)).toContain('tlsOrigination: client certificate required for mutual tls, private key required for mutual tls.');
+  });
+
+  test('a client certificate with SIMPLE TLS is refused: the proxy would not send it', () => {
+    const { app } = build(hostProps, { tlsOrigination: TlsOrigination.simple({ caCertificates: CA, clientCertificate: '/etc/certs/client.pem' }) });
+    expect(synthError(app)).toContain('tlsOrigination clientCertificate: TLS without a client certificate (mode SIMPLE) sends none');
   });
 });
 

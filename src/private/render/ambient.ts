@@ -63,6 +63,16 @@ function render(scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent)
     // hostProblem reported it.
     return { destinationRules: [], virtualServices: [], subsetNames: [], gatewayApiRoutes: [], referenceGrants: [], originationRules: [], errors };
   }
+  if (intent.gatewayObjectNamespace !== undefined) {
+    errors.push(`gatewayObjectNamespace = "${intent.gatewayObjectNamespace}": ztunnel sends the host's traffic to the waypoint `
+      + `${waypoint.namespace}/${waypoint.gatewayName} its ServiceEntry is bound to; there is no Istio Gateway object to place. `
+      + 'Fix: leave gatewayObjectNamespace out.');
+  }
+  if (intent.tlsOrigination && intent.originationPlacement?.placement === 'gatewayOnly') {
+    errors.push('originationPlacement = gatewayOnly: the ambient rendering writes the origination as Istio\'s ambient egress task does, '
+      + 'beside the ServiceEntry in the waypoint\'s namespace without workloadSelector (the ServiceEntry must be there, and only the '
+      + 'waypoint it is bound to sends to the host). Fix: leave originationPlacement out, or use OriginationPlacement.besideHost().');
+  }
   const routing = intent.meshRouting;
   if (routing?.timeout !== undefined || routing?.retries !== undefined) {
     errors.push(`requestTimeout/retries of ${host.node.path}: the ambient rendering does not write HTTP routes for the waypoint yet. `

@@ -65,6 +65,11 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
   if (originationProblem) {
     errors.push(originationProblem);
   }
+  if (intent.gatewayObjectNamespace !== undefined) {
+    errors.push(`gatewayObjectNamespace = "${intent.gatewayObjectNamespace}": with a Gateway API gateway the routes attach to the Gateway `
+      + `${gateway.namespace}/${gateway.gatewayName}, whose listeners its construct writes in its own namespace; there is no Istio Gateway `
+      + 'object to place. Fix: leave gatewayObjectNamespace out (create the GatewayApiEgressGateway in the namespace you want).');
+  }
   if (intent.meshRouting?.retries) {
     errors.push(`host ${host.hosts.join(', ')}: its retries are not rendered as Gateway API routes yet (HTTPRoute retries are experimental). `
       + 'Fix: drop `retries` from the ExternalHost, or route it through an installed gateway.');

@@ -32,12 +32,15 @@ function render(scope: Construct, intent: RouteIntent): RenderedRoute {
   const { host, gateway } = intent;
   const base = toDnsLabel(`${host.name}-egress`);
   const gatewayName = toDnsLabel(`${intent.namespace}-${host.name}`);
-  const gatewayRef = `${gateway.namespace}/${gatewayName}`;
+  const gatewayNamespace = intent.gatewayObjectNamespace ?? gateway.namespace;
+  // A Gateway placed beside the VirtualServices is named as Istio's tasks name it there: by its short name.
+  const gatewayRef = intent.gatewayObjectNamespace !== undefined && intent.gatewayObjectNamespace === intent.namespace
+    ? gatewayName : `${gatewayNamespace}/${gatewayName}`;
   const clientNamespace = intent.namespace || undefined;
   const single = host.hosts.length === 1;
   const subsetNames = host.hosts.map(h => toDnsLabel(h));
 
-  const istioGateway = createIstioObject(scope, 'Gateway', 'Gateway', { name: gatewayName, namespace: gateway.namespace },
+  const istioGateway = createIstioObject(scope, 'Gateway', 'Gateway', { name: gatewayName, namespace: gatewayNamespace || undefined },
     Lazy.any({ produce: () => renderGateway(intent) }));
   const destinationRule = createIstioObject(scope, 'DestinationRule', 'DestinationRule', { name: base, namespace: clientNamespace },
     Lazy.any({ produce: () => renderDestinationRule(intent, subsetNames) }));

@@ -10,7 +10,9 @@ import { EgressClient } from '../../egress-client';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
 import { EgressPort } from '../../egress-port';
 import { ExternalHost, IExternalHost } from '../../external-host';
-import { TlsOrigination } from '../../tls-origination';
+import { OWN_CODES } from '../../rules/codes';
+import { acknowledge } from '../../synth/acknowledgements';
+import { OriginationPlacement, TlsOrigination } from '../../tls-origination';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
 import { MeshRouting } from '../traffic';
@@ -35,6 +37,10 @@ export interface RouteIntent {
   readonly routed: RoutedPort[];
   readonly mutualTls: boolean;
   readonly tlsOrigination?: TlsOrigination;
+  /** Where the origination's DestinationRule goes, when the user chose (else the rendering's default). */
+  readonly originationPlacement?: OriginationPlacement;
+  /** The namespace of Istio's Gateway object, when the user chose (else the gateway's namespace). */
+  readonly gatewayObjectNamespace?: string;
   /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
   readonly meshRouting?: MeshRouting;
 }
@@ -104,23 +110,40 @@ export function gatewayOriginationProblem(intent: RouteIntent): string | undefin
     + 'or at the sidecar (ExternalHost tlsOrigination).';
 }
 
-/** The DestinationRules that open TLS at the gateway's pods only, one per destination host (empty without origination). */
+/** Whether the origination's DestinationRule goes beside the host's ServiceEntry (the docs' placement) rather than to the gateway's pods only. */
+export function originatesBesideHost(intent: RouteIntent): boolean {
+  return intent.originationPlacement?.placement === 'besideHost';
+}
+
+/**
+ * The DestinationRules that open TLS at the gateway, one per destination host (empty without
+ * origination): by default for the gateway's pods only; with `OriginationPlacement.besideHost()` in the
+ * host's namespace for every proxy that sees the host (the sidecars' double TLS on the host's TLS port
+ * is then the user's choice: EGR134 is acknowledged for these rules).
+ */
 export function createOriginationRules(scope: Construct, intent: RouteIntent): ApiObject[] {
   const origination = intent.tlsOrigination;
   if (!origination) {
     return [];
   }
   const destination = intent.destinationHost;
+  const beside = originatesBesideHost(intent);
+  if (beside) {
+    acknowledge(scope, OWN_CODES.DOUBLETLS, 'OriginationPlacement.besideHost() was chosen: every proxy that sees the host originates TLS on its TLS port');
+  }
   return destination.hosts.map((name, i) => createIstioObject(scope, `TlsOrigination${i}`, 'DestinationRule',
-    { name: toDnsLabel(`${toDnsLabel(name)}-tls-origination`), namespace: intent.gateway.namespace },
+    {
+      name: toDnsLabel(`${toDnsLabel(name)}-tls-origination`),
+      namespace: beside ? destination.namespace ?? (intent.namespace || undefined) : intent.gateway.namespace,
+    },
     Lazy.any({
       produce: () => {
         const policy = destination instanceof ExternalHost ? destination._trafficPolicy() : undefined;
         return {
           host: name,
-          // Only the gateway's pods originate: the rule is theirs alone.
-          workloadSelector: { matchLabels: { ...intent.gateway.selector } },
-          exportTo: ['.'],
+          // By default only the gateway's pods originate: the rule is theirs alone.
+          workloadSelector: beside ? undefined : { matchLabels: { ...intent.gateway.selector } },
+          exportTo: beside ? undefined : ['.'],
           trafficPolicy: {
             ...policy,
             portLevelSettings: [{ port: { number: origination.port }, tls: origination._render(name) }],
