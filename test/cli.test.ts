@@ -167,6 +167,17 @@ describe('lint', () => {
     expect(result.stdout).toMatch(/\n0 errors, 1 warning in 1 object from 1 file\n$/);
   });
 
+  test('--fail-on: warning fails on warnings too, none never fails; the SARIF invocation records the exit code', () => {
+    expect(run('lint', CORRECTED, '--fail-on', 'warning').code).toBe(1);
+    expect(JSON.parse(run('lint', CORRECTED, '--fail-on', 'warning', '--format', 'sarif').stdout).runs[0].invocations[0].exitCode).toBe(1);
+    expect(run('lint', AS_WRITTEN, '--fail-on', 'none').code).toBe(0);
+    expect(run('lint', AS_WRITTEN, '--fail-on', 'error').code).toBe(1);
+    expect(run('lint', AS_WRITTEN, '--fail-on', 'warnings')).toMatchObject({
+      code: 2, stdout: '', stderr: expect.stringContaining('cdk8s-istio-egress: --fail-on must be one of error, warning, none, not warnings\n'),
+    });
+    expect(run('lint', AS_WRITTEN, '--fail-on').stderr).toContain('--fail-on must be one of error, warning, none\n');
+  });
+
   test('empty documents, null, scalars and lists of objects are read; List items keep their lines', () => {
     const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: { name: one }\n'
       + `  - ${serviceEntry('bad host', 'listed').trimEnd().replace(/\n/g, '\n    ')}\n`;
@@ -548,6 +559,16 @@ describe('explain: what is missing or will not work', () => {
 
     expect(diagram).toContain('h0_sidecar -->|"tls[1] ISTIO_MUTUAL → port 8443"| h0_nogateway_8443');
     expect(diagram).toContain('h0_gw_9000 -.-> h0_noroute_9000');
+  });
+
+  test('exit status: 1 when a listed problem is an error; --fail-on warning also for warnings, --fail-on none never', () => {
+    expect(run('explain', PROBLEMS).code).toBe(1);
+    expect(run('explain', PROBLEMS, '--format', 'json').code).toBe(1);
+    expect(run('explain', PROBLEMS, '--fail-on', 'none').code).toBe(0);
+    // The corrected lesson lists one warning (EGR220) and no error.
+    expect(run('explain', CORRECTED).code).toBe(0);
+    expect(run('explain', CORRECTED, '--fail-on=warning').code).toBe(1);
+    expect(run('explain', CORRECTED, '--fail-on', 'error').code).toBe(0);
   });
 
   test('input without external hosts says so', () => {

@@ -12,6 +12,8 @@ Options:
                      as istioctl analyze does with a live cluster
   --format <format>  lint: text (default), json or sarif (SARIF 2.1.0, for code scanning)
                      explain: text, mermaid or json (default: text followed by a mermaid block)
+  --fail-on <level>  the least severity that makes the exit code 1: error (default), warning, or none
+                     (lint: its findings; explain: the problems it lists on the paths)
   -h, --help         Show this help
   --version          Show the version
 
@@ -19,7 +21,8 @@ Directories are read recursively (.yaml and .yml files; node_modules and hidden 
 - reads standard input (its objects are named <stdin>). All objects are checked together, so references
 across files are resolved. Findings point at the line and column of their field.
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found (lint), 2 usage error or unreadable input.
+Exit codes: 0 no errors (warnings allowed), 1 errors found (lint: among the findings; explain: among the
+problems listed on the paths; see --fail-on), 2 usage error or unreadable input.
 With --format json, a usage or input error is also written to stdout as {"error": {"type", "message", ...}};
 with --format sarif, as a SARIF log whose invocation failed (executionSuccessful false, the error as a notification).
 `;
@@ -37,7 +40,12 @@ export interface ParsedArgs {
   readonly format?: string;
   /** lint: files or directories of objects that exist in the cluster and are only read. */
   readonly cluster: string[];
+  /** The least severity that makes the exit code 1: `error` (default), `warning`, or `none` (always 0). */
+  readonly failOn?: FailOn;
 }
+
+export type FailOn = 'error' | 'warning' | 'none';
+const FAIL_ON: readonly string[] = ['error', 'warning', 'none'];
 
 /** Wrong arguments: the message is printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
@@ -67,6 +75,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   const positional: string[] = [];
   let format: string | undefined;
+  let failOn: FailOn | undefined;
   const cluster: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -76,6 +85,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         throw new UsageError('--cluster needs a file or directory');
       }
       cluster.push(value);
+    } else if (arg === '--fail-on' || arg.startsWith('--fail-on=')) {
+      const value = arg === '--fail-on' ? argv[++i] : arg.slice('--fail-on='.length);
+      if (!value || !FAIL_ON.includes(value)) {
+        throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}${value ? `, not ${value}` : ''}`);
+      }
+      failOn = value as FailOn;
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       format = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
       if (!format) {
@@ -88,7 +103,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   const [command, ...paths] = positional;
-  return validate({ help: false, version: false, command, paths, format, cluster });
+  return validate({ help: false, version: false, command, paths, format, cluster, failOn });
 }
 
 function validate(args: ParsedArgs): ParsedArgs {

@@ -4,7 +4,7 @@
  * path each external host's traffic takes. `main` does the work and returns the exit code, so that
  * tests run it in-process; only the last lines touch the process.
  */
-import { ParsedArgs, USAGE, UsageError, parseArgs, requestedFormat } from './args';
+import { FailOn, ParsedArgs, USAGE, UsageError, parseArgs, requestedFormat } from './args';
 import { explain, formatExplain } from './explain';
 import { InputError, loadInput } from './input';
 import { formatLintJson, formatLintText, lint } from './lint';
@@ -46,12 +46,22 @@ function run(args: ParsedArgs, io: CliIo): number {
   const load = (paths: string[]) => loadInput(paths, io.stdin);
   const input = load(args.paths);
   if (args.command === 'explain') {
-    io.stdout(formatExplain(explain(input), args.format));
-    return EXIT_OK;
+    const report = explain(input);
+    io.stdout(formatExplain(report, args.format));
+    const problems = report.hosts.flatMap(h => h.ports.flatMap(p => p.problems));
+    const errors = problems.filter(p => p.severity === 'error').length;
+    return exitCode(args.failOn, errors, problems.length - errors);
   }
   const result = lint(input, args.cluster.length > 0 ? load(args.cluster) : undefined);
-  io.stdout(args.format === 'json' ? formatLintJson(result) : args.format === 'sarif' ? formatLintSarif(result) : formatLintText(result));
-  return result.summary.errors > 0 ? EXIT_ERRORS : EXIT_OK;
+  const code = exitCode(args.failOn, result.summary.errors, result.summary.warnings);
+  io.stdout(args.format === 'json' ? formatLintJson(result) : args.format === 'sarif' ? formatLintSarif(result, code) : formatLintText(result));
+  return code;
+}
+
+/** 1 when a finding of at least the `--fail-on` severity (default: error) was found, else 0. */
+export function exitCode(failOn: FailOn = 'error', errors: number, warnings: number): number {
+  const failing = failOn === 'none' ? 0 : failOn === 'warning' ? errors + warnings : errors;
+  return failing > 0 ? EXIT_ERRORS : EXIT_OK;
 }
 
 /**

@@ -60,7 +60,8 @@ function objectName(f: LocatedFinding): string {
   return `${f.kind ?? '(no kind)'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '(no name)'}`;
 }
 
-export function formatLintSarif(result: LintResult): string {
+/** @param exitCode the command's exit code, which the log's invocation records */
+export function formatLintSarif(result: LintResult, exitCode: number): string {
   const tool = driver(result.findings.map(f => f.code));
   const ruleIndex = new Map((tool.rules as { id: string }[]).map((r, i) => [r.id, i]));
   const results = result.findings.map(f => ({
@@ -72,7 +73,7 @@ export function formatLintSarif(result: LintResult): string {
     locations: [location(f.file, f, objectName(f))],
     properties: { rule: f.rule, field: f.field, fix: f.fix },
   }));
-  return log(tool, results, { executionSuccessful: true, exitCode: result.summary.errors > 0 ? 1 : 0 });
+  return log(tool, results, { executionSuccessful: true, exitCode });
 }
 
 /** An input error as SARIF: no results, and the error as a notification of a failed invocation. */
