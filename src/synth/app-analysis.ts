@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IndexedFinding, lintObjects } from '../analysis';
+import type { IndexedFinding } from '../analysis';
 import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgements';
 import { KeptRenderings, asLibraryObject, changeCount, noteChange } from './library-object';
 import { numberLikeStrings } from './yaml-numbers';
@@ -8,6 +8,13 @@ import { codeOf } from '../rules/codes';
 import { Manifest, formatFinding } from '../rules/finding';
 
 const ID = 'cdk8s-istio-egress.AppAnalysis';
+
+/**
+ * The rules across objects, loaded at the first synth rather than with the library: an app's own
+ * modules load faster, and the CLI and the synth pay for them once.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const analysisModule = (): typeof import('../analysis') => require('../analysis');
 
 /**
  * One analysis of an app, and what it was made from: it answers every later validation (cdk8s
@@ -61,7 +68,7 @@ function analyzeApp(root: IConstruct): Analysis {
   const findings = new Map<ApiObject, IndexedFinding[]>();
   const misread = manifests.flatMap((m, index) => numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false })));
   const cluster = [...(clusterObjectsByApp.get(root)?.values() ?? [])];
-  for (const finding of [...lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [], cluster }), ...misread]) {
+  for (const finding of [...analysisModule().lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [], cluster }), ...misread]) {
     const object = apiObjects[finding.index];
     const list = findings.get(object);
     if (list) {
