@@ -3,6 +3,7 @@ export * from './egress-port';
 export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
+export * from './egress-forward';
 export * from './gateway-api-egress-gateway';
 export * from './egress-waypoint';
 export * from './tls-origination';
