@@ -5,6 +5,9 @@ export const USAGE = `Usage: cdk8s-istio-egress <command> <files or dirs...> [op
 Commands:
   lint <files or dirs...>     Check Istio egress objects against Istio's rules (webhook and istioctl analyze)
   explain <files or dirs...>  Show the path each external host's traffic takes: clients, sidecar, gateway, host
+  diff <before> <after>       The egress change between two sets of manifests (each a file, a directory or -):
+                              which client namespace gains or loses which host:port, by which path (direct,
+                              gateway, waypoint), with which TLS and authorization, and lockdowns added or removed
 
 Options:
   --cluster <path>   lint: objects that exist in the cluster (files or dirs, may repeat): they resolve
@@ -12,6 +15,7 @@ Options:
                      as istioctl analyze does with a live cluster
   --format <format>  lint: text (default), json or sarif (SARIF 2.1.0, for code scanning)
                      explain: text, mermaid or json (default: text followed by a mermaid block)
+                     diff: text (default), json or markdown (for a pull-request comment)
   --fail-on <level>  the least severity that makes the exit code 1: error (default), warning, or none
                      (lint: its findings; explain: the problems it lists on the paths)
   -h, --help         Show this help
@@ -22,7 +26,8 @@ Directories are read recursively (.yaml and .yml files; node_modules and hidden 
 across files are resolved. Findings point at the line and column of their field.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found (lint: among the findings; explain: among the
-problems listed on the paths; see --fail-on), 2 usage error or unreadable input.
+problems listed on the paths; see --fail-on; diff: egress widens: a client gains a host:port, a path no longer
+goes through a gateway or waypoint, weaker TLS or authorization, a lockdown removed), 2 usage error or unreadable input.
 With --format json, a usage or input error is also written to stdout as {"error": {"type", "message", ...}};
 with --format sarif, as a SARIF log whose invocation failed (executionSuccessful false, the error as a notification).
 `;
@@ -30,6 +35,7 @@ with --format sarif, as a SARIF log whose invocation failed (executionSuccessful
 const FORMATS: Record<string, string[]> = {
   lint: ['text', 'json', 'sarif'],
   explain: ['text', 'mermaid', 'json'],
+  diff: ['text', 'json', 'markdown'],
 };
 
 export interface ParsedArgs {
@@ -113,6 +119,15 @@ function validate(args: ParsedArgs): ParsedArgs {
   const formats = FORMATS[args.command];
   if (!formats) {
     throw new UsageError(`unknown command ${args.command}`);
+  }
+  if (args.command === 'diff' && args.paths.length !== 2) {
+    throw new UsageError('diff needs two files or directories: <before> <after>');
+  }
+  if (args.command === 'diff' && args.paths.every(p => p === '-')) {
+    throw new UsageError('diff can read only one side from standard input');
+  }
+  if (args.command === 'diff' && args.failOn !== undefined) {
+    throw new UsageError('--fail-on is an option of lint and explain (diff exits 1 when egress widens)');
   }
   if (args.paths.length === 0) {
     throw new UsageError(`${args.command} needs at least one file or directory`);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `cdk8s-istio-egress` command: `lint` checks manifests against Istio's rules, `explain` shows the
- * path each external host's traffic takes. `main` does the work and returns the exit code, so that
+ * path each external host's traffic takes, `diff` the egress change between two sets of manifests. `main` does the work and returns the exit code, so that
  * tests run it in-process; only the last lines touch the process.
  */
 import { FailOn, ParsedArgs, USAGE, UsageError, parseArgs, requestedFormat } from './args';
+import { diff, formatDiff } from './diff';
 import { explain, formatExplain } from './explain';
 import { InputError, loadInput } from './input';
 import { formatLintJson, formatLintText, lint } from './lint';
@@ -44,6 +45,12 @@ export function main(argv: string[], io: CliIo): number {
 
 function run(args: ParsedArgs, io: CliIo): number {
   const load = (paths: string[]) => loadInput(paths, io.stdin);
+  if (args.command === 'diff') {
+    const [before, after] = args.paths;
+    const report = diff(load([before]), load([after]), { before, after });
+    io.stdout(formatDiff(report, args.format));
+    return report.widened ? EXIT_ERRORS : EXIT_OK;
+  }
   const input = load(args.paths);
   if (args.command === 'explain') {
     const report = explain(input);
