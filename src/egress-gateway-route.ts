@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EgressClient } from './egress-client';
 import { IEgressGateway } from './egress-gateway';
+import { GatewayAuthorizationAction, GatewayAuthorizationRule } from './egress-gateway-policies';
 import { EgressWaypoint } from './egress-waypoint';
 import { ExternalHost, IExternalHost } from './external-host';
 import { GatewayApiEgressGateway } from './gateway-api-egress-gateway';
@@ -83,6 +84,14 @@ export interface EgressGatewayRouteProps {
    */
   readonly allowedClients?: EgressClient[];
   /**
+   * Authorization at the gateway beyond `allowedClients`, for this host: ALLOW and DENY rules by
+   * clients, principals, ports, and for HTTP ports paths and methods. ALLOW rules join the policy of
+   * `allowedClients` (any ALLOW policy on the gateway's pods denies what none allows); DENY rules go to
+   * a DENY policy of their own. Needs `gatewayMutualTls` (the host is matched on the SNI of the mesh's TLS).
+   * @default - none beyond `allowedClients`
+   */
+  readonly authorizationRules?: GatewayAuthorizationRule[];
+  /**
    * The mesh's trust domain, for service-account principals.
    * @default 'cluster.local'
    */
@@ -154,8 +163,10 @@ export class EgressGatewayRoute extends Construct {
    * `TlsOriginationObject.backendTlsPolicy()`; otherwise empty).
    */
   public readonly backendTlsPolicies: ApiObject[];
-  /** The AuthorizationPolicy on the egress gateway that allows `allowedClients` (undefined without them). */
+  /** The AuthorizationPolicy on the egress gateway that allows `allowedClients` and the ALLOW `authorizationRules` (undefined without them). */
   public readonly authorizationPolicy?: ApiObject;
+  /** The AuthorizationPolicy on the egress gateway with the DENY `authorizationRules` (undefined without them). */
+  public readonly denyPolicy?: ApiObject;
   /** The DestinationRule subsets that stand for the hosts at the gateway, one per host (empty with a Gateway API gateway). */
   public readonly subsetNames: string[];
   /** The namespace of the clients. */
@@ -198,7 +209,7 @@ export class EgressGatewayRoute extends Construct {
       servedBy: props.servedBy,
       gateway,
       namespace: this.namespace,
-      otherClientNamespaces: [...new Set(clients.map(c => c.namespace))].filter(ns => ns !== this.namespace).sort(),
+      otherClientNamespaces: [...new Set([...clients, ...this.allowRuleClients()].map(c => c.namespace))].filter(ns => ns !== this.namespace).sort(),
       routed: this.routed,
       mutualTls: this.gatewayMutualTls,
       tlsOrigination: props.tlsOrigination,
@@ -216,12 +227,27 @@ export class EgressGatewayRoute extends Construct {
     this.referenceGrants = rendered.referenceGrants;
     this.originationRules = rendered.originationRules;
     this.backendTlsPolicies = rendered.originationPolicies ?? [];
-    if (props.allowedClients) {
-      this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, clients, this.props.trustDomain ?? 'cluster.local')
+    const rules = this.checkAuthorizationRules(intent);
+    if (props.allowedClients || rules.allow.length > 0) {
+      this.authorizationPolicy = (rules.allow.length === 0
+        ? this.renderer.authorizationPolicy?.(this, intent, clients, this.props.trustDomain ?? 'cluster.local') : undefined)
         ?? createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
           { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
-          Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients) }));
+          Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients, rules.allow) }));
+    }
+    if (props.allowedClients) {
       this.checkClients(clients);
+    }
+    if (rules.deny.length > 0) {
+      this.denyPolicy = createIstioObject(this, 'DenyPolicy', 'AuthorizationPolicy',
+        { name: toDnsLabel(`${this.namespace}-${host.name}-egress-deny`), namespace: gateway.namespace },
+        Lazy.any({
+          produce: () => ({
+            selector: { matchLabels: { ...gateway.selector } },
+            action: 'DENY',
+            rules: rules.deny.map(r => this.renderRule(intent, r)),
+          }),
+        }));
     }
     const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));
     for (const consumer of new Set([host, this.destinationHost])) {
@@ -239,7 +265,7 @@ export class EgressGatewayRoute extends Construct {
       () => (this.errors.length > 0 ? [] : [
         ...(this._istioGateway ? [this._istioGateway] : []), ...this.destinationRules, ...this.virtualServices,
         ...this.gatewayApiRoutes, ...this.referenceGrants, ...this.originationRules, ...this.backendTlsPolicies,
-        ...(this.authorizationPolicy ? [this.authorizationPolicy] : []),
+        ...(this.authorizationPolicy ? [this.authorizationPolicy] : []), ...(this.denyPolicy ? [this.denyPolicy] : []),
       ]),
       {
         extra: () => [...this.errors, ...(origination?._problems(gateway.namespace, `the egress gateway (namespace ${gateway.namespace})`, this) ?? [])],
@@ -265,7 +291,110 @@ export class EgressGatewayRoute extends Construct {
 
   /** Whether `allowedClients` names workloads of `namespace` (a lockdown of that namespace then imports this route's host). */
   public allowsNamespace(namespace: string): boolean {
-    return (this.props.allowedClients ?? []).some(c => c.namespace === namespace);
+    return [...(this.props.allowedClients ?? []), ...this.allowRuleClients()].some(c => c.namespace === namespace);
+  }
+
+  /** The clients the ALLOW `authorizationRules` name (well-formed ones only: the checks report the others). */
+  private allowRuleClients(): EgressClient[] {
+    const rules = Array.isArray(this.props.authorizationRules) ? this.props.authorizationRules : [];
+    return rules.filter(r => r && (r.action ?? GatewayAuthorizationAction.ALLOW) === GatewayAuthorizationAction.ALLOW)
+      .flatMap(r => (Array.isArray(r.clients) ? r.clients.filter(c => c instanceof EgressClient) : []));
+  }
+
+  /**
+   * The `authorizationRules`, checked (they may come from other jsii languages) and split by action:
+   * what a policy at the gateway cannot express is reported, naming the fix.
+   */
+  private checkAuthorizationRules(intent: RouteIntent): { allow: GatewayAuthorizationRule[]; deny: GatewayAuthorizationRule[] } {
+    const given = this.props.authorizationRules;
+    const allow: GatewayAuthorizationRule[] = [];
+    const deny: GatewayAuthorizationRule[] = [];
+    if (given === undefined) {
+      return { allow, deny };
+    }
+    if (!Array.isArray(given) || given.length === 0) {
+      this.errors.push('authorizationRules is empty or not a list. Fix: give at least one rule, or leave authorizationRules out.');
+      return { allow, deny };
+    }
+    if (this.renderer.authorizationPolicy) {
+      this.errors.push('authorizationRules: the ambient rendering writes only the `allowedClients` policy at the waypoint yet. '
+        + 'Fix: use allowedClients, or route the host through an EgressGateway or a GatewayApiEgressGateway.');
+      return { allow, deny };
+    }
+    if (!this.gatewayMutualTls) {
+      this.errors.push('authorizationRules need gatewayMutualTls: the rules match the host on the SNI of the mesh\'s TLS to the gateway, '
+        + 'and identities travel only in it. Fix: leave gatewayMutualTls on.');
+    }
+    const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every(x => typeof x === 'string' && x.length > 0));
+    given.forEach((rule, i) => {
+      const at = `authorizationRules[${i}]`;
+      if (rule === null || typeof rule !== 'object') {
+        this.errors.push(`${at} = ${JSON.stringify(rule)} is not a rule. Fix: give a GatewayAuthorizationRule.`);
+        return;
+      }
+      const action = rule.action ?? GatewayAuthorizationAction.ALLOW;
+      if (!Object.values(GatewayAuthorizationAction).includes(action)) {
+        this.errors.push(`${at}.action = ${JSON.stringify(action)} is not ALLOW or DENY. Fix: use GatewayAuthorizationAction.ALLOW or .DENY.`);
+        return;
+      }
+      if (rule.clients !== undefined && (!Array.isArray(rule.clients) || !rule.clients.every(c => c instanceof EgressClient))) {
+        this.errors.push(`${at}.clients must be a list of EgressClient. Fix: use EgressClient.inNamespace() or EgressClient.serviceAccount().`);
+        return;
+      }
+      for (const field of ['principals', 'paths', 'methods'] as const) {
+        if (!strings(rule[field])) {
+          this.errors.push(`${at}.${field} must be a list of non-empty strings. Fix: write them as such, or leave ${field} out.`);
+          return;
+        }
+      }
+      this.errors.push(...(rule.clients ?? []).flatMap(c => c._problems().map(p => `${at}.${p}`)));
+      if (rule.clients?.length === 0 || rule.principals?.length === 0 || rule.ports?.length === 0 || rule.paths?.length === 0
+        || rule.methods?.length === 0) {
+        this.errors.push(`${at}: an empty list matches nothing in Istio's policy. Fix: leave the field out to match any value.`);
+        return;
+      }
+      const routed = intent.routed;
+      const ports = rule.ports ?? routed.map(r => r.port.number);
+      const unrouted = ports.filter(p => !routed.some(r => r.port.number === p));
+      if (unrouted.length > 0) {
+        this.errors.push(`${at}.ports: ${unrouted.join(', ')} ${unrouted.length > 1 ? 'are' : 'is'} not routed through the gateway by this route `
+          + `(it routes ${routed.map(r => r.port.number).join(', ') || 'none'}). Fix: name routed ports only.`);
+        return;
+      }
+      const opaque = routed.filter(r => ports.includes(r.port.number) && !r.port.isHttp);
+      if ((rule.paths || rule.methods) && opaque.length > 0) {
+        const what = action === GatewayAuthorizationAction.ALLOW ? 'an ALLOW rule with them never matches there' : 'a DENY rule drops them there and '
+          + 'denies every connection the rest of the rule matches';
+        this.errors.push(`${at}: paths and methods are HTTP attributes, and the gateway forwards port ${opaque.map(r => r.port.number).join(', ')} `
+          + `as a TLS or TCP stream (${what}). Fix: name the HTTP ports in ports, or leave paths and methods out.`);
+        return;
+      }
+      (action === GatewayAuthorizationAction.DENY ? deny : allow).push(rule);
+    });
+    return { allow, deny };
+  }
+
+  /** One rule of a policy at the gateway: its sources, its operation, and the host's SNI. */
+  private renderRule(intent: RouteIntent, rule: GatewayAuthorizationRule): Record<string, unknown> {
+    const trustDomain = this.props.trustDomain ?? 'cluster.local';
+    const clients = rule.clients ?? [];
+    const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
+    const principals = [...new Set([...clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined),
+      ...(rule.principals ?? [])])].sort();
+    const from = [
+      ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+      ...(principals.length > 0 ? [{ source: { principals } }] : []),
+    ];
+    // The gateway matches the port its container listens on (the Service's targetPort).
+    const ports = rule.ports && [...new Set(intent.routed.filter(r => rule.ports!.includes(r.port.number))
+      .map(r => String(r.gatewayPort.targetPort ?? r.gatewayPort.port)))];
+    const operation = { ports, paths: rule.paths && [...rule.paths], methods: rule.methods && [...rule.methods] };
+    const snis = [...new Set(this.props.host.hosts.map(h => sniFor(intent, h)))];
+    return {
+      from: from.length > 0 ? from : undefined,
+      to: ports || operation.paths || operation.methods ? [{ operation }] : undefined,
+      when: [{ key: 'connection.sni', values: snis }],
+    };
   }
 
   /**
@@ -281,7 +410,7 @@ export class EgressGatewayRoute extends Construct {
     this.errors.push(...clients.flatMap(c => c._problems()));
   }
 
-  private renderAuthorizationPolicy(intent: RouteIntent, clients: EgressClient[]): Record<string, unknown> {
+  private renderAuthorizationPolicy(intent: RouteIntent, clients: EgressClient[], allowRules: GatewayAuthorizationRule[]): Record<string, unknown> {
     const trustDomain = this.props.trustDomain ?? 'cluster.local';
     const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
     const principals = [...new Set(clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined))].sort();
@@ -294,7 +423,10 @@ export class EgressGatewayRoute extends Construct {
     return {
       selector: { matchLabels: { ...this.props.gateway.selector } },
       action: 'ALLOW',
-      rules: [{ from: sources, when: [{ key: 'connection.sni', values: snis }] }],
+      rules: [
+        ...(this.props.allowedClients ? [{ from: sources, when: [{ key: 'connection.sni', values: snis }] }] : []),
+        ...allowRules.map(r => this.renderRule(intent, r)),
+      ],
     };
   }
 
