@@ -307,27 +307,22 @@ const AUTH_RANK = { 'denied': 0, 'service-accounts': 1, 'listed': 1, 'allowed': 
 
 function compare(before: Access | null, after: Access | null): AccessChange | undefined {
   const place = (after ?? before)!;
-  const base = { client: place.client, host: place.host, port: place.port, before, after };
+  const make = (change: AccessChange['change'], widens: boolean, changes: PropertyChange[]): AccessChange => ({
+    change, client: place.client, host: place.host, port: place.port, widens, before, after, changes,
+  });
   if (!before || !after) {
-    const present = (before ?? after)!;
-    if (!present.reachable) {
-      // Known on one side only and blocked there: the reachability did not change, the path did.
-      return undefined;
-    }
-    return after ? { ...base, change: 'gained', widens: true, changes: [] } : { ...base, change: 'lost', widens: false, changes: [] };
+    // Known on one side only: gained or lost if reachable there; blocked there, nothing got out either way.
+    return !place.reachable ? undefined : after ? make('gained', true, []) : make('lost', false, []);
   }
   const changes = propertyChanges(before, after);
   if (changes.length === 0) {
     return undefined;
   }
   if (before.reachable !== after.reachable) {
-    return { ...base, change: after.reachable ? 'gained' : 'lost', widens: after.reachable, changes };
+    return make(after.reachable ? 'gained' : 'lost', after.reachable, changes);
   }
-  if (!after.reachable) {
-    // Blocked before and after: nothing gets out either way, whatever else changed.
-    return undefined;
-  }
-  return { ...base, change: 'changed', widens: changes.some(c => c.widens), changes };
+  // Blocked before and after: nothing gets out either way, whatever else changed.
+  return after.reachable ? make('changed', changes.some(c => c.widens), changes) : undefined;
 }
 
 function propertyChanges(before: Access, after: Access): PropertyChange[] {
