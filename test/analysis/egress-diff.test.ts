@@ -2,8 +2,11 @@
  * The egress diff over small hand-written manifests: one external host reached from the namespace
  * `shop` through the egress gateway (TLS passed through by SNI), changed one way at a time.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { diffEgress, accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
+import { parseObjects } from '../../src/cli/input';
 
 type Manifest = Record<string, any>;
 const HOST = 'api.example.com';
@@ -203,5 +206,81 @@ describe('diffEgress', () => {
       before: { reachable: false, blockedBy: 'no route for the host at the gateway' },
       after: { reachable: true },
     });
+  });
+
+  test('ambient: a host bound to a waypoint goes through it (HBONE); unbinding it sends the traffic direct, which widens', () => {
+    const waypoint: Manifest = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'apps' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    };
+    const entry = (bound: boolean): Manifest => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'ambient', namespace: 'apps', ...(bound ? { labels: { 'istio.io/use-waypoint': 'waypoint' } } : {}) },
+      spec: { hosts: ['ambient.example.com'], exportTo: ['.'], location: 'MESH_EXTERNAL', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
+    });
+    const [bound] = accessesOf(new ObjectIndex([waypoint, entry(true)]));
+    expect(bound).toMatchObject({
+      client: 'apps',
+      path: 'waypoint',
+      via: 'apps/waypoint',
+      gateway: null,
+      reachable: true,
+      tls: { toProxy: 'mutual', leaves: 'tls', text: 'HBONE (mutual TLS) to the waypoint, leaves as TLS' },
+      authorization: { verdict: 'anyone' },
+    });
+
+    const result = diff([waypoint, entry(true)], [waypoint, entry(false)]);
+    expect(result.widened).toBe(true);
+    expect(result.accesses[0].changes.map(c => [c.property, c.before, c.after, c.widens])).toEqual([
+      ['path', 'waypoint', 'direct', true],
+      ['via', 'apps/waypoint', '-', false],
+      ['tls', 'HBONE (mutual TLS) to the waypoint, leaves as TLS', 'the application\'s TLS', false],
+      ['authorization', 'anyone (no ALLOW policy)', 'no gateway or waypoint policy applies', false],
+    ]);
+    expect(diff([waypoint, entry(false)], [waypoint, entry(true)])).toMatchObject({ widened: false, accesses: [{ change: 'changed', widens: false }] });
+  });
+
+  test('a DENY rule naming the namespace at the gateway: lost, not widened; removing it regains the host, which widens', () => {
+    const open = replace(base, base[3]);
+    const deny: Manifest = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'egress-deny', namespace: 'istio-system' },
+      spec: { selector: { matchLabels: { istio: 'egressgateway' } }, action: 'DENY', rules: [{ from: [{ source: { namespaces: ['shop'] } }] }] },
+    };
+    const denied = diff(open, [...open, deny]);
+
+    expect(denied.widened).toBe(false);
+    expect(denied.accesses.map(a => [a.change, a.client])).toEqual([['lost', 'shop']]);
+    expect(denied.accesses[0].after).toMatchObject({ reachable: false, blockedBy: 'denied by istio-system/egress-deny', authorization: { verdict: 'denied' } });
+    expect(diff([...open, deny], open).accesses.map(a => [a.change, a.client, a.widens])).toEqual([['gained', 'shop', true]]);
+  });
+
+  test('mutual TLS origination at the gateway becoming simple TLS origination is weaker TLS, which widens', () => {
+    // Istio's mutual TLS origination task, shaped as test/fixtures/docs-shapes/gateway-mtls-origination.yaml.
+    const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'docs-shapes', 'gateway-mtls-origination.yaml'), 'utf8');
+    const read = (t: string) => parseObjects(t, 'x.yaml').map(o => o.manifest);
+    const simple = text.replace(/mode: MUTUAL\n/, 'mode: SIMPLE\n');
+    expect(simple).not.toBe(text);
+
+    const result = diff(read(text), read(simple));
+    expect(result.widened).toBe(true);
+    expect(result.accesses).toEqual([expect.objectContaining({
+      change: 'changed',
+      client: '*',
+      host: 'partner.mesh-external.svc.cluster.local',
+      port: 80,
+      changes: [{
+        property: 'tls',
+        before: 'mutual TLS to the gateway, TLS origination MUTUAL at the gateway',
+        after: 'mutual TLS to the gateway, TLS origination SIMPLE at the gateway',
+        widens: true,
+        narrows: false,
+      }],
+    })]);
+    expect(diff(read(simple), read(text)).widened).toBe(false);
   });
 });
