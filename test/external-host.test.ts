@@ -4,7 +4,7 @@ import * as path from 'path';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
+import { EgressAnalysis, EgressPort, EgressProtocol, ExportTo, ExternalHost, ExternalHostProps, HostLocation, IstioApiVersion, Resolution } from '../src';
 import { appWithChart, oneOfKind, synth, synthError, validSynth } from './support/synth';
 import * as rules from '../src/analysis';
 
@@ -134,13 +134,19 @@ describe('ExternalHost options', () => {
   });
 
   test.each([
-    [ExportTo.everywhere(), ['*']],
     [ExportTo.sameNamespace(), ['.']],
     [ExportTo.namespaces('.', 'istio-system'), ['.', 'istio-system']],
     [ExportTo.whereUsed(), ['.']],
   ])('exportTo %#', (exportTo, expected) => {
     const se = serviceEntryOf({ hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo });
     expect(se.spec.exportTo).toEqual(expected);
+  });
+
+  test('exportTo everywhere is written as `*` once acknowledged (EGR203)', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ExportTo.everywhere() });
+    EgressAnalysis.acknowledge(host, 'EGR203', 'a shared host every team may use');
+    expect(oneOfKind(synth(app), 'ServiceEntry').spec.exportTo).toEqual(['*']);
   });
 
   test('without exportTo the field is left to the mesh default', () => {
@@ -185,8 +191,6 @@ describe('ExternalHost validation (Istio ServiceEntry rules)', () => {
       'spec.ports[1].name = "http-80": service entry port name "http-80" already defined'],
     ['an invalid port name', { hosts: ['a.example.com'], ports: [EgressPort.of({ number: 80, protocol: EgressProtocol.HTTP, name: 'http_port' })] },
       'spec.ports[0].name = "http_port": invalid port name: http_port'],
-    ['an unknown protocol', { hosts: ['a.example.com'], ports: [EgressPort.of({ number: 21, protocol: 'FTP' as EgressProtocol })] },
-      'spec.ports[0].protocol = "FTP": unsupported protocol: FTP'],
     ['CIDR with DNS', { hosts: ['a.example.com'], ports: [EgressPort.https()], addresses: ['10.0.0.0/8'] },
       'spec.addresses[0] = "10.0.0.0/8": CIDR addresses are allowed only for NONE/STATIC resolution types'],
     ['a malformed address', { hosts: ['a.example.com'], ports: [EgressPort.https()], resolution: Resolution.NONE, addresses: ['10.0.0.300'] },
@@ -237,9 +241,9 @@ describe('ExternalHost validation (Istio ServiceEntry rules)', () => {
   });
 
   test('warnings are reported but do not fail the synth', () => {
-    // GIVEN: a partial wildcard, which Istio accepts with a warning (SE4)
+    // GIVEN: an address beside several hosts on a TLS port, which Istio accepts with a warning (SE22)
     const { app, chart } = appWithChart();
-    new ExternalHost(chart, 'Host', { hosts: ['*api.example.com'], ports: [EgressPort.tls()] });
+    new ExternalHost(chart, 'Host', { hosts: ['a.example.com', 'b.example.com'], ports: [EgressPort.tls()], addresses: ['192.0.2.1'] });
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
 
     // WHEN
@@ -250,7 +254,8 @@ describe('ExternalHost validation (Istio ServiceEntry rules)', () => {
     const warnings = stderr.mock.calls.map(c => String(c[0])).filter(l => l.startsWith('Warning:'));
     stderr.mockRestore();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('[test/Host] ServiceEntry wildcardapi-example-com: spec.hosts[0] = "*api.example.com": partial wildcard');
+    expect(warnings[0]).toContain('[test/Host] ServiceEntry a-example-com: spec.hosts = ["a.example.com","b.example.com"]: '
+      + 'service entry can not have more than one host specified simultaneously with address and tcp port');
   });
 });
 

@@ -30,6 +30,7 @@ import { checkSubsetRoutes } from './subset-routes';
 import { dropSuperseded } from './superseded';
 import { checkTelemetry } from './telemetry';
 import { checkTlsAgreement } from './tls-agreement';
+import { checkWeakInput } from './weak-input';
 import { checkWeakenings } from './weakening';
 import { checkApplicationUids } from './workload-uid';
 import { checkObject } from '../rules';
@@ -77,6 +78,7 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkAnnotations(index),
     ...checkEgressIntent(index),
     ...checkWeakenings(index),
+    ...checkWeakInput(index),
     ...checkTlsAgreement(index),
     ...checkGatewayHops(index),
     ...checkPortBypass(index),

@@ -34,6 +34,10 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   // Working configurations that let more out than the secure defaults (src/analysis/weakening.ts).
   UNVERIFIED_TLS: 'EGR201',
   TCP_ANY_ADDRESS: 'EGR202',
+  // Weak input that Istio accepts silently (src/analysis/weak-input.ts).
+  STATIC_NO_ENDPOINTS: 'EGR114',
+  EXPORT_EVERYWHERE: 'EGR203',
+  GATEWAY_ANY_POD: 'EGR204',
   // Egress paths whose hops do not fit together (src/analysis/tls-agreement.ts, gateway-hops.ts, port-bypass.ts).
   GWTLS: 'EGR130',
   GWSNI: 'EGR131',

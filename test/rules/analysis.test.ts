@@ -183,8 +183,8 @@ describe('the app-wide analysis at synth', () => {
 
   test('warnings of the constructs can be acknowledged on the construct or a scope above it', () => {
     const { app, chart } = appWithChart();
-    new ExternalHost(chart, 'Host', { hosts: ['*api.example.com'], ports: [EgressPort.tls()] });
-    EgressAnalysis.acknowledge(chart, 'SE4', 'partial wildcard on purpose');
+    new ExternalHost(chart, 'Host', { hosts: ['a.example.com', 'b.example.com'], ports: [EgressPort.tls()], addresses: ['192.0.2.1'] });
+    EgressAnalysis.acknowledge(chart, 'SE22', 'one address for both hosts on purpose');
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     synth(app);
     const printed = stderr.mock.calls.length;

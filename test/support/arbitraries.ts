@@ -1114,7 +1114,7 @@ const ms = (value: number | undefined) => (value === undefined ? undefined : Dur
 export function buildHost(scope: Chart, id: string, spec: HostSpec): ExternalHost {
   const t = spec.traffic;
   const o = t?.policy?.outlierDetection;
-  return new ExternalHost(scope, id, {
+  const host = new ExternalHost(scope, id, {
     metadata: spec.metadata,
     hosts: spec.hosts,
     ports: spec.ports.map(buildPort),
@@ -1138,6 +1138,11 @@ export function buildHost(scope: Chart, id: string, spec: HostSpec): ExternalHos
     },
     tlsOrigination: spec.tlsOrigination && buildOrigination(spec.tlsOrigination),
   });
+  if (spec.exportTo?.kind === 'everywhere') {
+    // A valid choice that weakens egress control: valid apps acknowledge it (EGR203).
+    EgressAnalysis.acknowledge(host, 'EGR203', 'the host is meant for every namespace');
+  }
+  return host;
 }
 
 export function buildClient(spec: ClientSpec): EgressClient {
