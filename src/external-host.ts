@@ -1,7 +1,8 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
-import { EgressPort } from './egress-port';
+import { EgressPort, EgressProtocol } from './egress-port';
+import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
@@ -9,6 +10,9 @@ import { MeshRouting, istioDuration } from './private/traffic';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 import { TlsOrigination } from './tls-origination';
+
+/** A host whose leading wildcard shares its label with other characters, e.g. `*example.com`. */
+const PARTIAL_WILDCARD = /^\*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
 
 /**
  * How the proxy finds the addresses of an external host.
@@ -245,6 +249,19 @@ export interface ExternalHostProps {
    * @default - no origination
    */
   readonly tlsOrigination?: TlsOrigination;
+  /**
+   * Labels of the client pods, in the host's namespace, whose sidecars originate TLS: the
+   * DestinationRule that carries `tlsOrigination` gets them as its `workloadSelector`. A sidecar
+   * reads a `credentialName` Secret (mutual TLS, `TlsOrigination.mutual({ credentialName })`) only
+   * from a DestinationRule with a workload selector, and only from its own namespace; the pods'
+   * service account must be allowed to read the Secret (a Role and RoleBinding, as in Istio's
+   * "Mutual TLS origination for egress traffic" task). Other pods, and pods of other namespaces,
+   * do not originate: they send plain HTTP. The DestinationRule's `trafficPolicy` settings then
+   * apply to the selected pods only as well.
+   * @default - every client sidecar that sees the host originates (then `credentialName` is not
+   * read by sidecars: give `caCertificates`)
+   */
+  readonly tlsOriginationWorkloadSelector?: { [key: string]: string };
 }
 
 /**
@@ -331,7 +348,8 @@ export class ExternalHost extends Construct implements IExternalHost {
     props.tlsOrigination?._acknowledgeIn(this);
     // Where a consumer cannot see the host, the consumer's objects say so (IST0101, HIDDEN_HOST).
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.backendTlsPolicies, ...this.meshRoutes], {
-      extra: () => this.checkTrafficSettings(),
+      extra: () => [...this.checkProps().map(p => p.message), ...this.checkTrafficSettings()],
+      covered: object => (object === this.serviceEntry ? this.checkProps().flatMap(p => p.covers) : []),
     });
   }
 
@@ -431,8 +449,10 @@ export class ExternalHost extends Construct implements IExternalHost {
     const portLevelSettings = origination && !origination._byBackendTlsPolicy
       ? this.httpPorts.map(p => ({ port: { number: p.number }, tls: origination._render(host) }))
       : [];
+    const selector = this.props.tlsOriginationWorkloadSelector;
     return {
       host,
+      workloadSelector: selector && { matchLabels: { ...selector } },
       trafficPolicy: { ...policy, portLevelSettings: portLevelSettings.length > 0 ? portLevelSettings : undefined },
     };
   }
@@ -447,6 +467,69 @@ export class ExternalHost extends Construct implements IExternalHost {
         retries: this.renderRetries(),
       })),
     };
+  }
+
+  /**
+   * Props that the library refuses before Istio's rules see them, each with the ServiceEntry fields
+   * whose findings it replaces: values outside the enums (other jsii languages and plain JavaScript
+   * bypass TypeScript's types), partial wildcards, a host another ExternalHost of the namespace declares.
+   */
+  private checkProps(): Array<{ message: string; covers: string[] }> {
+    const problems: Array<{ message: string; covers: string[] }> = [];
+    const add = (message: string | undefined, ...covers: string[]) => {
+      if (message) {
+        problems.push({ message, covers });
+      }
+    };
+    add(enumProblem('resolution', this.props.resolution, 'Resolution', Resolution), 'spec.resolution');
+    add(enumProblem('location', this.props.location, 'HostLocation', HostLocation), 'spec.location');
+    this._ports.forEach((port, i) => add(enumProblem(`ports[${i}].protocol`, port.protocol, 'EgressProtocol', EgressProtocol), `spec.ports[${i}].protocol`));
+    const exportTo = this.props.exportTo;
+    if (exportTo !== undefined && !(exportTo instanceof ExportTo)) {
+      add(`exportTo = ${JSON.stringify(exportTo)}: not an ExportTo, so the library cannot write it. Fix: use ExportTo.whereUsed(), `
+        + 'ExportTo.sameNamespace(), ExportTo.namespaces(...) or ExportTo.everywhere().', 'spec.exportTo');
+    }
+    this.hosts.forEach((host, i) => {
+      // `*example.com`: a leading wildcard glued to a label (other misplaced wildcards are invalid names: the rules' messages).
+      if (typeof host === 'string' && PARTIAL_WILDCARD.test(host)) {
+        // Istio's webhook only warns (ValidatePartialWildCard wrapped as a warning for ServiceEntries), and
+        // its docs call partial wildcards unsupported: a wildcard matches whole labels only.
+        add(`hosts[${i}] = "${host}": a partial wildcard, which Istio's webhook reports as not allowed (a warning) and its docs do `
+          + 'not support: a wildcard stands for whole leading labels only, so what the proxies match is not what the host says. '
+          + `Fix: use a whole wildcard label, e.g. "*.${host.slice(1)}", `
+          + 'or the concrete host names.', `spec.hosts[${i}]`);
+      }
+    });
+    const twin = this.earlierDefinition();
+    if (twin) {
+      add(`hosts: "${twin.host}" is also declared by ${twin.other.node.path} (ExternalHost, ServiceEntry ${twin.other.namespace}/${twin.other.name}) `
+        + `in namespace ${this.namespace}: two definitions of one host conflict (Istio keeps the oldest ServiceEntry for the host in a `
+        + 'namespace and ignores the ports, resolution and endpoints of the other). Fix: declare the host once, in one ExternalHost '
+        + 'with every port (addPort), and refer to that one from routes and lockdowns.', 'metadata.name');
+    }
+    const selector = this.props.tlsOriginationWorkloadSelector;
+    if (selector !== undefined && (!this.props.tlsOrigination || this.props.tlsOrigination._byBackendTlsPolicy)) {
+      add(`tlsOriginationWorkloadSelector = ${JSON.stringify(selector)}: ${this.props.tlsOrigination
+        ? 'a BackendTLSPolicy has no workload selector (it applies to every client)' : 'there is no tlsOrigination to scope'}. `
+        + `Fix: ${this.props.tlsOrigination ? 'carry the origination in a DestinationRule (the default carriedBy)' : 'set tlsOrigination, or remove tlsOriginationWorkloadSelector'}.`);
+    }
+    return problems;
+  }
+
+  /** An ExternalHost earlier in the app that declares one of this host's names in the same namespace. */
+  private earlierDefinition(): { host: string; other: ExternalHost } | undefined {
+    for (const other of this.node.root.node.findAll()) {
+      if (other === this) {
+        return undefined;
+      }
+      if (other instanceof ExternalHost && other.namespace === this.namespace) {
+        const host = this.hosts.find(h => other.hosts.includes(h));
+        if (host !== undefined) {
+          return { host, other };
+        }
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -477,7 +560,8 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   private renderExportTo(): string[] | undefined {
     const exportTo = this.props.exportTo;
-    if (!exportTo) {
+    // Anything but an ExportTo (from another language) is refused by checkProps, and not written.
+    if (!(exportTo instanceof ExportTo)) {
       return undefined;
     }
     if (!exportTo.includesConsumers) {

@@ -11,6 +11,17 @@ export interface RuleValidationOptions {
    * that lint finds it in hand-written YAML with the same code.
    */
   readonly extra?: () => string[];
+  /**
+   * Fields of one of the construct's objects (`spec.resolution`, `spec.hosts[0]`) whose findings
+   * `extra` reports in the construct's own terms: the rules' findings at or below them are left out,
+   * so that one cause is reported once.
+   */
+  readonly covered?: (object: ApiObject) => string[];
+}
+
+/** Whether `field` is one of `covered` or lies below one. */
+function isCovered(field: string, covered: string[]): boolean {
+  return covered.some(c => field === c || field.startsWith(`${c}.`) || field.startsWith(`${c}[`));
 }
 
 const reported = new WeakSet<IConstruct>();
@@ -26,8 +37,9 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
     validate: () => {
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
+        const covered = options.covered?.(object) ?? [];
         for (const finding of findingsFor(object)) {
-          if (!isAcknowledged(object, finding)) {
+          if (!isAcknowledged(object, finding) && !isCovered(finding.field, covered)) {
             findings.push({ finding, object });
           }
         }

@@ -1,0 +1,252 @@
+/**
+ * Weak input that Istio accepts without a word (issue 12): each is refused at synth with the library's
+ * error (field, value, fix), or passes only once acknowledged where it is a legitimate choice. The
+ * messages name the construct props at synth; lint reports the objects' fields with the same codes.
+ */
+import {
+  DataplaneMode, EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, ExportTo, ExternalHost,
+  ExternalHostProps, HostLocation, MeshNamespace, Resolution, TlsOrigination, TlsOriginationObject,
+} from '../src';
+import { lintObjects } from '../src/analysis';
+import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
+
+function errorOf(props: ExternalHostProps): string {
+  const { app, chart } = appWithChart();
+  new ExternalHost(chart, 'Host', props);
+  return synthError(app);
+}
+
+/** `code field: message` of what lint finds in hand-written objects. */
+function lint(...objects: any[]): string[] {
+  return lintObjects(objects).map(f => `${f.code} ${f.severity} ${f.field}: ${f.message}`);
+}
+
+const se = (spec: Record<string, unknown>) => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'egress' }, spec });
+const gateway = (spec: Record<string, unknown>) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'egress', namespace: 'istio-system' }, spec });
+const server = { port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['api.example.com'], tls: { mode: 'PASSTHROUGH' } };
+
+describe('exportTo * (EGR203): visible to every namespace, only when acknowledged', () => {
+  test.each([
+    ['ExportTo.everywhere()', ExportTo.everywhere()],
+    ["ExportTo.namespaces('*')", ExportTo.namespaces('*')],
+  ])('%s is refused with the props to use instead', (_, exportTo) => {
+    const error = errorOf({ hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo });
+    expect(error).toContain('[test/Host] ServiceEntry api-example-com (EGR203): spec.exportTo[0] = "*": ServiceEntry default/api-example-com '
+      + 'is exported to every namespace, so the workloads of every namespace may reach api.example.com');
+    expect(error).toContain('Fix: export the host to the namespaces that use it (ExternalHost: exportTo: ExportTo.whereUsed() or ExportTo.namespaces(...))');
+    expect(error).toContain("EgressAnalysis.acknowledge(<the construct at test/Host>, 'EGR203', '<why it is right>')");
+  });
+
+  test('an acknowledgement on a scope lets it through', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ExportTo.everywhere() });
+    EgressAnalysis.acknowledge(chart, 'EGR203', 'a host shared by every team');
+    expect(oneOfKind(synth(app), 'ServiceEntry').spec.exportTo).toEqual(['*']);
+  });
+
+  test('lint reports it on hand-written YAML; narrower exports and none pass', () => {
+    expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', exportTo: ['*'] })))
+      .toEqual(['EGR203 error spec.exportTo[0]: ServiceEntry egress/ext is exported to every namespace, so the workloads of every namespace '
+        + 'may reach api.example.com, including namespaces added later']);
+    expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', exportTo: ['.', 'apps'] }))).toEqual([]);
+    expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' }))).toEqual([]);
+  });
+});
+
+describe('a gateway whose selector is empty (EGR204): every gateway proxy', () => {
+  test('a route through a gateway reference with selector {} is refused, naming the prop', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', {
+      host, gateway: EgressGateway.fromAttributes({ namespace: 'istio-system', selector: {}, serviceName: 'istio-egressgateway' }),
+    });
+    const error = synthError(app);
+    expect(error).toContain('[test/Route] Gateway default-api-example-com (EGR204): spec.selector = {}: Gateway istio-system/default-api-example-com '
+      + 'has an empty selector, so Istio applies its servers to every gateway proxy (ingress gateways included');
+    expect(error).toContain('Fix: select the egress gateway pods by their labels, e.g. istio: egressgateway (EgressGateway.fromAttributes: selector)');
+  });
+
+  test('lint reports a Gateway without selector or with an empty one, not one that selects', () => {
+    expect(lint(gateway({ servers: [server] }))).toEqual([
+      'EGR204 error spec.selector: Gateway istio-system/egress has no selector, so Istio applies its servers to every gateway proxy '
+      + '(ingress gateways included, and those of other namespaces unless istiod scopes gateways to their namespace): its hosts can be reached through any of them',
+    ]);
+    expect(lint(gateway({ selector: {}, servers: [server] }))[0]).toContain('EGR204 error spec.selector: Gateway istio-system/egress has an empty selector');
+    expect(lint(gateway({ selector: { istio: 'egressgateway' }, servers: [server] }))).toEqual([]);
+  });
+});
+
+describe('STATIC resolution with no endpoints (EGR114): nowhere to send', () => {
+  test('is refused at synth, naming the props that fix it', () => {
+    const error = errorOf({ hosts: ['api.example.com'], ports: [EgressPort.https()], resolution: Resolution.STATIC });
+    expect(error).toContain('[test/Host] ServiceEntry api-example-com (EGR114): spec.resolution = "STATIC": ServiceEntry default/api-example-com '
+      + 'resolves its hosts STATIC but lists no endpoints and selects no workloads');
+    expect(error).toContain("Fix: list the host's IP addresses as endpoints (ExternalHost: endpoints), or resolve it with DNS (ExternalHost: resolution: Resolution.DNS)");
+  });
+
+  test('with endpoints it synthesizes', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], resolution: Resolution.STATIC, endpoints: [{ address: '192.0.2.10' }] });
+    expect(oneOfKind(synth(app), 'ServiceEntry').spec.endpoints).toEqual([{ address: '192.0.2.10' }]);
+  });
+
+  test('lint reports it; endpoints or a workloadSelector (WorkloadEntries) give it addresses', () => {
+    const https = { number: 443, name: 'https', protocol: 'HTTPS' };
+    expect(lint(se({ hosts: ['api.example.com'], ports: [https], resolution: 'STATIC', addresses: ['192.0.2.10'] })).map(l => l.split(':')[0]))
+      .toEqual(['EGR114 error spec.resolution']);
+    expect(lint(se({ hosts: ['api.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: '192.0.2.10' }] }))).toEqual([]);
+    expect(lint(se({ hosts: ['vm.example.internal'], ports: [https], resolution: 'STATIC', addresses: ['192.0.2.10'], workloadSelector: { labels: { app: 'vm' } } })))
+      .toEqual([]);
+  });
+});
+
+describe('values outside the enums (from other jsii languages) are refused, not written', () => {
+  test.each<[string, ExternalHostProps, string]>([
+    ['a protocol UDP', { hosts: ['dns.example.com'], ports: [EgressPort.of({ number: 53, protocol: 'UDP' as EgressProtocol })] },
+      '[test/Host] ports[0].protocol = "UDP": not a value of EgressProtocol, so the library cannot write it. Fix: use one of EgressProtocol.HTTP (\'HTTP\'), '],
+    ['an unknown resolution', { hosts: ['api.example.com'], ports: [EgressPort.https()], resolution: 'LOOKUP' as Resolution },
+      '[test/Host] resolution = "LOOKUP": not a value of Resolution, so the library cannot write it. Fix: use one of Resolution.NONE (\'NONE\'), '
+      + 'Resolution.STATIC (\'STATIC\'), Resolution.DNS (\'DNS\'), Resolution.DNS_ROUND_ROBIN (\'DNS_ROUND_ROBIN\'), Resolution.DYNAMIC_DNS (\'DYNAMIC_DNS\').'],
+    ['an unknown location', { hosts: ['api.example.com'], ports: [EgressPort.https()], location: 'OUTSIDE' as HostLocation },
+      '[test/Host] location = "OUTSIDE": not a value of HostLocation, so the library cannot write it. Fix: use one of '
+      + 'HostLocation.MESH_EXTERNAL (\'MESH_EXTERNAL\'), HostLocation.MESH_INTERNAL (\'MESH_INTERNAL\').'],
+    ['an exportTo that is not an ExportTo', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ['apps'] as unknown as ExportTo },
+      '[test/Host] exportTo = ["apps"]: not an ExportTo, so the library cannot write it. Fix: use ExportTo.whereUsed(), ExportTo.sameNamespace(), '],
+  ])('%s', (_, props, message) => {
+    const error = synthErrorLines(props);
+    expect(error.join('\n')).toContain(message);
+    // One cause, one message: the rules' finding about the same field is left out.
+    expect(error).toHaveLength(1);
+  });
+
+  test.each([
+    ['MeshNamespace', (chart: any) => new MeshNamespace(chart, 'Ns', { name: 'apps', dataplaneMode: 'AMBIANT' as DataplaneMode })],
+    ['EgressLockdown', (chart: any) => new EgressLockdown(chart, 'Lockdown', { namespace: 'apps', dataplaneMode: 'AMBIANT' as DataplaneMode })],
+  ])('%s dataplaneMode', (kind, make) => {
+    const { app, chart } = appWithChart();
+    make(chart);
+    expect(synthError(app)).toContain(`[test/${kind === 'MeshNamespace' ? 'Ns' : 'Lockdown'}] dataplaneMode = "AMBIANT": not a data plane mode. `
+      + 'Fix: use DataplaneMode.SIDECAR or DataplaneMode.AMBIENT.');
+  });
+});
+
+/** The lines of the synth error. */
+function synthErrorLines(props: ExternalHostProps): string[] {
+  return errorOf(props).split('\n').slice(1).map(l => l.trim()).filter(Boolean);
+}
+
+describe('a partial wildcard: refused by the construct, a warning in lint as in Istio', () => {
+  test('ExternalHost refuses *example.com with the whole-label form as fix, and only that message', () => {
+    expect(synthErrorLines({ hosts: ['*example.com'], ports: [EgressPort.https()] })).toEqual([
+      '[test/Host] hosts[0] = "*example.com": a partial wildcard, which Istio\'s webhook reports as not allowed (a warning) and its docs do not support: '
+      + 'a wildcard stands for whole leading labels only, so what the proxies match is not what the host says. '
+      + 'Fix: use a whole wildcard label, e.g. "*.example.com", or the concrete host names.',
+    ]);
+  });
+
+  test('lint keeps Istio\'s severity: a warning (SE4), no error', () => {
+    const findings = lintObjects([se({ hosts: ['*example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] })]);
+    expect(findings.filter(f => f.severity === 'error')).toEqual([]);
+    expect(findings.map(f => `${f.rule} ${f.severity} ${f.message}`)).toContain('SE4 warning partial wildcard "*example.com" not allowed');
+  });
+});
+
+describe('two definitions of one host', () => {
+  test('a second ExternalHost for a host of the namespace is reported as a duplicate, not a name clash', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new ExternalHost(chart, 'ApiHttp', { hosts: ['api.example.com'], ports: [EgressPort.http()] });
+    const error = synthError(app);
+    expect(error).toContain('[test/ApiHttp] hosts: "api.example.com" is also declared by test/Api (ExternalHost, ServiceEntry default/api-example-com) '
+      + 'in namespace default: two definitions of one host conflict');
+    expect(error).toContain('Fix: declare the host once, in one ExternalHost with every port (addPort)');
+    expect(error).not.toContain('EGR101');
+    expect(error).not.toContain('[test/Api]');
+  });
+
+  test('also under another name; in another namespace each has its own', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Api', { hosts: ['api.example.com', 'www.example.com'], ports: [EgressPort.https()] });
+    new ExternalHost(chart, 'Www', { hosts: ['www.example.com'], ports: [EgressPort.https()], metadata: { name: 'www' } });
+    expect(synthError(app)).toContain('[test/Www] hosts: "www.example.com" is also declared by test/Api');
+
+    const other = appWithChart();
+    new ExternalHost(other.chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new ExternalHost(other.chart, 'TeamApi', { hosts: ['api.example.com'], ports: [EgressPort.https()], metadata: { namespace: 'team' } });
+    expect(byKind(synth(other.app), 'ServiceEntry')).toHaveLength(2);
+  });
+});
+
+describe('an error caused by another is not reported again', () => {
+  test('a route port the host does not declare is the only message, not also "no HTTP port is routed"', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), ports: [80], tlsOrigination: TlsOrigination.simple() });
+    const error = synthError(app);
+    expect(error).toContain('[test/Route] ports: 80 is not a port of api.example.com (it declares 443 (HTTPS)).');
+    expect(error).not.toContain('nothing to originate TLS for');
+  });
+
+  test('with no port refused, "no HTTP port is routed" is still the message', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault(), tlsOrigination: TlsOrigination.simple() });
+    expect(synthError(app)).toContain('[test/Route] tlsOrigination: no HTTP port is routed, so there is nothing to originate TLS for');
+  });
+});
+
+describe('mutual TLS origination at the sidecar (Istio task "Mutual TLS origination for egress traffic")', () => {
+  const nginx = 'my-nginx.mesh-external.svc.cluster.local';
+  const props = (selector?: Record<string, string>): ExternalHostProps => ({
+    hosts: [nginx],
+    metadata: { name: 'originate-mtls-for-nginx' },
+    ports: [EgressPort.of({ number: 31443, protocol: EgressProtocol.HTTP, name: 'http-port-for-tls-origination' })],
+    resolution: Resolution.NONE,
+    exportTo: ExportTo.sameNamespace(),
+    tlsOrigination: TlsOrigination.mutual({ port: 31443, credentialName: 'client-credential', sni: nginx }),
+    tlsOriginationWorkloadSelector: selector,
+  });
+
+  test('the client workload selector scopes the DestinationRule, as the task writes it', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Nginx', props({ app: 'sleep' }));
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'ServiceEntry').spec).toEqual({
+      exportTo: ['.'],
+      hosts: [nginx],
+      location: 'MESH_EXTERNAL',
+      ports: [{ name: 'http-port-for-tls-origination', number: 31443, protocol: 'HTTP' }],
+      resolution: 'NONE',
+    });
+    expect(oneOfKind(objects, 'DestinationRule')).toMatchObject({
+      metadata: { name: 'originate-mtls-for-nginx', namespace: 'default' },
+      spec: {
+        host: nginx,
+        workloadSelector: { matchLabels: { app: 'sleep' } },
+        trafficPolicy: { portLevelSettings: [{ port: { number: 31443 }, tls: { mode: 'MUTUAL', credentialName: 'client-credential', sni: nginx } }] },
+      },
+    });
+  });
+
+  test('without the selector the sidecars would not read the Secret: refused with the prop to set', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Nginx', props());
+    const error = synthError(app);
+    expect(error).toContain('[test/Nginx] DestinationRule originate-mtls-for-nginx (EGR111): spec.trafficPolicy.portLevelSettings[0].tls.credentialName = "client-credential": '
+      + 'sidecars ignore MUTUAL TLS settings that name a credentialName in a DestinationRule without workloadSelector');
+  });
+
+  test.each<[string, ExternalHostProps, string]>([
+    ['without tlsOrigination', { hosts: ['api.example.com'], ports: [EgressPort.http()], tlsOriginationWorkloadSelector: { app: 'curl' } },
+      '[test/Host] tlsOriginationWorkloadSelector = {"app":"curl"}: there is no tlsOrigination to scope. Fix: set tlsOrigination, or remove tlsOriginationWorkloadSelector.'],
+    ['with a BackendTLSPolicy', {
+      hosts: ['api.example.com'],
+      ports: [EgressPort.http(), EgressPort.https()],
+      tlsOrigination: TlsOrigination.simple({ carriedBy: TlsOriginationObject.backendTlsPolicy() }),
+      tlsOriginationWorkloadSelector: { app: 'curl' },
+    }, '[test/Host] tlsOriginationWorkloadSelector = {"app":"curl"}: a BackendTLSPolicy has no workload selector (it applies to every client). '
+      + 'Fix: carry the origination in a DestinationRule (the default carriedBy).'],
+  ])('the selector is refused %s', (_, hostProps, message) => {
+    expect(errorOf(hostProps)).toContain(message);
+  });
+});
