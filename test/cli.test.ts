@@ -708,6 +708,8 @@ describe('in a pipeline: --version, standard input, JSON errors, places of field
     expect(object.locate('spec.hosts[5]')).toEqual({ line: 9, column: 3 });
     expect(object.locate('spec.ports[0].number')).toEqual({ line: 8, column: 1 });
     expect(object.locate('status')).toEqual({ line: 2, column: 1 });
+    expect(object.locate('metadata.labels["istio.io/use-waypoint"]')).toEqual({ line: 7, column: 5 });
+    expect(object.locate('metadata.labels["other"]')).toEqual({ line: 6, column: 3 });
     expect(object.locate('')).toEqual({ line: 2, column: 1 });
   });
 });

@@ -173,11 +173,17 @@ export function locateField(node: unknown, field: string, lineCounter: LineCount
   let found: Position | undefined;
   while (rest !== '') {
     const index = /^\[(\d+)\]/.exec(rest);
+    const quoted = /^\["((?:[^"\\]|\\.)*)"\]/.exec(rest);
     let next: { node: unknown; at: unknown; length: number } | undefined;
-    if (index && isSeq(current)) {
+    if (quoted && isMap(current)) {
+      // `options["gateway.istio.io/tls-terminate-mode"]`: a key written as a quoted string.
+      const key = quoted[1].replace(/\\(.)/g, '$1');
+      const pair = current.items.find(p => isScalar(p.key) && String(p.key.value) === key);
+      next = pair ? { node: pair.value, at: pair.key, length: quoted[0].length } : undefined;
+    } else if (index && isSeq(current)) {
       const item = current.items[Number(index[1])];
       next = item === undefined ? undefined : { node: item, at: item, length: index[0].length };
-    } else if (!index && isMap(current)) {
+    } else if (!index && !quoted && isMap(current)) {
       next = current.items
         .map(pair => ({ pair, key: isScalar(pair.key) ? String(pair.key.value) : undefined }))
         .filter(({ key }) => key !== undefined && (rest === key || (['.', '['].includes(rest[key.length]) && rest.startsWith(key))))
