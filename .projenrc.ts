@@ -51,6 +51,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.207.60',
     'tsx@^4.23.15',
     'fast-check@^4.11.0',
+    // Mutation testing (npm run mutation; 9.x is the line that runs on Node 20).
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
   ],
 
   eslintOptions: {
@@ -67,7 +70,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
-  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json', '__pycache__/'],
+  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json', '__pycache__/', '/reports/', '/.stryker-tmp/'],
 });
 
 for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {
@@ -115,6 +118,17 @@ project.addTask('synth', {
 project.addTask('bench', {
   description: 'Benchmark synth, analysis, memory and load time against the L1 classes; writes bench-results.json',
   exec: 'node --import tsx scripts/bench/main.ts',
+});
+
+// Mutation testing of the rules and the analysis (see docs/mutation.md); not part of the tests or CI: it runs the
+// example-based tests once per mutant and takes long on 2 cores. `npm run mutation -- --mutate <files>` narrows it.
+project.addTask('mutation', {
+  description: 'Mutation testing of src/rules and src/analysis with StrykerJS (reports/mutation/)',
+  steps: [
+    // Stryker runs the tests in .stryker-tmp/sandbox-*: the tests find ../shared from there through this link.
+    { exec: 'mkdir -p .stryker-tmp && ln -sfn ../../shared .stryker-tmp/shared' },
+    { exec: 'stryker run', receiveArgs: true },
+  ],
 });
 
 // Measures the per-object rules against Istio 1.30.3's own validation code (see docs/parity.md); not part of the tests or
