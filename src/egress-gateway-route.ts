@@ -18,6 +18,16 @@ import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 import { OriginationPlacement, TlsOrigination } from './tls-origination';
 
+/** How a route's DestinationRules balance connections across endpoints (Istio's `loadBalancer.simple`). */
+export enum LoadBalancerPolicy {
+  /** Each endpoint in turn, as Istio's egress gateway tasks write it. */
+  ROUND_ROBIN = 'ROUND_ROBIN',
+  /** The endpoint with the fewest active requests (Istio's default). */
+  LEAST_REQUEST = 'LEAST_REQUEST',
+  /** A random endpoint. */
+  RANDOM = 'RANDOM',
+}
+
 /**
  * Properties of an EgressGatewayRoute.
  */
@@ -60,6 +70,14 @@ export interface EgressGatewayRouteProps {
    * @default OriginationPlacement.gatewayOnly() (the ambient rendering: besideHost, as Istio's ambient task)
    */
   readonly originationPlacement?: OriginationPlacement;
+  /**
+   * The load balancing of the route's DestinationRules: across the gateway's pods (the host's subset of
+   * the gateway's Service) and, with `tlsOrigination`, across the host's addresses at the gateway (the
+   * origination rule), as Istio's "Egress Gateways with TLS Origination" task writes
+   * `loadBalancer: { simple: ROUND_ROBIN }`. Installed gateways only.
+   * @default - Istio's default (LEAST_REQUEST), not written
+   */
+  readonly loadBalancer?: LoadBalancerPolicy;
   /**
    * The namespace of the Istio `Gateway` object that configures the gateway's servers for the host
    * (installed gateways only). Istio applies a Gateway of any namespace to the pods its selector
@@ -215,6 +233,7 @@ export class EgressGatewayRoute extends Construct {
       tlsOrigination: props.tlsOrigination,
       originationPlacement: props.originationPlacement,
       gatewayObjectNamespace: props.gatewayObjectNamespace,
+      loadBalancer: props.loadBalancer,
       meshRouting,
     };
     const rendered = this.renderer.render(this, intent);
@@ -432,7 +451,11 @@ export class EgressGatewayRoute extends Construct {
 
   /** The placements come from other jsii languages too: check their types and values. */
   private checkPlacements(): void {
-    const { originationPlacement, gatewayObjectNamespace, tlsOrigination } = this.props;
+    const { originationPlacement, gatewayObjectNamespace, tlsOrigination, loadBalancer } = this.props;
+    if (loadBalancer !== undefined && !Object.values(LoadBalancerPolicy).includes(loadBalancer)) {
+      this.errors.push(`loadBalancer = ${JSON.stringify(loadBalancer)} is not a LoadBalancerPolicy. `
+        + 'Fix: use LoadBalancerPolicy.ROUND_ROBIN, LEAST_REQUEST or RANDOM, or leave loadBalancer out.');
+    }
     if (originationPlacement !== undefined && !(originationPlacement instanceof OriginationPlacement)) {
       this.errors.push(`originationPlacement = ${JSON.stringify(originationPlacement)} is not an OriginationPlacement. `
         + 'Fix: pass OriginationPlacement.gatewayOnly() or OriginationPlacement.besideHost().');

@@ -5,7 +5,8 @@
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   EgressGateway, EgressGatewayRoute, EgressGatewayRouteProps, EgressPort, EgressWaypoint, ExternalHost, ExternalHostProps, ExportTo,
-  GatewayApiEgressGateway, IstioApi, IstioApiVersion, IstioRelease, OriginationPlacement, Resolution, TlsOrigination, TlsOriginationObject,
+  GatewayApiEgressGateway, IstioApi, IstioApiVersion, IstioRelease, LoadBalancerPolicy, OriginationPlacement, Resolution, TlsOrigination,
+  TlsOriginationObject,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -295,6 +296,36 @@ describe('where the gateway\'s origination and Gateway object live', () => {
     const error = synthError(app);
     expect(error).toContain('gatewayObjectNamespace = "istio-egress": ztunnel sends the host\'s traffic to the waypoint istio-egress/waypoint');
     expect(error).toContain('originationPlacement = gatewayOnly: the ambient rendering writes the origination as Istio\'s ambient egress task does');
+  });
+});
+
+describe('loadBalancer of the route\'s DestinationRules', () => {
+  const hostProps: ExternalHostProps = { hosts: ['edition.cnn.com'], ports: [EgressPort.http(80), EgressPort.https(443)] };
+
+  test('without mutual TLS the subset gets the load balancer alone; the origination rule gets it beside its TLS', () => {
+    const plain = build(hostProps, { ports: [80], gatewayMutualTls: false, loadBalancer: LoadBalancerPolicy.RANDOM });
+    expect(oneOfKind(synth(plain.app), 'DestinationRule').spec.subsets).toEqual([{ name: 'edition-cnn-com', trafficPolicy: { loadBalancer: { simple: 'RANDOM' } } }]);
+    const originated = build(hostProps, {
+      tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), loadBalancer: LoadBalancerPolicy.ROUND_ROBIN,
+    });
+    const rule = byKind(synth(originated.app), 'DestinationRule')[1];
+    expect(rule.spec.trafficPolicy.loadBalancer).toEqual({ simple: 'ROUND_ROBIN' });
+  });
+
+  test('refused with a value that is no LoadBalancerPolicy, and by the Gateway API and ambient renderings', () => {
+    expect(synthError(build(hostProps, { loadBalancer: 'MAGLEV' as any }).app))
+      .toContain('loadBalancer = "MAGLEV" is not a LoadBalancerPolicy. Fix: use LoadBalancerPolicy.ROUND_ROBIN, LEAST_REQUEST or RANDOM');
+    const { app, chart } = appWithChart();
+    const gateway = new GatewayApiEgressGateway(chart, 'Gateway', { name: 'egress' });
+    const host = new ExternalHost(chart, 'Host', hostProps);
+    new EgressGatewayRoute(chart, 'Route', { host, gateway, ports: [80], loadBalancer: LoadBalancerPolicy.ROUND_ROBIN });
+    expect(synthError(app)).toContain('loadBalancer = "ROUND_ROBIN": the Gateway API rendering does not write a DestinationRule of the route '
+      + 'for the gateway\'s Service');
+    const ambient = appWithChart('istio-egress');
+    const waypoint = new EgressWaypoint(ambient.chart, 'Waypoint');
+    const waypointHost = new ExternalHost(ambient.chart, 'Host', hostProps);
+    new EgressGatewayRoute(ambient.chart, 'Route', { host: waypointHost, gateway: waypoint, ports: [80], loadBalancer: LoadBalancerPolicy.RANDOM });
+    expect(synthError(ambient.app)).toContain('loadBalancer = "RANDOM": the ambient rendering does not write');
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RenderedRoute, RouteIntent, RouteRenderer } from './route-rendering';
+import { RenderedRoute, RouteIntent, RouteRenderer, loadBalancerProblem } from './route-rendering';
 import { EgressClient } from '../../egress-client';
 import { EgressWaypoint } from '../../egress-waypoint';
 import { ExternalHost, IExternalHost } from '../../external-host';
@@ -62,6 +62,10 @@ function render(scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent)
   if (!(host instanceof ExternalHost)) {
     // hostProblem reported it.
     return { destinationRules: [], virtualServices: [], subsetNames: [], gatewayApiRoutes: [], referenceGrants: [], originationRules: [], errors };
+  }
+  const balancing = loadBalancerProblem(intent, 'the ambient rendering');
+  if (balancing) {
+    errors.push(balancing);
   }
   if (intent.gatewayObjectNamespace !== undefined) {
     errors.push(`gatewayObjectNamespace = "${intent.gatewayObjectNamespace}": ztunnel sends the host's traffic to the waypoint `

@@ -15,7 +15,7 @@ import { EgressPort } from '../../egress-port';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
 import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject, gatewayApiTargetProblem } from './gateway-api-objects';
-import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules, gatewayOriginationProblem } from './route-rendering';
+import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules, gatewayOriginationProblem, loadBalancerProblem } from './route-rendering';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
 const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
@@ -64,6 +64,10 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
   const originationProblem = gatewayOriginationProblem(intent);
   if (originationProblem) {
     errors.push(originationProblem);
+  }
+  const balancing = loadBalancerProblem(intent, 'the Gateway API rendering');
+  if (balancing) {
+    errors.push(balancing);
   }
   if (intent.gatewayObjectNamespace !== undefined) {
     errors.push(`gatewayObjectNamespace = "${intent.gatewayObjectNamespace}": with a Gateway API gateway the routes attach to the Gateway `

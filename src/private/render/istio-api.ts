@@ -75,12 +75,17 @@ function renderDestinationRule(intent: RouteIntent, subsetNames: string[]): Reco
   const gatewayPorts = [...new Set(intent.routed.map(r => r.gatewayPort.port))].sort((a, b) => a - b);
   return {
     host: intent.gateway.serviceHost,
-    subsets: intent.host.hosts.map((host, i) => ({
-      name: subsetNames[i],
-      trafficPolicy: intent.mutualTls && gatewayPorts.length > 0 ? {
-        portLevelSettings: gatewayPorts.map(number => ({ port: { number }, tls: { mode: 'ISTIO_MUTUAL', sni: sniFor(intent, host) } })),
-      } : undefined,
-    })),
+    subsets: intent.host.hosts.map((host, i) => {
+      const mutualTls = intent.mutualTls && gatewayPorts.length > 0;
+      return {
+        name: subsetNames[i],
+        trafficPolicy: mutualTls || intent.loadBalancer ? {
+          loadBalancer: intent.loadBalancer ? { simple: intent.loadBalancer } : undefined,
+          portLevelSettings: mutualTls
+            ? gatewayPorts.map(number => ({ port: { number }, tls: { mode: 'ISTIO_MUTUAL', sni: sniFor(intent, host) } })) : undefined,
+        } : undefined,
+      };
+    }),
   };
 }
 

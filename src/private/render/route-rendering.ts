@@ -41,6 +41,8 @@ export interface RouteIntent {
   readonly originationPlacement?: OriginationPlacement;
   /** The namespace of Istio's Gateway object, when the user chose (else the gateway's namespace). */
   readonly gatewayObjectNamespace?: string;
+  /** The `loadBalancer.simple` of the route's DestinationRules, when the user chose (a LoadBalancerPolicy value). */
+  readonly loadBalancer?: string;
   /** The host's HTTP timeout and retries, which move to the route's sidecar hop. */
   readonly meshRouting?: MeshRouting;
 }
@@ -110,6 +112,13 @@ export function gatewayOriginationProblem(intent: RouteIntent): string | undefin
     + 'or at the sidecar (ExternalHost tlsOrigination).';
 }
 
+/** Why a rendering that does not write the route's own DestinationRules cannot take `loadBalancer`, or undefined. */
+export function loadBalancerProblem(intent: RouteIntent, rendering: string): string | undefined {
+  return intent.loadBalancer === undefined ? undefined
+    : `loadBalancer = "${intent.loadBalancer}": ${rendering} does not write a DestinationRule of the route for the gateway's Service, `
+      + 'where the balancing across the gateway\'s pods goes. Fix: leave loadBalancer out, or route the host through an installed gateway (EgressGateway).';
+}
+
 /** Whether the origination's DestinationRule goes beside the host's ServiceEntry (the docs' placement) rather than to the gateway's pods only. */
 export function originatesBesideHost(intent: RouteIntent): boolean {
   return intent.originationPlacement?.placement === 'besideHost';
@@ -146,6 +155,7 @@ export function createOriginationRules(scope: Construct, intent: RouteIntent): A
           exportTo: beside ? undefined : ['.'],
           trafficPolicy: {
             ...policy,
+            loadBalancer: intent.loadBalancer ? { simple: intent.loadBalancer } : undefined,
             portLevelSettings: [{ port: { number: origination.port }, tls: origination._render(name) }],
           },
         };
