@@ -12,7 +12,7 @@ import { toDnsLabel } from './private/names';
 import { ambientRenderer } from './private/render/ambient';
 import { gatewayApiRenderer } from './private/render/gateway-api';
 import { istioApiRenderer } from './private/render/istio-api';
-import { RouteIntent, RouteRenderer, RoutedPort, sniFor } from './private/render/route-rendering';
+import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
@@ -247,9 +247,9 @@ export class EgressGatewayRoute extends Construct {
     this.originationRules = rendered.originationRules;
     this.backendTlsPolicies = rendered.originationPolicies ?? [];
     const rules = this.checkAuthorizationRules(intent);
+    const trustDomain = this.props.trustDomain ?? 'cluster.local';
     if (props.allowedClients || rules.allow.length > 0) {
-      this.authorizationPolicy = (rules.allow.length === 0
-        ? this.renderer.authorizationPolicy?.(this, intent, clients, this.props.trustDomain ?? 'cluster.local') : undefined)
+      this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, props.allowedClients, trustDomain, rules.allow, 'ALLOW')
         ?? createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
           { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
           Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients, rules.allow) }));
@@ -258,15 +258,16 @@ export class EgressGatewayRoute extends Construct {
       this.checkClients(clients);
     }
     if (rules.deny.length > 0) {
-      this.denyPolicy = createIstioObject(this, 'DenyPolicy', 'AuthorizationPolicy',
-        { name: toDnsLabel(`${this.namespace}-${host.name}-egress-deny`), namespace: gateway.namespace },
-        Lazy.any({
-          produce: () => ({
-            selector: { matchLabels: { ...gateway.selector } },
-            action: 'DENY',
-            rules: rules.deny.map(r => this.renderRule(intent, r)),
-          }),
-        }));
+      this.denyPolicy = this.renderer.authorizationPolicy?.(this, intent, undefined, trustDomain, rules.deny, 'DENY')
+        ?? createIstioObject(this, 'DenyPolicy', 'AuthorizationPolicy',
+          { name: toDnsLabel(`${this.namespace}-${host.name}-egress-deny`), namespace: gateway.namespace },
+          Lazy.any({
+            produce: () => ({
+              selector: { matchLabels: { ...gateway.selector } },
+              action: 'DENY',
+              rules: rules.deny.map(r => authorizationRuleSpec(intent, r, this.props.trustDomain ?? 'cluster.local', false)),
+            }),
+          }));
     }
     const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));
     for (const consumer of new Set([host, this.destinationHost])) {
@@ -335,11 +336,6 @@ export class EgressGatewayRoute extends Construct {
       this.errors.push('authorizationRules is empty or not a list. Fix: give at least one rule, or leave authorizationRules out.');
       return { allow, deny };
     }
-    if (this.renderer.authorizationPolicy) {
-      this.errors.push('authorizationRules: the ambient rendering writes only the `allowedClients` policy at the waypoint yet. '
-        + 'Fix: use allowedClients, or route the host through an EgressGateway or a GatewayApiEgressGateway.');
-      return { allow, deny };
-    }
     if (!this.gatewayMutualTls) {
       this.errors.push('authorizationRules need gatewayMutualTls: the rules match the host on the SNI of the mesh\'s TLS to the gateway, '
         + 'and identities travel only in it. Fix: leave gatewayMutualTls on.');
@@ -393,29 +389,6 @@ export class EgressGatewayRoute extends Construct {
     return { allow, deny };
   }
 
-  /** One rule of a policy at the gateway: its sources, its operation, and the host's SNI. */
-  private renderRule(intent: RouteIntent, rule: GatewayAuthorizationRule): Record<string, unknown> {
-    const trustDomain = this.props.trustDomain ?? 'cluster.local';
-    const clients = rule.clients ?? [];
-    const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
-    const principals = [...new Set([...clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined),
-      ...(rule.principals ?? [])])].sort();
-    const from = [
-      ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
-      ...(principals.length > 0 ? [{ source: { principals } }] : []),
-    ];
-    // The gateway matches the port its container listens on (the Service's targetPort).
-    const ports = rule.ports && [...new Set(intent.routed.filter(r => rule.ports!.includes(r.port.number))
-      .map(r => String(r.gatewayPort.targetPort ?? r.gatewayPort.port)))];
-    const operation = { ports, paths: rule.paths && [...rule.paths], methods: rule.methods && [...rule.methods] };
-    const snis = [...new Set(this.props.host.hosts.map(h => sniFor(intent, h)))];
-    return {
-      from: from.length > 0 ? from : undefined,
-      to: ports || operation.paths || operation.methods ? [{ operation }] : undefined,
-      when: [{ key: 'connection.sni', values: snis }],
-    };
-  }
-
   /**
    * What the policy cannot express: an empty list (written out, it would allow every workload) and
    * malformed names. (Without mutual TLS to the gateway the policy denies everyone: its objects show
@@ -444,7 +417,7 @@ export class EgressGatewayRoute extends Construct {
       action: 'ALLOW',
       rules: [
         ...(this.props.allowedClients ? [{ from: sources, when: [{ key: 'connection.sni', values: snis }] }] : []),
-        ...allowRules.map(r => this.renderRule(intent, r)),
+        ...allowRules.map(r => authorizationRuleSpec(intent, r, this.props.trustDomain ?? 'cluster.local', false)),
       ],
     };
   }

@@ -1,7 +1,8 @@
 /**
  * Authorization at the egress gateway beyond `allowedClients` (EgressGatewayRoute
  * `authorizationRules`): ALLOW and DENY rules by clients, principals, ports, paths and methods, each
- * limited to the route's host by the SNI of the mesh's TLS; and what a policy at the gateway cannot express.
+ * limited to the route's host (by the SNI of the mesh's TLS at a gateway, by the ServiceEntry the
+ * policy is attached to at a waypoint); and what a policy at the gateway cannot express.
  */
 import { App } from 'cdk8s';
 import {
@@ -122,11 +123,38 @@ describe('authorizationRules refusals', () => {
       .toContain('authorizationRules[0].allowedClients: namespace "Bad_NS" is not a Kubernetes namespace name.');
   });
 
-  test('the ambient rendering does not write them yet', () => {
+  test('at a waypoint: policies attached to the ServiceEntry, the ServiceEntry\'s ports, no SNI condition', () => {
     const { app, chart } = appWithChart('istio-egress');
     const waypoint = new EgressWaypoint(chart, 'Waypoint');
-    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.http(80)] });
-    new EgressGatewayRoute(chart, 'Route', { host, gateway: waypoint, authorizationRules: [{ methods: ['GET'] }] });
-    expect(synthError(app)).toContain('authorizationRules: the ambient rendering writes only the `allowedClients` policy at the waypoint yet.');
+    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.http(80), EgressPort.https(443)] });
+    const r = new EgressGatewayRoute(chart, 'Route', {
+      host,
+      gateway: waypoint,
+      allowedClients: [EgressClient.inNamespace('shop')],
+      authorizationRules: [
+        { clients: [EgressClient.inNamespace('billing')], ports: [80], methods: ['GET'] },
+        { action: GatewayAuthorizationAction.DENY, ports: [443], clients: [EgressClient.serviceAccount('shop', 'legacy')] },
+      ],
+    });
+    const objects = synth(app);
+    const [allow, deny] = byKind(objects, 'AuthorizationPolicy');
+    const targetRefs = [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api-example-com' }];
+    expect(allow.metadata.namespace).toBe('istio-egress');
+    expect(allow.spec).toEqual({
+      targetRefs,
+      action: 'ALLOW',
+      rules: [
+        { from: [{ source: { namespaces: ['shop'] } }] },
+        { from: [{ source: { namespaces: ['billing'] } }], to: [{ operation: { ports: ['80'], methods: ['GET'] } }] },
+      ],
+    });
+    expect(deny.metadata).toEqual({ name: 'istio-egress-api-example-com-egress-deny', namespace: 'istio-egress' });
+    expect(deny.spec).toEqual({
+      targetRefs,
+      action: 'DENY',
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/legacy'] } }], to: [{ operation: { ports: ['443'] } }] }],
+    });
+    expect(r.denyPolicy).toBeDefined();
+    expect(lintObjects(objects).filter(f => f.severity === 'error')).toEqual([]);
   });
 });

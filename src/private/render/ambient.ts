@@ -8,8 +8,9 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RenderedRoute, RouteIntent, RouteRenderer, loadBalancerProblem } from './route-rendering';
+import { RenderedRoute, RouteIntent, RouteRenderer, authorizationRuleSpec, loadBalancerProblem } from './route-rendering';
 import { EgressClient } from '../../egress-client';
+import { GatewayAuthorizationRule } from '../../egress-gateway-policies';
 import { EgressWaypoint } from '../../egress-waypoint';
 import { ExternalHost, IExternalHost } from '../../external-host';
 import { MeshNamespace } from '../../mesh-namespace';
@@ -31,7 +32,8 @@ export function ambientRenderer(waypoint: EgressWaypoint): RouteRenderer {
     // Every port of the ServiceEntry reaches the waypoint through its HBONE listener.
     gatewayPortFor: (_port, chosen) => (chosen === undefined || chosen === waypoint.ports[0].port ? waypoint.ports[0] : undefined),
     render: (scope, intent) => render(scope, waypoint, intent),
-    authorizationPolicy: (scope, intent, clients, trustDomain) => authorizationPolicy(scope, waypoint, intent, clients, trustDomain),
+    authorizationPolicy: (scope, intent, clients, trustDomain, rules, action) =>
+      authorizationPolicy(scope, waypoint, intent, clients, trustDomain, rules, action),
   };
 }
 
@@ -162,25 +164,33 @@ function originationRules(scope: Construct, waypoint: EgressWaypoint, intent: Ro
     })));
 }
 
-/** `allowedClients` at the waypoint: an AuthorizationPolicy attached to the host's ServiceEntry. */
+/**
+ * `allowedClients` and `authorizationRules` at the waypoint: an AuthorizationPolicy attached to the
+ * host's ServiceEntry (ALLOW: the clients' rule and the ALLOW rules; DENY: the DENY rules).
+ */
 function authorizationPolicy(
-  scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent, clients: EgressClient[], trustDomain: string,
+  scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent, clients: EgressClient[] | undefined, trustDomain: string,
+  rules: GatewayAuthorizationRule[], action: string,
 ): ApiObject {
-  return createIstioObject(scope, 'AuthorizationPolicy', 'AuthorizationPolicy',
-    { name: toDnsLabel(`${intent.namespace}-${intent.host.name}-egress`), namespace: waypoint.namespace },
+  const deny = action === 'DENY';
+  return createIstioObject(scope, deny ? 'DenyPolicy' : 'AuthorizationPolicy', 'AuthorizationPolicy',
+    { name: toDnsLabel(`${intent.namespace}-${intent.host.name}-egress${deny ? '-deny' : ''}`), namespace: waypoint.namespace },
     Lazy.any({
       produce: () => {
-        const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
-        const principals = [...new Set(clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined))].sort();
+        const namespaces = [...new Set((clients ?? []).filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
+        const principals = [...new Set((clients ?? []).map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined))].sort();
         return {
           targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: intent.host.name }],
-          action: 'ALLOW',
-          rules: [{
-            from: [
-              ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
-              ...(principals.length > 0 ? [{ source: { principals } }] : []),
-            ],
-          }],
+          action,
+          rules: [
+            ...(clients ? [{
+              from: [
+                ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+                ...(principals.length > 0 ? [{ source: { principals } }] : []),
+              ],
+            }] : []),
+            ...rules.map(r => authorizationRuleSpec(intent, r, trustDomain, true)),
+          ],
         };
       },
     }));

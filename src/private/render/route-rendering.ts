@@ -8,6 +8,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressClient } from '../../egress-client';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
+import { GatewayAuthorizationRule } from '../../egress-gateway-policies';
 import { EgressPort } from '../../egress-port';
 import { ExternalHost, IExternalHost } from '../../external-host';
 import { OWN_CODES } from '../../rules/codes';
@@ -81,10 +82,43 @@ export interface RouteRenderer {
   /** Writes the route's objects below `scope`. */
   render(scope: Construct, intent: RouteIntent): RenderedRoute;
   /**
-   * Writes the AuthorizationPolicy that admits only `clients`, where the rendering places it itself
-   * (a waypoint: attached to the ServiceEntry). Without it, the route writes its policy for the gateway's pods.
+   * Writes an AuthorizationPolicy where the rendering places it itself (a waypoint: attached to the
+   * ServiceEntry): with `action` ALLOW the one that admits `clients` (the route's `allowedClients`,
+   * when given) and the ALLOW `rules`; with DENY the one of the DENY `rules`. Without it, the route
+   * writes its policies for the gateway's pods.
    */
-  authorizationPolicy?(scope: Construct, intent: RouteIntent, clients: EgressClient[], trustDomain: string): ApiObject;
+  authorizationPolicy?(
+    scope: Construct, intent: RouteIntent, clients: EgressClient[] | undefined, trustDomain: string,
+    rules: GatewayAuthorizationRule[], action: string,
+  ): ApiObject;
+}
+
+/**
+ * One rule of an AuthorizationPolicy for the route's host: its sources, its operation, and at a gateway
+ * the host's SNI (a gateway serves many hosts; a waypoint's policy is attached to the host's
+ * ServiceEntry already). A gateway matches the port its container listens on (the Service's
+ * targetPort); a waypoint the ServiceEntry's port.
+ */
+export function authorizationRuleSpec(
+  intent: RouteIntent, rule: GatewayAuthorizationRule, trustDomain: string, atWaypoint: boolean,
+): Record<string, unknown> {
+  const clients = rule.clients ?? [];
+  const namespaces = [...new Set(clients.filter(c => c.serviceAccountName === undefined).map(c => c.namespace))].sort();
+  const principals = [...new Set([...clients.map(c => c._principal(trustDomain)).filter((p): p is string => p !== undefined),
+    ...(rule.principals ?? [])])].sort();
+  const from = [
+    ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+    ...(principals.length > 0 ? [{ source: { principals } }] : []),
+  ];
+  const ports = rule.ports && [...new Set(intent.routed.filter(r => rule.ports!.includes(r.port.number))
+    .map(r => String(atWaypoint ? r.port.number : r.gatewayPort.targetPort ?? r.gatewayPort.port)))];
+  const operation = { ports, paths: rule.paths && [...rule.paths], methods: rule.methods && [...rule.methods] };
+  const snis = [...new Set(intent.host.hosts.map(h => sniFor(intent, h)))];
+  return {
+    from: from.length > 0 ? from : undefined,
+    to: ports || operation.paths || operation.methods ? [{ operation }] : undefined,
+    when: atWaypoint ? undefined : [{ key: 'connection.sni', values: snis }],
+  };
 }
 
 /** The SNI of the mesh's TLS to the gateway: the host, or for a wildcard the server that serves it. */
