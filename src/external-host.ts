@@ -7,9 +7,11 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
+import { isAcknowledged } from './synth/acknowledgements';
+import { findingsFor } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
-import { TlsOrigination } from './tls-origination';
+import { TlsOrigination, TlsOriginationMode } from './tls-origination';
 
 /** A host whose leading wildcard shares its label with other characters, e.g. `*example.com`. */
 const PARTIAL_WILDCARD = /^\*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
@@ -348,8 +350,11 @@ export class ExternalHost extends Construct implements IExternalHost {
     props.tlsOrigination?._acknowledgeIn(this);
     // Where a consumer cannot see the host, the consumer's objects say so (IST0101, HIDDEN_HOST).
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.backendTlsPolicies, ...this.meshRoutes], {
-      extra: () => [...this.checkProps().map(p => p.message), ...this.checkTrafficSettings()],
-      covered: object => (object === this.serviceEntry ? this.checkProps().flatMap(p => p.covers) : []),
+      extra: () => [
+        ...this.checkProps().map(p => p.message), ...this.originationFindingsInProps().map(t => t.message), ...this.checkTrafficSettings(),
+      ],
+      covered: object => (object === this.serviceEntry ? this.checkProps().flatMap(p => p.covers)
+        : this.originationFindingsInProps().filter(t => t.object === object).map(t => t.field)),
     });
   }
 
@@ -514,6 +519,49 @@ export class ExternalHost extends Construct implements IExternalHost {
         + `Fix: ${this.props.tlsOrigination ? 'carry the origination in a DestinationRule (the default carriedBy)' : 'set tlsOrigination, or remove tlsOriginationWorkloadSelector'}.`);
     }
     return problems;
+  }
+
+  /**
+   * The rules' findings about the origination's DestinationRules that `tlsOrigination` caused, told in
+   * the props the user wrote (the rules speak of YAML fields): a credentialName that sidecars do not
+   * read (EGR111), CA options beside `withoutServerVerification()` (DR8).
+   */
+  private originationFindingsInProps(): Array<{ object: ApiObject; field: string; message: string }> {
+    const origination = this.props.tlsOrigination;
+    if (!origination || origination._byBackendTlsPolicy) {
+      return [];
+    }
+    const options = origination.options ?? {};
+    const factory = origination.mode === TlsOriginationMode.MUTUAL ? 'mutual' : origination.verifiesServer ? 'simple' : 'withoutServerVerification';
+    const out: Array<{ object: ApiObject; field: string; message: string }> = [];
+    this.destinationRules.forEach((object, i) => {
+      for (const finding of findingsFor(object)) {
+        if (isAcknowledged(object, finding)) {
+          continue;
+        }
+        if (finding.rule === 'SIDECAR_CREDENTIAL') {
+          out.push({
+            object,
+            field: finding.field,
+            message: `tlsOrigination (EGR111): TlsOrigination.${factory}({ credentialName: '${options.credentialName}' }) at the sidecar: sidecars read a `
+              + `credentialName Secret only from a DestinationRule with a workload selector, so as written they send to ${this.hosts[i]} without TLS. `
+              + 'Fix: set tlsOriginationWorkloadSelector to the labels of the client pods (the Secret in their namespace, readable by '
+              + 'their service account), or verify with caCertificates instead of credentialName, or originate at the egress gateway '
+              + `(EgressGatewayRoute: tlsOrigination). If it is right as it is: EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR111', '<why it is right>')`,
+          });
+        } else if (finding.rule === 'DR8' && !origination.verifiesServer) {
+          const given = (['caCertificates', 'credentialName', 'subjectAltNames'] as const).filter(k => options[k] !== undefined);
+          out.push({
+            object,
+            field: finding.field,
+            message: `tlsOrigination: TlsOrigination.withoutServerVerification({ ${given.join(', ')} }): an origination that does not verify the server `
+              + `takes no ${given.join(' or ')} (Istio refuses them beside insecureSkipVerify). Fix: use TlsOrigination.${origination.mode === TlsOriginationMode.MUTUAL ? 'mutual' : 'simple'}`
+              + `({ ${given.join(', ')} }) to verify the server, or leave ${given.join(' and ')} out.`,
+          });
+        }
+      }
+    });
+    return out;
   }
 
   /** An ExternalHost earlier in the app that declares one of this host's names in the same namespace. */

@@ -91,9 +91,11 @@ describe('TLS origination at the sidecar', () => {
   test('origination with a Secret at the sidecar is refused: sidecars ignore credentialName without workloadSelector (EGR111)', () => {
     const { app } = build({ hosts: ['a.example.com'], ports: [EgressPort.http()], tlsOrigination: TlsOrigination.simple({ credentialName: 'a-ca' }) });
     const error = synthError(app);
-    expect(error).toContain('[test/Host] DestinationRule a-example-com (EGR111): spec.trafficPolicy.portLevelSettings[0].tls.credentialName = "a-ca": '
-      + 'sidecars ignore SIMPLE TLS settings that name a credentialName in a DestinationRule without workloadSelector');
-    expect(error).toContain('the sidecars send to a.example.com port 80 without TLS');
+    // At synth in the props written (lint reports the DestinationRule's credentialName field with EGR111).
+    expect(error).toContain("[test/Host] tlsOrigination (EGR111): TlsOrigination.simple({ credentialName: 'a-ca' }) at the sidecar: sidecars read a "
+      + 'credentialName Secret only from a DestinationRule with a workload selector, so as written they send to a.example.com without TLS. '
+      + 'Fix: set tlsOriginationWorkloadSelector');
+    expect(error).toContain("EgressAnalysis.acknowledge(<the construct at test/Host>, 'EGR111', '<why it is right>')");
     expect(error).not.toContain('IST0129');
   });
 

@@ -228,12 +228,23 @@ describe('mutual TLS origination at the sidecar (Istio task "Mutual TLS originat
     });
   });
 
-  test('without the selector the sidecars would not read the Secret: refused with the prop to set', () => {
+  test('without the selector the sidecars would not read the Secret: refused once, with the prop to set', () => {
     const { app, chart } = appWithChart();
     new ExternalHost(chart, 'Nginx', props());
-    const error = synthError(app);
-    expect(error).toContain('[test/Nginx] DestinationRule originate-mtls-for-nginx (EGR111): spec.trafficPolicy.portLevelSettings[0].tls.credentialName = "client-credential": '
-      + 'sidecars ignore MUTUAL TLS settings that name a credentialName in a DestinationRule without workloadSelector');
+    expect(synthError(app).split('\n').slice(1)).toEqual([
+      "  [test/Nginx] tlsOrigination (EGR111): TlsOrigination.mutual({ credentialName: 'client-credential' }) at the sidecar: sidecars read a credentialName "
+      + `Secret only from a DestinationRule with a workload selector, so as written they send to ${nginx} without TLS. Fix: set `
+      + 'tlsOriginationWorkloadSelector to the labels of the client pods (the Secret in their namespace, readable by their service account), '
+      + 'or verify with caCertificates instead of credentialName, or originate at the egress gateway (EgressGatewayRoute: tlsOrigination). '
+      + "If it is right as it is: EgressAnalysis.acknowledge(<the construct at test/Nginx>, 'EGR111', '<why it is right>')",
+    ]);
+  });
+
+  test('acknowledging EGR111 writes the rule without selector (for sidecars that are gateways)', () => {
+    const { app, chart } = appWithChart();
+    const host = new ExternalHost(chart, 'Nginx', props());
+    EgressAnalysis.acknowledge(host, 'EGR111', 'read by a gateway proxy');
+    expect(oneOfKind(synth(app), 'DestinationRule').spec.workloadSelector).toBeUndefined();
   });
 
   test.each<[string, ExternalHostProps, string]>([
@@ -248,5 +259,31 @@ describe('mutual TLS origination at the sidecar (Istio task "Mutual TLS originat
       + 'Fix: carry the origination in a DestinationRule (the default carriedBy).'],
   ])('the selector is refused %s', (_, hostProps, message) => {
     expect(errorOf(hostProps)).toContain(message);
+  });
+});
+
+describe('at synth the fix names the props the user wrote, not YAML fields', () => {
+  test('CA options beside withoutServerVerification() point at TlsOrigination.simple()', () => {
+    const error = synthErrorLines({
+      hosts: ['api.example.com'],
+      ports: [EgressPort.http(), EgressPort.https()],
+      tlsOrigination: TlsOrigination.withoutServerVerification({ caCertificates: '/etc/ssl/certs/ca-certificates.crt' }),
+    });
+    expect(error).toEqual([
+      '[test/Host] tlsOrigination: TlsOrigination.withoutServerVerification({ caCertificates }): an origination that does not verify the server '
+      + 'takes no caCertificates (Istio refuses them beside insecureSkipVerify). Fix: use TlsOrigination.simple({ caCertificates }) to verify the '
+      + 'server, or leave caCertificates out.',
+    ]);
+  });
+
+  test('lint keeps the YAML fields for the same object', () => {
+    const dr = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'api', namespace: 'default' },
+      spec: { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true, caCertificates: '/etc/ssl/certs/ca-certificates.crt' } } },
+    };
+    expect(lintObjects([dr]).map(f => `${f.field}: ${f.message}. Fix: ${f.fix}`)).toContain('spec.trafficPolicy.tls.insecureSkipVerify: cannot specify CaCertificates '
+      + 'or CredentialName or SubjectAltNames when InsecureSkipVerify is set true. Fix: remove insecureSkipVerify, or remove caCertificates, credentialName and subjectAltNames');
   });
 });
