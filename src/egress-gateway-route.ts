@@ -128,13 +128,17 @@ export interface EgressGatewayRouteProps {
  *
  * The gateway picks the rendering. For an installed gateway (`EgressGateway`), it emits Istio's
  * API objects, linked so that they cannot disagree:
- * - a Gateway in the gateway's namespace, selecting its pods, with a server per port and host;
+ * - a Gateway in the gateway's namespace (or `gatewayObjectNamespace`), selecting its pods, with a
+ *   server per port and host;
  * - a DestinationRule for the gateway's Service with a subset per host, in the client namespace
  *   (with `ISTIO_MUTUAL` and the host as SNI, unless `gatewayMutualTls` is off);
  * - a VirtualService per host, bound to `mesh` and to the namespace-qualified Gateway, with a route
  *   from the sidecars to the gateway subset first and a route from the gateway to the host second;
  * - with `tlsOrigination`, a DestinationRule in the gateway's namespace, for the gateway pods only,
- *   that opens TLS to the host.
+ *   that opens TLS to the host (or, with `OriginationPlacement.besideHost()`, beside the ServiceEntry
+ *   for every proxy, as Istio's task writes it);
+ * - with `allowedClients` and `authorizationRules`, AuthorizationPolicies for the gateway's pods
+ *   (ALLOW, and DENY for the DENY rules), limited to the host by SNI.
  *
  * HTTP ports get `http` routes. HTTPS and TLS ports are routed by SNI (`tls` routes from the
  * sidecars; at the gateway a PASSTHROUGH server, or with mutual TLS a server that ends the mesh's
