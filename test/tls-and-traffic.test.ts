@@ -225,6 +225,18 @@ describe('where the gateway\'s origination and Gateway object live', () => {
     });
   });
 
+  test('besideHost with a client certificate from files', () => {
+    const files = build(hostProps, {
+      tlsOrigination: TlsOrigination.mutual({ clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: CA }),
+      originationPlacement: OriginationPlacement.besideHost(),
+    });
+    const rule = byKind(synth(files.app), 'DestinationRule')[1];
+    expect(rule.metadata.namespace).toBe('default');
+    expect(rule.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({
+      mode: 'MUTUAL', sni: 'edition.cnn.com', clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: CA,
+    });
+  });
+
   test('gatewayOnly, chosen explicitly, is the default rendering', () => {
     const chosen = build(hostProps, {
       tlsOrigination: TlsOrigination.simple({ caCertificates: CA }), originationPlacement: OriginationPlacement.gatewayOnly(),
