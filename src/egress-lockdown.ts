@@ -9,6 +9,7 @@ import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } fr
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { namespaceNameProblem, toCidr } from './rules/names';
+import { isAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
 
 /**
@@ -122,7 +123,32 @@ export class EgressLockdown extends Construct {
     // A host of another namespace reached directly that the NetworkPolicy blocks shows in the objects (DIRECT_HOST_BLOCKED,
     // reported by the app's analysis under this construct's path: the NetworkPolicy is not one of the library's Istio objects).
     validateWithIstioRules(this, () => [...(this._sidecar ? [this._sidecar] : []), ...(this.telemetry ? [this.telemetry] : [])], {
-      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode()],
+      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode(), ...this.checkGatewaySelectors()],
+    });
+  }
+
+  /**
+   * A gateway given with an empty selector (GATEWAY_ANY_POD, EGR204): the NetworkPolicy would let the
+   * workloads send to every pod of the gateway's namespace, on any port. (A route's gateway reports it
+   * on the route's Gateway.)
+   */
+  private checkGatewaySelectors(): string[] {
+    if (!this.networkPolicy) {
+      return [];
+    }
+    return (this.props.gateways ?? []).flatMap((gateway, i) => {
+      const selector = gateway.selector;
+      if (selector !== undefined && selector !== null && Object.keys(selector).length > 0) {
+        return [];
+      }
+      const finding = { rule: 'GATEWAY_ANY_POD', code: 'EGR204', severity: 'error' as const, field: `gateways[${i}].selector`, message: '', fix: '' };
+      if (isAcknowledged(this, finding)) {
+        return [];
+      }
+      return [`gateways[${i}].selector (EGR204) = ${JSON.stringify(selector ?? null)}: an empty selector selects every pod of namespace `
+        + `${gateway.namespace}, so the NetworkPolicy lets the workloads of ${this.namespace} send to all of them on any port, not only to `
+        + 'the egress gateway. Fix: give the gateway pods\' labels (EgressGateway.fromAttributes: selector, e.g. { istio: \'egressgateway\' }). '
+        + `If it is right as it is: EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR204', '<why it is right>')`];
     });
   }
 

@@ -66,6 +66,26 @@ describe('a gateway whose selector is empty (EGR204): every gateway proxy', () =
     expect(error).toContain('Fix: select the egress gateway pods by their labels, e.g. istio: egressgateway (EgressGateway.fromAttributes: selector)');
   });
 
+  test('a lockdown given such a gateway would open every pod of its namespace: refused unless acknowledged', () => {
+    const build = (acknowledged: boolean) => {
+      const { app, chart } = appWithChart();
+      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+      new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
+      const lockdown = new EgressLockdown(chart, 'Lockdown', {
+        namespace: 'apps', hosts: [host], gateways: [EgressGateway.fromAttributes({ namespace: 'istio-system', selector: {}, serviceName: 'istio-egressgateway' })],
+      });
+      if (acknowledged) {
+        EgressAnalysis.acknowledge(lockdown, 'EGR204', 'the namespace runs egress gateways only');
+      }
+      return app;
+    };
+    expect(synthError(build(false))).toContain('[test/Lockdown] gateways[0].selector (EGR204) = {}: an empty selector selects every pod of namespace '
+      + 'istio-system, so the NetworkPolicy lets the workloads of apps send to all of them on any port, not only to the egress gateway. '
+      + "Fix: give the gateway pods' labels (EgressGateway.fromAttributes: selector, e.g. { istio: 'egressgateway' }).");
+    const policy = oneOfKind(synth(build(true)), 'NetworkPolicy');
+    expect(policy.spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: {} } }]);
+  });
+
   test('lint reports a Gateway without selector or with an empty one, not one that selects', () => {
     expect(lint(gateway({ servers: [server] }))).toEqual([
       'EGR204 error spec.selector: Gateway istio-system/egress has no selector, so Istio applies its servers to every gateway proxy '
