@@ -21,7 +21,8 @@ const RUNS: Record<number, { runs: number; budgetMs?: number }> = {
   1000: { runs: 5 },
   10000: { runs: 3, budgetMs: 25_000 },
 };
-const TARGETS = { libraryVsL1At1000: 1.25, scaling: 11 };
+// Issue 10 (the rule engine) set the synth target at 1.15; issue 13 the require() target at 1.3.
+const TARGETS = { libraryVsL1At1000: 1.15, scaling: 11, require: 1.3 };
 const REQUIRE_RUNS = 5;
 const EXAMPLE_RUNS = 3;
 
@@ -201,7 +202,7 @@ function otherRows(results: Results): Row[] {
   return [
     row('peak RSS library', '10,000', mib(memory.library.peakRssMb), { value: memory.library.peakRssMb / memory.l1.peakRssMb, of: 'library ÷ L1' }),
     row('peak RSS L1', '10,000', mib(memory.l1.peakRssMb)),
-    row('require lib/index.js', '', ms(lib), { value: lib / cdk8s, of: 'package ÷ cdk8s' }),
+    row('require lib/index.js', '', ms(lib), { value: lib / cdk8s, of: 'package ÷ cdk8s', target: TARGETS.require }),
     row('require cdk8s', '', ms(cdk8s)),
     row('example app, library', '', ms(exLibrary), { value: exLibrary / exL1, of: 'library ÷ L1' }),
     row('example app, L1', '', ms(exL1)),
