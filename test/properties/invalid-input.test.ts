@@ -223,6 +223,10 @@ const drName = (host: string, atGateway: boolean) => `DestinationRule ${objectNa
 /** TLS origination that cannot work: the host's DestinationRule says why (a client certificate missing, a Secret the sidecars ignore). */
 function unverifiedError(host: string, atGateway: boolean, origination: OriginationSpec): Expected {
   const rule = drName(host, atGateway);
+  if (origination.credentialName !== undefined && !atGateway) {
+    // The ExternalHost tells it in its props (the route's DestinationRule at the gateway is checked as written).
+    return expected('tlsOrigination (EGR111)', new RegExp(`TlsOrigination\\.${origination.kind}\\(\\{ credentialName: '${origination.credentialName}' \\}\\) at the sidecar`));
+  }
   return origination.credentialName !== undefined
     ? expected(rule, new RegExp(`tls\\.credentialName = "${origination.credentialName}": sidecars ignore ${origination.kind.toUpperCase()} TLS settings that name a credentialName`))
     : expected(rule, /tls\.clientCertificate: client certificate required for mutual tls/);
