@@ -362,7 +362,9 @@ const routeCases: fc.Arbitrary<Case> = fc.oneof(
   caseOf('NONE host through a gateway', fc.tuple(freshHost, fc.constantFrom<PortSpec[]>(httpAndHttps, [{ factory: 'tls', number: 443 }])),
     (s, [h, ports]) => addUnit(s, newUnit([h], ports, { resolution: Resolution.NONE }, gatewayRoute())),
     ([h]) => expected(h, /resolution NONE/)),
-  caseOf('gatewayPorts to a port the gateway lacks', fc.tuple(freshHost, fc.integer({ min: 1, max: 65535 }).filter(n => n !== 80 && n !== 443)),
+  // Below 1024: the app's opaque routes add gateway ports from 1024 up, and a gateway of the same Service that
+  // declares the drawn port makes it a port the gateway has (a counterexample seen at seed -1670557090).
+  caseOf('gatewayPorts to a port the gateway lacks', fc.tuple(freshHost, fc.integer({ min: 1, max: 1023 }).filter(n => n !== 80 && n !== 443)),
     (s, [h, port]) => addUnit(s, newUnit([h], [{ factory: 'https', number: 443 }], {}, gatewayRoute({ gatewayPorts: { 443: port } }))),
     ([, port]) => [expected(`gatewayPorts: 443 -> ${port}, but the egress gateway`, /listens on/),
       // Where the app knows the gateway's Service, the route's destination port is not found on it.
