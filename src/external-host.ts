@@ -9,12 +9,35 @@ import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
 import { isAcknowledged } from './synth/acknowledgements';
 import { findingsFor } from './synth/app-analysis';
-import { noteChange } from './synth/library-object';
+import { changeCount, noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 import { TlsOrigination, TlsOriginationMode } from './tls-origination';
 
 /** A host whose leading wildcard shares its label with other characters, e.g. `*example.com`. */
 const PARTIAL_WILDCARD = /^\*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
+
+/** Per app: the first ExternalHost (in tree order) that declares each `namespace/host`, and `changeCount()` when it was computed. */
+const definitionsByApp = new WeakMap<IConstruct, { changes: number; first: Map<string, ExternalHost> }>();
+
+function firstDefinitions(root: IConstruct): Map<string, ExternalHost> {
+  const known = definitionsByApp.get(root);
+  if (known && known.changes === changeCount()) {
+    return known.first;
+  }
+  const first = new Map<string, ExternalHost>();
+  for (const c of root.node.findAll()) {
+    if (c instanceof ExternalHost) {
+      c.hosts.forEach(h => {
+        const key = `${c.namespace}/${h}`;
+        if (!first.has(key)) {
+          first.set(key, c);
+        }
+      });
+    }
+  }
+  definitionsByApp.set(root, { changes: changeCount(), first });
+  return first;
+}
 
 /**
  * How the proxy finds the addresses of an external host.
@@ -322,6 +345,8 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   public constructor(scope: Construct, id: string, private readonly props: ExternalHostProps) {
     super(scope, id);
+    // A new host changes which host of the app declares each name first.
+    noteChange();
     this.hosts = [...props.hosts];
     this.name = props.metadata?.name ?? toDnsLabel(props.hosts[0] ?? id);
     this.namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
@@ -566,15 +591,11 @@ export class ExternalHost extends Construct implements IExternalHost {
 
   /** An ExternalHost earlier in the app that declares one of this host's names in the same namespace. */
   private earlierDefinition(): { host: string; other: ExternalHost } | undefined {
-    for (const other of this.node.root.node.findAll()) {
-      if (other === this) {
-        return undefined;
-      }
-      if (other instanceof ExternalHost && other.namespace === this.namespace) {
-        const host = this.hosts.find(h => other.hosts.includes(h));
-        if (host !== undefined) {
-          return { host, other };
-        }
+    const first = firstDefinitions(this.node.root);
+    for (const host of this.hosts) {
+      const other = first.get(`${this.namespace}/${host}`);
+      if (other !== undefined && other !== this) {
+        return { host, other };
       }
     }
     return undefined;

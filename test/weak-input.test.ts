@@ -184,6 +184,14 @@ describe('two definitions of one host', () => {
     expect(error).not.toContain('[test/Api]');
   });
 
+  test('a second definition added after a synth is found by the next synth', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    expect(byKind(synth(app), 'ServiceEntry')).toHaveLength(1);
+    new ExternalHost(chart, 'Again', { hosts: ['api.example.com'], ports: [EgressPort.https()], metadata: { name: 'again' } });
+    expect(synthError(app)).toContain('[test/Again] hosts: "api.example.com" is also declared by test/Api');
+  });
+
   test('also under another name; in another namespace each has its own', () => {
     const { app, chart } = appWithChart();
     new ExternalHost(chart, 'Api', { hosts: ['api.example.com', 'www.example.com'], ports: [EgressPort.https()] });
