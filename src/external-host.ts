@@ -45,7 +45,7 @@ function firstDefinitions(root: IConstruct): Map<string, ExternalHost> {
 export enum Resolution {
   /** Use the address the application connected to. The default for wildcard hosts. */
   NONE = 'NONE',
-  /** Use the IP addresses of the listed endpoints. */
+  /** Use the IP addresses of the listed endpoints (without endpoints there is nowhere to send: EGR114). */
   STATIC = 'STATIC',
   /** Resolve the host name (or the endpoints' names) with DNS, using every address. The default for concrete hosts. */
   DNS = 'DNS',
@@ -69,7 +69,10 @@ export enum HostLocation {
  * Which namespaces may see an external host (the ServiceEntry's `exportTo`).
  */
 export class ExportTo {
-  /** Every namespace (`*`). */
+  /**
+   * Every namespace (`*`), including namespaces added later. It weakens egress control, so the synth
+   * refuses it unless acknowledged: `EgressAnalysis.acknowledge(host, 'EGR203', reason)`.
+   */
   public static everywhere(): ExportTo {
     return new ExportTo(['*'], false);
   }
@@ -236,7 +239,7 @@ export interface ExternalHostProps {
    */
   readonly location?: HostLocation;
   /**
-   * Which namespaces may see the host.
+   * Which namespaces may see the host. `ExportTo.everywhere()` needs an acknowledgement (EGR203).
    * @default - not set: Istio's mesh default, which is every namespace unless the mesh config narrows it
    */
   readonly exportTo?: ExportTo;
