@@ -382,7 +382,9 @@ export class ExternalHost extends Construct implements IExternalHost {
         ...this.checkProps().map(p => p.message), ...this.originationFindingsInProps().map(t => t.message), ...this.checkTrafficSettings(),
       ],
       covered: object => (object === this.serviceEntry ? this.checkProps().flatMap(p => p.covers)
-        : this.originationFindingsInProps().filter(t => t.object === object).map(t => t.field)),
+        : [...this.originationFindingsInProps().filter(t => t.object === object).map(t => t.field), ...this.emptyTrafficPolicy(object)]),
+      // Two definitions of one host: their clashes (name, protocols, resolutions) follow from it.
+      coveredRules: object => (object === this.serviceEntry && this.earlierDefinition() ? ['DUPLICATE_NAME', 'SEPROTOCOL', 'SERESOLUTION'] : []),
     });
   }
 
@@ -538,7 +540,7 @@ export class ExternalHost extends Construct implements IExternalHost {
       add(`hosts: "${twin.host}" is also declared by ${twin.other.node.path} (ExternalHost, ServiceEntry ${twin.other.namespace}/${twin.other.name}) `
         + `in namespace ${this.namespace}: two definitions of one host conflict (Istio keeps the oldest ServiceEntry for the host in a `
         + 'namespace and ignores the ports, resolution and endpoints of the other). Fix: declare the host once, in one ExternalHost '
-        + 'with every port (addPort), and refer to that one from routes and lockdowns.', 'metadata.name');
+        + 'with every port (addPort), and refer to that one from routes and lockdowns.');
     }
     const selector = this.props.tlsOriginationWorkloadSelector;
     if (selector !== undefined && (!this.props.tlsOrigination || this.props.tlsOrigination._byBackendTlsPolicy)) {
@@ -590,6 +592,15 @@ export class ExternalHost extends Construct implements IExternalHost {
       }
     });
     return out;
+  }
+
+  /**
+   * The origination's DestinationRule of a host without HTTP ports has an empty traffic policy: the
+   * missing HTTP port (checkTrafficSettings) is the cause, reported once.
+   */
+  private emptyTrafficPolicy(object: ApiObject): string[] {
+    return this.destinationRules.includes(object) && this.props.tlsOrigination && this.httpPorts.length === 0 && !this.props.trafficPolicy
+      ? ['spec.trafficPolicy'] : [];
   }
 
   /** An ExternalHost earlier in the app that declares one of this host's names in the same namespace. */

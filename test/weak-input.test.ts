@@ -215,6 +215,22 @@ describe('an error caused by another is not reported again', () => {
     expect(error).not.toContain('nothing to originate TLS for');
   });
 
+  test('origination on a host without HTTP port: the missing port, not also the empty traffic policy it leaves', () => {
+    expect(synthErrorLines({ hosts: ['api.example.com'], ports: [EgressPort.https()], tlsOrigination: TlsOrigination.simple() })).toEqual([
+      '[test/Host] tlsOrigination: the host has no HTTP port (it declares 443 (HTTPS)), so there is nothing to apply it to. '
+      + 'Fix: declare the HTTP port the application uses, e.g. EgressPort.http(80).',
+    ]);
+  });
+
+  test('a second definition of a host: the duplicate, not also the protocol clash it causes', () => {
+    const { app, chart } = appWithChart();
+    new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new ExternalHost(chart, 'ApiTls', { hosts: ['api.example.com'], ports: [EgressPort.tls(443)], metadata: { name: 'api-tls' } });
+    const lines = synthError(app).split('\n').slice(1).filter(l => l.trim() !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('[test/ApiTls] hosts: "api.example.com" is also declared by test/Api');
+  });
+
   test('with no port refused, "no HTTP port is routed" is still the message', () => {
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });

@@ -17,6 +17,8 @@ export interface RuleValidationOptions {
    * so that one cause is reported once.
    */
   readonly covered?: (object: ApiObject) => string[];
+  /** Rules (ids) whose findings about one of the construct's objects `extra` reports as their cause. */
+  readonly coveredRules?: (object: ApiObject) => string[];
 }
 
 /** Whether `field` is one of `covered` or lies below one. */
@@ -38,8 +40,9 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
         const covered = options.covered?.(object) ?? [];
+        const coveredRules = options.coveredRules?.(object) ?? [];
         for (const finding of findingsFor(object)) {
-          if (!isAcknowledged(object, finding) && !isCovered(finding.field, covered)) {
+          if (!isAcknowledged(object, finding) && !isCovered(finding.field, covered) && !coveredRules.includes(finding.rule)) {
             findings.push({ finding, object });
           }
         }
