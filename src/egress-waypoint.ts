@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
+import { createSecretListAccess } from './private/core-objects';
 import { toDnsLabel } from './private/names';
 import { createGatewayApiObject, gatewayApiTargetProblem, ISTIO_GATEWAY_NAME_LABEL } from './private/render/gateway-api-objects';
 import { declareGatewayPods } from './synth/app-analysis';
@@ -62,6 +63,12 @@ export class EgressWaypoint extends Construct implements IEgressGateway {
   public readonly serviceHost: string;
   /** The Gateway API Gateway of class `istio-waypoint`. */
   public readonly gateway: ApiObject;
+  /**
+   * A Role and RoleBinding that let the waypoint's service account list the Secrets of its namespace,
+   * written when a route originates TLS here with a `credentialName` (istiod serves the Secret to the
+   * waypoint only then); empty otherwise.
+   */
+  public readonly secretAccess: ApiObject[] = [];
 
   private readonly errors: string[] = [];
 
@@ -91,6 +98,16 @@ export class EgressWaypoint extends Construct implements IEgressGateway {
     validateWithIstioRules(this, () => [this.gateway], {
       extra: () => [...this.errors, ...[gatewayApiTargetProblem(this)].filter((p): p is string => p !== undefined)],
     });
+  }
+
+  /**
+   * Lets the gateway's service account list the Secrets of its namespace, once (Istio names a waypoint's service account after the waypoint).
+   * @internal
+   */
+  public _allowSecretList(): void {
+    if (this.secretAccess.length === 0) {
+      this.secretAccess.push(...createSecretListAccess(this, this.gatewayName, this.namespace));
+    }
   }
 
   /** The waypoint's port: HBONE on 15008 (ztunnel's mutual TLS tunnel). */

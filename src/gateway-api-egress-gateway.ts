@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from './egress-gateway';
+import { createSecretListAccess } from './private/core-objects';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import {
@@ -65,6 +66,12 @@ export class GatewayApiEgressGateway extends Construct implements IEgressGateway
    * namespace (sidecars look DestinationRules up in their own namespace): one SNI per gateway port.
    */
   public readonly mutualTlsRules: ApiObject[] = [];
+  /**
+   * A Role and RoleBinding that let the gateway's service account list the Secrets of its namespace,
+   * written when a route originates TLS here with a `credentialName` (istiod serves the Secret to the
+   * gateway only then); empty otherwise.
+   */
+  public readonly secretAccess: ApiObject[] = [];
 
   private readonly listeners: Listener[] = [];
   private readonly errors: string[] = [];
@@ -159,6 +166,16 @@ export class GatewayApiEgressGateway extends Construct implements IEgressGateway
     }
     ports.set(port, { sni, owner: owner.node.path });
     return undefined;
+  }
+
+  /**
+   * Lets the gateway's service account list the Secrets of its namespace, once (Istio names the gateway's service account `<name>-istio`).
+   * @internal
+   */
+  public _allowSecretList(): void {
+    if (this.secretAccess.length === 0) {
+      this.secretAccess.push(...createSecretListAccess(this, this.serviceName, this.namespace));
+    }
   }
 
   private renderMutualTls(ports: Map<number, { sni: string }>): Record<string, unknown> {

@@ -130,6 +130,16 @@ describe('the ambient egress task (docs: ambient/usage/egress-gateway)', () => {
       exportTo: ['.'],
       trafficPolicy: { tls: { mode: 'MUTUAL', credentialName: 'client-credential', sni: 'my-nginx.mesh-external.svc.cluster.local' } },
     });
+    // istiod serves the Secret only to a service account that may list the Secrets of its namespace (sds.go).
+    expect(waypoint.secretAccess.map(o => o.kind)).toEqual(['Role', 'RoleBinding']);
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'Role')).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'waypoint-list-secrets', namespace: 'istio-egress' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
+    });
+    expect(oneOfKind(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'waypoint', namespace: 'istio-egress' }]);
   });
 
   test('allowedClients: an AuthorizationPolicy attached to the ServiceEntry (targetRefs), by namespace and service account', () => {

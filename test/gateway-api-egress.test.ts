@@ -12,7 +12,7 @@
  */
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  EgressClient, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost, GatewayApiEgressGateway, IEgressGateway,
+  EgressAnalysis, EgressClient, EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost, GatewayApiEgressGateway, IEgressGateway,
   IstioApi, IstioApiVersion, IstioRelease, TlsOrigination,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
@@ -165,6 +165,33 @@ describe('TLS origination at the gateway (docs: egress-gateway-tls-origination, 
     expect(toGateway).toHaveLength(1);
     expect(toGateway[0].metadata.namespace).toBe('default');
     expect(toGateway[0].spec.trafficPolicy).toEqual({ portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }] });
+    // No credentialName: the gateway reads no Secret, so no Role is written.
+    expect(byKind(objects, 'Role')).toEqual([]);
+  });
+
+  test('mutual TLS origination with a credentialName: a Role lets the gateway\'s service account <name>-istio list the Secrets of its namespace', () => {
+    const { app: a, chart } = appWithChart('default');
+    const gateway = docsGateway(chart);
+    new EgressGatewayRoute(chart, 'Route', {
+      host: cnn(chart),
+      gateway,
+      gatewayMutualTls: false,
+      tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'default' }),
+    });
+    EgressAnalysis.acknowledge(chart, 'IST0129', 'the Secret holds the CA');
+    const objects = synth(a);
+    expect(gateway.secretAccess).toHaveLength(2);
+    expect(oneOfKind(objects, 'Role')).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'cnn-egress-gateway-istio-list-secrets', namespace: 'default' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
+    });
+    expect(oneOfKind(objects, 'RoleBinding')).toMatchObject({
+      metadata: { name: 'cnn-egress-gateway-istio-list-secrets', namespace: 'default' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cnn-egress-gateway-istio-list-secrets' },
+      subjects: [{ kind: 'ServiceAccount', name: 'cnn-egress-gateway-istio', namespace: 'default' }],
+    });
   });
 });
 

@@ -47,3 +47,31 @@ export function createNamespace(scope: Construct, id: string, metadata: ApiObjec
 export function createNetworkPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata, spec: NetworkPolicySpec | unknown): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec });
 }
+
+/**
+ * A Role and RoleBinding that let `serviceAccount` list the Secrets of `namespace`. istiod gives a
+ * proxy a Secret that a DestinationRule names by credentialName only when the Secret is in the
+ * proxy's namespace and the proxy's service account may list Secrets there (pilot/pkg/xds/sds.go
+ * filterAuthorizedResources, credentials/kube Authorize: a SubjectAccessReview for `list secrets`).
+ * Istio's Helm chart gives the gateways it installs that Role; the gateways Istio deploys from a
+ * Gateway API Gateway (and waypoints) get none.
+ */
+export function createSecretListAccess(scope: Construct, serviceAccount: string, namespace: string): ApiObject[] {
+  const name = `${serviceAccount}-list-secrets`;
+  const metadata = { name, namespace: namespace || undefined };
+  return [
+    new ApiObject(scope, 'SecretListRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
+    }),
+    new ApiObject(scope, 'SecretListRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: namespace || undefined }],
+    }),
+  ];
+}

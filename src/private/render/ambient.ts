@@ -146,6 +146,7 @@ function originationRules(scope: Construct, waypoint: EgressWaypoint, intent: Ro
   const credential = origination._render(host.hosts[0] ?? '').credentialName !== undefined;
   if (credential) {
     acknowledge(scope, OWN_CODES.SIDECAR_CREDENTIAL, 'the waypoint, a gateway proxy, reads the credential; the rule is exported to its namespace only');
+    waypoint._allowSecretList();
   }
   return host.hosts.map((name, i) => createIstioObject(scope, `TlsOrigination${i}`, 'DestinationRule',
     { name: toDnsLabel(`${host.hosts.length === 1 ? host.name : toDnsLabel(name)}-tls`), namespace: waypoint.namespace },

@@ -164,6 +164,12 @@ export function originatesBesideHost(intent: RouteIntent): boolean {
  * host's namespace for every proxy that sees the host (the sidecars' double TLS on the host's TLS port
  * is then the user's choice: EGR134 is acknowledged for these rules).
  */
+/** Whether the route's TLS origination names a Secret (credentialName) that the gateway's proxy must be allowed to read. */
+export function originatesWithCredential(intent: RouteIntent): boolean {
+  const origination = intent.tlsOrigination;
+  return origination !== undefined && origination._render(intent.destinationHost.hosts[0] ?? '').credentialName !== undefined;
+}
+
 export function createOriginationRules(scope: Construct, intent: RouteIntent): ApiObject[] {
   const origination = intent.tlsOrigination;
   if (!origination) {
