@@ -17,6 +17,7 @@ import {
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 import { gatewayApiChart } from '../examples/gateway-api/main';
+import { lintObjects } from '../src/analysis';
 
 const HOSTNAME_BACKEND = { group: 'networking.istio.io', kind: 'Hostname' };
 const SE_PARENT = { group: 'networking.istio.io', kind: 'ServiceEntry' };
@@ -311,18 +312,50 @@ describe('clients in other namespaces and the host\'s HTTP settings', () => {
   });
 });
 
+describe('wildcard hosts through the gateway (docs: wildcard-egress-hosts, Gateway API tab)', () => {
+  test('a listener for the wildcard, a TLSRoute from the wildcard ServiceEntry, and the gateway\'s TLSRoute to the one server (servedBy)', () => {
+    const { app, chart } = appWithChart('default');
+    const gateway = new GatewayApiEgressGateway(chart, 'Gateway', { name: 'wikipedia-egress-gateway' });
+    const wiki = new ExternalHost(chart, 'Wiki', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https(443)], metadata: { name: 'wikipedia' } });
+    const www = new ExternalHost(chart, 'Www', { hosts: ['www.wikipedia.org'], ports: [EgressPort.https(443)], metadata: { name: 'www-wikipedia' } });
+    new EgressGatewayRoute(chart, 'Route', { host: wiki, servedBy: www, gateway, gatewayMutualTls: false });
+    const objects = synth(app);
+    expect(oneOfKind(objects, 'Gateway').spec.listeners).toEqual([{
+      name: 'tls-443-wildcard-wikipedia-org',
+      hostname: '*.wikipedia.org',
+      port: 443,
+      protocol: 'TLS',
+      tls: { mode: 'Passthrough' },
+      allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute' }] },
+    }]);
+    const [fromGateway, fromMesh] = [...byKind(objects, 'TLSRoute')].sort((a, b) => (a.spec.parentRefs[0].kind ?? '').localeCompare(b.spec.parentRefs[0].kind ?? ''));
+    expect(fromMesh.spec).toEqual({
+      parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'wikipedia' }],
+      hostnames: ['*.wikipedia.org'],
+      rules: [{ backendRefs: [{ name: 'wikipedia-egress-gateway-istio', port: 443 }] }],
+    });
+    expect(fromGateway.spec).toEqual({
+      parentRefs: [{ name: 'wikipedia-egress-gateway', sectionName: 'tls-443-wildcard-wikipedia-org' }],
+      hostnames: ['*.wikipedia.org'],
+      rules: [{ backendRefs: [{ ...HOSTNAME_BACKEND, name: 'www.wikipedia.org', port: 443 }] }],
+    });
+    expect(lintObjects(objects).filter(f => f.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('what the Gateway API rendering refuses', () => {
-  test('opaque TCP, wildcards, an unused gateway and a mesh on the v1beta1 API, each naming the fix', () => {
+  test('opaque TCP, a wildcard with the mesh\'s mutual TLS, an unused gateway and a mesh on the v1beta1 API, each naming the fix', () => {
     const tcp = appWithChart('default');
     const db = new ExternalHost(tcp.chart, 'Db', { hosts: ['db.example.com'], ports: [EgressPort.tcp(5432)], addresses: ['10.1.2.3'] });
     new EgressGatewayRoute(tcp.chart, 'Route', { host: db, gateway: docsGateway(tcp.chart), gatewayMutualTls: false });
     expect(synthError(tcp.app)).toContain('ports: 5432 (TCP) is opaque TCP, which the Gateway API rendering does not route');
 
     const wild = appWithChart('default');
-    const wiki = new ExternalHost(wild.chart, 'Wiki', { hosts: ['*.wikipedia.org'], ports: [EgressPort.https(443)] });
-    const www = new ExternalHost(wild.chart, 'Www', { hosts: ['www.wikipedia.org'], ports: [EgressPort.https(443)] });
-    new EgressGatewayRoute(wild.chart, 'Route', { host: wiki, servedBy: www, gateway: docsGateway(wild.chart), gatewayMutualTls: false });
-    expect(synthError(wild.app)).toContain('servedBy: the Gateway API rendering routes concrete hosts only');
+    const wiki = new ExternalHost(wild.chart, 'Wiki', { hosts: ['*.wikipedia.org'], ports: [EgressPort.http(80)] });
+    const www = new ExternalHost(wild.chart, 'Www', { hosts: ['www.wikipedia.org'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(wild.chart, 'Route', { host: wiki, servedBy: www, gateway: docsGateway(wild.chart) });
+    expect(synthError(wild.app)).toContain('host "*.wikipedia.org" port 80: the sidecars name the host as the SNI of the mesh\'s mutual TLS to '
+      + 'the gateway, and a wildcard is no server name. Fix: set `gatewayMutualTls: false`');
 
     const unused = appWithChart('default');
     docsGateway(unused.chart);

@@ -78,6 +78,7 @@ const EXPECTED: Record<string, Partial<Record<Rendering, string[]>>> = {
   },
   'wildcard-gateway': {
     'istio-api': [`${ISTIO} DestinationRule`, `${ISTIO} Gateway`, `${ISTIO} ServiceEntry`, `${ISTIO} ServiceEntry`, `${ISTIO} VirtualService`],
+    'gateway-api': [`${GATEWAY_API} Gateway`, `${GATEWAY_API} TLSRoute`, `${GATEWAY_API} TLSRoute`, `${ISTIO} ServiceEntry`, `${ISTIO} ServiceEntry`],
   },
   'egress-waypoint': {
     'istio-api': [`${ISTIO} DestinationRule`, `${ISTIO} Gateway`, `${ISTIO} ServiceEntry`, `${ISTIO} VirtualService`],
@@ -105,11 +106,7 @@ const REFUSED: Record<string, Partial<Record<Rendering, string[]>>> = {
   'egress-gateway-https': { ambient: [MUTUAL_TLS_OFF.replace('%', '443')] },
   'egress-gateway-network-policy': { ambient: [MUTUAL_TLS_OFF.replace('%', '443')] },
   'wildcard-gateway': {
-    'gateway-api': [
-      'servedBy: the Gateway API rendering routes concrete hosts only. Fix: route the wildcard domain through an installed gateway '
-      + '(EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).',
-    ],
-    'ambient': [
+    ambient: [
       'servedBy: www.wildcard-gateway.example.com: the waypoint wildcard-gateway-ambient/waypoint sends each host of the ServiceEntry to its '
       + 'own address, so there is no server to stand in for a wildcard. Fix: leave servedBy out and list the concrete hosts in the ExternalHost.',
       MUTUAL_TLS_OFF.replace('%', '443'),

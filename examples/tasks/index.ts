@@ -59,7 +59,7 @@ export const TASKS: EgressTask[] = [
     name: 'wildcard-gateway',
     follows: 'tasks/traffic-management/egress/wildcard-egress-hosts: Wildcard configuration for a single hosting server',
     build: viaGateway(wildcardThroughGateway),
-    renderings: ['istio-api'],
+    renderings: ['istio-api', 'gateway-api'],
   },
   {
     name: 'egress-waypoint',

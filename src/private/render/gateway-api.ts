@@ -5,7 +5,8 @@
  *   gateway's Service `<name>-istio` as backend (a ReferenceGrant beside the Service when the route
  *   lives in another namespace);
  * - the gateway's hop: a route in the gateway's namespace parented to the Gateway's listener for the
- *   host and port, with the host itself as backend (`kind: Hostname`, group networking.istio.io);
+ *   host and port, with the host itself as backend (`kind: Hostname`, group networking.istio.io), or
+ *   the `servedBy` host for a wildcard domain (Istio's wildcard task: `*.wikipedia.org` to www.wikipedia.org);
  * - the listeners (the Gateway's construct renders them) and, with mutual TLS to the gateway, the
  *   DestinationRules for `<name>-istio` (the gateway's construct renders them, one per client namespace).
  */
@@ -23,13 +24,8 @@ const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
 /** The rendering for a Gateway API Gateway that Istio deploys. */
 export function gatewayApiRenderer(gateway: GatewayApiEgressGateway): RouteRenderer {
   return {
-    hostProblem: (host, servedBy) => {
-      const wildcard = host.hosts.find(h => h.startsWith('*'));
-      return wildcard || servedBy
-        ? `${servedBy ? 'servedBy' : `host "${wildcard}"`}: the Gateway API rendering routes concrete hosts only. `
-          + 'Fix: route the wildcard domain through an installed gateway (EgressGateway.istioDefault(), fromHelmRelease(), fromAttributes()).'
-        : undefined;
-    },
+    // Wildcards need `servedBy`, which the route checks for every rendering: the gateway's route then sends to that host.
+    hostProblem: () => undefined,
     portProblem,
     // The routes add the Gateway's listeners: its Service gets the port.
     gatewayPortFor: (port, chosen) => ({ port: chosen ?? port.number, name: '' }),
@@ -82,6 +78,7 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
   // The gateway's hop: a listener and a route per host and port. Istio looks a Hostname backend up
   // among the services of the route's namespace, so the route lives beside the host's ServiceEntry.
   const hostNamespace = host.namespace ?? namespace;
+  const destination = intent.servedBy ? intent.destinationHost.hosts[0] : undefined;
   const gatewayRoutes: ApiObject[] = [];
   const several = routed.length > 1;
   for (const [i, hostname] of host.hosts.entries()) {
@@ -98,6 +95,12 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
       const listener = gateway._addListener(request, scope);
       if (listener.error) {
         errors.push(listener.error);
+        continue;
+      }
+      if (mutualTls && hostname.startsWith('*')) {
+        errors.push(`host "${hostname}" port ${r.port.number}: the sidecars name the host as the SNI of the mesh's mutual TLS to the gateway, `
+          + 'and a wildcard is no server name. Fix: set `gatewayMutualTls: false` (the application\'s own TLS passes through by SNI), '
+          + 'or route the wildcard domain through an installed gateway.');
         continue;
       }
       if (mutualTls) {
@@ -120,7 +123,8 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
               sectionName: listener.name,
             }],
             hostnames: [hostname],
-            rules: [{ backendRefs: [{ group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: hostname, port: targetPort }] }],
+            // With servedBy (a wildcard domain that one server serves), the gateway sends every host under it there.
+            rules: [{ backendRefs: [{ group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: destination ?? hostname, port: targetPort }] }],
           }),
         })));
     }
