@@ -4,7 +4,7 @@
  * objects are written here from the tasks' "Istio APIs" tabs, as the current pages have them
  * (networking.istio.io/v1, the `curl` sample; istio.io content/uk/docs/tasks/traffic-management/egress/,
  * which is newer than the stored English pages and has the same YAML): egress-gateway,
- * egress-gateway-tls-origination, egress-tls-origination, egress-control and wildcard-egress-hosts.
+ * egress-gateway-tls-origination, egress-tls-origination, egress-control, wildcard-egress-hosts and http-proxy.
  * Beyond the differences every task shares, stated in `renamed`:
  * - names are the library's own (each task's `names` maps the docs' names to them: object names, the
  *   subset, the Gateway's server port names, the Gateway in the VirtualService), except the
@@ -16,7 +16,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   docsEgressGatewayHttp, docsEgressGatewayHttps, docsExternalServices, docsGatewayMtlsOrigination, docsGatewayTlsOrigination,
-  docsSidecarMtlsOrigination, docsSidecarTlsOrigination, docsWildcardDirect, docsWildcardThroughGateway,
+  docsHttpsProxy, docsSidecarMtlsOrigination, docsSidecarTlsOrigination, docsWildcardDirect, docsWildcardThroughGateway,
 } from '../examples/tasks/docs-choices';
 import { lintObjects } from '../src/analysis';
 import { appWithChart, synth } from './support/synth';
@@ -637,5 +637,20 @@ describeDocsTask({
       why: 'the route\'s host is the ExternalHost *.wikipedia.org, whose ServiceEntry the library writes; the docs\' Istio-API tab '
         + 'keeps none after the previous section\'s cleanup (its Gateway API tab writes the same ServiceEntry).',
     },
+  ],
+});
+
+describeDocsTask({
+  title: 'Using an External HTTPS Proxy, "Configure traffic to external HTTPS proxy" (the proxy at 10.244.1.5)',
+  build: chart => { docsHttpsProxy(chart, '10.244.1.5'); },
+  names: {},
+  docs: () => [
+    docsObject('ServiceEntry', 'proxy', {
+      hosts: ['my-company-proxy.com'],
+      addresses: ['10.244.1.5/32'],
+      ports: [{ number: 3128, name: 'tcp', protocol: 'TCP' }],
+      location: 'MESH_EXTERNAL',
+      resolution: 'NONE',
+    }),
   ],
 });

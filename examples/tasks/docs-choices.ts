@@ -12,7 +12,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
   EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressPort, EgressProtocol, ExternalHost, LoadBalancerPolicy, OriginationPlacement,
-  TlsOrigination,
+  Resolution, TlsOrigination,
 } from '../../src';
 
 const port = (number: number, protocol: EgressProtocol, name: string) => EgressPort.of({ number, protocol, name });
@@ -169,5 +169,20 @@ export function docsWildcardThroughGateway(chart: Chart): EgressGatewayRoute {
     gateway: EgressGateway.istioDefault(),
     gatewayMutualTls: false,
     gatewayObjectNamespace: chart.namespace,
+  });
+}
+
+/**
+ * "Using an External HTTPS Proxy", section "Configure traffic to external HTTPS proxy": the
+ * applications' HTTP CONNECT tunnels to a proxy outside the mesh, declared as TCP by its address
+ * (`proxyIp`, the docs' $PROXY_IP; the host name is not used), on the docs' port 3128.
+ */
+export function docsHttpsProxy(chart: Chart, proxyIp: string): ExternalHost {
+  return new ExternalHost(chart, 'Proxy', {
+    metadata: { name: 'proxy' },
+    hosts: ['my-company-proxy.com'],
+    addresses: [`${proxyIp}/32`],
+    ports: [port(3128, EgressProtocol.TCP, 'tcp')],
+    resolution: Resolution.NONE,
   });
 }
