@@ -621,7 +621,8 @@ describeDocsTask({
       docs: 'HTTPS',
       ours: 'TLS',
       why: 'the library writes a PASSTHROUGH server as protocol TLS whatever the host\'s port says; Istio forwards an HTTPS '
-        + 'server in PASSTHROUGH mode by SNI just the same, as a TLS stream.',
+        + 'server in PASSTHROUGH mode by SNI just the same, as a TLS stream (pkg/config/gateway/gateway.go: IsPassThroughServer, '
+        + 'IsHTTPServer, IsTLSServer).',
     },
     {
       object: 'VirtualService/wikipedia-egress',
