@@ -6,7 +6,7 @@
  */
 import {
   DataplaneMode, EgressGateway, EgressGatewayRoute, EgressPort, EgressProtocol, EgressWaypoint, ExternalHost, GatewayApiEgressGateway, IstioApi,
-  IstioApiVersion, IstioRelease, MeshNamespace, TlsOrigination, TlsOriginationObject, TlsOriginationOptions,
+  IstioApiVersion, IstioRelease, MeshNamespace, OriginationPlacement, TlsOrigination, TlsOriginationObject, TlsOriginationOptions,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -174,6 +174,52 @@ describe('origination at a waypoint', () => {
   test('a client certificate is refused there too', () => {
     const { app } = waypointApp(TlsOrigination.mutual({ credentialName: 'client', carriedBy: BTP }));
     expect(synthError(app)).toContain('[test/Route] tlsOrigination mode = "MUTUAL": a BackendTLSPolicy has no client certificate');
+  });
+});
+
+describe('origination at an egress gateway with the docs\' placement (every proxy originates): a BackendTLSPolicy', () => {
+  test.each([
+    ['an installed gateway', (_chart: any) => EgressGateway.istioDefault()],
+    ['a Gateway API gateway', (chart: any) => new GatewayApiEgressGateway(chart, 'Egress', { namespace: 'istio-egress' })],
+  ])('%s', (_, gatewayOf) => {
+    const { app, chart } = appWithChart('shop');
+    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.http(80), EgressPort.https(443)] });
+    const route = new EgressGatewayRoute(chart, 'Route', {
+      host,
+      gateway: gatewayOf(chart),
+      gatewayMutualTls: false,
+      ports: [80],
+      tlsOrigination: TlsOrigination.simple({ carriedBy: BTP }),
+      originationPlacement: OriginationPlacement.besideHost(),
+    });
+    const objects = synth(app);
+    // No DestinationRule originates: the policy does, on the port the gateway sends to (443, the ServiceEntry's port https-443).
+    expect(byKind(objects, 'DestinationRule').filter(d => d.spec.host === 'api.example.com')).toEqual([]);
+    expect(route.backendTlsPolicies).toHaveLength(1);
+    expect(oneOfKind(objects, 'BackendTLSPolicy')).toEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'api-example-com-tls-origination', namespace: 'shop' },
+      spec: {
+        targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api-example-com', sectionName: 'https-443' }],
+        validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' },
+      },
+    });
+  });
+
+  test('what the policy cannot carry is refused, as at the sidecar', () => {
+    const { app, chart } = appWithChart('shop');
+    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'Route', {
+      host,
+      gateway: EgressGateway.istioDefault(),
+      gatewayMutualTls: false,
+      tlsOrigination: TlsOrigination.mutual({ carriedBy: BTP, credentialName: 'c' }),
+      originationPlacement: OriginationPlacement.besideHost(),
+    });
+    const message = synthError(app);
+    expect(message).toContain('tlsOrigination mode = "MUTUAL": a BackendTLSPolicy has no client certificate');
+    expect(message).toContain('tlsOrigination port = 443: the BackendTLSPolicy targets that port of api.example.com by its name, and the host does not declare it');
   });
 });
 

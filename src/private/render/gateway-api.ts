@@ -16,7 +16,7 @@ import { EgressPort } from '../../egress-port';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
 import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject, gatewayApiTargetProblem } from './gateway-api-objects';
-import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationRules, gatewayOriginationProblem, originatesWithCredential, loadBalancerProblem } from './route-rendering';
+import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationPolicies, createOriginationRules, gatewayOriginationProblem, originatesWithCredential, loadBalancerProblem } from './route-rendering';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
 const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
@@ -175,6 +175,8 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
       Lazy.any({ produce: () => ({ from, to: [{ group: '', kind: 'Service', name: gateway.serviceName }] }) })));
   }
   const originationRules = createOriginationRules(scope, intent);
+  const policies = createOriginationPolicies(scope, intent);
+  errors.push(...policies.errors);
   if (originatesWithCredential(intent)) {
     gateway._allowSecretList();
   }
@@ -185,6 +187,7 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
     gatewayApiRoutes: [...meshRoutes, ...gatewayRoutes],
     referenceGrants,
     originationRules,
+    originationPolicies: policies.policies,
     errors,
   };
 }

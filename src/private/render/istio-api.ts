@@ -12,7 +12,9 @@ import { toCidr } from '../../rules/names';
 import { MESH_GATEWAY } from '../../rules/virtual-service';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
-import { RenderedRoute, RouteIntent, RouteRenderer, RoutedPort, createOriginationRules, gatewayOriginationProblem, sniFor } from './route-rendering';
+import {
+  RenderedRoute, RouteIntent, RouteRenderer, RoutedPort, createOriginationPolicies, createOriginationRules, gatewayOriginationProblem, sniFor,
+} from './route-rendering';
 
 /** The rendering for an installed gateway. */
 export function istioApiRenderer(gateway: IEgressGateway): RouteRenderer {
@@ -51,8 +53,19 @@ function render(scope: Construct, intent: RouteIntent): RenderedRoute {
   // Sidecars look DestinationRules up in their own namespace (then the Service's and the root): one per client namespace.
   const destinationRules = [destinationRule, ...intent.otherClientNamespaces.map(ns => createIstioObject(scope, `DestinationRule-${ns}`,
     'DestinationRule', { name: base, namespace: ns }, Lazy.any({ produce: () => renderDestinationRule(intent, subsetNames) })))];
-  const errors = [gatewayOriginationProblem(intent)].filter((e): e is string => e !== undefined);
-  return { istioGateway, destinationRules, virtualServices, subsetNames, gatewayApiRoutes: [], referenceGrants: [], originationRules, errors };
+  const policies = createOriginationPolicies(scope, intent);
+  const errors = [gatewayOriginationProblem(intent), ...policies.errors].filter((e): e is string => e !== undefined);
+  return {
+    istioGateway,
+    destinationRules,
+    virtualServices,
+    subsetNames,
+    gatewayApiRoutes: [],
+    referenceGrants: [],
+    originationRules,
+    originationPolicies: policies.policies,
+    errors,
+  };
 }
 
 function renderGateway(intent: RouteIntent): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { OWN_CODES } from '../../rules/codes';
 import { acknowledge } from '../../synth/acknowledgements';
 import { OriginationPlacement, TlsOrigination } from '../../tls-origination';
 import { createIstioObject } from '../istio-objects';
+import { createBackendTlsPolicy } from './gateway-api-objects';
 import { toDnsLabel } from '../names';
 import { MeshRouting } from '../traffic';
 
@@ -135,15 +136,51 @@ export function sniFor(intent: RouteIntent, host: string): string {
  */
 export function gatewayOriginationProblem(intent: RouteIntent): string | undefined {
   const origination = intent.tlsOrigination;
-  if (!origination?._byBackendTlsPolicy) {
+  // With the docs' placement the user has chosen a rule every proxy applies: a BackendTLSPolicy is one.
+  if (!origination?._byBackendTlsPolicy || originatesBesideHost(intent)) {
     return undefined;
   }
   const host = intent.destinationHost.hosts[0] ?? intent.destinationHost.name;
   return 'tlsOrigination carriedBy = "BackendTLSPolicy": an egress gateway originates TLS for its own pods only (a DestinationRule with '
     + 'workloadSelector), and a BackendTLSPolicy cannot be limited so: Istio turns it into a DestinationRule for the host\'s port that every '
     + `sidecar applies too, so sidecars that reach ${host}:${origination.port} directly would wrap the applications' own TLS a second time. `
-    + 'Fix: leave carriedBy out (a DestinationRule for the gateway\'s pods), or originate with a BackendTLSPolicy at a waypoint (EgressWaypoint) '
+    + 'Fix: leave carriedBy out (a DestinationRule for the gateway\'s pods), choose that every proxy originates '
+    + '(originationPlacement: OriginationPlacement.besideHost()), or originate with a BackendTLSPolicy at a waypoint (EgressWaypoint) '
     + 'or at the sidecar (ExternalHost tlsOrigination).';
+}
+
+/**
+ * The BackendTLSPolicy that carries the gateway's TLS origination when the user chose
+ * `TlsOriginationObject.backendTlsPolicy()` with `OriginationPlacement.besideHost()`: it targets the
+ * port of the destination's ServiceEntry that the gateway sends to (Istio makes the docs' rule of it,
+ * in the ServiceEntry's namespace, for every proxy). Empty otherwise; `errors` say what the policy
+ * cannot carry.
+ */
+export function createOriginationPolicies(scope: Construct, intent: RouteIntent): { policies: ApiObject[]; errors: string[] } {
+  const origination = intent.tlsOrigination;
+  if (!origination?._byBackendTlsPolicy || !originatesBesideHost(intent)) {
+    return { policies: [], errors: [] };
+  }
+  const destination = intent.destinationHost;
+  if (!(destination instanceof ExternalHost)) {
+    return {
+      policies: [],
+      errors: ['tlsOrigination carriedBy = "BackendTLSPolicy": the policy targets the ServiceEntry of an ExternalHost, and '
+      + `${destination.name} is none. Fix: leave carriedBy out (a DestinationRule).`],
+    };
+  }
+  const ports = () => destination.ports.filter(p => p.number === origination.port);
+  const errors = origination._backendTlsPolicyProblems(scope, destination.hosts, ports(), destination._trafficPolicy() !== undefined);
+  if (ports().length === 0) {
+    errors.push(`tlsOrigination port = ${origination.port}: the BackendTLSPolicy targets that port of ${destination.hosts.join(', ')} by its name, `
+      + `and the host does not declare it. Fix: declare it (e.g. EgressPort.https(${origination.port})).`);
+  }
+  if (intent.loadBalancer !== undefined) {
+    errors.push(`loadBalancer = "${intent.loadBalancer}": a BackendTLSPolicy carries TLS only. Fix: leave loadBalancer out, or leave carriedBy out (a DestinationRule).`);
+  }
+  const policy = createBackendTlsPolicy(scope, 'BackendTLSPolicy', toDnsLabel(`${destination.name}-tls-origination`), destination.namespace,
+    destination.name, destination.hosts[0] ?? '', ports, origination);
+  return { policies: [policy], errors };
 }
 
 /** Why a rendering that does not write the route's own DestinationRules cannot take `loadBalancer`, or undefined. */
@@ -172,7 +209,8 @@ export function originatesWithCredential(intent: RouteIntent): boolean {
 
 export function createOriginationRules(scope: Construct, intent: RouteIntent): ApiObject[] {
   const origination = intent.tlsOrigination;
-  if (!origination) {
+  // A BackendTLSPolicy carries it instead (createOriginationPolicies), or it was refused (gatewayOriginationProblem).
+  if (!origination || origination._byBackendTlsPolicy) {
     return [];
   }
   const destination = intent.destinationHost;
