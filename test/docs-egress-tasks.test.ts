@@ -498,11 +498,9 @@ describeDocsTask({
   ],
 });
 
-describeDocsTask({
-  title: 'Accessing External Services, "Access an external HTTP service" and "... HTTPS service"',
-  build: chart => { docsExternalServices(chart); },
-  names: {},
-  docs: () => [
+/** The docs' two ServiceEntries of "Accessing External Services" (an HTTP and an HTTPS host). */
+function externalServiceEntries() {
+  return [
     docsObject('ServiceEntry', 'httpbin-ext', {
       hosts: ['httpbin.org'],
       ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
@@ -515,6 +513,15 @@ describeDocsTask({
       resolution: 'DNS',
       location: 'MESH_EXTERNAL',
     }),
+  ];
+}
+
+describeDocsTask({
+  title: 'Accessing External Services, "Access an external HTTP service" and "... HTTPS service"',
+  build: chart => { docsExternalServices(chart); },
+  names: {},
+  docs: () => [
+    ...externalServiceEntries(),
   ],
 });
 
@@ -523,18 +530,7 @@ describeDocsTask({
   build: chart => { docsExternalServices(chart, { timeout: true }); },
   names: {},
   docs: () => [
-    docsObject('ServiceEntry', 'httpbin-ext', {
-      hosts: ['httpbin.org'],
-      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
-      resolution: 'DNS',
-      location: 'MESH_EXTERNAL',
-    }),
-    docsObject('ServiceEntry', 'google', {
-      hosts: ['www.google.com'],
-      ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
-      resolution: 'DNS',
-      location: 'MESH_EXTERNAL',
-    }),
+    ...externalServiceEntries(),
     docsObject('VirtualService', 'httpbin-ext', {
       hosts: ['httpbin.org'],
       http: [{ timeout: '3s', route: [{ destination: { host: 'httpbin.org' }, weight: 100 }] }],
