@@ -539,12 +539,12 @@ function serviceNamed(index: ObjectIndex, namespace: string, name: string): Inde
   if (!services) {
     services = new Map();
     for (const service of index.of('service')) {
-      const name = service.object.metadata?.name;
+      const serviceName = service.object.metadata?.name;
       // Lint reads any YAML: a name that is no string names no Service (and must not be turned into one).
-      if (typeof name !== 'string') {
+      if (typeof serviceName !== 'string') {
         continue;
       }
-      const key = `${namespaceOf(service.object)}/${name}`;
+      const key = `${namespaceOf(service.object)}/${serviceName}`;
       if (!services.has(key)) {
         services.set(key, service);
       }
