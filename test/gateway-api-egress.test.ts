@@ -312,6 +312,36 @@ describe('clients in other namespaces and the host\'s HTTP settings', () => {
   });
 });
 
+describe('an in-cluster server (docs: egress-gateway-tls-origination, mutual TLS, Gateway API tab)', () => {
+  test('the gateway\'s route names the Kubernetes Service, and a ReferenceGrant in its namespace lets the route refer to it', () => {
+    const { app, chart } = appWithChart('default');
+    const gateway = docsGateway(chart);
+    const nginx = new ExternalHost(chart, 'Nginx', { hosts: ['my-nginx.mesh-external.svc.cluster.local'], ports: [EgressPort.http(80)] });
+    new EgressGatewayRoute(chart, 'Route', {
+      host: nginx,
+      gateway,
+      gatewayMutualTls: false,
+      tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential', credentialNamespace: 'default' }),
+    });
+    EgressAnalysis.acknowledge(chart, 'IST0129', 'the Secret holds the CA');
+    const objects = synth(app);
+    const toServer = byKind(objects, 'HTTPRoute').find(r => r.spec.parentRefs[0].kind === undefined);
+    expect(toServer.spec.rules).toEqual([{ backendRefs: [{ name: 'my-nginx', namespace: 'mesh-external', port: 443 }] }]);
+    expect(oneOfKind(objects, 'ReferenceGrant')).toMatchObject({
+      metadata: { namespace: 'mesh-external' },
+      spec: {
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }],
+        to: [{ group: '', kind: 'Service', name: 'my-nginx' }],
+      },
+    });
+    // Without the grant Istio would not let the route refer to the Service: lint says so where mesh-external's objects are given.
+    const server = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'my-nginx', namespace: 'mesh-external' }, spec: { ports: [{ port: 443 }] } };
+    expect(lintObjects([...objects.filter(o => o.kind !== 'ReferenceGrant'), server]).map(f => f.rule)).toContain('GAPI_REFERENCE_GRANT');
+    expect(lintObjects([...objects, server]).filter(f => f.severity === 'error')).toEqual([]);
+    expect(lintObjects(objects).filter(f => f.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('wildcard hosts through the gateway (docs: wildcard-egress-hosts, Gateway API tab)', () => {
   test('a listener for the wildcard, a TLSRoute from the wildcard ServiceEntry, and the gateway\'s TLSRoute to the one server (servedBy)', () => {
     const { app, chart } = appWithChart('default');

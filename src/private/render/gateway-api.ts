@@ -7,6 +7,8 @@
  * - the gateway's hop: a route in the gateway's namespace parented to the Gateway's listener for the
  *   host and port, with the host itself as backend (`kind: Hostname`, group networking.istio.io), or
  *   the `servedBy` host for a wildcard domain (Istio's wildcard task: `*.wikipedia.org` to www.wikipedia.org);
+ *   a host that names a Kubernetes Service goes to the Service (a ReferenceGrant beside it when it is in
+ *   another namespace), as the docs' mutual TLS origination task writes it;
  * - the listeners (the Gateway's construct renders them) and, with mutual TLS to the gateway, the
  *   DestinationRules for `<name>-istio` (the gateway's construct renders them, one per client namespace).
  */
@@ -31,6 +33,23 @@ export function gatewayApiRenderer(gateway: GatewayApiEgressGateway): RouteRende
     gatewayPortFor: (port, chosen) => ({ port: chosen ?? port.number, name: '' }),
     render: (scope, intent) => render(scope, intent, gateway),
   };
+}
+
+/**
+ * A host that names a Kubernetes Service (`<name>.<namespace>.svc.<domain>`): the gateway's route sends to
+ * the Service itself, as the docs' Gateway API tab does, rather than to a Hostname.
+ */
+function kubernetesService(host: string): { name: string; namespace: string } | undefined {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.|$)/.exec(host);
+  return match ? { name: match[1], namespace: match[3] } : undefined;
+}
+
+/** The gateway's backend for `host`: its Kubernetes Service, or the host by name (`kind: Hostname`). */
+function backendRef(host: string, routeNamespace: string, port: number): Record<string, unknown> {
+  const service = kubernetesService(host);
+  return service
+    ? { name: service.name, namespace: service.namespace !== routeNamespace ? service.namespace : undefined, port }
+    : { group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: host, port };
 }
 
 /** Why a port cannot take this rendering, or undefined. */
@@ -124,7 +143,7 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
             }],
             hostnames: [hostname],
             // With servedBy (a wildcard domain that one server serves), the gateway sends every host under it there.
-            rules: [{ backendRefs: [{ group: ISTIO_NETWORKING_GROUP, kind: 'Hostname', name: destination ?? hostname, port: targetPort }] }],
+            rules: [{ backendRefs: [backendRef(destination ?? hostname, hostNamespace, targetPort)] }],
           }),
         })));
     }
@@ -167,6 +186,14 @@ function render(scope: Construct, intent: RouteIntent, gateway: GatewayApiEgress
 
   // A backendRef to another namespace's Service needs the Service's namespace to allow it.
   const referenceGrants: ApiObject[] = [];
+  // The gateway's routes to an in-cluster Service of another namespace (the docs' mutual TLS task: my-nginx in mesh-external).
+  const inCluster = kubernetesService(destination ?? host.hosts[0] ?? '');
+  if (inCluster && inCluster.namespace !== hostNamespace && gatewayRoutes.length > 0) {
+    const kinds = [...new Set(routed.map(r => kindOf(r.port)))].sort();
+    referenceGrants.push(createGatewayApiObject(scope, 'BackendReferenceGrant', 'ReferenceGrant',
+      { name: toDnsLabel(`${hostNamespace}-${host.name}-to-${inCluster.name}`), namespace: inCluster.namespace },
+      { from: kinds.map(kind => ({ group: GATEWAY_API_GROUP, kind, namespace: hostNamespace })), to: [{ group: '', kind: 'Service', name: inCluster.name }] }));
+  }
   const from = clientNamespaces.filter(ns => ns !== gateway.namespace)
     .flatMap(ns => [...new Set(routed.map(r => kindOf(r.port)))].sort().map(kind => ({ group: GATEWAY_API_GROUP, kind, namespace: ns })));
   if (from.length > 0 && routed.length > 0) {
