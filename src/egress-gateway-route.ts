@@ -6,6 +6,7 @@ import { GatewayAuthorizationAction, GatewayAuthorizationRule } from './egress-g
 import { EgressWaypoint } from './egress-waypoint';
 import { ExternalHost, IExternalHost } from './external-host';
 import { GatewayApiEgressGateway } from './gateway-api-egress-gateway';
+import { LoadBalancerPolicy } from './load-balancer';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
@@ -17,16 +18,6 @@ import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 import { OriginationPlacement, TlsOrigination } from './tls-origination';
-
-/** How a route's DestinationRules balance connections across endpoints (Istio's `loadBalancer.simple`). */
-export enum LoadBalancerPolicy {
-  /** Each endpoint in turn, as Istio's egress gateway tasks write it. */
-  ROUND_ROBIN = 'ROUND_ROBIN',
-  /** The endpoint with the fewest active requests (Istio's default). */
-  LEAST_REQUEST = 'LEAST_REQUEST',
-  /** A random endpoint. */
-  RANDOM = 'RANDOM',
-}
 
 /**
  * Properties of an EgressGatewayRoute.

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IstioApi, IstioApiVersion } from './api-version';
 import { EgressPort, EgressProtocol } from './egress-port';
+import { LoadBalancerPolicy } from './load-balancer';
 import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
@@ -191,6 +192,12 @@ export interface ExternalTrafficPolicy {
    * @default - none
    */
   readonly outlierDetection?: OutlierDetection;
+  /**
+   * How the proxies balance connections across the host's endpoints (Istio's sidecar mutual TLS
+   * origination task writes ROUND_ROBIN).
+   * @default - Istio's default (LEAST_REQUEST)
+   */
+  readonly loadBalancer?: LoadBalancerPolicy;
 }
 
 /**
@@ -466,6 +473,7 @@ export class ExternalHost extends Construct implements IExternalHost {
         baseEjectionTime: istioDuration(o.baseEjectionTime) ?? '30s',
         maxEjectionPercent: o.maxEjectionPercent,
       },
+      loadBalancer: p.loadBalancer === undefined ? undefined : { simple: p.loadBalancer },
     };
   }
 
@@ -518,6 +526,7 @@ export class ExternalHost extends Construct implements IExternalHost {
     };
     add(enumProblem('resolution', this.props.resolution, 'Resolution', Resolution), 'spec.resolution');
     add(enumProblem('location', this.props.location, 'HostLocation', HostLocation), 'spec.location');
+    add(enumProblem('trafficPolicy.loadBalancer', this.props.trafficPolicy?.loadBalancer, 'LoadBalancerPolicy', LoadBalancerPolicy));
     this._ports.forEach((port, i) => add(enumProblem(`ports[${i}].protocol`, port.protocol, 'EgressProtocol', EgressProtocol), `spec.ports[${i}].protocol`));
     const exportTo = this.props.exportTo;
     if (exportTo !== undefined && !(exportTo instanceof ExportTo)) {

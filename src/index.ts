@@ -1,5 +1,6 @@
 export * from './api-version';
 export * from './egress-port';
+export * from './load-balancer';
 export * from './external-host';
 export * from './egress-gateway';
 export * from './egress-gateway-route';

@@ -486,16 +486,6 @@ describeDocsTask({
       },
     }),
   ],
-  differences: [
-    {
-      object: 'DestinationRule/originate-mtls-for-nginx',
-      field: 'spec.trafficPolicy.loadBalancer',
-      docs: { simple: 'ROUND_ROBIN' },
-      ours: undefined,
-      why: 'ExternalHost has no load balancing setting (its trafficPolicy has the connection pool and outlier detection only); '
-        + 'Istio then balances by least request.',
-    },
-  ],
 });
 
 /** The docs' two ServiceEntries of "Accessing External Services" (an HTTP and an HTTPS host). */

@@ -326,6 +326,19 @@ describe('loadBalancer of the route\'s DestinationRules', () => {
     expect(rule.spec.trafficPolicy.loadBalancer).toEqual({ simple: 'ROUND_ROBIN' });
   });
 
+  test('the host\'s own load balancing goes into its traffic policy, beside the connection settings', () => {
+    const { app, chart } = appWithChart('default');
+    new ExternalHost(chart, 'Host', {
+      hosts: ['api.example.com'],
+      ports: [EgressPort.https()],
+      trafficPolicy: { loadBalancer: LoadBalancerPolicy.ROUND_ROBIN, maxConnections: 10 },
+    });
+    expect(oneOfKind(synth(app), 'DestinationRule').spec.trafficPolicy).toEqual({
+      connectionPool: { tcp: { maxConnections: 10 } },
+      loadBalancer: { simple: 'ROUND_ROBIN' },
+    });
+  });
+
   test('refused with a value that is no LoadBalancerPolicy, and by the Gateway API and ambient renderings', () => {
     expect(synthError(build(hostProps, { loadBalancer: 'MAGLEV' as any }).app))
       .toContain('loadBalancer = "MAGLEV" is not a LoadBalancerPolicy. Fix: use LoadBalancerPolicy.ROUND_ROBIN, LEAST_REQUEST or RANDOM');

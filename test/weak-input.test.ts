@@ -5,7 +5,7 @@
  */
 import {
   DataplaneMode, EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, ExportTo, ExternalHost,
-  ExternalHostProps, HostLocation, MeshNamespace, Resolution, TlsOrigination, TlsOriginationObject,
+  ExternalHostProps, HostLocation, LoadBalancerPolicy, MeshNamespace, Resolution, TlsOrigination, TlsOriginationObject,
 } from '../src';
 import { lintObjects } from '../src/analysis';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
@@ -130,6 +130,9 @@ describe('values outside the enums (from other jsii languages) are refused, not 
     ['an unknown location', { hosts: ['api.example.com'], ports: [EgressPort.https()], location: 'OUTSIDE' as HostLocation },
       '[test/Host] location = "OUTSIDE": not a value of HostLocation, so the library cannot write it. Fix: use one of '
       + 'HostLocation.MESH_EXTERNAL (\'MESH_EXTERNAL\'), HostLocation.MESH_INTERNAL (\'MESH_INTERNAL\').'],
+    ['an unknown load balancer', { hosts: ['api.example.com'], ports: [EgressPort.https()], trafficPolicy: { loadBalancer: 'FASTEST' as LoadBalancerPolicy } },
+      '[test/Host] trafficPolicy.loadBalancer = "FASTEST": not a value of LoadBalancerPolicy, so the library cannot write it. Fix: use one of '
+      + 'LoadBalancerPolicy.ROUND_ROBIN (\'ROUND_ROBIN\'), LoadBalancerPolicy.LEAST_REQUEST (\'LEAST_REQUEST\'), LoadBalancerPolicy.RANDOM (\'RANDOM\').'],
     ['an exportTo that is not an ExportTo', { hosts: ['api.example.com'], ports: [EgressPort.https()], exportTo: ['apps'] as unknown as ExportTo },
       '[test/Host] exportTo = ["apps"]: not an ExportTo, so the library cannot write it. Fix: use ExportTo.whereUsed(), ExportTo.sameNamespace(), '],
   ])('%s', (_, props, message) => {

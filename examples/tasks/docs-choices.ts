@@ -121,6 +121,7 @@ export function docsSidecarMtlsOrigination(chart: Chart): ExternalHost {
     ports: [port(80, EgressProtocol.HTTP, 'http-port'), port(443, EgressProtocol.HTTPS, 'https-port')],
     tlsOrigination: TlsOrigination.mutual({ credentialName: 'client-credential' }),
     tlsOriginationWorkloadSelector: { app: 'curl' },
+    trafficPolicy: { loadBalancer: LoadBalancerPolicy.ROUND_ROBIN },
   });
 }
 
