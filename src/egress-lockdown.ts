@@ -214,6 +214,8 @@ export class EgressLockdown extends Construct {
     }
     [...hosts].filter(h => h.startsWith('./')).forEach(h => hosts.delete(h));
     hosts.delete(`${this.controlPlane}/*`);
+    // The namespace's own `ns/*` (a gateway deployed beside the clients) is `./*` again: Istio warns about the duplicate (SC7).
+    hosts.delete(`${this.namespace}/*`);
     // Sorted, so that the order in which constructs were created does not change the output.
     return ['./*', `${this.controlPlane}/*`, ...[...hosts].sort()];
   }

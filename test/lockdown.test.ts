@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { installOverlayApp, lockdownChart } from '../examples/lockdown/main';
 import {
   EgressClient, EgressGateway, EgressGatewayAccessLog, EgressGatewayDefaultDeny, EgressGatewayRoute, EgressLockdown, EgressPort, ExportTo,
-  ExternalHost, IstioApiVersion, IstioInstallOverlay, MeshNamespace, OutboundTrafficPolicy, Resolution,
+  ExternalHost, GatewayApiEgressGateway, IstioApiVersion, IstioInstallOverlay, MeshNamespace, OutboundTrafficPolicy, Resolution,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
 
@@ -75,6 +75,15 @@ describe('EgressLockdown', () => {
     const objects = synth(app);
     expect(oneOfKind(objects, 'Sidecar').spec.egress[0].hosts).toEqual(['./*', 'istio-system/*', 'egress/api.stripe.com']);
     expect(oneOfKind(objects, 'ServiceEntry').spec.exportTo).toEqual(['.', 'istio-system', 'shop']);
+  });
+
+  test('a gateway deployed beside the clients is imported by ./* once (no duplicate ns/*, which Istio warns about: SC7)', () => {
+    const { app, chart } = appWithChart('shop');
+    const gateway = new GatewayApiEgressGateway(chart, 'Egress', { name: 'egress' });
+    const host = new ExternalHost(chart, 'Api', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new EgressGatewayRoute(chart, 'Route', { host, gateway, gatewayMutualTls: false });
+    new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', hosts: [host], allowNamespaces: ['shop'] });
+    expect(oneOfKind(synth(app), 'Sidecar').spec.egress[0].hosts).toEqual(['./*', 'istio-system/*']);
   });
 
   test('a route removed from the tree no longer carries its host: the NetworkPolicy would then block it', () => {
