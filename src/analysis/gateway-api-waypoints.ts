@@ -44,15 +44,27 @@ function admits(index: ObjectIndex, gateway: IndexedObject, namespace: string): 
   return false;
 }
 
+/**
+ * An object's `istio.io/use-waypoint` label (empty, `none` and `#none` bind nothing), with its
+ * `istio.io/use-waypoint-namespace`: the waypoint check and the egress paths read it alike.
+ */
+export function waypointLabel(o: IndexedObject): { name: string; namespace?: string } | undefined {
+  const labels = isRecord(o.object.metadata?.labels) ? o.object.metadata!.labels! : {};
+  const name = labels[USE_WAYPOINT];
+  const namespace = labels[USE_WAYPOINT_NAMESPACE];
+  return typeof name === 'string' && !['', 'none', '#none'].includes(name)
+    ? { name, namespace: typeof namespace === 'string' ? namespace : undefined } : undefined;
+}
+
 function checkUseWaypoint(index: ObjectIndex, findings: ObjectFinding[], entry: IndexedObject, gateways: ByName): void {
-  const labels = isRecord(entry.object.metadata?.labels) ? entry.object.metadata!.labels! : {};
-  const waypoint = labels[USE_WAYPOINT];
-  if (typeof waypoint !== 'string' || waypoint === '' || waypoint === 'none' || waypoint === '#none') {
+  const named = waypointLabel(entry);
+  if (!named) {
     return;
   }
+  const waypoint = named.name;
   const isNamespace = entry.object.kind === 'Namespace';
   const home = isNamespace ? nameOf(entry.object) ?? 'default' : namespaceOf(entry.object);
-  const namespace = typeof labels[USE_WAYPOINT_NAMESPACE] === 'string' ? labels[USE_WAYPOINT_NAMESPACE] : home;
+  const namespace = named.namespace ?? home;
   if (!gateways.knows(namespace)) {
     return;
   }

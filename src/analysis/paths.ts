@@ -12,7 +12,7 @@
  */
 import { GATEWAY_API_GROUP, ISTIO_NETWORKING_GROUP } from './gateway-api-common';
 import { GATEWAY_NAME_LABEL, GatewayApiViews, gatewayApiViews } from './gateway-api-views';
-import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE } from './gateway-api-waypoints';
+import { USE_WAYPOINT, waypointLabel } from './gateway-api-waypoints';
 import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
 import { IndexedObject, MESH, ObjectIndex, exportedTo, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding } from './object-finding';
@@ -490,15 +490,6 @@ function trafficOf(tls: TlsSetting | undefined, protocol: string, hit: RouteHit 
 interface WaypointBinding {
   readonly gateway: IndexedObject;
   readonly boundBy: IndexedObject;
-}
-
-/** An object's `istio.io/use-waypoint` label (`none` binds nothing), with `istio.io/use-waypoint-namespace`. */
-function waypointLabel(o: IndexedObject): { name: string; namespace?: string } | undefined {
-  const labels = isRecord(o.object.metadata?.labels) ? o.object.metadata!.labels! : {};
-  const name = labels[USE_WAYPOINT];
-  const namespace = labels[USE_WAYPOINT_NAMESPACE];
-  return typeof name === 'string' && !['', 'none', '#none'].includes(name)
-    ? { name, namespace: typeof namespace === 'string' ? namespace : undefined } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

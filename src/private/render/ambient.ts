@@ -87,33 +87,31 @@ function render(scope: Construct, waypoint: EgressWaypoint, intent: RouteIntent)
   // The namespace's own label binds every ServiceEntry there; otherwise the ServiceEntry names the waypoint.
   const enrolled = () => MeshNamespace._of(scope, waypoint.namespace)?.useWaypoint === waypoint.gatewayName;
   host._bindToWaypoint([USE_WAYPOINT], (): Record<string, string> => (enrolled() ? {} : { [USE_WAYPOINT]: waypoint.gatewayName }));
-  const origination = intent.tlsOrigination;
-  if (origination?._byBackendTlsPolicy) {
-    const originated = () => host.ports.filter(p => intent.routed.some(r => r.port.isHttp && r.port.number === p.number));
-    setTargetPorts(intent, host);
-    errors.push(...origination._backendTlsPolicyProblems(scope, host.hosts, originated(), host._trafficPolicy() !== undefined));
-    const policy = createBackendTlsPolicy(scope, 'BackendTLSPolicy', toDnsLabel(`${host.name}-tls`), host.namespace, host.name,
-      host.hosts[0] ?? '', originated, origination);
-    return {
-      destinationRules: [],
-      virtualServices: [],
-      subsetNames: [],
-      gatewayApiRoutes: [],
-      referenceGrants: [],
-      originationRules: [],
-      originationPolicies: [policy],
-      errors,
-    };
-  }
+  // The origination goes in a BackendTLSPolicy when the user chose one, else in a DestinationRule.
+  const policies = backendTlsPolicies(scope, intent, host, errors);
   return {
     destinationRules: [],
     virtualServices: [],
     subsetNames: [],
     gatewayApiRoutes: [],
     referenceGrants: [],
-    originationRules: originationRules(scope, waypoint, intent, host),
+    originationRules: policies.length > 0 ? [] : originationRules(scope, waypoint, intent, host),
+    originationPolicies: policies,
     errors,
   };
+}
+
+/** The BackendTLSPolicy that carries the waypoint's origination (`TlsOriginationObject.backendTlsPolicy()`), if chosen; its problems go to `errors`. */
+function backendTlsPolicies(scope: Construct, intent: RouteIntent, host: ExternalHost, errors: string[]): ApiObject[] {
+  const origination = intent.tlsOrigination;
+  if (!origination?._byBackendTlsPolicy) {
+    return [];
+  }
+  const originated = () => host.ports.filter(p => intent.routed.some(r => r.port.isHttp && r.port.number === p.number));
+  setTargetPorts(intent, host);
+  errors.push(...origination._backendTlsPolicyProblems(scope, host.hosts, originated(), host._trafficPolicy() !== undefined));
+  return [createBackendTlsPolicy(scope, 'BackendTLSPolicy', toDnsLabel(`${host.name}-tls`), host.namespace, host.name,
+    host.hosts[0] ?? '', originated, origination)];
 }
 
 /** The originated HTTP ports send to the TLS port at the waypoint (`targetPort`). */

@@ -14,6 +14,7 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { serviceNamespace } from '../../analysis/model';
 import { EgressPort } from '../../egress-port';
 import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
 import { toDnsLabel } from '../names';
@@ -40,8 +41,8 @@ export function gatewayApiRenderer(gateway: GatewayApiEgressGateway): RouteRende
  * the Service itself, as the docs' Gateway API tab does, rather than to a Hostname.
  */
 function kubernetesService(host: string): { name: string; namespace: string } | undefined {
-  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.|$)/.exec(host);
-  return match ? { name: match[1], namespace: match[3] } : undefined;
+  const namespace = serviceNamespace(host);
+  return namespace === undefined ? undefined : { name: host.slice(0, host.indexOf('.')), namespace };
 }
 
 /** The gateway's backend for `host`: its Kubernetes Service, or the host by name (`kind: Hostname`). */
