@@ -2,7 +2,10 @@
  * Weak input that Istio accepts without a word (issue 12): each is refused at synth with the library's
  * error (field, value, fix), or passes only once acknowledged where it is a legitimate choice. The
  * messages name the construct props at synth; lint reports the objects' fields with the same codes.
+ * Where Istio runs the object as written and only egress control is weaker (EGR203, EGR204), lint and
+ * objects the library did not write get a warning: never an error on configuration Istio runs.
  */
+import { ApiObject } from 'cdk8s';
 import {
   DataplaneMode, EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, ExportTo, ExternalHost,
   ExternalHostProps, HostLocation, LoadBalancerPolicy, MeshNamespace, Resolution, TlsOrigination, TlsOriginationObject,
@@ -46,10 +49,29 @@ describe('exportTo * (EGR203): visible to every namespace, only when acknowledge
 
   test('lint reports it on hand-written YAML; narrower exports and none pass', () => {
     expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', exportTo: ['*'] })))
-      .toEqual(['EGR203 error spec.exportTo[0]: ServiceEntry egress/ext is exported to every namespace, so the workloads of every namespace '
+      .toEqual(['EGR203 warning spec.exportTo[0]: ServiceEntry egress/ext is exported to every namespace, so the workloads of every namespace '
         + 'may reach api.example.com, including namespaces added later']);
     expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', exportTo: ['.', 'apps'] }))).toEqual([]);
     expect(lint(se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' }))).toEqual([]);
+  });
+});
+
+describe('weakening choices in objects the library did not write: warnings, as in lint', () => {
+  test('an ApiObject ServiceEntry exported everywhere and a Gateway without selector synthesize, with a warning each', () => {
+    const { app, chart } = appWithChart();
+    // A construct of the library makes the app analyze every object in it.
+    new ExternalHost(chart, 'Host', { hosts: ['other.example.com'], ports: [EgressPort.https()] });
+    new ApiObject(chart, 'Entry', se({ hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', exportTo: ['*'] }));
+    new ApiObject(chart, 'Gateway', gateway({ servers: [server] }));
+    const warnings: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => { warnings.push(String(chunk)); return true; });
+    try {
+      expect(byKind(synth(app), 'ServiceEntry').map(o => o.spec.exportTo)).toEqual([undefined, ['*']]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.filter(w => w.includes('(EGR203): spec.exportTo[0] = "*"'))).toHaveLength(1);
+    expect(warnings.filter(w => w.includes('(EGR204): spec.selector = null'))).toHaveLength(1);
   });
 });
 
@@ -88,10 +110,10 @@ describe('a gateway whose selector is empty (EGR204): every gateway proxy', () =
 
   test('lint reports a Gateway without selector or with an empty one, not one that selects', () => {
     expect(lint(gateway({ servers: [server] }))).toEqual([
-      'EGR204 error spec.selector: Gateway istio-system/egress has no selector, so Istio applies its servers to every gateway proxy '
+      'EGR204 warning spec.selector: Gateway istio-system/egress has no selector, so Istio applies its servers to every gateway proxy '
       + '(ingress gateways included, and those of other namespaces unless istiod scopes gateways to their namespace): its hosts can be reached through any of them',
     ]);
-    expect(lint(gateway({ selector: {}, servers: [server] }))[0]).toContain('EGR204 error spec.selector: Gateway istio-system/egress has an empty selector');
+    expect(lint(gateway({ selector: {}, servers: [server] }))[0]).toContain('EGR204 warning spec.selector: Gateway istio-system/egress has an empty selector');
     expect(lint(gateway({ selector: { istio: 'egressgateway' }, servers: [server] }))).toEqual([]);
   });
 });

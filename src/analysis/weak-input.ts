@@ -38,7 +38,7 @@ function exportedEverywhere(se: IndexedObject): ObjectFinding[] {
   if (i < 0) {
     return [];
   }
-  return [objectFinding(se.index, 'EXPORT_EVERYWHERE', 'error', `spec.exportTo[${i}]`, '*',
+  return [objectFinding(se.index, 'EXPORT_EVERYWHERE', 'warning', `spec.exportTo[${i}]`, '*',
     `ServiceEntry ${label(se.object)} is exported to every namespace, so the workloads of every namespace may reach `
     + `${asArray(se.object.spec?.hosts).filter(h => typeof h === 'string').join(', ') || 'its hosts'}, including namespaces added later`,
     'export the host to the namespaces that use it (ExternalHost: exportTo: ExportTo.whereUsed() or ExportTo.namespaces(...)); '
@@ -54,7 +54,7 @@ function gatewayForAnyPod(gw: IndexedObject): ObjectFinding[] {
   if (selector !== undefined && selector !== null && !(isRecord(selector) && Object.keys(selector).length === 0)) {
     return [];
   }
-  return [objectFinding(gw.index, 'GATEWAY_ANY_POD', 'error', 'spec.selector', selector ?? null,
+  return [objectFinding(gw.index, 'GATEWAY_ANY_POD', 'warning', 'spec.selector', selector ?? null,
     `Gateway ${label(gw.object)} has ${selector === undefined || selector === null ? 'no selector' : 'an empty selector'}, so Istio applies `
     + 'its servers to every gateway proxy (ingress gateways included, and those of other namespaces unless istiod scopes gateways '
     + 'to their namespace): its hosts can be reached through any of them',

@@ -48,7 +48,7 @@ export function clientTlsSettings(spec: unknown): Array<{ field: string; tls: Re
 function unverifiedTls(dr: IndexedObject): ObjectFinding[] {
   const host = show(dr.object.spec?.host ?? '');
   return clientTlsSettings(dr.object.spec).filter(({ tls }) => tls.insecureSkipVerify === true && VERIFYING_MODES.includes(tls.mode))
-    .map(({ field, tls, port }) => objectFinding(dr.index, 'UNVERIFIED_TLS', 'error', `${field}.insecureSkipVerify`, true,
+    .map(({ field, tls, port }) => objectFinding(dr.index, 'UNVERIFIED_TLS', 'warning', `${field}.insecureSkipVerify`, true,
       `the proxy opens ${show(tls.mode)} TLS to ${host}${port === undefined ? '' : ` on port ${show(port)}`} without verifying the server's `
       + 'certificate, so anyone on the path can pose as the server and read the traffic',
       'remove insecureSkipVerify: with caCertificates, a credentialName holding the CA, or neither (Istio 1.30 then uses the proxy\'s '
@@ -70,7 +70,7 @@ function tcpToAnyAddress(se: IndexedObject): ObjectFinding[] {
       return [];
     }
     const number = show(port.number);
-    return [objectFinding(se.index, 'TCP_ANY_ADDRESS', 'error', `spec.ports[${i}].protocol`, port.protocol,
+    return [objectFinding(se.index, 'TCP_ANY_ADDRESS', 'warning', `spec.ports[${i}].protocol`, port.protocol,
       `ServiceEntry ${label(se.object)} has resolution NONE and no addresses, so the sidecars that see it accept ${port.protocol ? show(port.protocol) : 'TCP'} `
       + `on port ${number} for every destination address and pass it on: workloads reach any server on port ${number}, not only ${hosts} `
       + '(Istio only warns: addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled)',

@@ -6,6 +6,10 @@
  * - EGR1xx: Istio accepts it, but it does not work as written (silently ignored, bypassed, unreachable);
  * - EGR2xx: it works, but weakens egress control against the library's secure defaults.
  * EGR1xx and EGR2xx findings can be acknowledged where the configuration is meant that way.
+ *
+ * A few EGR2xx choices are the opposite of the library's secure defaults (REFUSED_AT_SYNTH): Istio runs
+ * them, so `lint` only warns about them in anyone's YAML, but the constructs do not write them unless
+ * the user acknowledges the choice.
  */
 import { Finding } from './finding';
 
@@ -71,6 +75,19 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   BTP_TARGET_KIND: 'EGR155',
   BTP_CA: 'EGR156',
 };
+
+/** Warnings of lint that fail the synth of the library's own objects unless acknowledged (see above). */
+const REFUSED_AT_SYNTH: ReadonlySet<string> = new Set([
+  OWN_CODES.UNVERIFIED_TLS,
+  OWN_CODES.TCP_ANY_ADDRESS,
+  OWN_CODES.EXPORT_EVERYWHERE,
+  OWN_CODES.GATEWAY_ANY_POD,
+]);
+
+/** Whether a finding about an object the library's constructs wrote fails the synth (unless acknowledged). */
+export function refusedAtSynth(finding: Finding): boolean {
+  return finding.severity === 'error' || REFUSED_AT_SYNTH.has(codeOf(finding));
+}
 
 /** The finding's code: its own, its rule's, or (for a rule id of Istio's webhook) IST0106/IST0133 by severity. */
 export function codeOf(finding: Finding): string {

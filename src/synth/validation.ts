@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { IndexedFinding } from '../analysis';
 import { isAcknowledged } from './acknowledgements';
 import { describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
+import { refusedAtSynth } from '../rules/codes';
 
 export interface RuleValidationOptions {
   /**
@@ -56,8 +57,9 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
         }
         return extra;
       }
-      // Synth and lint judge alike: what the rules call an error fails the synth; warnings are printed.
-      const isError = (f: IndexedFinding) => f.severity === 'error';
+      // What the rules call an error fails the synth, as in lint; so do the weakening choices the constructs
+      // never make unasked (lint's warnings EGR201-204). Other warnings are printed.
+      const isError = (f: IndexedFinding) => refusedAtSynth(f);
       if (!reported.has(construct)) {
         reported.add(construct);
         for (const { finding, object } of findings.filter(f => !isError(f.finding))) {
