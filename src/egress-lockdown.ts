@@ -5,12 +5,137 @@ import { EgressGatewayRoute } from './egress-gateway-route';
 import { IExternalHost } from './external-host';
 import { DataplaneMode, MeshNamespace } from './mesh-namespace';
 import { routesOf } from './private/app-routes';
-import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, createNetworkPolicy } from './private/core-objects';
+import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, createNetworkPolicy } from './private/core-objects';
+import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { namespaceNameProblem, toCidr } from './rules/names';
+import { checkPortNumber, isCidr, namespaceNameProblem, toCidr } from './rules/names';
+import { labelProblems } from './rules/virtual-service-syntax';
 import { isAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
+
+/** A selector of these labels; `{}` (every object) without labels. */
+function labelSelector(labels: { [key: string]: string }): { matchLabels?: Record<string, string> } {
+  return Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : {};
+}
+
+/**
+ * A transport protocol of a NetworkPolicy port.
+ */
+export enum NetworkProtocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+  SCTP = 'SCTP',
+}
+
+/**
+ * A port, or a range of ports, that a NetworkPolicy allows.
+ */
+export interface AllowedPort {
+  /** The port (the first of the range with `endPort`). */
+  readonly port: number;
+  /**
+   * The protocol.
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+  /**
+   * The last port of a range that starts at `port`.
+   * @default - `port` only
+   */
+  readonly endPort?: number;
+}
+
+/**
+ * Labels by which the lockdown's NetworkPolicy selects a namespace, instead of the name label
+ * `kubernetes.io/metadata.name` that Kubernetes sets on every namespace (Istio's docs label
+ * `istio-system` with `istio: system` and `kube-system` with `kube-system: "true"`, and select those).
+ */
+export interface NamespaceLabels {
+  /** The namespace. */
+  readonly namespace: string;
+  /** Labels that the namespace has (and, for the policy to be tight, no other namespace has). */
+  readonly labels: { [key: string]: string };
+}
+
+/**
+ * A destination that the lockdown's NetworkPolicy allows besides those it derives: an IP block, or
+ * pods selected by labels. An IP block cannot be combined with labels (the API server refuses it).
+ */
+export interface AllowedDestination {
+  /**
+   * An IP block (`10.0.0.0/16`, `2001:db8::/32`, or one address). A block of every address (`/0`)
+   * opens the pods to the whole internet on `ports`, so the synth refuses it unless acknowledged
+   * (EGR205).
+   * @default - pods selected by `namespaceLabels` and `podLabels`
+   */
+  readonly cidr?: string;
+  /**
+   * Blocks inside `cidr` that are not allowed.
+   * @default - none
+   */
+  readonly except?: string[];
+  /**
+   * Labels of the namespaces (`{}` for every namespace).
+   * @default - the lockdown's own namespace (give `podLabels`)
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+  /**
+   * Labels of the pods (`{}` for every pod).
+   * @default - every pod of the namespaces of `namespaceLabels`
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * The ports.
+   * @default - every port
+   */
+  readonly ports?: AllowedPort[];
+}
+
+/**
+ * The shape of the lockdown's NetworkPolicy. The defaults are the narrowest policy that works; Istio's
+ * docs write a wider one (every pod of the labelled `istio-system`, DNS on UDP only, nothing in the
+ * namespace itself), which these options can write too.
+ */
+export interface LockdownNetworkPolicyOptions {
+  /**
+   * Labels by which the policy selects namespaces it names (the control plane's, the gateways', the
+   * DNS namespace, `allowNamespaces`).
+   * @default - each namespace by its name label, `kubernetes.io/metadata.name`
+   */
+  readonly namespaceLabels?: NamespaceLabels[];
+  /**
+   * Allow every pod of the control plane namespace on every port (as Istio's docs do), instead of
+   * istiod's pods on port 15012. Gateways in that namespace need no rule of their own then.
+   * @default false
+   */
+  readonly wholeControlPlaneNamespace?: boolean;
+  /**
+   * The namespace of the cluster's DNS servers.
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * Labels of the DNS server pods (`{}` for every pod of `dnsNamespace`).
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+  /**
+   * The protocols allowed to the DNS servers on port 53 (DNS falls back to TCP for long answers).
+   * @default [NetworkProtocol.UDP, NetworkProtocol.TCP]
+   */
+  readonly dnsProtocols?: NetworkProtocol[];
+  /**
+   * Whether the pods may send to the other pods of their own namespace.
+   * @default true
+   */
+  readonly allowOwnNamespace?: boolean;
+  /**
+   * More destinations to allow: IP blocks, namespaces or pods by label, with ports.
+   * @default - none
+   */
+  readonly allow?: AllowedDestination[];
+}
 
 /**
  * Properties of an EgressLockdown.
@@ -51,6 +176,12 @@ export interface EgressLockdownProps {
    * @default - true, except in the control plane namespace (whose pods include the gateways)
    */
   readonly networkPolicy?: boolean;
+  /**
+   * The shape of the NetworkPolicy: how it selects namespaces, how wide the control plane and DNS
+   * rules are, and more allowed destinations.
+   * @default - namespaces by name; istiod on 15012; kube-dns on UDP and TCP 53; the own namespace
+   */
+  readonly networkPolicyOptions?: LockdownNetworkPolicyOptions;
   /**
    * Whether the locked-down workloads' sidecars write access logs too (Istio's Telemetry API), so
    * that refused requests (502 from the sidecar) show up next to the gateway's log.
@@ -123,7 +254,10 @@ export class EgressLockdown extends Construct {
     // A host of another namespace reached directly that the NetworkPolicy blocks shows in the objects (DIRECT_HOST_BLOCKED,
     // reported by the app's analysis under this construct's path: the NetworkPolicy is not one of the library's Istio objects).
     validateWithIstioRules(this, () => [...(this._sidecar ? [this._sidecar] : []), ...(this.telemetry ? [this.telemetry] : [])], {
-      extra: () => [...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode(), ...this.checkGatewaySelectors()],
+      extra: () => [
+        ...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode(), ...this.checkGatewaySelectors(),
+        ...this.checkNetworkPolicyOptions(),
+      ],
     });
   }
 
@@ -243,28 +377,175 @@ export class EgressLockdown extends Construct {
     return keys.length > 0 ? keys.map(k => unique.get(k)!) : [EgressGateway.istioDefault()];
   }
 
+  private get policyOptions(): LockdownNetworkPolicyOptions {
+    return this.props.networkPolicyOptions ?? {};
+  }
+
+  /** The selector of a namespace: the user's labels for it, else its name label. */
+  private namespaceSelector(namespace: string): { matchLabels: Record<string, string> } {
+    const given = (this.policyOptions.namespaceLabels ?? []).find(n => n.namespace === namespace);
+    return { matchLabels: given ? { ...given.labels } : { [NAMESPACE_NAME_LABEL]: namespace } };
+  }
+
   private renderNetworkPolicy(): Record<string, unknown> {
-    const inNamespace = (namespace: string, podLabels: Record<string, string>) => ({
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
-      podSelector: { matchLabels: podLabels },
+    const options = this.policyOptions;
+    const inNamespace = (namespace: string, podLabels: Record<string, string>): NetworkPolicyPeer => ({
+      namespaceSelector: this.namespaceSelector(namespace),
+      podSelector: Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : undefined,
     });
+    const wholeControlPlane = options.wholeControlPlaneNamespace === true;
+    // With the whole control plane namespace allowed, its gateways need no rule of their own.
+    const gateways = this.gateways().filter(g => !(wholeControlPlane && g.namespace === this.controlPlane));
+    const dnsLabels = options.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+    const dnsProtocols = options.dnsProtocols ?? [NetworkProtocol.UDP, NetworkProtocol.TCP];
     const egress: NetworkPolicyEgressRule[] = [
-      ...this.gateways().map(g => ({ to: [inNamespace(g.namespace, { ...g.selector })] })),
-      { to: [inNamespace('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
-      { to: [inNamespace(this.controlPlane, { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] },
-      { to: [{ podSelector: {} }] },
-      ...(this.props.allowNamespaces ?? []).map(ns => ({ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } }] })),
+      ...gateways.map(g => ({ to: [{ namespaceSelector: this.namespaceSelector(g.namespace), podSelector: { matchLabels: { ...g.selector } } }] })),
+      { to: [inNamespace(options.dnsNamespace ?? 'kube-system', { ...dnsLabels })], ports: dnsProtocols.map(protocol => ({ protocol, port: 53 })) },
+      wholeControlPlane ? { to: [inNamespace(this.controlPlane, {})] }
+        : { to: [inNamespace(this.controlPlane, { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] },
+      ...(options.allowOwnNamespace ?? true ? [{ to: [{ podSelector: {} }] }] : []),
+      ...(this.props.allowNamespaces ?? []).map(ns => ({ to: [{ namespaceSelector: this.namespaceSelector(ns) }] })),
       // Hosts reached without a gateway leave from the pods themselves: allow exactly their addresses and ports.
       ...this.directHosts().filter(h => h.addresses.length > 0).map(h => ({
         to: h.addresses.map(a => ({ ipBlock: { cidr: toCidr(a) } })),
         ports: [...new Set(h.ports.map(p => p.targetPort ?? p.number))].map(port => ({ protocol: 'TCP' as const, port })),
       })),
+      ...(options.allow ?? []).map(d => this.allowedRule(d)),
     ];
     return {
       podSelector: this.props.workloadSelector ? { matchLabels: { ...this.props.workloadSelector } } : {},
       policyTypes: ['Egress'],
       egress,
     };
+  }
+
+  private allowedRule(d: AllowedDestination): NetworkPolicyEgressRule {
+    const peer: NetworkPolicyPeer = d.cidr !== undefined
+      ? { ipBlock: { cidr: toCidr(d.cidr), except: d.except?.map(toCidr) } }
+      : {
+        namespaceSelector: d.namespaceLabels && labelSelector(d.namespaceLabels),
+        podSelector: d.podLabels && labelSelector(d.podLabels),
+      };
+    const ports: NetworkPolicyPort[] | undefined = d.ports?.map(p => ({
+      protocol: p.protocol ?? NetworkProtocol.TCP, port: p.port, endPort: p.endPort,
+    }));
+    return { to: [peer], ports };
+  }
+
+  /** What the API server would refuse in the NetworkPolicy options, and an allowed block of every address (EGR205). */
+  private checkNetworkPolicyOptions(): string[] {
+    const options: LockdownNetworkPolicyOptions = this.props.networkPolicyOptions ?? {};
+    const at = 'networkPolicyOptions';
+    const errors: string[] = [];
+    if (this.props.networkPolicyOptions !== undefined && !this.networkPolicy) {
+      errors.push(`${at}: this lockdown writes no NetworkPolicy (networkPolicy: false${this.namespace === this.controlPlane ? ', or the control plane namespace' : ''}), `
+        + 'so its options would be ignored. Fix: leave networkPolicyOptions out, or set networkPolicy: true.');
+    }
+    const labels = (field: string, value: unknown, allowEmpty: boolean) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        errors.push(`${field} = ${JSON.stringify(value)}: not a map of labels. Fix: give labels as { key: 'value' }.`);
+        return;
+      }
+      if (!allowEmpty && Object.keys(value).length === 0) {
+        errors.push(`${field} = {}: selects every namespace, not this one. Fix: give labels that only this namespace has.`);
+      }
+      for (const [key, v] of Object.entries(value)) {
+        const problems = labelProblems(key, v);
+        if (problems.length > 0) {
+          errors.push(`${field}.${key} = ${JSON.stringify(v)}: ${problems.join(', ')}. Fix: label keys are [prefix/]name, values at most 63 `
+            + 'letters, digits, dashes, dots and underscores, starting and ending with a letter or digit.');
+        }
+      }
+    };
+    const seen = new Set<string>();
+    (options.namespaceLabels ?? []).forEach((n, i) => {
+      const field = `${at}.namespaceLabels[${i}]`;
+      const nameProblem = namespaceNameProblem(`${field}.namespace`, n.namespace);
+      if (nameProblem) {
+        errors.push(nameProblem);
+      } else if (seen.has(n.namespace)) {
+        errors.push(`${field}.namespace = "${n.namespace}": labels for this namespace are given twice. Fix: give one entry per namespace.`);
+      }
+      seen.add(n.namespace);
+      labels(`${field}.labels`, n.labels, false);
+    });
+    if (options.dnsNamespace !== undefined) {
+      const problem = namespaceNameProblem(`${at}.dnsNamespace`, options.dnsNamespace);
+      if (problem) {
+        errors.push(problem);
+      }
+    }
+    if (options.dnsPodLabels !== undefined) {
+      labels(`${at}.dnsPodLabels`, options.dnsPodLabels, true);
+    }
+    if (options.dnsProtocols !== undefined) {
+      if (!Array.isArray(options.dnsProtocols) || options.dnsProtocols.length === 0) {
+        errors.push(`${at}.dnsProtocols = ${JSON.stringify(options.dnsProtocols)}: the pods could not resolve any name. `
+          + 'Fix: leave dnsProtocols out (UDP and TCP), or give [NetworkProtocol.UDP].');
+      } else {
+        options.dnsProtocols.forEach((p, i) => {
+          const problem = enumProblem(`${at}.dnsProtocols[${i}]`, p, 'NetworkProtocol', NetworkProtocol);
+          if (problem) {
+            errors.push(problem);
+          }
+        });
+      }
+    }
+    (options.allow ?? []).forEach((d, i) => errors.push(...this.checkAllowed(`${at}.allow[${i}]`, d, labels)));
+    return errors;
+  }
+
+  private checkAllowed(field: string, d: AllowedDestination, labels: (field: string, value: unknown, allowEmpty: boolean) => void): string[] {
+    const errors: string[] = [];
+    const bySelector = d.namespaceLabels !== undefined || d.podLabels !== undefined;
+    if (d.cidr === undefined && !bySelector) {
+      errors.push(`${field}: names no destination. Fix: give cidr (an IP block), or namespaceLabels and/or podLabels.`);
+    } else if (d.cidr !== undefined && bySelector) {
+      errors.push(`${field}: cidr = ${JSON.stringify(d.cidr)} together with ${d.namespaceLabels !== undefined ? 'namespaceLabels' : 'podLabels'}: `
+        + 'a NetworkPolicy peer is either an IP block or a selector (the API server refuses both). Fix: give them as two destinations.');
+    }
+    if (d.cidr !== undefined) {
+      const block = typeof d.cidr === 'string' ? toCidr(d.cidr) : '';
+      if (!isCidr(block)) {
+        errors.push(`${field}.cidr = ${JSON.stringify(d.cidr)}: not an IP address or CIDR block. Fix: write e.g. '10.0.0.0/16' or '203.0.113.7'.`);
+      } else if (/\/0$/.test(block)) {
+        const finding = { rule: 'NETPOL_ANY_ADDRESS', code: 'EGR205', severity: 'error' as const, field: `${field}.cidr`, message: '', fix: '' };
+        if (!isAcknowledged(this, finding)) {
+          errors.push(`${field}.cidr (EGR205) = "${d.cidr}": a block of every address lets the pods send anywhere${d.ports ? ' on these ports' : ''}, `
+            + 'around the egress gateway. Fix: allow the external addresses the pods need, or route the hosts through an egress gateway. '
+            + `If it is right as it is: EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR205', '<why it is right>')`);
+        }
+      }
+      (d.except ?? []).forEach((e, j) => {
+        if (typeof e !== 'string' || !isCidr(toCidr(e))) {
+          errors.push(`${field}.except[${j}] = ${JSON.stringify(e)}: not an IP address or CIDR block. Fix: write e.g. '10.0.1.0/24'.`);
+        }
+      });
+    } else if (d.except !== undefined) {
+      errors.push(`${field}.except: only an IP block has exceptions. Fix: leave except out, or give cidr.`);
+    }
+    if (d.namespaceLabels !== undefined) {
+      labels(`${field}.namespaceLabels`, d.namespaceLabels, true);
+    }
+    if (d.podLabels !== undefined) {
+      labels(`${field}.podLabels`, d.podLabels, true);
+    }
+    (d.ports ?? []).forEach((p, j) => {
+      const at = `${field}.ports[${j}]`;
+      const portProblem = checkPortNumber(p.port);
+      if (portProblem) {
+        errors.push(`${at}.port = ${JSON.stringify(p.port)}: ${portProblem}. Fix: give a port from 1 to 65535.`);
+      }
+      const protocolProblem = enumProblem(`${at}.protocol`, p.protocol, 'NetworkProtocol', NetworkProtocol);
+      if (protocolProblem) {
+        errors.push(protocolProblem);
+      }
+      if (p.endPort !== undefined && (checkPortNumber(p.endPort) !== undefined || (typeof p.port === 'number' && p.endPort < p.port))) {
+        errors.push(`${at}.endPort = ${JSON.stringify(p.endPort)}: must be a port from ${typeof p.port === 'number' ? p.port : 1} to 65535, `
+          + 'not before port. Fix: give the last port of the range, or leave endPort out.');
+      }
+    });
+    return errors;
   }
 
   /** The allowed hosts that no route sends through a gateway. */

@@ -11,8 +11,8 @@
  */
 import { Chart, Duration } from 'cdk8s';
 import {
-  EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressPort, EgressProtocol, ExternalHost, LoadBalancerPolicy, OriginationPlacement,
-  Resolution, TlsOrigination,
+  EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, ExternalHost, LoadBalancerPolicy,
+  NetworkProtocol, OriginationPlacement, Resolution, TlsOrigination,
 } from '../../src';
 
 const port = (number: number, protocol: EgressProtocol, name: string) => EgressPort.of({ number, protocol, name });
@@ -52,6 +52,31 @@ export function docsEgressGatewayHttps(chart: Chart): EgressGatewayRoute {
     gateway: EgressGateway.istioDefault(),
     gatewayMutualTls: false,
     gatewayObjectNamespace: chart.namespace,
+  });
+}
+
+/**
+ * "Egress Gateways", section "Apply Kubernetes network policies": the HTTPS task, and a NetworkPolicy for
+ * the namespace `test-egress` that lets its pods send only to DNS and to `istio-system`, both selected by
+ * the labels the docs put on them (`kubectl label namespace istio-system istio=system`,
+ * `kubectl label ns kube-system kube-system=true`).
+ */
+export function docsEgressGatewayNetworkPolicy(chart: Chart): EgressLockdown {
+  const route = docsEgressGatewayHttps(chart);
+  return new EgressLockdown(chart, 'TestEgress', {
+    namespace: 'test-egress',
+    hosts: [route.host],
+    networkPolicyOptions: {
+      namespaceLabels: [
+        { namespace: 'istio-system', labels: { istio: 'system' } },
+        { namespace: 'kube-system', labels: { 'kube-system': 'true' } },
+      ],
+      // The docs' choices: every pod of istio-system on every port, DNS on UDP from any pod of kube-system, nothing in the namespace.
+      wholeControlPlaneNamespace: true,
+      dnsPodLabels: {},
+      dnsProtocols: [NetworkProtocol.UDP],
+      allowOwnNamespace: false,
+    },
   });
 }
 

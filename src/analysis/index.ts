@@ -24,6 +24,7 @@ import { ObjectFinding } from './object-finding';
 import { checkPortBypass } from './port-bypass';
 import { checkReferences } from './references';
 import { checkServiceEntryAddresses } from './service-entry-addresses';
+import { checkKubernetesServices } from './kubernetes-services';
 import { checkServicePortNames } from './service-ports';
 import { checkSidecarSelectors } from './sidecar-selectors';
 import { checkSubsetRoutes } from './subset-routes';
@@ -67,6 +68,7 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkGatewayCertificates(index, pods),
     ...checkGatewayServicePorts(index, pods),
     ...checkServicePortNames(index),
+    ...checkKubernetesServices(index),
     ...checkDeprecatedFields(index),
     ...checkSidecarSelectors(index),
     ...checkAuthorizationPolicies(index, pods),

@@ -17,8 +17,9 @@ export interface NetworkPolicyPeer {
 }
 
 export interface NetworkPolicyPort {
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol: string;
   readonly port?: number;
+  readonly endPort?: number;
 }
 
 export interface NetworkPolicyEgressRule {

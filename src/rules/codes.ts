@@ -40,6 +40,9 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   TCP_ANY_ADDRESS: 'EGR202',
   // Weak input that Istio accepts silently (src/analysis/weak-input.ts).
   STATIC_NO_ENDPOINTS: 'EGR114',
+  // Kubernetes Services for external destinations as Istio reads them (src/analysis/kubernetes-services.ts).
+  ALIAS_POLICY: 'EGR115',
+  ENDPOINTS_UNMATCHED: 'EGR116',
   EXPORT_EVERYWHERE: 'EGR203',
   GATEWAY_ANY_POD: 'EGR204',
   // Egress paths whose hops do not fit together (src/analysis/tls-agreement.ts, gateway-hops.ts, port-bypass.ts).

@@ -67,6 +67,7 @@ export const KINDS = {
   namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
   service: kubernetes('', 'Service', 'gives workloads a host name in the mesh'),
   endpoints: kubernetes('', 'Endpoints', 'lists the addresses behind a Service without selector'),
+  endpointSlice: kubernetes('discovery.k8s.io', 'EndpointSlice', 'lists the addresses behind a Service (a Service without selector: its external addresses)'),
   secret: kubernetes('', 'Secret', 'holds certificates for TLS'),
   pod: kubernetes('', 'Pod', 'runs workloads'),
   deployment: kubernetes('apps', 'Deployment', 'runs workloads'),
