@@ -1,0 +1,134 @@
+/**
+ * Kubernetes Services that name a destination outside the cluster (Istio's task "Kubernetes Services
+ * for egress traffic"), as Istio reads them:
+ * - ALIAS_POLICY (EGR115, warning): a DestinationRule whose host is an ExternalName Service. Istio
+ *   (1.20 and later) makes an ExternalName Service an alias of its externalName (pilot
+ *   serviceregistry/kube conversion.go ConvertService: resolution Alias; push_context.go
+ *   resolveServiceAliases) and builds no cluster for it (core/cluster.go buildOutboundClusters skips
+ *   aliases): the DestinationRule configures nothing. The externalName host's rules apply.
+ * - ENDPOINTS_UNMATCHED (EGR116, warning): endpoints that do not reach their Service. Istio reads a
+ *   Service's endpoints from EndpointSlices labelled `kubernetes.io/service-name` (the Endpoints API
+ *   through Kubernetes' mirroring), and gives a Service port the endpoint ports of the same name
+ *   (controller/endpointslice.go): a Service port whose name no endpoint port has gets no endpoint,
+ *   and a slice without the label belongs to no Service. Checked for Services without selector whose
+ *   Endpoints or EndpointSlices are in the set (others may be in the cluster).
+ */
+import { IndexedObject, ObjectIndex, namespaceOf, qualifyHost, serviceNamespace } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { asArray, isRecord } from '../rules/finding';
+import { parseProtocol } from '../rules/protocol';
+
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
+const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);
+
+/**
+ * The protocol Istio reads for a Kubernetes Service port (pkg/config/kube ConvertProtocol): UDP for
+ * UDP ports; else the appProtocol, or the name, up to its first `-`; TCP for a few well-known ports
+ * whose name says nothing. Undefined: no protocol (Istio sniffs the traffic).
+ */
+export function istioPortProtocol(port: unknown, name: unknown, protocol?: unknown, appProtocol?: unknown): string | undefined {
+  if (protocol === 'UDP') {
+    return 'UDP';
+  }
+  let text = typeof name === 'string' ? name : '';
+  if (typeof appProtocol === 'string') {
+    const standard: Record<string, string> = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
+    if (Object.hasOwn(standard, appProtocol)) {
+      return standard[appProtocol];
+    }
+    text = appProtocol;
+  }
+  if (text.toLowerCase().startsWith('grpc-web')) {
+    return 'GRPC-Web';
+  }
+  const dash = text.indexOf('-');
+  const parsed = parseProtocol(dash < 0 ? text : text.slice(0, dash));
+  if (parsed === undefined && typeof port === 'number' && WELL_KNOWN_PORTS.has(port)) {
+    return 'TCP';
+  }
+  return parsed;
+}
+
+export function checkKubernetesServices(index: ObjectIndex): ObjectFinding[] {
+  const slices = index.of('endpointSlice');
+  const endpoints = index.of('endpoints');
+  if (index.destinationRules.length === 0 && slices.length === 0 && endpoints.length === 0) {
+    return [];
+  }
+  return [...aliasPolicies(index), ...unmatchedEndpoints(index, slices, endpoints)];
+}
+
+function aliasPolicies(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  for (const dr of index.destinationRules) {
+    const host = dr.object.spec?.host;
+    if (typeof host !== 'string' || host === '') {
+      continue;
+    }
+    const fqdn = qualifyHost(host, namespaceOf(dr.object));
+    const home = serviceNamespace(fqdn);
+    if (home === undefined || !fqdn.endsWith('.svc.cluster.local')) {
+      continue;
+    }
+    const name = fqdn.slice(0, fqdn.indexOf('.'));
+    const service = index.servicesIn(home).find(s => s.object.metadata?.name === name);
+    const spec = service?.object.spec;
+    if (!isRecord(spec) || spec.type !== 'ExternalName' || typeof spec.externalName !== 'string' || spec.externalName === '') {
+      continue;
+    }
+    findings.push(objectFinding(dr.index, 'ALIAS_POLICY', 'warning', 'spec.host', host,
+      `Service ${home}/${name} is of type ExternalName: Istio treats it as an alias of ${spec.externalName} and builds no cluster for it, `
+      + `so this DestinationRule applies to nothing; traffic to ${fqdn} takes the rules of ${spec.externalName}.`,
+      `write the DestinationRule for host ${spec.externalName} (with a ServiceEntry for it), or give Service ${name} a selector-less `
+      + 'form with endpoints; if the rule is only kept for older Istio versions, acknowledge it'));
+  }
+  return findings;
+}
+
+function unmatchedEndpoints(index: ObjectIndex, slices: readonly IndexedObject[], endpoints: readonly IndexedObject[]): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  // The endpoint port names listed for each `namespace/service`.
+  const portNames = new Map<string, Set<string>>();
+  const add = (key: string, ports: unknown) => {
+    const names = portNames.get(key) ?? new Set<string>();
+    asArray(ports).forEach(p => names.add(isRecord(p) && typeof p.name === 'string' ? p.name : ''));
+    portNames.set(key, names);
+  };
+  for (const slice of slices) {
+    const labels = isRecord(slice.object.metadata?.labels) ? slice.object.metadata!.labels! : {};
+    const service = labels[SERVICE_NAME_LABEL];
+    if (typeof service !== 'string' || service === '') {
+      findings.push(objectFinding(slice.index, 'ENDPOINTS_UNMATCHED', 'warning', 'metadata.labels', slice.object.metadata?.labels ?? null,
+        `EndpointSlice ${namespaceOf(slice.object)}/${String(slice.object.metadata?.name)} has no label ${SERVICE_NAME_LABEL}, so it belongs to no `
+        + 'Service: Kubernetes and Istio ignore its endpoints.',
+        `label it ${SERVICE_NAME_LABEL}: <the Service's name>`));
+      continue;
+    }
+    add(`${namespaceOf(slice.object)}/${service}`, (slice.object as Record<string, unknown>).ports);
+  }
+  for (const e of endpoints) {
+    const name = e.object.metadata?.name;
+    if (typeof name === 'string') {
+      asArray((e.object as Record<string, unknown>).subsets).forEach(subset => add(`${namespaceOf(e.object)}/${name}`, isRecord(subset) ? subset.ports : undefined));
+    }
+  }
+  for (const [key, names] of portNames) {
+    const [namespace, name] = key.split('/');
+    const service = index.servicesIn(namespace).find(s => s.object.metadata?.name === name);
+    const spec = service?.object.spec;
+    if (!service || !isRecord(spec) || spec.type === 'ExternalName' || (isRecord(spec.selector) && Object.keys(spec.selector).length > 0)) {
+      continue;
+    }
+    asArray(spec.ports).forEach((port, p) => {
+      const portName = isRecord(port) && typeof port.name === 'string' ? port.name : '';
+      if (isRecord(port) && !names.has(portName)) {
+        findings.push(objectFinding(service.index, 'ENDPOINTS_UNMATCHED', 'warning', `spec.ports[${p}].name`, portName,
+          `Service ${key} port ${String(port.port)} is named "${portName}", but no port of its endpoints has that name `
+          + `(they have ${[...names].map(n => `"${n}"`).join(', ') || 'none'}): Istio gives the port no endpoint, so its connections fail.`,
+          'name the endpoint ports as the Service ports they serve'));
+      }
+    });
+  }
+  return findings;
+}
