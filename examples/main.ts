@@ -17,11 +17,12 @@ import { tlsOriginationGatewayChart } from './shapes/tls-origination-gateway';
 import { tlsOriginationSidecarChart } from './shapes/tls-origination-sidecar';
 import { wildcardChart } from './shapes/wildcard';
 import { taskCharts } from './tasks';
+import { kubernetesServicesChart } from './tasks/kubernetes-services';
 
 export const EXAMPLES = [
   lessonChart, directChart, httpsPassthroughChart, httpsMtlsGatewayChart, tlsOriginationSidecarChart,
   tlsOriginationGatewayChart, mtlsOriginationGatewayChart, tcpByAddressChart, wildcardChart, manyHostsChart, lockdownChart,
-  gatewayApiChart, ambientChart,
+  gatewayApiChart, ambientChart, kubernetesServicesChart,
 ];
 
 export function exampleApp(app: App = new App()): App {

@@ -2,6 +2,7 @@ export * from './api-version';
 export * from './egress-port';
 export * from './load-balancer';
 export * from './external-host';
+export * from './kubernetes-egress-service';
 export * from './egress-gateway';
 export * from './egress-gateway-route';
 export * from './egress-forward';

@@ -1,0 +1,102 @@
+/**
+ * Kubernetes Services for external destinations: a DestinationRule for an ExternalName alias
+ * (EGR115), endpoints that do not reach their Service (EGR116), and the protocol Istio reads from a
+ * Service port.
+ */
+import { destinationRule, found, meta, service, severities } from './objects';
+import { istioPortProtocol } from '../../src/analysis/kubernetes-services';
+import { assertValidIstioObjects } from '../support/crd-validator';
+
+const alias = service('my-httpbin', 'default', { type: 'ExternalName', externalName: 'httpbin.org', ports: [{ name: 'http', port: 80 }] });
+const disable = (host: string) => destinationRule('my-httpbin', 'default', { host, trafficPolicy: { tls: { mode: 'DISABLE' } } });
+const selectorless = (ports: any[]) => service('my-wikipedia', 'default', { ports });
+const slice = (ports: any[], labels: Record<string, string> | null = { 'kubernetes.io/service-name': 'my-wikipedia' }) => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { ...meta('my-wikipedia', 'default'), ...(labels ? { labels } : {}) },
+  addressType: 'IPv4',
+  endpoints: [{ addresses: ['198.35.26.96'] }],
+  ports,
+});
+const endpoints = (ports: any[]) => ({
+  apiVersion: 'v1', kind: 'Endpoints', metadata: meta('my-wikipedia', 'default'), subsets: [{ addresses: [{ ip: '198.35.26.96' }], ports }],
+});
+
+describe('EGR115 ALIAS_POLICY: a DestinationRule for an ExternalName Service', () => {
+  const MESSAGE = 'Service default/my-httpbin is of type ExternalName: Istio treats it as an alias of httpbin.org and builds no cluster for it, '
+    + 'so this DestinationRule applies to nothing; traffic to my-httpbin.default.svc.cluster.local takes the rules of httpbin.org.';
+
+  test('a rule for the alias host, by full or short name, is reported as a warning', () => {
+    expect(found('EGR115', [alias, disable('my-httpbin.default.svc.cluster.local')])).toEqual([`[1] spec.host: ${MESSAGE}`]);
+    expect(found('EGR115', [alias, disable('my-httpbin')])).toEqual([`[1] spec.host: ${MESSAGE}`]);
+    expect(severities('EGR115', [alias, disable('my-httpbin')])).toEqual(['[1] warning']);
+  });
+
+  test('a rule for the external host, or for a Service without type ExternalName, is not', () => {
+    const objects = [alias, disable('httpbin.org'), selectorless([{ name: 'tls', port: 443 }]),
+      destinationRule('my-wikipedia', 'default', { host: 'my-wikipedia.default.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } })];
+    assertValidIstioObjects(objects);
+    expect(found('EGR115', objects)).toEqual([]);
+    // An ExternalName Service of another namespace: the host names another Service.
+    expect(found('EGR115', [alias, disable('my-httpbin.other.svc.cluster.local')])).toEqual([]);
+  });
+});
+
+describe('EGR116 ENDPOINTS_UNMATCHED: endpoints that do not reach their Service', () => {
+  test('endpoint ports named as the Service ports (EndpointSlice or Endpoints, named or both unnamed) are accepted', () => {
+    const named = [selectorless([{ name: 'tls', port: 443 }]), slice([{ name: 'tls', port: 443 }])];
+    assertValidIstioObjects(named);
+    expect(found('EGR116', named)).toEqual([]);
+    expect(found('EGR116', [selectorless([{ name: 'tls', port: 443 }]), endpoints([{ name: 'tls', port: 443 }])])).toEqual([]);
+    expect(found('EGR116', [selectorless([{ port: 443 }]), endpoints([{ port: 443 }])])).toEqual([]);
+  });
+
+  test('a Service port that no endpoint port names gets no endpoint', () => {
+    const objects = [selectorless([{ name: 'tls', port: 443 }, { name: 'http', port: 80 }]), slice([{ name: 'https', port: 443 }, { name: 'http', port: 80 }])];
+    assertValidIstioObjects(objects);
+    expect(found('EGR116', objects)).toEqual([
+      '[0] spec.ports[0].name: Service default/my-wikipedia port 443 is named "tls", but no port of its endpoints has that name (they have "https", "http"): '
+      + 'Istio gives the port no endpoint, so its connections fail.',
+    ]);
+    expect(found('EGR116', [selectorless([{ name: 'tls', port: 443 }]), endpoints([{ port: 443 }])])).toEqual([
+      '[0] spec.ports[0].name: Service default/my-wikipedia port 443 is named "tls", but no port of its endpoints has that name (they have ""): '
+      + 'Istio gives the port no endpoint, so its connections fail.',
+    ]);
+  });
+
+  test('an EndpointSlice without the service-name label belongs to no Service', () => {
+    expect(found('EGR116', [selectorless([{ name: 'tls', port: 443 }]), slice([{ name: 'tls', port: 443 }], null)])).toEqual([
+      '[1] metadata.labels: EndpointSlice default/my-wikipedia has no label kubernetes.io/service-name, so it belongs to no Service: '
+      + 'Kubernetes and Istio ignore its endpoints.',
+    ]);
+  });
+
+  test('Services with a selector, ExternalName Services and Services whose endpoints are not in the set are not checked', () => {
+    expect(found('EGR116', [service('my-wikipedia', 'default', { selector: { app: 'w' }, ports: [{ name: 'tls', port: 443 }] }),
+      slice([{ name: 'other', port: 443 }])])).toEqual([]);
+    expect(found('EGR116', [selectorless([{ name: 'tls', port: 443 }])])).toEqual([]);
+  });
+
+  test('objects of the wrong shape do not crash the check', () => {
+    const odd: any[] = [selectorless([{ name: 'tls', port: 443 }]), { ...slice([]), metadata: 'x' }, { ...endpoints([]), subsets: 'x' },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { labels: { 'kubernetes.io/service-name': 'my-wikipedia' } }, ports: [null, 7] }];
+    expect(() => found('EGR116', odd)).not.toThrow();
+  });
+});
+
+describe('the protocol Istio reads from a Service port (ConvertProtocol)', () => {
+  test.each([
+    [80, 'http', undefined, undefined, 'HTTP'],
+    [443, 'https-api', undefined, undefined, 'HTTPS'],
+    [443, 'TLS', undefined, undefined, 'TLS'],
+    [8080, 'grpc-web-x', undefined, undefined, 'GRPC-Web'],
+    [9000, 'db', undefined, 'tls', 'TLS'],
+    [9000, 'db', undefined, 'kubernetes.io/h2c', 'HTTP2'],
+    [3306, 'db', undefined, undefined, 'TCP'],
+    [53, 'dns', 'UDP', undefined, 'UDP'],
+    [8080, 'web', undefined, undefined, undefined],
+    [8080, undefined, undefined, undefined, undefined],
+  ])('port %s name %s protocol %s appProtocol %s: %s', (port, name, protocol, appProtocol, expected) => {
+    expect(istioPortProtocol(port, name, protocol, appProtocol)).toBe(expected);
+  });
+});
