@@ -60,9 +60,9 @@ export class ServiceDestination {
 
   private constructor(
     /** The external host name of an ExternalName Service. */
-    public readonly externalName: string | undefined,
+    public readonly externalHostName: string | undefined,
     /** The IP addresses of a Service without selector (empty for an ExternalName Service). */
-    public readonly addresses: string[],
+    public readonly ipAddresses: string[],
     /** The object that lists the addresses (undefined for an ExternalName Service). */
     public readonly endpointsKind: EndpointsKind | undefined,
   ) {}
@@ -134,7 +134,7 @@ export class KubernetesEgressService extends Construct {
     super(scope, id);
     const destination = props.destination instanceof ServiceDestination ? props.destination : undefined;
     this.ports = [...(Array.isArray(props.ports) ? props.ports : [])];
-    const external = typeof destination?.externalName === 'string' ? destination.externalName : undefined;
+    const external = typeof destination?.externalHostName === 'string' ? destination.externalHostName : undefined;
     this.name = props.metadata?.name ?? toDnsLabel(external ?? id);
     this.namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
     this.host = this.namespace ? `${this.name}.${this.namespace}.svc.cluster.local` : this.name;
@@ -145,18 +145,18 @@ export class KubernetesEgressService extends Construct {
       kind: 'Service',
       metadata,
       spec: {
-        type: destination?.externalName !== undefined ? 'ExternalName' : undefined,
-        externalName: destination?.externalName,
+        type: destination?.externalHostName !== undefined ? 'ExternalName' : undefined,
+        externalName: destination?.externalHostName,
         ports: this.ports.filter(p => p instanceof EgressPort).map(p => ({
           name: p.name,
           protocol: 'TCP',
           port: p.number,
-          targetPort: destination?.externalName === undefined ? p.targetPort : undefined,
+          targetPort: destination?.externalHostName === undefined ? p.targetPort : undefined,
         })),
       },
     });
-    this.endpoints = destination && destination.externalName === undefined ? this.createEndpoints(destination) : [];
-    const disable = props.disableIstioMutualTls ?? (destination?.externalName === undefined);
+    this.endpoints = destination && destination.externalHostName === undefined ? this.createEndpoints(destination) : [];
+    const disable = props.disableIstioMutualTls ?? (destination?.externalHostName === undefined);
     if (disable === true) {
       this.destinationRule = createIstioObject(this, 'DestinationRule', 'DestinationRule',
         { name: this.name, namespace: props.metadata?.namespace },
@@ -171,7 +171,7 @@ export class KubernetesEgressService extends Construct {
   }
 
   private createEndpoints(destination: ServiceDestination): ApiObject[] {
-    const addresses = Array.isArray(destination.addresses) ? destination.addresses.filter(a => typeof a === 'string') : [];
+    const addresses = Array.isArray(destination.ipAddresses) ? destination.ipAddresses.filter(a => typeof a === 'string') : [];
     const ports = this.ports.filter(p => p instanceof EgressPort);
     const namespace = this.props.metadata?.namespace;
     if (destination.endpointsKind === EndpointsKind.ENDPOINTS) {
@@ -214,9 +214,9 @@ export class KubernetesEgressService extends Construct {
       return [`destination = ${JSON.stringify(destination)}: not a ServiceDestination, so the library cannot write it. `
         + 'Fix: use ServiceDestination.externalName(host) or ServiceDestination.addresses([...]).'];
     }
-    const alias = destination.externalName !== undefined;
+    const alias = destination.externalHostName !== undefined;
     if (alias) {
-      problems.push(...this.checkExternalName(destination.externalName));
+      problems.push(...this.checkExternalName(destination.externalHostName));
     } else {
       problems.push(...this.checkAddresses(destination));
     }
@@ -278,7 +278,7 @@ export class KubernetesEgressService extends Construct {
     if (kindProblem) {
       return [kindProblem];
     }
-    const addresses = destination.addresses;
+    const addresses = destination.ipAddresses;
     if (!Array.isArray(addresses) || addresses.length === 0) {
       return ['destination: ServiceDestination.addresses([]): a Service without selector and without addresses has no endpoint, '
         + 'so its clients\' connections fail. Fix: give the destination\'s IP addresses, or ServiceDestination.externalName(host) for a host name.'];
@@ -295,7 +295,7 @@ export class KubernetesEgressService extends Construct {
 
   /** The indexes of the ports that checkProps refuses. */
   private refusedPorts(): number[] {
-    const alias = this.props.destination instanceof ServiceDestination && this.props.destination.externalName !== undefined;
+    const alias = this.props.destination instanceof ServiceDestination && this.props.destination.externalHostName !== undefined;
     return this.ports.flatMap((port, i) => (!(port instanceof EgressPort)
       || enumProblem('', port.protocol, '', EgressProtocol) !== undefined || this.checkPort(port, i, alias).length > 0 ? [i] : []));
   }
