@@ -4,17 +4,7 @@
  * The rules (`checkObject`), the analysis model, the constructs' L1 factories, `lint` and `explain`
  * all look kinds up here, so a new kind is one entry.
  */
-import { checkAuthorizationPolicy } from './authorization-policy';
-import { checkDestinationRule } from './destination-rule';
 import { Finding, Manifest, isRecord } from './finding';
-import { checkGateway } from './gateway';
-import { checkBackendTlsPolicy } from './gateway-api/backend-tls-policy';
-import { checkK8sGateway } from './gateway-api/gateway';
-import { checkNothingMore, checkRoute } from './gateway-api/routes';
-import { checkServiceEntry } from './service-entry';
-import { checkSidecar } from './sidecar';
-import { checkTelemetry } from './telemetry';
-import { checkVirtualService } from './virtual-service';
 import { GATEWAY_API_SPEC_FIELDS } from '../imports/gateway-api-fields';
 import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
 
@@ -34,6 +24,34 @@ export interface KindDefinition {
   readonly role: string;
 }
 
+type Check = (manifest: Manifest) => Finding[];
+
+/**
+ * A kind's rules, loaded at their first use: the constructs read this registry when the library is
+ * required, and an app's start-up should not pay for loading every rule (they run at synth).
+ */
+function loadedWhenUsed(load: () => Check): Check {
+  let check: Check | undefined;
+  return manifest => (check ??= load())(manifest);
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const rules = {
+  serviceEntry: loadedWhenUsed(() => (require('./service-entry') as typeof import('./service-entry')).checkServiceEntry),
+  gateway: loadedWhenUsed(() => (require('./gateway') as typeof import('./gateway')).checkGateway),
+  virtualService: loadedWhenUsed(() => (require('./virtual-service') as typeof import('./virtual-service')).checkVirtualService),
+  destinationRule: loadedWhenUsed(() => (require('./destination-rule') as typeof import('./destination-rule')).checkDestinationRule),
+  sidecar: loadedWhenUsed(() => (require('./sidecar') as typeof import('./sidecar')).checkSidecar),
+  authorizationPolicy: loadedWhenUsed(() => (require('./authorization-policy') as typeof import('./authorization-policy')).checkAuthorizationPolicy),
+  telemetry: loadedWhenUsed(() => (require('./telemetry') as typeof import('./telemetry')).checkTelemetry),
+  k8sGateway: loadedWhenUsed(() => (require('./gateway-api/gateway') as typeof import('./gateway-api/gateway')).checkK8sGateway),
+  route: loadedWhenUsed(() => (require('./gateway-api/routes') as typeof import('./gateway-api/routes')).checkRoute),
+  nothingMore: loadedWhenUsed(() => (require('./gateway-api/routes') as typeof import('./gateway-api/routes')).checkNothingMore),
+  backendTlsPolicy: loadedWhenUsed(() => (require('./gateway-api/backend-tls-policy') as typeof import('./gateway-api/backend-tls-policy'))
+    .checkBackendTlsPolicy),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const istio = (group: string, kind: string, check: KindDefinition['check'], role: string, versions = ['v1', 'v1beta1', 'v1alpha3'],
   legacyVersion = 'v1beta1'): KindDefinition =>
   ({ group, kind, versions, legacyVersion, check, specFields: ISTIO_SPEC_FIELDS[kind], role });
@@ -41,29 +59,29 @@ const istio = (group: string, kind: string, check: KindDefinition['check'], role
 const kubernetes = (group: string, kind: string, role: string): KindDefinition => ({ group, kind, versions: ['v1'], role });
 
 /** A Gateway API kind; the versions are those the v1.6.1 experimental CRDs serve, the standard ones first. */
-const gatewayApi = (kind: string, versions: string[], role: string, check: KindDefinition['check'] = checkNothingMore): KindDefinition =>
+const gatewayApi = (kind: string, versions: string[], role: string, check: KindDefinition['check'] = rules.nothingMore): KindDefinition =>
   ({ group: 'gateway.networking.k8s.io', kind, versions, check, specFields: GATEWAY_API_SPEC_FIELDS[kind], role });
 
 /** Every kind the library knows, by a stable key. */
 export const KINDS = {
-  serviceEntry: istio('networking.istio.io', 'ServiceEntry', checkServiceEntry, 'adds external hosts to the mesh registry'),
-  gateway: istio('networking.istio.io', 'Gateway', checkGateway, 'configures the listeners of gateway proxies'),
-  virtualService: istio('networking.istio.io', 'VirtualService', checkVirtualService, 'routes a host\'s traffic'),
-  destinationRule: istio('networking.istio.io', 'DestinationRule', checkDestinationRule, 'sets subsets and TLS towards a host'),
-  sidecar: istio('networking.istio.io', 'Sidecar', checkSidecar, 'limits what workloads see and may reach'),
-  authorizationPolicy: istio('security.istio.io', 'AuthorizationPolicy', checkAuthorizationPolicy, 'allows or denies requests at a proxy',
+  serviceEntry: istio('networking.istio.io', 'ServiceEntry', rules.serviceEntry, 'adds external hosts to the mesh registry'),
+  gateway: istio('networking.istio.io', 'Gateway', rules.gateway, 'configures the listeners of gateway proxies'),
+  virtualService: istio('networking.istio.io', 'VirtualService', rules.virtualService, 'routes a host\'s traffic'),
+  destinationRule: istio('networking.istio.io', 'DestinationRule', rules.destinationRule, 'sets subsets and TLS towards a host'),
+  sidecar: istio('networking.istio.io', 'Sidecar', rules.sidecar, 'limits what workloads see and may reach'),
+  authorizationPolicy: istio('security.istio.io', 'AuthorizationPolicy', rules.authorizationPolicy, 'allows or denies requests at a proxy',
     ['v1', 'v1beta1']),
   // Telemetry had no v1beta1: meshes before Istio 1.22 serve v1alpha1.
-  telemetry: istio('telemetry.istio.io', 'Telemetry', checkTelemetry, 'turns on access logs', ['v1', 'v1alpha1'], 'v1alpha1'),
+  telemetry: istio('telemetry.istio.io', 'Telemetry', rules.telemetry, 'turns on access logs', ['v1', 'v1alpha1'], 'v1alpha1'),
   // The Gateway API (v1.6.1 CRDs): Istio's egress through a Gateway API Gateway, and ambient waypoints.
   k8sGateway: gatewayApi('Gateway', ['v1', 'v1beta1'], 'deploys and configures a gateway proxy (an egress gateway, or a waypoint)',
-    checkK8sGateway),
-  httpRoute: gatewayApi('HTTPRoute', ['v1', 'v1beta1'], 'routes HTTP from its parents (a ServiceEntry for the mesh, a Gateway) to backends', checkRoute),
-  tlsRoute: gatewayApi('TLSRoute', ['v1', 'v1alpha3', 'v1alpha2'], 'routes TLS by SNI from its parents to backends', checkRoute),
-  tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends', checkRoute),
-  grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends', checkRoute),
+    rules.k8sGateway),
+  httpRoute: gatewayApi('HTTPRoute', ['v1', 'v1beta1'], 'routes HTTP from its parents (a ServiceEntry for the mesh, a Gateway) to backends', rules.route),
+  tlsRoute: gatewayApi('TLSRoute', ['v1', 'v1alpha3', 'v1alpha2'], 'routes TLS by SNI from its parents to backends', rules.route),
+  tcpRoute: gatewayApi('TCPRoute', ['v1', 'v1alpha2'], 'routes TCP from its parents to backends', rules.route),
+  grpcRoute: gatewayApi('GRPCRoute', ['v1'], 'routes gRPC from its parents to backends', rules.route),
   referenceGrant: gatewayApi('ReferenceGrant', ['v1beta1', 'v1'], 'lets routes of other namespaces refer to objects of its namespace'),
-  backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend', checkBackendTlsPolicy),
+  backendTlsPolicy: gatewayApi('BackendTLSPolicy', ['v1', 'v1alpha3'], 'originates TLS to a backend', rules.backendTlsPolicy),
   namespace: kubernetes('', 'Namespace', 'holds workloads; its labels enrol them in the mesh'),
   service: kubernetes('', 'Service', 'gives workloads a host name in the mesh'),
   endpoints: kubernetes('', 'Endpoints', 'lists the addresses behind a Service without selector'),
