@@ -11,7 +11,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { checkPortNumber, isCidr, namespaceNameProblem, toCidr } from './rules/names';
 import { labelProblems } from './rules/virtual-service-syntax';
-import { isAcknowledged } from './synth/acknowledgements';
+import { acknowledge, isAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
 
 /** A selector of these labels; `{}` (every object) without labels. */
@@ -138,6 +138,42 @@ export interface LockdownNetworkPolicyOptions {
 }
 
 /**
+ * What a lockdown's Sidecar does with traffic to hosts it does not import (its `outboundTrafficPolicy`).
+ */
+export class SidecarOutboundPolicy {
+  /**
+   * `REGISTRY_ONLY`: the workloads reach only the hosts the Sidecar imports (a 502 from the sidecar
+   * otherwise). The default.
+   */
+  public static registryOnly(): SidecarOutboundPolicy {
+    return new SidecarOutboundPolicy('REGISTRY_ONLY');
+  }
+
+  /**
+   * No `outboundTrafficPolicy`: the Sidecar only scopes what the workloads see, and the mesh's policy
+   * decides what happens to other hosts (Istio's default is `ALLOW_ANY`; `IstioInstallOverlay` sets
+   * `REGISTRY_ONLY`). The library cannot see the mesh's setting, so the synth refuses it unless
+   * acknowledged: `EgressAnalysis.acknowledge(lockdown, 'EGR206', 'the mesh is REGISTRY_ONLY')`.
+   */
+  public static meshDefault(): SidecarOutboundPolicy {
+    return new SidecarOutboundPolicy(undefined);
+  }
+
+  /**
+   * `ALLOW_ANY`: the workloads may reach any host, registered or not (unknown hosts pass through their
+   * sidecar). It weakens egress control, so the synth refuses it unless acknowledged (EGR206).
+   */
+  public static allowAny(): SidecarOutboundPolicy {
+    return new SidecarOutboundPolicy('ALLOW_ANY');
+  }
+
+  private constructor(
+    /** The mode written in the Sidecar (undefined: none, the mesh's). */
+    public readonly mode: string | undefined,
+  ) {}
+}
+
+/**
  * Properties of an EgressLockdown.
  */
 export interface EgressLockdownProps {
@@ -195,6 +231,27 @@ export interface EgressLockdownProps {
    * @default - the `dataplaneMode` of the app's MeshNamespace of that name (created before the lockdown), else DataplaneMode.SIDECAR
    */
   readonly dataplaneMode?: DataplaneMode;
+  /**
+   * What the Sidecar does with hosts it does not import. Anything but `registryOnly()` is refused at
+   * synth unless acknowledged (EGR206).
+   * @default SidecarOutboundPolicy.registryOnly()
+   */
+  readonly outboundPolicy?: SidecarOutboundPolicy;
+  /**
+   * Whether this lockdown is the mesh's default: its Sidecar, in the root namespace and without
+   * workloadSelector, applies to every sidecar of a namespace that has no Sidecar of its own (`./*`
+   * then means each workload's own namespace). `namespace` must be the root namespace, and the lockdown
+   * writes no NetworkPolicy (a NetworkPolicy only applies to its own namespace's pods: lock each
+   * namespace down for that).
+   * @default - false; a lockdown of the root namespace without workloadSelector is the mesh's default all the same
+   */
+  readonly meshWide?: boolean;
+  /**
+   * The mesh's root namespace (meshConfig `rootNamespace`), where a Sidecar without workloadSelector is
+   * the mesh-wide default.
+   * @default - the control plane namespace
+   */
+  readonly rootNamespace?: string;
 }
 
 /**
@@ -227,20 +284,25 @@ export class EgressLockdown extends Construct {
   public readonly telemetry?: ApiObject;
   /** The namespace locked down. */
   public readonly namespace: string;
+  /** Whether the Sidecar is the mesh-wide default (a Sidecar without workloadSelector in the root namespace). */
+  public readonly meshWide: boolean;
 
   private readonly controlPlane: string;
+  private readonly rootNamespace: string;
   private readonly _sidecar?: ApiObject;
 
   public constructor(scope: Construct, id: string, private readonly props: EgressLockdownProps) {
     super(scope, id);
     this.namespace = props.namespace;
     this.controlPlane = props.controlPlaneNamespace ?? 'istio-system';
+    this.rootNamespace = props.rootNamespace ?? this.controlPlane;
+    this.meshWide = props.namespace === this.rootNamespace && !props.workloadSelector;
     const name = toDnsLabel(props.workloadSelector ? `${props.namespace}-egress-${Object.values(props.workloadSelector).join('-')}` : 'egress-lockdown');
     this.dataplaneMode = props.dataplaneMode ?? MeshNamespace._of(this, props.namespace)?.dataplaneMode ?? DataplaneMode.SIDECAR;
     if (this.dataplaneMode !== DataplaneMode.AMBIENT) {
       this._sidecar = createIstioObject(this, 'Resource', 'Sidecar', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderSidecar() }));
     }
-    if (props.networkPolicy ?? props.namespace !== this.controlPlane) {
+    if (props.networkPolicy ?? (props.namespace !== this.controlPlane && props.meshWide !== true)) {
       this.networkPolicy = createNetworkPolicy(this, 'NetworkPolicy', { name, namespace: props.namespace }, Lazy.any({ produce: () => this.renderNetworkPolicy() }));
     }
     if (props.accessLogging) {
@@ -251,12 +313,17 @@ export class EgressLockdown extends Construct {
     for (const host of props.hosts ?? []) {
       host.addConsumer(props.namespace, this);
     }
+    if (this.meshWide && this._sidecar) {
+      // Istio's webhook reads `.` as the Sidecar's own namespace and warns that `./*` and `<root>/*` are one entry; in the mesh's
+      // default Sidecar `.` is each workload's namespace, so both are needed (pilot/pkg/model/push_context.go: doGetSidecarScope).
+      acknowledge(this, 'SC7', 'the mesh\'s default Sidecar: ./* is each workload\'s namespace, the root namespace\'s entry is another');
+    }
     // A host of another namespace reached directly that the NetworkPolicy blocks shows in the objects (DIRECT_HOST_BLOCKED,
     // reported by the app's analysis under this construct's path: the NetworkPolicy is not one of the library's Istio objects).
     validateWithIstioRules(this, () => [...(this._sidecar ? [this._sidecar] : []), ...(this.telemetry ? [this.telemetry] : [])], {
       extra: () => [
         ...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode(), ...this.checkGatewaySelectors(),
-        ...this.checkNetworkPolicyOptions(),
+        ...this.checkNetworkPolicyOptions(), ...this.checkOutboundPolicy(), ...this.checkMeshWide(),
       ],
     });
   }
@@ -284,6 +351,61 @@ export class EgressLockdown extends Construct {
         + 'the egress gateway. Fix: give the gateway pods\' labels (EgressGateway.fromAttributes: selector, e.g. { istio: \'egressgateway\' }). '
         + `If it is right as it is: EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR204', '<why it is right>')`];
     });
+  }
+
+  /** An outbound policy other than REGISTRY_ONLY (EGR206, unless acknowledged), or one the library cannot write. */
+  private checkOutboundPolicy(): string[] {
+    const policy: unknown = this.props.outboundPolicy;
+    if (policy === undefined) {
+      return [];
+    }
+    if (!(policy instanceof SidecarOutboundPolicy)) {
+      return [`outboundPolicy = ${JSON.stringify(policy)}: not a SidecarOutboundPolicy, so the library cannot write it. `
+        + 'Fix: use SidecarOutboundPolicy.registryOnly(), SidecarOutboundPolicy.meshDefault() or SidecarOutboundPolicy.allowAny().'];
+    }
+    if (!this._sidecar) {
+      return [`outboundPolicy: namespace ${this.namespace} runs in ambient mode, where the lockdown writes no Sidecar. Fix: leave outboundPolicy out.`];
+    }
+    if (policy.mode === 'REGISTRY_ONLY') {
+      return [];
+    }
+    const finding = { rule: 'ALLOW_ANY', code: 'EGR206', severity: 'error' as const, field: 'outboundPolicy', message: '', fix: '' };
+    if (isAcknowledged(this, finding)) {
+      return [];
+    }
+    const what = policy.mode === 'ALLOW_ANY'
+      ? 'SidecarOutboundPolicy.allowAny() (EGR206): the workloads may reach any host, registered or not, through their sidecar'
+      : 'SidecarOutboundPolicy.meshDefault() (EGR206): the Sidecar writes no outboundTrafficPolicy, so the mesh\'s decides, and '
+        + 'Istio\'s default is ALLOW_ANY (any host, registered or not)';
+    const where = this.meshWide ? ', in every namespace without a Sidecar of its own (this Sidecar is the mesh\'s default)' : ` of ${this.namespace}`;
+    return [`outboundPolicy = ${what}${where}. Fix: leave outboundPolicy out (REGISTRY_ONLY). If it is right as it is (e.g. the mesh is `
+      + `REGISTRY_ONLY): EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR206', '<why it is right>')`];
+  }
+
+  /** What a lockdown asked to be the mesh's default cannot be. */
+  private checkMeshWide(): string[] {
+    if (this.props.meshWide !== true) {
+      return [];
+    }
+    const errors: string[] = [];
+    if (this.namespace !== this.rootNamespace) {
+      errors.push(`meshWide = true: namespace ${this.namespace} is not the root namespace (${this.rootNamespace}${this.props.rootNamespace === undefined
+        ? ', the control plane\'s' : ''}), and only a Sidecar there is the mesh's default. Fix: set namespace: '${this.rootNamespace}', `
+        + 'or give rootNamespace if meshConfig.rootNamespace is another.');
+    }
+    if (this.props.workloadSelector) {
+      errors.push(`meshWide = true with workloadSelector = ${JSON.stringify(this.props.workloadSelector)}: a Sidecar with a selector `
+        + 'applies to the selected workloads of its own namespace only. Fix: leave workloadSelector out.');
+    }
+    if (this.props.networkPolicy === true) {
+      errors.push(`meshWide = true with networkPolicy = true: a NetworkPolicy applies to the pods of its own namespace (${this.namespace}) only, `
+        + 'not to the mesh. Fix: leave networkPolicy out, and give each namespace an EgressLockdown of its own for its NetworkPolicy.');
+    }
+    if (this.dataplaneMode === DataplaneMode.AMBIENT) {
+      errors.push(`meshWide = true: namespace ${this.namespace} runs in ambient mode, where the lockdown writes no Sidecar. `
+        + 'Fix: leave meshWide out.');
+    }
+    return errors;
   }
 
   /** The Sidecar resource; only in sidecar mode (ambient pods have none). */
@@ -336,7 +458,9 @@ export class EgressLockdown extends Construct {
       hosts.add(`${ns}/*`);
     }
     // `./*` already imports what is defined in this namespace.
-    const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${namespace === this.namespace ? '.' : namespace || '*'}/${h}`));
+    // In the mesh's default Sidecar `.` is each workload's own namespace: hosts of the root namespace keep its name.
+    const here = (namespace: string | undefined) => namespace === this.namespace && !this.meshWide;
+    const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${here(namespace) ? '.' : namespace || '*'}/${h}`));
     for (const host of this.props.hosts ?? []) {
       add(host.namespace, host);
     }
@@ -349,16 +473,24 @@ export class EgressLockdown extends Construct {
     [...hosts].filter(h => h.startsWith('./')).forEach(h => hosts.delete(h));
     hosts.delete(`${this.controlPlane}/*`);
     // The namespace's own `ns/*` (a gateway deployed beside the clients) is `./*` again: Istio warns about the duplicate (SC7).
-    hosts.delete(`${this.namespace}/*`);
+    // (In the mesh's default Sidecar it is not: `./*` is each workload's namespace there.)
+    if (!this.meshWide) {
+      hosts.delete(`${this.namespace}/*`);
+    }
     // Sorted, so that the order in which constructs were created does not change the output.
-    return ['./*', `${this.controlPlane}/*`, ...[...hosts].sort()];
+    // In the control plane's own namespace `./*` is the control plane already (unless this is the mesh's default Sidecar).
+    const controlPlane = this.namespace === this.controlPlane && !this.meshWide ? [] : [`${this.controlPlane}/*`];
+    return ['./*', ...controlPlane, ...[...hosts].sort()];
   }
 
   private renderSidecar(): Record<string, unknown> {
     const selector = this.props.workloadSelector;
+    const policy = this.props.outboundPolicy;
+    // Anything but a SidecarOutboundPolicy (from another language) is refused by checkOutboundPolicy, and REGISTRY_ONLY written.
+    const mode = policy instanceof SidecarOutboundPolicy ? policy.mode : 'REGISTRY_ONLY';
     return {
       workloadSelector: selector && { labels: { ...selector } },
-      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+      outboundTrafficPolicy: mode === undefined ? undefined : { mode },
       egress: [{ hosts: this.egressHosts() }],
     };
   }

@@ -29,7 +29,7 @@ describe('namespaces by the labels the user chooses', () => {
         { namespace: 'kube-system', labels: { 'kube-system': 'true' } },
         { namespace: 'payments', labels: { team: 'payments' } },
       ],
-    }, { allowNamespaces: ['payments', 'billing'], gateways: [EgressGateway.fromAttributes({ namespace: 'egress', selector: { app: 'gw' } })] });
+    }, { allowNamespaces: ['payments', 'billing'], gateways: [EgressGateway.fromAttributes({ namespace: 'egress', serviceName: 'gw', selector: { app: 'gw' } })] });
     expect(spec.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'egress' } }, podSelector: { matchLabels: { app: 'gw' } } }] },
       {
@@ -45,7 +45,7 @@ describe('namespaces by the labels the user chooses', () => {
 
   test('the whole control plane namespace on every port: a gateway there needs no rule of its own, one elsewhere keeps its rule', () => {
     const spec = policyOf({ wholeControlPlaneNamespace: true, dnsPodLabels: {}, dnsProtocols: [NetworkProtocol.UDP], allowOwnNamespace: false },
-      { gateways: [EgressGateway.istioDefault(), EgressGateway.fromAttributes({ namespace: 'egress', selector: { app: 'gw' } })] });
+      { gateways: [EgressGateway.istioDefault(), EgressGateway.fromAttributes({ namespace: 'egress', serviceName: 'gw', selector: { app: 'gw' } })] });
     expect(spec.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'egress' } }, podSelector: { matchLabels: { app: 'gw' } } }] },
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] },

@@ -45,6 +45,9 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   ENDPOINTS_UNMATCHED: 'EGR116',
   EXPORT_EVERYWHERE: 'EGR203',
   GATEWAY_ANY_POD: 'EGR204',
+  // Lockdown choices that weaken it, refused by EgressLockdown unless acknowledged (src/egress-lockdown.ts).
+  NETPOL_ANY_ADDRESS: 'EGR205',
+  ALLOW_ANY: 'EGR206',
   // Egress paths whose hops do not fit together (src/analysis/tls-agreement.ts, gateway-hops.ts, port-bypass.ts).
   GWTLS: 'EGR130',
   GWSNI: 'EGR131',
