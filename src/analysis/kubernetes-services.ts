@@ -15,7 +15,7 @@
  */
 import { IndexedObject, ObjectIndex, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { asArray, isRecord } from '../rules/finding';
+import { asArray, isRecord, show } from '../rules/finding';
 import { parseProtocol } from '../rules/protocol';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -100,7 +100,7 @@ function unmatchedEndpoints(index: ObjectIndex, slices: readonly IndexedObject[]
     const service = labels[SERVICE_NAME_LABEL];
     if (typeof service !== 'string' || service === '') {
       findings.push(objectFinding(slice.index, 'ENDPOINTS_UNMATCHED', 'warning', 'metadata.labels', slice.object.metadata?.labels ?? null,
-        `EndpointSlice ${namespaceOf(slice.object)}/${String(slice.object.metadata?.name)} has no label ${SERVICE_NAME_LABEL}, so it belongs to no `
+        `EndpointSlice ${namespaceOf(slice.object)}/${show(slice.object.metadata?.name)} has no label ${SERVICE_NAME_LABEL}, so it belongs to no `
         + 'Service: Kubernetes and Istio ignore its endpoints.',
         `label it ${SERVICE_NAME_LABEL}: <the Service's name>`));
       continue;
@@ -124,7 +124,7 @@ function unmatchedEndpoints(index: ObjectIndex, slices: readonly IndexedObject[]
       const portName = isRecord(port) && typeof port.name === 'string' ? port.name : '';
       if (isRecord(port) && !names.has(portName)) {
         findings.push(objectFinding(service.index, 'ENDPOINTS_UNMATCHED', 'warning', `spec.ports[${p}].name`, portName,
-          `Service ${key} port ${String(port.port)} is named "${portName}", but no port of its endpoints has that name `
+          `Service ${key} port ${show(port.port)} is named "${portName}", but no port of its endpoints has that name `
           + `(they have ${[...names].map(n => `"${n}"`).join(', ') || 'none'}): Istio gives the port no endpoint, so its connections fail.`,
           'name the endpoint ports as the Service ports they serve'));
       }

@@ -81,6 +81,15 @@ describe('EGR116 ENDPOINTS_UNMATCHED: endpoints that do not reach their Service'
     const odd: any[] = [selectorless([{ name: 'tls', port: 443 }]), { ...slice([]), metadata: 'x' }, { ...endpoints([]), subsets: 'x' },
       { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { labels: { 'kubernetes.io/service-name': 'my-wikipedia' } }, ports: [null, 7] }];
     expect(() => found('EGR116', odd)).not.toThrow();
+    // Values whose `toString` is not a function (the fuzzing found these) are shown, not converted.
+    const hostile: any[] = [selectorless([{ name: 'tls', port: { toString: {} } }]), slice([{ name: 'other', port: 443 }]),
+      { ...slice([]), metadata: { name: { toString: {} }, labels: { toString: '' } } }];
+    expect(found('EGR116', hostile)).toEqual([
+      '[2] metadata.labels: EndpointSlice default/{"toString":{}} has no label kubernetes.io/service-name, so it belongs to no Service: '
+      + 'Kubernetes and Istio ignore its endpoints.',
+      '[0] spec.ports[0].name: Service default/my-wikipedia port {"toString":{}} is named "tls", but no port of its endpoints has that name (they have "other"): '
+      + 'Istio gives the port no endpoint, so its connections fail.',
+    ]);
   });
 });
 

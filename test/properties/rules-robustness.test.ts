@@ -213,6 +213,12 @@ const SEEDS: Partial<Record<KindKey, Manifest & Record<string, any>>> = {
   namespace: { metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
   service: { metadata: meta('reviews', 'shop'), spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080, targetPort: 9080 }] } },
   endpoints: { metadata: meta('legacy', 'shop'), subsets: [{ addresses: [{ ip: '10.0.0.7' }], ports: [{ name: 'http', port: 8080 }] }] },
+  endpointSlice: {
+    metadata: { ...meta('legacy', 'shop'), labels: { 'kubernetes.io/service-name': 'legacy' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['10.0.0.7'] }],
+    ports: [{ name: 'http', port: 8080 }],
+  },
   secret: { metadata: meta('api-credential', 'istio-system'), type: 'kubernetes.io/tls', data: { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' } },
   pod: { metadata: { ...meta('egress-0', 'istio-system'), labels: { istio: 'egressgateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } },
   deployment: workloadSeed('deployment'),
@@ -716,8 +722,29 @@ const blockedDirectHost: fc.Arbitrary<DefectCase> = fc.tuple(fc.constantFrom(...
   };
 });
 
+/** A Service without selector whose port name no port of its Endpoints or EndpointSlice has (EGR116). */
+const unmatchedEndpointPort = (key: 'endpoints' | 'endpointSlice'): fc.Arbitrary<DefectCase> =>
+  fc.tuple(fc.constantFrom(...NAMESPACES), fc.constantFrom('tls', 'https-api', 'tcp-db'), fc.boolean()).map(([namespace, name, inCluster]) => {
+    const selectorless: Manifest = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'external', namespace }, spec: { ports: [{ name, port: 443 }] } };
+    const listed = (portName: string): Manifest => (key === 'endpoints'
+      ? { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external', namespace }, subsets: [{ addresses: [{ ip: '192.0.2.7' }], ports: [{ name: portName, port: 443 }] }] }
+      : {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: 'external', namespace, labels: { 'kubernetes.io/service-name': 'external' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['192.0.2.7'] }],
+        ports: [{ name: portName, port: 443 }],
+      }) as Manifest;
+    return crossCase(`Service ${namespace}/external port "${name}", its ${KINDS[key].kind} names the port "other"`, inCluster,
+      [selectorless], [listed('other')], [listed(name)], 0,
+      { rule: 'ENDPOINTS_UNMATCHED', code: 'EGR116', field: 'spec.ports[0].name', message: `is named "${name}", but no port of its endpoints has that name` });
+  });
+
 /** Defects across objects, for the kinds the analysis reads (and the kinds whose references it resolves). */
 const CROSS_DEFECTS: Partial<Record<KindKey, Array<fc.Arbitrary<DefectCase>>>> = {
+  endpoints: [unmatchedEndpointPort('endpoints')],
+  endpointSlice: [unmatchedEndpointPort('endpointSlice')],
   service: [hiddenService, missingShortName, ambiguousPorts, unknownAnnotation('service')],
   destinationRule: [missingSubset],
   namespace: [unknownAnnotation('namespace'), unknownPolicyNamespace],
@@ -730,7 +757,7 @@ const CROSS_DEFECTS: Partial<Record<KindKey, Array<fc.Arbitrary<DefectCase>>>> =
 };
 
 /** Registered kinds that no rule reads yet (they are still generated, mutated and put in the cluster above). */
-const READ_BY_NO_RULE_YET: KindKey[] = ['endpoints'];
+const READ_BY_NO_RULE_YET: KindKey[] = [];
 
 /** A seed of `key` with another name, namespace and served version: the variation a defect must not depend on. */
 function variedSeed(key: KindKey): fc.Arbitrary<any> {
