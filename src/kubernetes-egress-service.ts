@@ -15,6 +15,8 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** Who manages the EndpointSlices: not Kubernetes' EndpointSlice controller. */
 const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const MANAGED_BY = 'cdk8s-istio-egress';
+/** What the API server accepts as a Service name (apimachinery IsDNS1035Label, length apart). */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The object that lists the addresses behind a Service without selector.
@@ -215,6 +217,11 @@ export class KubernetesEgressService extends Construct {
         + 'Fix: use ServiceDestination.externalName(host) or ServiceDestination.addresses([...]).'];
     }
     const alias = destination.externalHostName !== undefined;
+    if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {
+      problems.push(`metadata.name = ${JSON.stringify(this.name)}${this.props.metadata?.name === undefined ? ' (derived from the '
+        + `${alias ? 'external host name' : 'construct id'})` : ''}: the API server requires a Service name to be a DNS-1035 label `
+        + '(lower-case letters, digits and "-", starting with a letter, at most 63). Fix: give metadata.name, e.g. "my-api".');
+    }
     if (alias) {
       problems.push(...this.checkExternalName(destination.externalHostName));
     } else {

@@ -170,6 +170,14 @@ describe('KubernetesEgressService refuses what Istio or Kubernetes would read ot
     expect(refusal({ destination: alias, ports: [] })).toContain('ports: the Service has no port');
   });
 
+  test('a Service name the API server refuses, given or derived', () => {
+    expect(refusal({ destination: ServiceDestination.externalName('1password.com'), ports: [http] }))
+      .toContain('metadata.name = "1password-com" (derived from the external host name): the API server requires a Service name to be a DNS-1035 '
+        + 'label (lower-case letters, digits and "-", starting with a letter, at most 63). Fix: give metadata.name, e.g. "my-api".');
+    expect(refusal({ metadata: { name: 'api.example.com' }, destination: alias, ports: [http] }))
+      .toContain('metadata.name = "api.example.com": the API server requires a Service name to be a DNS-1035 label');
+  });
+
   test('a target port on an ExternalName Service', () => {
     expect(refusal({ destination: alias, ports: [EgressPort.of({ number: 80, protocol: EgressProtocol.HTTP, targetPort: 8080 })] }))
       .toContain('ports[0].targetPort = 8080: an ExternalName Service is a DNS alias, so clients connect to the external host on the port they use (80); '
