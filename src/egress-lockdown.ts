@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressGateway, IEgressGateway } from './egress-gateway';
 import { EgressGatewayRoute } from './egress-gateway-route';
-import { IExternalHost } from './external-host';
+import { ExternalHost, IExternalHost } from './external-host';
 import { DataplaneMode, MeshNamespace } from './mesh-namespace';
 import { routesOf } from './private/app-routes';
 import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, createNetworkPolicy } from './private/core-objects';
@@ -447,7 +447,7 @@ export class EgressLockdown extends Construct {
 
   /** Routes of the app for the allowed hosts, or whose allowedClients include this namespace. */
   private relevantRoutes(): EgressGatewayRoute[] {
-    const hosts = new Set(this.props.hosts ?? []);
+    const hosts = new Set(this.allowedHosts());
     return this.appRoutes().filter(r => hosts.has(r.host) || r.allowsNamespace(this.namespace));
   }
 
@@ -461,7 +461,7 @@ export class EgressLockdown extends Construct {
     // In the mesh's default Sidecar `.` is each workload's own namespace: hosts of the root namespace keep its name.
     const here = (namespace: string | undefined) => namespace === this.namespace && !this.meshWide;
     const add = (namespace: string | undefined, host: IExternalHost) => host.hosts.forEach(h => hosts.add(`${here(namespace) ? '.' : namespace || '*'}/${h}`));
-    for (const host of this.props.hosts ?? []) {
+    for (const host of this.allowedHosts()) {
       add(host.namespace, host);
     }
     // A routed host is reached through its route's VirtualService and the gateway's Service.
@@ -680,10 +680,15 @@ export class EgressLockdown extends Construct {
     return errors;
   }
 
+  /** The hosts of `hosts`, and those that name this namespace among their client namespaces (ExternalHost `clientNamespaces`). */
+  private allowedHosts(): IExternalHost[] {
+    return [...new Set([...this.props.hosts ?? [], ...ExternalHost._namingClientNamespace(this, this.namespace)])];
+  }
+
   /** The allowed hosts that no route sends through a gateway. */
   private directHosts(): IExternalHost[] {
     const routed = new Set(this.appRoutes().map(r => r.host));
-    return (this.props.hosts ?? []).filter(h => !routed.has(h));
+    return this.allowedHosts().filter(h => !routed.has(h));
   }
 
   /**
@@ -697,7 +702,8 @@ export class EgressLockdown extends Construct {
       return [];
     }
     return this.directHosts().filter(h => h.addresses.length === 0 && h.namespace === this.namespace)
-      .map(h => `hosts: ${h.hosts.join(', ')} (${h.node.path}) is reached directly, not through an egress gateway, but the NetworkPolicy `
+      .map(h => `${this.props.hosts?.includes(h) ? 'hosts: ' : ''}${h.hosts.join(', ')} (${h.node.path}${this.props.hosts?.includes(h) ? ''
+        : `, whose clientNamespaces name ${this.namespace}`}) is reached directly, not through an egress gateway, but the NetworkPolicy `
         + 'lets the pods send only to the gateways, so it would be blocked. Fix: route it through an egress gateway (EgressGatewayRoute), '
         + 'give it addresses (allowed as IP blocks), or set networkPolicy: false.');
   }

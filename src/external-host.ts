@@ -8,6 +8,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
+import { namespaceNameProblem } from './rules/names';
 import { isAcknowledged } from './synth/acknowledgements';
 import { findingsFor } from './synth/app-analysis';
 import { changeCount, noteChange } from './synth/library-object';
@@ -38,6 +39,24 @@ function firstDefinitions(root: IConstruct): Map<string, ExternalHost> {
   }
   definitionsByApp.set(root, { changes: changeCount(), first });
   return first;
+}
+
+/** Per app: the ExternalHosts that name each client namespace (`clientNamespaces`), and `changeCount()` when it was computed. */
+const clientHostsByApp = new WeakMap<IConstruct, { changes: number; byNamespace: Map<string, ExternalHost[]> }>();
+
+function clientHosts(root: IConstruct): Map<string, ExternalHost[]> {
+  const known = clientHostsByApp.get(root);
+  if (known && known.changes === changeCount()) {
+    return known.byNamespace;
+  }
+  const byNamespace = new Map<string, ExternalHost[]>();
+  for (const c of root.node.findAll()) {
+    if (c instanceof ExternalHost) {
+      c.clientNamespaces.forEach(ns => byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), c]));
+    }
+  }
+  clientHostsByApp.set(root, { changes: changeCount(), byNamespace });
+  return byNamespace;
 }
 
 /**
@@ -297,6 +316,15 @@ export interface ExternalHostProps {
    * read by sidecars: give `caCertificates`)
    */
   readonly tlsOriginationWorkloadSelector?: { [key: string]: string };
+  /**
+   * The namespaces whose workloads use the host, named on the host itself. With
+   * `ExportTo.whereUsed()` the host is exported to them (no route or lockdown needed for that; an
+   * explicit `exportTo` must include them), and the EgressLockdown of each of them lets its workloads
+   * see the host as if its `hosts` listed it: its Sidecar imports the host, its NetworkPolicy allows the
+   * host's addresses when the host is reached without a gateway.
+   * @default - none: the namespaces of the routes and lockdowns that name the host
+   */
+  readonly clientNamespaces?: string[];
 }
 
 /**
@@ -332,11 +360,21 @@ export interface IExternalHost extends IConstruct {
  * });
  */
 export class ExternalHost extends Construct implements IExternalHost {
+  /**
+   * @internal The ExternalHosts of `scope`'s app that name `namespace` among their client namespaces
+   * and are exported to it (a host not exported there reports that itself).
+   */
+  public static _namingClientNamespace(scope: IConstruct, namespace: string): ExternalHost[] {
+    return (clientHosts(scope.node.root).get(namespace) ?? []).filter(h => h.exportProblem(namespace) === undefined);
+  }
+
   public readonly hosts: string[];
   public readonly name: string;
   public readonly namespace?: string;
   public readonly resolution: Resolution;
   public readonly addresses: string[];
+  /** The namespaces whose workloads use the host, as given in `clientNamespaces` (without repeats). */
+  public readonly clientNamespaces: string[];
   /** The ServiceEntry. */
   public readonly serviceEntry: ApiObject;
   /** The DestinationRules for traffic policy and TLS origination, one per host (empty without them). */
@@ -362,6 +400,8 @@ export class ExternalHost extends Construct implements IExternalHost {
     this.namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
     this.resolution = props.resolution ?? (this.hosts.some(h => h.startsWith('*')) ? Resolution.NONE : Resolution.DNS);
     this.addresses = [...(props.addresses ?? [])];
+    this.clientNamespaces = [...new Set(props.clientNamespaces ?? [])];
+    this.clientNamespaces.forEach(ns => this.addConsumer(ns, this));
     props.ports.forEach(p => this.addPort(p));
     (props.endpoints ?? []).forEach(e => this.addEndpoint(e));
 
@@ -415,6 +455,19 @@ export class ExternalHost extends Construct implements IExternalHost {
   public addEndpoint(endpoint: ExternalEndpoint): void {
     noteChange();
     this.endpoints.push(endpoint);
+  }
+
+  /** Why the host is not exported to the client namespace `namespace`, or undefined when it is (or exportTo cannot be read). */
+  private exportProblem(namespace: string): string | undefined {
+    const exportTo = this.props.exportTo;
+    if (!(exportTo instanceof ExportTo) || exportTo.includesConsumers) {
+      return undefined;
+    }
+    const entries = exportTo.entries;
+    if (entries.includes('*') || entries.includes(namespace) || (namespace === this.namespace && entries.includes('.'))) {
+      return undefined;
+    }
+    return `exportTo = ${JSON.stringify(entries)} does not export the host to it, so its workloads cannot see the host`;
   }
 
   public addConsumer(namespace: string, consumer: IConstruct): void {
@@ -551,6 +604,19 @@ export class ExternalHost extends Construct implements IExternalHost {
         + 'namespace and ignores the ports, resolution and endpoints of the other). Fix: declare the host once, in one ExternalHost '
         + 'with every port (addPort), and refer to that one from routes and lockdowns.');
     }
+    this.clientNamespaces.forEach((ns, i) => {
+      const field = `clientNamespaces[${i}]`;
+      if (ns === '*' || ns === '.') {
+        add(`${field} = "${ns}": not a namespace name. Fix: name the client namespaces; for every namespace use `
+          + 'exportTo: ExportTo.everywhere() (EGR203, acknowledged), for the host\'s own namespace its name.');
+        return;
+      }
+      const nameProblem = typeof ns === 'string' ? namespaceNameProblem(field, ns) : `${field} = ${JSON.stringify(ns)}: not a namespace name. Fix: give a string.`;
+      add(nameProblem);
+      const exportProblem = nameProblem ? undefined : this.exportProblem(ns);
+      add(exportProblem && `${field} = "${ns}": ${exportProblem}. Fix: use exportTo: ExportTo.whereUsed() (it exports to the client `
+        + `namespaces), or add "${ns}" to ExportTo.namespaces(...).`, 'spec.exportTo');
+    });
     const selector = this.props.tlsOriginationWorkloadSelector;
     if (selector !== undefined && (!this.props.tlsOrigination || this.props.tlsOrigination._byBackendTlsPolicy)) {
       add(`tlsOriginationWorkloadSelector = ${JSON.stringify(selector)}: ${this.props.tlsOrigination
