@@ -8,13 +8,11 @@
  * Services of the control plane (an `istio` label, or `release: istio`) and Services that Istio's
  * gateway controllers manage are skipped, as the analyzer skips them.
  */
+import { istioPortProtocol } from './kubernetes-services';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
-import { parseProtocol } from '../rules/protocol';
 
-/** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
-const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);
 const MANAGED_BY_ISTIO = ['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller'];
 
 export function checkServicePortNames(index: ObjectIndex): ObjectFinding[] {
@@ -31,7 +29,7 @@ export function checkServicePortNames(index: ObjectIndex): ObjectFinding[] {
       if (!isRecord(port) || port.protocol === 'UDP') {
         return;
       }
-      if (port.name === 'tcp' || !namesProtocol(port)) {
+      if (port.name === 'tcp' || istioPortProtocol(port.port, port.name, port.protocol, port.appProtocol) === undefined) {
         findings.push(objectFinding(i, 'IST0150', 'warning', `spec.ports[${p}].name`, port.name ?? null,
           'Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol '
           + 'from being forwarded correctly',
@@ -40,19 +38,4 @@ export function checkServicePortNames(index: ObjectIndex): ObjectFinding[] {
     });
   }
   return findings;
-}
-
-/** Whether the port's appProtocol, or else its name up to the first `-`, names a protocol (kube.ConvertProtocol is not Unsupported). */
-function namesProtocol(port: Record<string, any>): boolean {
-  const appProtocol = typeof port.appProtocol === 'string' ? port.appProtocol : undefined;
-  if (appProtocol !== undefined && ['kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss'].includes(appProtocol)) {
-    return true;
-  }
-  const name = appProtocol ?? (typeof port.name === 'string' ? port.name : '');
-  if (name.toLowerCase().startsWith('grpc-web')) {
-    return true;
-  }
-  const dash = name.indexOf('-');
-  return parseProtocol(dash < 0 ? name : name.slice(0, dash)) !== undefined
-    || (typeof port.port === 'number' && WELL_KNOWN_PORTS.has(port.port));
 }
