@@ -12,8 +12,14 @@
  *   (controller/endpointslice.go): a Service port whose name no endpoint port has gets no endpoint,
  *   and a slice without the label belongs to no Service. Checked for Services without selector whose
  *   Endpoints or EndpointSlices are in the set (others may be in the cluster).
+ * - ALIAS_UNREGISTERED (EGR117, warning): an ExternalName Service in a namespace locked down by a
+ *   REGISTRY_ONLY Sidecar, whose externalName no ServiceEntry visible there declares, or the Sidecar does
+ *   not import. The alias has no listener or route of its own: its traffic matches the external host's
+ *   registration (route/route.go and httproute.go add the aliases to the concrete service's virtual
+ *   host), and without one the sidecars send it to the BlackHoleCluster.
  */
-import { IndexedObject, ObjectIndex, namespaceOf, qualifyHost, serviceNamespace } from './model';
+import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdown';
+import { IndexedObject, ObjectIndex, isVisibleIn, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord, show } from '../rules/finding';
 import { parseProtocol } from '../rules/protocol';
@@ -53,10 +59,43 @@ export function istioPortProtocol(port: unknown, name: unknown, protocol?: unkno
 export function checkKubernetesServices(index: ObjectIndex): ObjectFinding[] {
   const slices = index.of('endpointSlice');
   const endpoints = index.of('endpoints');
-  if (index.destinationRules.length === 0 && slices.length === 0 && endpoints.length === 0) {
+  if (index.destinationRules.length === 0 && slices.length === 0 && endpoints.length === 0 && index.sidecars.length === 0) {
     return [];
   }
-  return [...aliasPolicies(index), ...unmatchedEndpoints(index, slices, endpoints)];
+  return [...aliasPolicies(index), ...unmatchedEndpoints(index, slices, endpoints), ...lockedDownAliases(index)];
+}
+
+function lockedDownAliases(index: ObjectIndex): ObjectFinding[] {
+  const lockdowns = index.sidecars.filter(s => isNamespaceLockdown(s.object));
+  if (lockdowns.length === 0) {
+    return [];
+  }
+  const findings: ObjectFinding[] = [];
+  for (const service of index.of('service')) {
+    const spec = service.object.spec;
+    if (!isRecord(spec) || spec.type !== 'ExternalName' || typeof spec.externalName !== 'string' || spec.externalName === '') {
+      continue;
+    }
+    const namespace = namespaceOf(service.object);
+    const sidecar = lockdowns.find(s => namespaceOf(s.object) === namespace);
+    if (!sidecar) {
+      continue;
+    }
+    const host = spec.externalName.toLowerCase().replace(/\.$/, '');
+    const entries = index.entriesFor(host).filter(e => isVisibleIn(e.object, namespace));
+    const imports = sidecarImportEntries(sidecar.object);
+    if (entries.some(e => importsHost(imports, namespace, namespaceOf(e.object), host))) {
+      continue;
+    }
+    const sidecarName = show(sidecar.object.metadata?.name);
+    findings.push(objectFinding(service.index, 'ALIAS_UNREGISTERED', 'warning', 'spec.externalName', spec.externalName,
+      `namespace ${namespace} is locked down by Sidecar ${sidecarName} (REGISTRY_ONLY), and ${entries.length > 0
+        ? `the Sidecar does not import ${host}` : `no ServiceEntry visible there declares ${host}`}: Istio makes the ExternalName Service `
+      + `${namespace}/${show(service.object.metadata?.name)} an alias of ${host}, which has no route of its own, so the namespace's sidecars block its traffic`,
+      entries.length > 0 ? `add "${namespaceOf(entries[0].object)}/${host}" to the Sidecar's egress hosts`
+        : `declare ${host} in a ServiceEntry (ExternalHost) exported to ${namespace}, and import it in the Sidecar`));
+  }
+  return findings;
 }
 
 function aliasPolicies(index: ObjectIndex): ObjectFinding[] {

@@ -43,6 +43,7 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   // Kubernetes Services for external destinations as Istio reads them (src/analysis/kubernetes-services.ts).
   ALIAS_POLICY: 'EGR115',
   ENDPOINTS_UNMATCHED: 'EGR116',
+  ALIAS_UNREGISTERED: 'EGR117',
   EXPORT_EVERYWHERE: 'EGR203',
   GATEWAY_ANY_POD: 'EGR204',
   // Lockdown choices that weaken it, refused by EgressLockdown unless acknowledged (src/egress-lockdown.ts).

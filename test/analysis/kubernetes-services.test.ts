@@ -3,7 +3,7 @@
  * (EGR115), endpoints that do not reach their Service (EGR116), and the protocol Istio reads from a
  * Service port.
  */
-import { destinationRule, found, meta, service, severities } from './objects';
+import { destinationRule, found, meta, service, serviceEntry, severities, sidecar } from './objects';
 import { istioPortProtocol } from '../../src/analysis/kubernetes-services';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
@@ -90,6 +90,37 @@ describe('EGR116 ENDPOINTS_UNMATCHED: endpoints that do not reach their Service'
       '[0] spec.ports[0].name: Service default/my-wikipedia port {"toString":{}} is named "tls", but no port of its endpoints has that name (they have "other"): '
       + 'Istio gives the port no endpoint, so its connections fail.',
     ]);
+  });
+});
+
+describe('EGR117 ALIAS_UNREGISTERED: an ExternalName Service in a REGISTRY_ONLY namespace', () => {
+  const lockdown = (hosts: string[], extra: Record<string, unknown> = {}) =>
+    sidecar('default', 'default', { egress: [{ hosts }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, ...extra });
+  const httpbin = (exportTo?: string[]) => serviceEntry('httpbin', 'default', {
+    hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS', location: 'MESH_EXTERNAL', ...(exportTo ? { exportTo } : {}),
+  });
+
+  test('the external host declared and imported (or the namespace not locked down) is accepted', () => {
+    const objects = [alias, httpbin(), lockdown(['./httpbin.org', 'istio-system/*'])];
+    assertValidIstioObjects(objects);
+    expect(found('EGR117', objects)).toEqual([]);
+    expect(found('EGR117', [alias, httpbin(), lockdown(['*/*'])])).toEqual([]);
+    expect(found('EGR117', [alias])).toEqual([]);
+    expect(found('EGR117', [alias, lockdown(['istio-system/*'], { workloadSelector: { labels: { app: 'curl' } } })])).toEqual([]);
+  });
+
+  test('no ServiceEntry for the external host, or one the Sidecar does not import, is reported', () => {
+    expect(found('EGR117', [alias, lockdown(['istio-system/*'])])).toEqual([
+      '[0] spec.externalName: namespace default is locked down by Sidecar default (REGISTRY_ONLY), and no ServiceEntry visible there declares '
+      + 'httpbin.org: Istio makes the ExternalName Service default/my-httpbin an alias of httpbin.org, which has no route of its own, so the '
+      + 'namespace\'s sidecars block its traffic',
+    ]);
+    // Importing everything imports no host that nothing declares.
+    expect(found('EGR117', [alias, lockdown(['*/*'])])).toHaveLength(1);
+    expect(found('EGR117', [alias, httpbin(['other']), lockdown(['*/*'])])).toHaveLength(1);
+    const notImported = [alias, httpbin(), lockdown(['istio-system/*'])];
+    expect(found('EGR117', notImported)).toEqual([expect.stringContaining('and the Sidecar does not import httpbin.org:')]);
+    expect(severities('EGR117', notImported)).toEqual(['[0] warning']);
   });
 });
 
