@@ -14,6 +14,7 @@ import { ambientRenderer } from './private/render/ambient';
 import { gatewayApiRenderer } from './private/render/gateway-api';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
+import { isKubernetesLabelName } from './rules/names';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
@@ -222,7 +223,10 @@ export class EgressGatewayRoute extends Construct {
       servedBy: props.servedBy,
       gateway,
       namespace: this.namespace,
-      otherClientNamespaces: [...new Set([...clients, ...this.allowRuleClients()].map(c => c.namespace))].filter(ns => ns !== this.namespace).sort(),
+      // The host's own clientNamespaces are client namespaces too (names it refuses are left to its message).
+      otherClientNamespaces: [...new Set([...[...clients, ...this.allowRuleClients()].map(c => c.namespace),
+        ...(host instanceof ExternalHost ? host.clientNamespaces.filter(ns => typeof ns === 'string' && isKubernetesLabelName(ns)) : [])])]
+        .filter(ns => ns !== this.namespace).sort(),
       routed: this.routed,
       mutualTls: this.gatewayMutualTls,
       tlsOrigination: props.tlsOrigination,

@@ -66,7 +66,7 @@ describe('the lockdown of a client namespace lets its workloads see the host', (
     });
   });
 
-  test('a routed host: the route\'s VirtualService and gateway namespaces are imported, the gateway\'s pods allowed', () => {
+  test('a routed host: the route\'s DestinationRule for the gateway\'s Service goes to the client namespace too, the gateway\'s pods are allowed', () => {
     const { app, hosts, shop, host } = hostsApp({ exportTo: ExportTo.whereUsed(), clientNamespaces: ['shop'] });
     new EgressGatewayRoute(hosts, 'Route', { host, gateway: EgressGateway.istioDefault() });
     new EgressLockdown(shop, 'Lockdown', { namespace: 'shop' });
@@ -76,6 +76,13 @@ describe('the lockdown of a client namespace lets its workloads see the host', (
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { istio: 'egressgateway' } } }],
     });
     expect(oneOfKind(objects, 'ServiceEntry').spec.exportTo).toEqual(['.', 'istio-system', 'shop']);
+    // Sidecars of shop look the subset up in shop, istio-system and the root namespace, not in egress-hosts.
+    const rules = byKind(objects, 'DestinationRule');
+    expect(rules.map(o => [o.metadata.namespace, o.spec.host, o.spec.subsets[0].name])).toEqual([
+      ['egress-hosts', 'istio-egressgateway.istio-system.svc.cluster.local', 'api-example-com'],
+      ['shop', 'istio-egressgateway.istio-system.svc.cluster.local', 'api-example-com'],
+    ]);
+    expect(rules[1].spec).toEqual(rules[0].spec);
   });
 
   test('the lockdowns of other namespaces do not see it; one listing it in hosts as well imports it once', () => {

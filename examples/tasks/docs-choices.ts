@@ -40,12 +40,17 @@ export function docsEgressGatewayHttp(chart: Chart): EgressGatewayRoute {
   });
 }
 
-/** "Egress Gateways", section "Egress gateway for HTTPS traffic": the application's TLS passed through by SNI. */
-export function docsEgressGatewayHttps(chart: Chart): EgressGatewayRoute {
+/**
+ * "Egress Gateways", section "Egress gateway for HTTPS traffic": the application's TLS passed through by SNI.
+ * `clientNamespaces`: namespaces besides the chart's whose workloads use the host (the route writes its
+ * DestinationRule for the gateway's Service in each of them too).
+ */
+export function docsEgressGatewayHttps(chart: Chart, clientNamespaces?: string[]): EgressGatewayRoute {
   const host = new ExternalHost(chart, 'Cnn', {
     metadata: { name: 'cnn' },
     hosts: ['edition.cnn.com'],
     ports: [port(443, EgressProtocol.TLS, 'tls')],
+    clientNamespaces,
   });
   return new EgressGatewayRoute(chart, 'ViaEgressGateway', {
     host,
@@ -62,10 +67,10 @@ export function docsEgressGatewayHttps(chart: Chart): EgressGatewayRoute {
  * `kubectl label ns kube-system kube-system=true`).
  */
 export function docsEgressGatewayNetworkPolicy(chart: Chart): EgressLockdown {
-  const route = docsEgressGatewayHttps(chart);
+  // The host names test-egress as a client namespace: the route's DestinationRule goes there too, and its lockdown sees the host.
+  docsEgressGatewayHttps(chart, ['test-egress']);
   return new EgressLockdown(chart, 'TestEgress', {
     namespace: 'test-egress',
-    hosts: [route.host],
     networkPolicyOptions: {
       namespaceLabels: [
         { namespace: 'istio-system', labels: { istio: 'system' } },
