@@ -9,7 +9,7 @@
 import { Chart } from 'cdk8s';
 import { WIKIPEDIA_ADDRESSES, docsKubernetesServices } from '../examples/tasks/kubernetes-services';
 import {
-  EgressAnalysis, EgressPort, EgressProtocol, EndpointsKind, KubernetesEgressService, KubernetesEgressServiceProps, ServiceDestination,
+  EgressAnalysis, EgressLockdown, EgressPort, EgressProtocol, ExternalHost, EndpointsKind, KubernetesEgressService, KubernetesEgressServiceProps, ServiceDestination,
 } from '../src';
 import { lintObjects } from '../src/analysis';
 import { appWithChart, synth, synthError } from './support/synth';
@@ -127,6 +127,27 @@ describe('KubernetesEgressService defaults', () => {
     expect(objects[1]).toMatchObject({ addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.10'] }], ports: [{ name: 'tcp-5432', port: 6432 }] });
     expect(objects[2]).toMatchObject({ addressType: 'IPv6', endpoints: [{ addresses: ['2001:db8::10'] }] });
     expect(lintObjects(objects)).toEqual([]);
+  });
+});
+
+describe('KubernetesEgressService beside a lockdown', () => {
+  function printedWith(hosts: (chart: Chart) => ExternalHost[]): string {
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(text => printed.push(String(text)) > 0);
+    try {
+      build(chart => {
+        new KubernetesEgressService(chart, 'Httpbin', { metadata: { name: 'my-httpbin' }, destination: ServiceDestination.externalName('httpbin.org'), ports: [http] });
+        new EgressLockdown(chart, 'Lockdown', { namespace: 'default', hosts: hosts(chart), networkPolicy: false });
+      });
+    } finally {
+      write.mockRestore();
+    }
+    return printed.join('');
+  }
+
+  test('an alias whose host the lockdown does not let out is a warning at synth (EGR117); declared by an ExternalHost, it is not', () => {
+    expect(printedWith(() => [])).toContain('Service my-httpbin (EGR117): spec.externalName = "httpbin.org": namespace default is locked down by Sidecar');
+    expect(printedWith(chart => [new ExternalHost(chart, 'HttpbinOrg', { hosts: ['httpbin.org'], ports: [http] })])).not.toContain('EGR117');
   });
 });
 
