@@ -4,8 +4,7 @@
  */
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { KindKey, kindKeyOf } from '../rules/kinds';
-import { hostSubsetOf } from '../rules/names';
-import { MESH_GATEWAY } from '../rules/virtual-service';
+import { MESH_GATEWAY, hostSubsetOf } from '../rules/names';
 
 /** A finding about `objects[index]`. */
 export interface IndexedObject {

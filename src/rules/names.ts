@@ -5,6 +5,9 @@
 import { isIP } from 'net';
 import { show } from './finding';
 
+/** The reserved gateway name that binds a VirtualService to every sidecar of the namespaces it is exported to. */
+export const MESH_GATEWAY = 'mesh';
+
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 // Istio allows a wildcard only as the whole first label or as its prefix (`*`, `*foo`, `*-foo`).
 const WILDCARD_LABEL = /^(?:\*|\*?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?|\*-[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;

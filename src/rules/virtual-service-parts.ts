@@ -5,10 +5,10 @@
  */
 import { durationProblem } from './durations';
 import { FindingCollector, asArray, isRecord, show } from './finding';
-import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
+import { MESH_GATEWAY, checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
 import { ipSubnetProblem, labelProblems } from './virtual-service-syntax';
 
-export const MESH = 'mesh';
+export const MESH = MESH_GATEWAY;
 
 /** What the route checks need to know about the VirtualService around them. */
 export interface VsContext {

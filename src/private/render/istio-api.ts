@@ -8,8 +8,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
 import { EgressPort } from '../../egress-port';
-import { toCidr } from '../../rules/names';
-import { MESH_GATEWAY } from '../../rules/virtual-service';
+import { MESH_GATEWAY, toCidr } from '../../rules/names';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
 import {
