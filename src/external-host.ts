@@ -319,9 +319,11 @@ export interface ExternalHostProps {
   /**
    * The namespaces whose workloads use the host, named on the host itself. With
    * `ExportTo.whereUsed()` the host is exported to them (no route or lockdown needed for that; an
-   * explicit `exportTo` must include them), and the EgressLockdown of each of them lets its workloads
-   * see the host as if its `hosts` listed it: its Sidecar imports the host, its NetworkPolicy allows the
-   * host's addresses when the host is reached without a gateway.
+   * explicit `exportTo` must include them); the EgressLockdown of each of them lets its workloads see
+   * the host as if its `hosts` listed it (its Sidecar imports the host, its NetworkPolicy allows the
+   * gateway's pods, or the host's addresses when the host is reached without a gateway); a route of the
+   * host writes its DestinationRule for the gateway's Service in each of them, as for the namespaces of
+   * `allowedClients` (who may use the gateway is still `allowedClients`).
    * @default - none: the namespaces of the routes and lockdowns that name the host
    */
   readonly clientNamespaces?: string[];
