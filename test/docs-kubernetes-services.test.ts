@@ -9,7 +9,8 @@
 import { Chart } from 'cdk8s';
 import { WIKIPEDIA_ADDRESSES, docsKubernetesServices } from '../examples/tasks/kubernetes-services';
 import {
-  EgressAnalysis, EgressLockdown, EgressPort, EgressProtocol, ExternalHost, EndpointsKind, KubernetesEgressService, KubernetesEgressServiceProps, ServiceDestination,
+  EgressAnalysis, EgressLockdown, EgressPort, EgressProtocol, EndpointsKind, ExternalHost, KubernetesEgressService, KubernetesEgressServiceProps,
+  ServiceDestination,
 } from '../src';
 import { lintObjects } from '../src/analysis';
 import { appWithChart, synth, synthError } from './support/synth';
@@ -136,7 +137,9 @@ describe('KubernetesEgressService beside a lockdown', () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(text => printed.push(String(text)) > 0);
     try {
       build(chart => {
-        new KubernetesEgressService(chart, 'Httpbin', { metadata: { name: 'my-httpbin' }, destination: ServiceDestination.externalName('httpbin.org'), ports: [http] });
+        new KubernetesEgressService(chart, 'Httpbin', {
+          metadata: { name: 'my-httpbin' }, destination: ServiceDestination.externalName('httpbin.org'), ports: [http],
+        });
         new EgressLockdown(chart, 'Lockdown', { namespace: 'default', hosts: hosts(chart), networkPolicy: false });
       });
     } finally {
