@@ -257,8 +257,9 @@ export interface EgressLockdownProps {
 /**
  * Lets a namespace's workloads reach only the external hosts they are allowed, and stops them from
  * going around the mesh:
- * - a Sidecar with `outboundTrafficPolicy: REGISTRY_ONLY` whose egress hosts are derived from the
- *   allowed hosts, plus the namespace itself and the control plane (without which sidecars fail);
+ * - a Sidecar with `outboundTrafficPolicy: REGISTRY_ONLY` (`outboundPolicy`) whose egress hosts are
+ *   derived from the allowed hosts (`hosts`, and hosts that name the namespace in their
+ *   `clientNamespaces`), plus the namespace itself and the control plane (without which sidecars fail);
  * - a NetworkPolicy that allows egress only to the egress gateways, DNS, the control plane, the
  *   allowed namespaces and the addresses of allowed hosts reached without a gateway.
  *
@@ -269,8 +270,8 @@ export interface EgressLockdownProps {
  * NetworkPolicy only, allowing the waypoints of the routes: ambient pods have no sidecar (a Sidecar
  * resource there would select nothing, IST0167).
  *
- * For the whole mesh, lock down the root namespace (`istio-system`): its selector-less Sidecar is the
- * mesh-wide default.
+ * For the whole mesh, lock down the root namespace (`istio-system`, `meshWide: true`): its
+ * selector-less Sidecar is the mesh-wide default.
  *
  * @example
  * new EgressLockdown(chart, 'Lockdown', { namespace: 'shop', hosts: [stripe] });
