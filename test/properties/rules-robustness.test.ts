@@ -735,7 +735,8 @@ const unmatchedEndpointPort = (key: 'endpoints' | 'endpointSlice'): fc.Arbitrary
         addressType: 'IPv4',
         endpoints: [{ addresses: ['192.0.2.7'] }],
         ports: [{ name: portName, port: 443 }],
-      }) as Manifest;
+      // Endpoints and EndpointSlices keep their fields beside metadata, where Manifest has only spec.
+      }) as unknown as Manifest;
     return crossCase(`Service ${namespace}/external port "${name}", its ${KINDS[key].kind} names the port "other"`, inCluster,
       [selectorless], [listed('other')], [listed(name)], 0,
       { rule: 'ENDPOINTS_UNMATCHED', code: 'EGR116', field: 'spec.ports[0].name', message: `is named "${name}", but no port of its endpoints has that name` });
