@@ -1,12 +1,11 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { istioPortProtocol } from './analysis/kubernetes-services';
 import { EgressPort, EgressProtocol } from './egress-port';
 import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { isDns1123Label, isIpAddress, isKubernetesSubdomainName } from './rules/names';
-import { parseProtocol } from './rules/protocol';
+import { istioPortProtocol, parseProtocol } from './rules/protocol';
 import { LibraryApiObject } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
 

@@ -22,40 +22,7 @@ import { importsHost, isNamespaceLockdown, sidecarImportEntries } from './lockdo
 import { IndexedObject, ObjectIndex, isVisibleIn, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord, show } from '../rules/finding';
-import { parseProtocol } from '../rules/protocol';
-
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-/** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
-const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);
-
-/**
- * The protocol Istio reads for a Kubernetes Service port (pkg/config/kube ConvertProtocol): UDP for
- * UDP ports; else the appProtocol, or the name, up to its first `-`; TCP for a few well-known ports
- * whose name says nothing. Undefined: no protocol (Istio sniffs the traffic).
- */
-export function istioPortProtocol(port: unknown, name: unknown, protocol?: unknown, appProtocol?: unknown): string | undefined {
-  if (protocol === 'UDP') {
-    return 'UDP';
-  }
-  let text = typeof name === 'string' ? name : '';
-  if (typeof appProtocol === 'string') {
-    const standard: Record<string, string> = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
-    if (Object.hasOwn(standard, appProtocol)) {
-      return standard[appProtocol];
-    }
-    text = appProtocol;
-  }
-  if (text.toLowerCase().startsWith('grpc-web')) {
-    return 'GRPC-Web';
-  }
-  const dash = text.indexOf('-');
-  const parsed = parseProtocol(dash < 0 ? text : text.slice(0, dash));
-  if (parsed === undefined && typeof port === 'number' && WELL_KNOWN_PORTS.has(port)) {
-    return 'TCP';
-  }
-  return parsed;
-}
-
 export function checkKubernetesServices(index: ObjectIndex): ObjectFinding[] {
   const slices = index.of('endpointSlice');
   const endpoints = index.of('endpoints');

@@ -8,10 +8,10 @@
  * Services of the control plane (an `istio` label, or `release: istio`) and Services that Istio's
  * gateway controllers manage are skipped, as the analyzer skips them.
  */
-import { istioPortProtocol } from './kubernetes-services';
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
+import { istioPortProtocol } from '../rules/protocol';
 
 const MANAGED_BY_ISTIO = ['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller'];
 

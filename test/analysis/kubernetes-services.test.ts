@@ -4,7 +4,7 @@
  * Service port.
  */
 import { destinationRule, found, meta, service, serviceEntry, severities, sidecar } from './objects';
-import { istioPortProtocol } from '../../src/analysis/kubernetes-services';
+import { istioPortProtocol } from '../../src/rules/protocol';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const alias = service('my-httpbin', 'default', { type: 'ExternalName', externalName: 'httpbin.org', ports: [{ name: 'http', port: 80 }] });
