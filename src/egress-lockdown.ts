@@ -326,6 +326,9 @@ export class EgressLockdown extends Construct {
         ...this.checkNames(), ...this.checkOwnDirectHosts(), ...this.checkDataplaneMode(), ...this.checkGatewaySelectors(),
         ...this.checkNetworkPolicyOptions(), ...this.checkOutboundPolicy(), ...this.checkMeshWide(),
       ],
+      // checkOutboundPolicy tells an ALLOW_ANY Sidecar (EGR206) in the props the user wrote.
+      coveredRules: object => (object === this._sidecar && this.props.outboundPolicy instanceof SidecarOutboundPolicy
+        && this.props.outboundPolicy.mode === 'ALLOW_ANY' ? ['ALLOW_ANY'] : []),
     });
   }
 

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import {
   DataplaneMode, EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, EgressProtocol, ExportTo, ExternalHost,
-  ExternalHostProps, HostLocation, LoadBalancerPolicy, MeshNamespace, Resolution, TlsOrigination, TlsOriginationObject,
+  ExternalHostProps, HostLocation, LoadBalancerPolicy, MeshNamespace, Resolution, SidecarOutboundPolicy, TlsOrigination, TlsOriginationObject,
 } from '../src';
 import { lintObjects } from '../src/analysis';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
@@ -354,5 +354,66 @@ describe('at synth the fix names the props the user wrote, not YAML fields', () 
     };
     expect(lintObjects([dr]).map(f => `${f.field}: ${f.message}. Fix: ${f.fix}`)).toContain('spec.trafficPolicy.tls.insecureSkipVerify: cannot specify CaCertificates '
       + 'or CredentialName or SubjectAltNames when InsecureSkipVerify is set true. Fix: remove insecureSkipVerify, or remove caCertificates, credentialName and subjectAltNames');
+  });
+});
+
+describe('lint finds the lockdown weakenings the constructs refuse (EGR205, EGR206): warnings, as Kubernetes and Istio run them', () => {
+  const policy = (egress: unknown[]) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'egress', namespace: 'apps' },
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress },
+  });
+  const sidecar = (outboundTrafficPolicy?: Record<string, unknown>) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Sidecar',
+    metadata: { name: 'default', namespace: 'apps' },
+    spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }], ...(outboundTrafficPolicy ? { outboundTrafficPolicy } : {}) },
+  });
+
+  test('an egress peer of every address, IPv4 or IPv6, with or without exceptions, is EGR205', () => {
+    expect(lint(policy([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]))).toEqual([
+      'EGR205 warning spec.egress[0].to[0].ipBlock.cidr: NetworkPolicy apps/egress lets the pods it selects send to every address on any port, '
+      + 'so they can reach external hosts directly, around the egress gateway and its policies',
+    ]);
+    expect(lint(policy([{ to: [{ podSelector: {} }] }, { ports: [{ port: 443 }], to: [{ ipBlock: { cidr: '::/0', except: ['fd00::/8'] } }] }])))
+      .toEqual(['EGR205 warning spec.egress[1].to[0].ipBlock.cidr: NetworkPolicy apps/egress lets the pods it selects send to every address '
+        + "on the rule's ports, so they can reach external hosts directly, around the egress gateway and its policies"]);
+  });
+
+  test('blocks of some addresses and selectors are not', () => {
+    expect(lint(policy([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }, { namespaceSelector: { matchLabels: { istio: 'system' } } }] }]))).toEqual([]);
+    expect(lint(policy([{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }]))).toEqual([]);
+  });
+
+  test('a Sidecar with ALLOW_ANY is EGR206; REGISTRY_ONLY and none (the mesh decides, unknown to lint) are not', () => {
+    expect(lint(sidecar({ mode: 'ALLOW_ANY' }))).toEqual([
+      'EGR206 warning spec.outboundTrafficPolicy.mode: Sidecar apps/default lets the workloads it applies to reach any host, registered or not: '
+      + 'unknown hosts pass through their sidecar without a ServiceEntry',
+    ]);
+    expect(lint(sidecar({ mode: 'REGISTRY_ONLY' }))).toEqual([]);
+    expect(lint(sidecar())).toEqual([]);
+  });
+
+  test('at synth, a lockdown with allowAny() is told once, in its props; acknowledged, the ALLOW_ANY Sidecar is written without a word', () => {
+    const build = (acknowledged: boolean) => {
+      const { app, chart } = appWithChart();
+      const lockdown = new EgressLockdown(chart, 'Lockdown', { namespace: 'apps', hosts: [], outboundPolicy: SidecarOutboundPolicy.allowAny() });
+      if (acknowledged) {
+        EgressAnalysis.acknowledge(lockdown, 'EGR206', 'a namespace in migration');
+      }
+      return app;
+    };
+    const error = synthError(build(false));
+    expect(error).toContain('[test/Lockdown] outboundPolicy = SidecarOutboundPolicy.allowAny() (EGR206)');
+    expect(error).not.toContain('spec.outboundTrafficPolicy.mode');
+    const warnings: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => { warnings.push(String(chunk)); return true; });
+    try {
+      expect(oneOfKind(synth(build(true)), 'Sidecar').spec.outboundTrafficPolicy).toEqual({ mode: 'ALLOW_ANY' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.filter(w => w.includes('EGR206'))).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Configurations that Istio accepts and runs, but that let more traffic out (or trust more servers)
- * than the library's secure defaults: TLS that does not verify the server (UNVERIFIED_TLS), and a
- * resolution-NONE entry whose TCP port opens that port to every address (TCP_ANY_ADDRESS).
+ * Configurations that Istio (or Kubernetes) accepts and runs, but that let more traffic out (or trust
+ * more servers) than the library's secure defaults: TLS that does not verify the server
+ * (UNVERIFIED_TLS), a resolution-NONE entry whose TCP port opens that port to every address
+ * (TCP_ANY_ADDRESS), a NetworkPolicy egress rule to a block of every address (NETPOL_ANY_ADDRESS),
+ * and a Sidecar that lets its workloads reach unregistered hosts (ALLOW_ANY).
  *
  * Istio only warns about neighbours of these (IST0128/IST0129 for origination without
  * caCertificates, SE13 for TCP without addresses). Where one of these findings covers the same
@@ -10,6 +12,7 @@
 import { IndexedObject, ObjectIndex, label } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord, show } from '../rules/finding';
+import { isCidr, toCidr } from '../rules/names';
 import { parseProtocol } from '../rules/protocol';
 
 /** Client TLS modes that make the proxy verify a server certificate. */
@@ -18,7 +21,10 @@ const VERIFYING_MODES = ['SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'];
 const OPAQUE = ['TCP', 'Mongo', 'MySQL', 'Redis'];
 
 export function checkWeakenings(index: ObjectIndex): ObjectFinding[] {
-  return [...index.destinationRules.flatMap(unverifiedTls), ...index.serviceEntries.flatMap(tcpToAnyAddress)];
+  return [
+    ...index.destinationRules.flatMap(unverifiedTls), ...index.serviceEntries.flatMap(tcpToAnyAddress),
+    ...index.of('networkPolicy').flatMap(egressToAnyAddress), ...index.sidecars.flatMap(allowAny),
+  ];
 }
 
 /** A DestinationRule's client TLS settings with their fields: top level, per port, per subset. */
@@ -81,4 +87,41 @@ function tcpToAnyAddress(se: IndexedObject): ObjectFinding[] {
 
 function isOpaque(protocol: unknown): boolean {
   return protocol === undefined || protocol === null || protocol === '' || OPAQUE.includes(parseProtocol(protocol) ?? '');
+}
+
+/**
+ * NETPOL_ANY_ADDRESS: a NetworkPolicy egress rule whose peer is an IP block of every address
+ * (`0.0.0.0/0`, `::/0`, with or without exceptions): the selected pods may send to any external
+ * address on its ports, around the egress gateway and its policies.
+ */
+function egressToAnyAddress(policy: IndexedObject): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  asArray(policy.object.spec?.egress).forEach((rule, r) => {
+    asArray(isRecord(rule) ? rule.to : undefined).forEach((peer, p) => {
+      const cidr = isRecord(peer) && isRecord(peer.ipBlock) ? peer.ipBlock.cidr : undefined;
+      if (typeof cidr !== 'string' || !isCidr(toCidr(cidr)) || !/\/0$/.test(toCidr(cidr))) {
+        return;
+      }
+      const ports = asArray(isRecord(rule) ? rule.ports : undefined).length > 0 ? 'on the rule\'s ports' : 'on any port';
+      findings.push(objectFinding(policy.index, 'NETPOL_ANY_ADDRESS', 'warning', `spec.egress[${r}].to[${p}].ipBlock.cidr`, cidr,
+        `NetworkPolicy ${label(policy.object)} lets the pods it selects send to every address ${ports}, `
+        + 'so they can reach external hosts directly, around the egress gateway and its policies',
+        'allow only the addresses the pods need (the egress gateway pods by their labels, DNS, the control plane, known external '
+        + 'blocks); if every address is meant, acknowledge EGR205'));
+    });
+  });
+  return findings;
+}
+
+/** ALLOW_ANY: a Sidecar whose outboundTrafficPolicy lets its workloads reach hosts the mesh registry does not know. */
+function allowAny(sidecar: IndexedObject): ObjectFinding[] {
+  const policy = sidecar.object.spec?.outboundTrafficPolicy;
+  if (!isRecord(policy) || policy.mode !== 'ALLOW_ANY') {
+    return [];
+  }
+  return [objectFinding(sidecar.index, 'ALLOW_ANY', 'warning', 'spec.outboundTrafficPolicy.mode', 'ALLOW_ANY',
+    `Sidecar ${label(sidecar.object)} lets the workloads it applies to reach any host, registered or not: unknown hosts pass `
+    + 'through their sidecar without a ServiceEntry',
+    'set outboundTrafficPolicy.mode to REGISTRY_ONLY and register the external hosts with ServiceEntries '
+    + '(EgressLockdown: leave outboundPolicy out); if every host is meant, acknowledge EGR206')];
 }

@@ -89,6 +89,8 @@ const REFUSED_AT_SYNTH: ReadonlySet<string> = new Set([
   OWN_CODES.TCP_ANY_ADDRESS,
   OWN_CODES.EXPORT_EVERYWHERE,
   OWN_CODES.GATEWAY_ANY_POD,
+  OWN_CODES.NETPOL_ANY_ADDRESS,
+  OWN_CODES.ALLOW_ANY,
 ]);
 
 /** Whether a finding about an object the library's constructs wrote fails the synth (unless acknowledged). */
