@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import {
-  DataplaneMode, EgressAnalysis, EgressGateway, EgressGatewayRoute, EgressLockdown, EgressLockdownProps, EgressPort, ExportTo, ExternalHost,
+  DataplaneMode, EgressAnalysis, EgressLockdown, EgressLockdownProps, EgressPort, ExportTo, ExternalHost,
   SidecarOutboundPolicy,
 } from '../src';
 import { appWithChart, byKind, oneOfKind, synth, synthError } from './support/synth';
@@ -72,7 +72,6 @@ describe('the mesh\'s default Sidecar (meshWide)', () => {
     const shared = new Chart(app, 'shared', { namespace: 'egress-hosts' });
     const own = new ExternalHost(root, 'Own', { hosts: ['api.example.com'], ports: [EgressPort.https()], addresses: ['203.0.113.9'] });
     const github = new ExternalHost(shared, 'GitHub', { hosts: ['api.github.com'], ports: [EgressPort.https()], exportTo: ExportTo.whereUsed() });
-    new EgressGatewayRoute(shared, 'GitHubRoute', { host: github, gateway: EgressGateway.istioDefault() });
     const lockdown = new EgressLockdown(root, 'MeshDefault', { namespace: 'mesh-root', rootNamespace: 'mesh-root', meshWide: true, hosts: [own, github] });
     const objects = synth(app);
     const sidecar = oneOfKind(objects, 'Sidecar');

@@ -7,6 +7,7 @@ import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies } from './authorization-policies';
 import { checkBackendTlsPolicyOverlaps } from './backend-tls-policies';
 import { checkGatewayCertificates } from './certificates';
+import { checkClientSubsets } from './client-subsets';
 import { checkConflicts } from './conflicts';
 import { checkDeprecatedFields } from './deprecation';
 import { checkDestinationRuleHosts } from './destination-rule-hosts';
@@ -84,6 +85,7 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkTlsAgreement(index),
     ...checkGatewayHops(index),
     ...checkPortBypass(index),
+    ...checkClientSubsets(index),
     ...checkGatewayApiParents(index),
     ...checkGatewayApiBackends(index),
     ...checkGatewayApiWaypoints(index),

@@ -38,14 +38,16 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   // Working configurations that let more out than the secure defaults (src/analysis/weakening.ts).
   UNVERIFIED_TLS: 'EGR201',
   TCP_ANY_ADDRESS: 'EGR202',
+  // A locked-down namespace routed by another namespace's VirtualService to a subset it cannot see (src/analysis/client-subsets.ts).
+  SUBSET_NOT_SEEN: 'EGR118',
   // Weak input that Istio accepts silently (src/analysis/weak-input.ts).
   STATIC_NO_ENDPOINTS: 'EGR114',
+  EXPORT_EVERYWHERE: 'EGR203',
+  GATEWAY_ANY_POD: 'EGR204',
   // Kubernetes Services for external destinations as Istio reads them (src/analysis/kubernetes-services.ts).
   ALIAS_POLICY: 'EGR115',
   ENDPOINTS_UNMATCHED: 'EGR116',
   ALIAS_UNREGISTERED: 'EGR117',
-  EXPORT_EVERYWHERE: 'EGR203',
-  GATEWAY_ANY_POD: 'EGR204',
   // Lockdown choices that weaken it, refused by EgressLockdown unless acknowledged (src/egress-lockdown.ts).
   NETPOL_ANY_ADDRESS: 'EGR205',
   ALLOW_ANY: 'EGR206',

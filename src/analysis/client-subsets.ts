@@ -1,0 +1,53 @@
+/**
+ * SUBSET_NOT_SEEN (EGR118): a locked-down namespace that imports a host uses the mesh route of
+ * another namespace (a VirtualService without exportTo is seen everywhere), but not the
+ * DestinationRule that defines the route's subset. A proxy looks up DestinationRules in its own
+ * namespace, then in the destination Service's namespace, then in the root namespace (pilot
+ * push_context.go, PushContext.destinationRule): a rule in the route's namespace is not among them,
+ * whatever its exportTo. The sidecars of that namespace then route to a subset without a cluster
+ * and answer 503 (no cluster), while the route's own namespace works.
+ */
+import { ObjectIndex, isVisibleIn, label, namespaceOf, serviceNamespace } from './model';
+import { ObjectFinding, objectFinding } from './object-finding';
+import { destinationRulesFor } from './path-lookups';
+import { egressPaths } from './paths';
+import { asArray } from '../rules/finding';
+
+export function checkClientSubsets(index: ObjectIndex): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  const reported = new Set<string>();
+  for (const hostPath of egressPaths(index).hosts) {
+    for (const { namespace, sidecar } of hostPath.clients.importedBy) {
+      for (const { sidecar: hop, target } of hostPath.ports) {
+        const route = hop.route;
+        if (!route || hop.subset === undefined || namespace === hop.clientNamespace || !isVisibleIn(route.vs.object, namespace)
+          || ownRouteIn(index, namespace, hostPath.host)) {
+          continue;
+        }
+        const home = target?.namespace
+          ?? (hop.destination === hostPath.host ? namespaceOf(hostPath.definition.object) : serviceNamespace(hop.destination));
+        if (destinationRulesFor(index, hop.destination, { namespace }, home).subset(hop.subset)) {
+          continue;
+        }
+        const key = JSON.stringify([route.vs.index, route.destinationField, namespace]);
+        if (reported.has(key)) {
+          continue;
+        }
+        reported.add(key);
+        findings.push(objectFinding(route.vs.index, 'SUBSET_NOT_SEEN', 'error', `${route.destinationField}.subset`, hop.subset,
+          `namespace ${namespace} imports ${hostPath.host} (Sidecar ${label(sidecar.object)}) and its sidecars take this route of namespace `
+          + `${hop.clientNamespace}, but no DestinationRule they see defines subset "${hop.subset}" of ${hop.destination} (a proxy reads `
+          + `the rules of its own namespace, of ${home ?? 'the destination\'s namespace'} and of the root namespace, not those of `
+          + `${hop.clientNamespace}): its sidecars answer 503`,
+          `define the subset in a DestinationRule in namespace ${namespace} too (EgressGatewayRoute: allowedClients, or ExternalHost: `
+          + `clientNamespaces, writes one there), or move the rule to ${home ?? 'the destination\'s namespace'}`));
+      }
+    }
+  }
+  return findings;
+}
+
+/** Whether a VirtualService of `namespace` itself routes `host` (its sidecars then take that one). */
+function ownRouteIn(index: ObjectIndex, namespace: string, host: string): boolean {
+  return index.virtualServices.some(vs => namespaceOf(vs.object) === namespace && asArray(vs.object.spec?.hosts).includes(host));
+}

@@ -1,0 +1,76 @@
+/**
+ * EGR118 SUBSET_NOT_SEEN: a locked-down namespace uses another namespace's mesh route to a subset
+ * whose DestinationRule its sidecars do not read (own namespace, destination's, root only).
+ */
+import { App, Chart } from 'cdk8s';
+import { destinationRule, found, gateway, serviceEntry, sidecar, virtualService } from './objects';
+import { EgressGateway, EgressGatewayRoute, EgressLockdown, EgressPort, ExternalHost } from '../../src';
+import { assertValidIstioObjects } from '../support/crd-validator';
+import { byKind, synth, synthError } from '../support/synth';
+
+const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
+const entry = serviceEntry('api', 'default', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' });
+const egressGateway = gateway('egress', 'istio-system', {
+  selector: { istio: 'egressgateway' },
+  servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['api.example.com'], tls: { mode: 'PASSTHROUGH' } }],
+});
+const subsetRule = (ns: string, exportTo?: string[]) => destinationRule('to-gateway', ns, {
+  host: GATEWAY_SERVICE, subsets: [{ name: 'api' }], ...(exportTo ? { exportTo } : {}),
+});
+const route = (exportTo?: string[]) => virtualService('api', 'default', {
+  hosts: ['api.example.com'],
+  gateways: ['mesh', 'istio-system/egress'],
+  ...(exportTo ? { exportTo } : {}),
+  tls: [
+    { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.example.com'] }], route: [{ destination: { host: GATEWAY_SERVICE, subset: 'api', port: { number: 443 } } }] },
+    { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: ['api.example.com'] }], route: [{ destination: { host: 'api.example.com', port: { number: 443 } } }] },
+  ],
+});
+const lockdown = (ns: string, hosts = ['./*', 'istio-system/*', 'default/api.example.com']) => sidecar('lockdown', ns, {
+  outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts }],
+});
+
+describe('EGR118: a locked-down namespace routed to a subset it cannot see', () => {
+  test('the route of default, taken by the sidecars of apps, names a subset only default defines', () => {
+    const objects = [entry, egressGateway, subsetRule('default'), route(), lockdown('apps')];
+    expect(found('EGR118', objects)).toEqual([
+      '[3] spec.tls[0].route[0].destination.subset: namespace apps imports api.example.com (Sidecar apps/lockdown) and its sidecars take this '
+      + `route of namespace default, but no DestinationRule they see defines subset "api" of ${GATEWAY_SERVICE} (a proxy reads the rules of `
+      + 'its own namespace, of istio-system and of the root namespace, not those of default): its sidecars answer 503',
+    ]);
+    // Exported to every namespace or not, a rule of the route's namespace is not looked up by others.
+    expect(found('EGR118', [entry, egressGateway, subsetRule('default', ['*']), route(), lockdown('apps')])).toHaveLength(1);
+    assertValidIstioObjects(objects);
+  });
+
+  test('not when the subset is defined where the namespace looks, or the namespace does not take the route', () => {
+    const clean = (objects: any[]) => expect(found('EGR118', objects)).toEqual([]);
+    // A copy of the rule in the client namespace, or the rule in the gateway Service's namespace (exported).
+    clean([entry, egressGateway, subsetRule('default'), subsetRule('apps'), route(), lockdown('apps')]);
+    clean([entry, egressGateway, subsetRule('istio-system'), route(), lockdown('apps')]);
+    // The route is not exported to apps; apps has a route of its own; the Sidecar does not import the host.
+    clean([entry, egressGateway, subsetRule('default'), route(['.']), lockdown('apps')]);
+    clean([entry, egressGateway, subsetRule('default'), route(), { ...route(), metadata: { name: 'api', namespace: 'apps' } }, lockdown('apps')]);
+    clean([entry, egressGateway, subsetRule('default'), route(), lockdown('apps', ['./*', 'istio-system/*'])]);
+    // The route's own namespace, locked down, reads its own rule.
+    clean([entry, egressGateway, subsetRule('default'), route(), lockdown('default')]);
+  });
+
+  test('at synth: a lockdown of another namespace listing a routed host is refused with the fix; clientNamespaces writes the rule there', () => {
+    const build = (clientNamespaces?: string[]) => {
+      const app = new App();
+      const chart = new Chart(app, 'test', { namespace: 'default' });
+      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], clientNamespaces });
+      new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
+      new EgressLockdown(chart, 'Lockdown', { namespace: 'apps', hosts: [host] });
+      return app;
+    };
+    const error = synthError(build());
+    expect(error).toContain('[test/Route] VirtualService api-example-com-egress (EGR118): spec.tls[0].route[0].destination.subset = "api-example-com": '
+      + 'namespace apps imports api.example.com (Sidecar apps/egress-lockdown)');
+    expect(error).toContain('Fix: define the subset in a DestinationRule in namespace apps too (EgressGatewayRoute: allowedClients, or ExternalHost: '
+      + 'clientNamespaces, writes one there), or move the rule to istio-system.');
+    const rules = byKind(synth(build(['apps'])), 'DestinationRule').filter(dr => dr.spec.host === GATEWAY_SERVICE);
+    expect(rules.map(dr => dr.metadata.namespace).sort()).toEqual(['apps', 'default']);
+  });
+});
