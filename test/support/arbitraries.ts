@@ -298,6 +298,8 @@ export interface HostSpec {
   readonly tlsOrigination?: OriginationSpec;
   /** The ServiceEntry's metadata (valid apps leave the derived name and the chart's namespace). */
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  /** The namespaces that use the host (valid apps: those of other namespaces' lockdowns that list a routed host). */
+  readonly clientNamespaces?: string[];
 }
 
 export type ClientSpec = { readonly namespace: string; readonly serviceAccount?: string };
@@ -923,9 +925,18 @@ function finalizeExports(app: AppSpec, chart: ChartSpec, unit: UnitSpec, index: 
     }
     return host;
   };
+  // Another namespace's lockdown that lists a routed host takes the route, and needs the route's subset where its sidecars
+  // look for it (EGR118): the host's clientNamespaces make the route write its DestinationRule there too.
+  // A lockdown imports the host by a listed host of its own or by a listed wildcard that covers it (`shop/*.io`).
+  const covers = (listed: string, own: string) => listed === own || listed === '*' || (listed.startsWith('*.') && own.endsWith(listed.slice(1)));
+  const takers = chart.lockdowns.filter(l => l.hosts.some(i => chart.units[i].host.hosts.some(h => unit.host.hosts.some(own => covers(h, own)))))
+    .map(l => l.namespace);
+  const routedClients = [...new Set(takers)].filter(ns => ns !== chart.namespace && unit.route !== undefined
+    && ![unit.route, unit.secondRoute].some(r => (r?.allowedClients ?? []).some(c => c.namespace === ns)));
+  const host = fix(unit.host, [...routeNs, ...lockdownNs, ...routedClients]);
   return {
     ...unit,
-    host: fix(unit.host, [...routeNs, ...lockdownNs]),
+    host: routedClients.length > 0 ? { ...host, clientNamespaces: routedClients.sort() } : host,
     servedBy: unit.servedBy && fix(unit.servedBy, routeNs),
   };
 }
@@ -1122,6 +1133,7 @@ export function buildHost(scope: Chart, id: string, spec: HostSpec): ExternalHos
     addresses: spec.addresses,
     endpoints: spec.endpoints?.map(buildEndpoint),
     exportTo: buildExportTo(spec.exportTo),
+    clientNamespaces: spec.clientNamespaces,
     requestTimeout: ms(t?.requestTimeoutMs),
     retries: t?.retries && { attempts: t.retries.attempts, perTryTimeout: ms(t.retries.perTryTimeoutMs), retryOn: t.retries.retryOn },
     trafficPolicy: t?.policy && {
