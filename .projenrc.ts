@@ -13,8 +13,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  cdk8sVersion: '2.70.106',
+  // The peer-dependency floor is the newest cdk8s that Maven Central serves here (org.cdk8s:cdk8s 2.70.47), so that the
+  // Java package resolves; the build and the tests use the newer cdk8s pinned in devDeps below (scripts/run-java-examples.sh
+  // checks that the library gives the same manifests on 2.70.47).
+  cdk8sVersion: '2.70.47',
   constructsVersion: '10.8.1',
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
   // The project is built and checked by .ci/run; there is no hosted CI here.
@@ -46,6 +50,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: ['yaml@^2.9.1'],
 
   devDeps: [
+    'cdk8s@2.70.106',
+    'constructs@10.8.1',
     'ajv@^8.20.0',
     '@bufbuild/cel@^0.6.1',
     'cdk8s-cli@^2.207.60',
@@ -70,7 +76,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
-  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json', '__pycache__/', '/reports/', '/.stryker-tmp/'],
+  gitignore: ['/dist/', '/.cache/', '/.jsii-pacmak-check/', '/bench-results.json', '__pycache__/', '/reports/', '/.stryker-tmp/', '/examples/java/target/'],
 });
 
 for (const pattern of ['/examples/', '/scripts/', '/imports/', '/cdk8s.yaml', '/.ci/', '/.cache/']) {
@@ -106,6 +112,17 @@ project.addTask('readme', {
     { exec: 'node --import tsx scripts/sync-readme.ts' },
   ],
 });
+
+// `package-all` (and `package` outside CI) builds the packages that can be built and run here: the npm tarball, the Java
+// jar (needs Maven and a JDK) and the Python wheel (needs python3 with venv), into dist/js, dist/java and dist/python.
+// .NET needs the dotnet SDK, and Go needs github.com/cdk8s-team/cdk8s-core-go from the Go module proxy (refused here):
+// their tasks stay (package:dotnet, package:go), and CI checks their generated code with `jsii-pacmak --code-only`.
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+packageAll.description = 'Packages the npm, Java and Python artifacts (package:dotnet and package:go build the others)';
+for (const target of ['js', 'java', 'python']) {
+  packageAll.spawn(project.tasks.tryFind(`package:${target}`)!);
+}
 
 // Synthesizes the example apps into dist/ (see cdk8s.yaml).
 project.addTask('synth', {
