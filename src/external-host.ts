@@ -617,7 +617,7 @@ export class ExternalHost extends Construct implements IExternalHost {
       add(nameProblem);
       const exportProblem = nameProblem ? undefined : this.exportProblem(ns);
       add(exportProblem && `${field} = "${ns}": ${exportProblem}. Fix: use exportTo: ExportTo.whereUsed() (it exports to the client `
-        + `namespaces), or add "${ns}" to ExportTo.namespaces(...).`, 'spec.exportTo');
+        + `namespaces), or add "${ns}" to ExportTo.namespaces(...).`);
     });
     const selector = this.props.tlsOriginationWorkloadSelector;
     if (selector !== undefined && (!this.props.tlsOrigination || this.props.tlsOrigination._byBackendTlsPolicy)) {

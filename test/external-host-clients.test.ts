@@ -42,6 +42,13 @@ describe('exportTo follows the client namespaces', () => {
     expect(error).not.toContain('EGR109');
   });
 
+  test('an exportTo that leaves one out and has an invalid entry gets both errors: one cause does not hide the other', () => {
+    const { app } = hostsApp({ exportTo: ExportTo.namespaces('.', 'shop_1'), clientNamespaces: ['shop'] });
+    const error = synthError(app);
+    expect(error).toContain('[hosts/Api] clientNamespaces[0] = "shop": exportTo = [".","shop_1"] does not export the host to it');
+    expect(error).toContain('spec.exportTo[1] = "shop_1"');
+  });
+
   test.each([
     ['*', 'clientNamespaces[0] = "*": not a namespace name. Fix: name the client namespaces; for every namespace use exportTo: ExportTo.everywhere() '
       + '(EGR203, acknowledged), for the host\'s own namespace its name.'],
