@@ -38,9 +38,5 @@ for example in examples/java/src/main/java/examples/*.java; do
   out="$work/out/$class"
   mkdir -p "$out"
   (cd "$out" && java -cp "$classpath" "examples.$class" > /dev/null)
-  written=$(ls "$out"/dist/*.k8s.yaml)
-  for manifest in $written; do
-    cmp "$manifest" "dist/$(basename "$manifest")"
-  done
-  echo "$example: $(echo "$written" | wc -l) manifests, byte-identical to the TypeScript examples'"
+  bash scripts/same-manifests.sh "$out" "$example"
 done

@@ -25,9 +25,5 @@ for example in examples/python/*.py; do
   out="$work/out/$(basename "$example" .py)"
   mkdir -p "$out"
   (cd "$out" && python "$root/$example" > /dev/null)
-  written=$(ls "$out"/dist/*.k8s.yaml)
-  for manifest in $written; do
-    cmp "$manifest" "dist/$(basename "$manifest")"
-  done
-  echo "$example: $(echo "$written" | wc -l) manifests, byte-identical to the TypeScript examples'"
+  bash scripts/same-manifests.sh "$out" "$example"
 done
