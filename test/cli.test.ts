@@ -542,11 +542,16 @@ describe('explain: what is missing or will not work', () => {
     // The second DENY rule is for port 9000 only.
     expect(port('api.example.com', 9000).allowed.deny).toHaveLength(2);
     expect(port('other.example.com', 80).allowed).toMatchObject({ verdict: 'nobody', denyByDefault: [], allow: [] });
-    // The rule that allows plain.example.com by principal, over a hop without mutual TLS, is on the path.
-    expect(port('plain.example.com', 80).problems).toEqual([expect.objectContaining({
-      severity: 'error', object: 'AuthorizationPolicy istio-system/egress-allow', field: expect.stringMatching(/^spec\.rules\[1\]\./),
-    })]);
-    expect(port('other.example.com', 80).problems).toEqual([]);
+    // On the path: team-b, locked down, takes team-a's route to a subset it cannot see (EGR118), and the rule that allows
+    // plain.example.com by principal, over a hop without mutual TLS (EGR108).
+    expect(port('plain.example.com', 80).problems).toEqual([
+      expect.objectContaining({ code: 'EGR118', object: 'VirtualService team-a/plain', field: 'spec.http[0].route[0].destination.subset' }),
+      expect.objectContaining({
+        severity: 'error', object: 'AuthorizationPolicy istio-system/egress-allow', field: expect.stringMatching(/^spec\.rules\[1\]\./),
+      }),
+    ]);
+    // other.example.com shares that route (the same field), not the identity rule.
+    expect(port('other.example.com', 80).problems.map((p: { code: string }) => p.code)).toEqual(['EGR118']);
 
     const text = run('explain', PROBLEMS, '--format', 'text').stdout;
     expect(text).toContain('| nobody (no ALLOW rule for the host in istio-system/egress-allow) ');

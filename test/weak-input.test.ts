@@ -91,7 +91,7 @@ describe('a gateway whose selector is empty (EGR204): every gateway proxy', () =
   test('a lockdown given such a gateway would open every pod of its namespace: refused unless acknowledged', () => {
     const build = (acknowledged: boolean) => {
       const { app, chart } = appWithChart();
-      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+      const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()], clientNamespaces: ['apps'] });
       new EgressGatewayRoute(chart, 'Route', { host, gateway: EgressGateway.istioDefault() });
       const lockdown = new EgressLockdown(chart, 'Lockdown', {
         namespace: 'apps', hosts: [host], gateways: [EgressGateway.fromAttributes({ namespace: 'istio-system', selector: {}, serviceName: 'istio-egressgateway' })],
