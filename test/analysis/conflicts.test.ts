@@ -315,6 +315,17 @@ describe('ServiceEntries that disagree on a host (EGR106 protocols, EGR105 resol
     expect(found('SEPROTOCOL', [entry('a', 'team-a', { ports: [null, 'p'] }), serviceEntry('b', 'team-b', undefined), entry('c', 'team-c', {})])).toEqual([]);
   });
 
+  test('entries without metadata are compared too, without crashing', () => {
+    const { metadata: _, ...a } = entry('a', 'team-a', {});
+    const { metadata: __, ...b } = entry('b', 'team-b', { ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'NONE' });
+    expect(found('SEPROTOCOL', [a, b])).toEqual([
+      expect.stringContaining('define the same host "api.example.com" and port 443 with conflicting protocols (HTTPS, TLS)'),
+    ]);
+    expect(found('SERESOLUTION', [a, { ...b, spec: { ...b.spec, ports: a.spec.ports } }])).toEqual([
+      expect.stringContaining('resolve "api.example.com" differently (DNS, NONE)'),
+    ]);
+  });
+
   test('one exported to the other\'s namespace is enough', () => {
     const a = entry('a', 'team-a', { exportTo: ['.'] });
     const b = entry('b', 'team-b', { ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] });

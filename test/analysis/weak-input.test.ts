@@ -69,5 +69,6 @@ describe('a Gateway without a selector, or with an empty one (EGR204)', () => {
     assertValidIstioObjects(objects);
     expect(full('GATEWAY_ANY_POD', objects)).toEqual([]);
     expect(full('GATEWAY_ANY_POD', [gw(undefined), gw('spec'), gw({ selector: 'istio=egressgateway', servers })])).toEqual([]);
+    expect(analyze([gw(undefined)]).findings).toEqual([]);
   });
 });
