@@ -113,6 +113,9 @@ describe('a NetworkPolicy egress rule to every address (EGR205)', () => {
       null,
     ];
     expect(found('NETPOL_ANY_ADDRESS', [policy(egress), { ...policy([]), spec: undefined }])).toEqual([]);
+    // A prefix that only starts with 0 (/08 is 8 bits) is not every address.
+    expect(found('NETPOL_ANY_ADDRESS', [policy([{ to: [{ ipBlock: { cidr: '10.0.0.0/08' } }] }])])).toEqual([]);
+    expect(analyze([policy([{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }])]).findings).toEqual([]);
   });
 });
 
