@@ -51,7 +51,8 @@ interface GatewayServer {
 function gatewayServers(index: ObjectIndex): GatewayServer[] {
   return [...index.gateways.values()].flatMap(gateway => {
     const selectorText = selectorString(gatewaySelector(gateway.object));
-    return asArray(gateway.object.spec?.servers).filter(isRecord).map((server, s) => ({ gateway, server, field: `spec.servers[${s}]`, selectorText }));
+    // Numbered before entries that are no object are left out, so that a field names the server it is about.
+    return asArray(gateway.object.spec?.servers).flatMap((server, s) => (isRecord(server) ? [{ gateway, server, field: `spec.servers[${s}]`, selectorText }] : []));
   });
 }
 

@@ -202,11 +202,11 @@ describe('IST0145: what it reports, and odd servers', () => {
       .toEqual([]);
     // An empty bind is no bind.
     expect(found('IST0145', [gw('a', [server(443, ['api.example.com'], { bind: '' })]), gw('b', [server(443, ['api.example.com'])])])).toHaveLength(2);
-    // (Servers that are not objects go after the real one here: the analysis numbers servers after skipping them.)
-    const odd = (name: string) => gw(name, [server(443, [7 as any, 'api.example.com']), null, 'server']);
+    // Servers that are not objects are skipped, and the fields still name the server by its place in the list.
+    const odd = (name: string) => gw(name, [null, 'server', server(443, [7 as any, 'api.example.com'])]);
     expect(found('IST0145', [odd('a'), odd('b')])).toEqual([
-      '[0] spec.servers[0].hosts[1]: Conflict with gateways istio-system/b (workload selector istio=egressgateway, port 443, hosts api.example.com).',
-      '[1] spec.servers[0].hosts[1]: Conflict with gateways istio-system/a (workload selector istio=egressgateway, port 443, hosts api.example.com).',
+      '[0] spec.servers[2].hosts[1]: Conflict with gateways istio-system/b (workload selector istio=egressgateway, port 443, hosts api.example.com).',
+      '[1] spec.servers[2].hosts[1]: Conflict with gateways istio-system/a (workload selector istio=egressgateway, port 443, hosts api.example.com).',
     ]);
     expect(found('IST0145', [gateway('a', 'istio-system', undefined), gateway('b', 'istio-system', { servers: 'none' })])).toEqual([]);
   });
