@@ -1,4 +1,4 @@
-import { JsonFile, cdk8s, javascript } from 'projen';
+import { JsonFile, cdk8s, javascript, release } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio-egress',
@@ -21,13 +21,19 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
+  homepage: 'https://github.com/cdk8s-istio-egress/cdk8s-istio-egress#readme',
   // The project is built and checked by .ci/run; there is no hosted CI here.
   github: false,
-  release: false,
   sampleCode: false,
+  // Versions: semantic versioning from the conventional commits since the latest release tag (`npx projen bump`
+  // writes it into package.json, `npx projen release` bumps, builds, restores package.json and tags). Major version 0
+  // while the API may still change: a breaking change bumps the minor version.
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual(),
+  majorVersion: 0,
 
-  // jsii targets: only the JavaScript package is built in this environment; the others are
-  // generated with `jsii-pacmak --code-only` in CI as a check.
+  // jsii targets (package-all below says which are built here; the rest is generated with `jsii-pacmak --code-only`
+  // in CI as a check).
   publishToPypi: {
     distName: 'cdk8s-istio-egress',
     module: 'cdk8s_istio_egress',
@@ -117,6 +123,8 @@ project.addTask('readme', {
 // jar (needs Maven and a JDK) and the Python wheel (needs python3 with venv), into dist/js, dist/java and dist/python.
 // .NET needs the dotnet SDK, and Go needs github.com/cdk8s-team/cdk8s-core-go from the Go module proxy (refused here):
 // their tasks stay (package:dotnet, package:go), and CI checks their generated code with `jsii-pacmak --code-only`.
+// jsii-pacmak names the npm tarball <name>@<version>.jsii.tgz: scripts/name-tarball.sh gives it npm's own name.
+project.tasks.tryFind('package:js')!.exec('bash scripts/name-tarball.sh');
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
 packageAll.description = 'Packages the npm, Java and Python artifacts (package:dotnet and package:go build the others)';
