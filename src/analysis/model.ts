@@ -4,7 +4,7 @@
  */
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { KindKey, kindKeyOf } from '../rules/kinds';
-import { MESH_GATEWAY, hostSubsetOf } from '../rules/names';
+import { MESH_GATEWAY, hostSubsetOf, serviceNamespace } from '../rules/names';
 
 /** A finding about `objects[index]`. */
 export interface IndexedObject {
@@ -56,11 +56,8 @@ export function isVisibleIn(o: Manifest, namespace: string): boolean {
   return !to || to.has(namespace);
 }
 
-/** A Kubernetes Service host, `name.namespace.svc.<domain>`: its namespace, or undefined for other hosts. */
-export function serviceNamespace(host: string): string | undefined {
-  const match = /^[^.]+\.([^.]+)\.svc(\.|$)/.exec(host);
-  return match ? match[1] : undefined;
-}
+// The namespace of a Kubernetes Service host is read with the names (src/rules/names.ts); the analysis takes it from here.
+export { serviceNamespace };
 
 /** The cluster domain Istio assumes when it expands short names. */
 export const CLUSTER_DOMAIN = 'cluster.local';

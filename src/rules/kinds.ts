@@ -5,8 +5,7 @@
  * all look kinds up here, so a new kind is one entry.
  */
 import { Finding, Manifest, isRecord } from './finding';
-import { GATEWAY_API_SPEC_FIELDS } from '../imports/gateway-api-fields';
-import { FieldNode, ISTIO_SPEC_FIELDS } from '../imports/istio-fields';
+import type { FieldNode } from '../imports/istio-fields';
 
 export interface KindDefinition {
   /** The API group; `''` for the Kubernetes core group (`apiVersion: v1`). */
@@ -50,17 +49,20 @@ const rules = {
   backendTlsPolicy: loadedWhenUsed(() => (require('./gateway-api/backend-tls-policy') as typeof import('./gateway-api/backend-tls-policy'))
     .checkBackendTlsPolicy),
 };
+/** The fields each kind's schema allows (generated from the CRDs), loaded at the first check like the rules. */
+const istioFields = () => (require('../imports/istio-fields') as typeof import('../imports/istio-fields')).ISTIO_SPEC_FIELDS;
+const gatewayApiFields = () => (require('../imports/gateway-api-fields') as typeof import('../imports/gateway-api-fields')).GATEWAY_API_SPEC_FIELDS;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const istio = (group: string, kind: string, check: KindDefinition['check'], role: string, versions = ['v1', 'v1beta1', 'v1alpha3'],
   legacyVersion = 'v1beta1'): KindDefinition =>
-  ({ group, kind, versions, legacyVersion, check, specFields: ISTIO_SPEC_FIELDS[kind], role });
+  ({ group, kind, versions, legacyVersion, check, get specFields() { return istioFields()[kind]; }, role });
 
 const kubernetes = (group: string, kind: string, role: string): KindDefinition => ({ group, kind, versions: ['v1'], role });
 
 /** A Gateway API kind; the versions are those the v1.6.1 experimental CRDs serve, the standard ones first. */
 const gatewayApi = (kind: string, versions: string[], role: string, check: KindDefinition['check'] = rules.nothingMore): KindDefinition =>
-  ({ group: 'gateway.networking.k8s.io', kind, versions, check, specFields: GATEWAY_API_SPEC_FIELDS[kind], role });
+  ({ group: 'gateway.networking.k8s.io', kind, versions, check, get specFields() { return gatewayApiFields()[kind]; }, role });
 
 /** Every kind the library knows, by a stable key. */
 export const KINDS = {

@@ -8,6 +8,12 @@ import { show } from './finding';
 /** The reserved gateway name that binds a VirtualService to every sidecar of the namespaces it is exported to. */
 export const MESH_GATEWAY = 'mesh';
 
+/** The namespace of a Kubernetes Service host (`<name>.<namespace>.svc[.<domain>]`), or undefined for other hosts. */
+export function serviceNamespace(host: string): string | undefined {
+  const match = /^[^.]+\.([^.]+)\.svc(\.|$)/.exec(host);
+  return match ? match[1] : undefined;
+}
+
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 // Istio allows a wildcard only as the whole first label or as its prefix (`*`, `*foo`, `*-foo`).
 const WILDCARD_LABEL = /^(?:\*|\*?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?|\*-[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;

@@ -14,12 +14,12 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { serviceNamespace } from '../../analysis/model';
-import { EgressPort } from '../../egress-port';
-import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
-import { toDnsLabel } from '../names';
 import { GATEWAY_API_GROUP, GatewayApiListenerRequest, createGatewayApiObject, gatewayApiTargetProblem } from './gateway-api-objects';
 import { RenderedRoute, RouteIntent, RouteRenderer, createOriginationPolicies, createOriginationRules, gatewayOriginationProblem, originatesWithCredential, loadBalancerProblem } from './route-rendering';
+import { EgressPort } from '../../egress-port';
+import type { GatewayApiEgressGateway } from '../../gateway-api-egress-gateway';
+import { serviceNamespace } from '../../rules/names';
+import { toDnsLabel } from '../names';
 
 /** The Istio group, for ServiceEntry parents and Hostname backends. */
 const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
