@@ -20,6 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.8.1',
   peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
+  // Source maps beside the JavaScript rather than inside it: inline maps with their sources made lib/ three times as
+  // large, and `require()` of the package read and scanned all of it (issue 13's require() ratio).
+  tsconfig: { compilerOptions: { inlineSourceMap: false, sourceMap: true, inlineSources: true } },
 
   homepage: 'https://github.com/cdk8s-istio-egress/cdk8s-istio-egress#readme',
   // The project is built and checked by .ci/run; there is no hosted CI here.
