@@ -10,14 +10,18 @@ import { LoadBalancerPolicy } from './load-balancer';
 import { registerRoute } from './private/app-routes';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { ambientRenderer } from './private/render/ambient';
-import { gatewayApiRenderer } from './private/render/gateway-api';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
 import { isKubernetesLabelName } from './rules/names';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
 import { validateWithIstioRules } from './synth/validation';
+
+// The Gateway API and ambient renderings load with the first route that uses them, not with the library.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const gatewayApiRendering = () => require('./private/render/gateway-api') as typeof import('./private/render/gateway-api');
+const ambientRendering = () => require('./private/render/ambient') as typeof import('./private/render/ambient');
+/* eslint-enable @typescript-eslint/no-require-imports */
 import { OriginationPlacement, TlsOrigination } from './tls-origination';
 
 /**
@@ -203,8 +207,8 @@ export class EgressGatewayRoute extends Construct {
     this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
     this.gatewayApi = gateway instanceof GatewayApiEgressGateway ? gateway : undefined;
-    this.renderer = gateway instanceof EgressWaypoint ? ambientRenderer(gateway)
-      : this.gatewayApi ? gatewayApiRenderer(this.gatewayApi) : istioApiRenderer(gateway);
+    this.renderer = gateway instanceof EgressWaypoint ? ambientRendering().ambientRenderer(gateway)
+      : this.gatewayApi ? gatewayApiRendering().gatewayApiRenderer(this.gatewayApi) : istioApiRenderer(gateway);
     this.gatewayMutualTls = props.gatewayMutualTls ?? true;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? host.namespace ?? '';
     if (!this.namespace) {
