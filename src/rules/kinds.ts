@@ -30,8 +30,14 @@ type Check = (manifest: Manifest) => Finding[];
  * required, and an app's start-up should not pay for loading every rule (they run at synth).
  */
 function loadedWhenUsed(load: () => Check): Check {
-  let check: Check | undefined;
-  return manifest => (check ??= load())(manifest);
+  const check = once(load);
+  return manifest => check()(manifest);
+}
+
+/** `load()` at the first call, its result kept for every later one (every object's check asks). */
+function once<T extends object>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= load());
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -50,8 +56,8 @@ const rules = {
     .checkBackendTlsPolicy),
 };
 /** The fields each kind's schema allows (generated from the CRDs), loaded at the first check like the rules. */
-const istioFields = () => (require('../imports/istio-fields') as typeof import('../imports/istio-fields')).ISTIO_SPEC_FIELDS;
-const gatewayApiFields = () => (require('../imports/gateway-api-fields') as typeof import('../imports/gateway-api-fields')).GATEWAY_API_SPEC_FIELDS;
+const istioFields = once(() => (require('../imports/istio-fields') as typeof import('../imports/istio-fields')).ISTIO_SPEC_FIELDS);
+const gatewayApiFields = once(() => (require('../imports/gateway-api-fields') as typeof import('../imports/gateway-api-fields')).GATEWAY_API_SPEC_FIELDS);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const istio = (group: string, kind: string, check: KindDefinition['check'], role: string, versions = ['v1', 'v1beta1', 'v1alpha3'],
