@@ -7,9 +7,9 @@
  * whatever its exportTo. The sidecars of that namespace then route to a subset without a cluster
  * and answer 503 (no cluster), while the route's own namespace works.
  */
-import { ObjectIndex, isVisibleIn, label, namespaceOf, serviceNamespace } from './model';
+import { ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, qualifyHost, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { destinationRulesFor } from './path-lookups';
+import { covers, destinationRulesFor } from './path-lookups';
 import { egressPaths } from './paths';
 import { asArray } from '../rules/finding';
 
@@ -47,7 +47,11 @@ export function checkClientSubsets(index: ObjectIndex): ObjectFinding[] {
   return findings;
 }
 
-/** Whether a VirtualService of `namespace` itself routes `host` (its sidecars then take that one). */
+/**
+ * Whether a mesh VirtualService of `namespace` itself covers `host` (by name, short name or wildcard): its sidecars
+ * may take that one instead, so the other namespace's route is not judged for them.
+ */
 function ownRouteIn(index: ObjectIndex, namespace: string, host: string): boolean {
-  return index.virtualServices.some(vs => namespaceOf(vs.object) === namespace && asArray(vs.object.spec?.hosts).includes(host));
+  return index.virtualServices.some(vs => namespaceOf(vs.object) === namespace && isMeshBound(vs.object)
+    && asArray(vs.object.spec?.hosts).some(h => typeof h === 'string' && covers(qualifyHost(h, namespace), host)));
 }

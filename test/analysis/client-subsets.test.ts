@@ -51,6 +51,11 @@ describe('EGR118: a locked-down namespace routed to a subset it cannot see', () 
     // The route is not exported to apps; apps has a route of its own; the Sidecar does not import the host.
     clean([entry, egressGateway, subsetRule('default'), route(['.']), lockdown('apps')]);
     clean([entry, egressGateway, subsetRule('default'), route(), { ...route(), metadata: { name: 'api', namespace: 'apps' } }, lockdown('apps')]);
+    // ... also when it names the host by a wildcard; a route of apps bound to a gateway only is not the sidecars'.
+    const ownWildcard = { ...route(), metadata: { name: 'api', namespace: 'apps' }, spec: { ...route().spec, hosts: ['*.example.com'] } };
+    clean([entry, egressGateway, subsetRule('default'), route(), ownWildcard, lockdown('apps')]);
+    const gatewayOnly = { ...route(), metadata: { name: 'api', namespace: 'apps' }, spec: { ...route().spec, gateways: ['istio-system/egress'] } };
+    expect(found('EGR118', [entry, egressGateway, subsetRule('default'), route(), gatewayOnly, lockdown('apps')])).toHaveLength(1);
     clean([entry, egressGateway, subsetRule('default'), route(), lockdown('apps', ['./*', 'istio-system/*'])]);
     // The route's own namespace, locked down, reads its own rule.
     clean([entry, egressGateway, subsetRule('default'), route(), lockdown('default')]);
