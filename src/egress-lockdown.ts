@@ -11,7 +11,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { checkPortNumber, isCidr, namespaceNameProblem, toCidr } from './rules/names';
 import { labelProblems } from './rules/virtual-service-syntax';
-import { acknowledge, isAcknowledged } from './synth/acknowledgements';
+import { acknowledge, isRuleAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
 
 /** A selector of these labels; `{}` (every object) without labels. */
@@ -346,8 +346,7 @@ export class EgressLockdown extends Construct {
       if (selector !== undefined && selector !== null && Object.keys(selector).length > 0) {
         return [];
       }
-      const finding = { rule: 'GATEWAY_ANY_POD', code: 'EGR204', severity: 'error' as const, field: `gateways[${i}].selector`, message: '', fix: '' };
-      if (isAcknowledged(this, finding)) {
+      if (isRuleAcknowledged(this, 'GATEWAY_ANY_POD')) {
         return [];
       }
       return [`gateways[${i}].selector (EGR204) = ${JSON.stringify(selector ?? null)}: an empty selector selects every pod of namespace `
@@ -373,8 +372,7 @@ export class EgressLockdown extends Construct {
     if (policy.mode === 'REGISTRY_ONLY') {
       return [];
     }
-    const finding = { rule: 'ALLOW_ANY', code: 'EGR206', severity: 'error' as const, field: 'outboundPolicy', message: '', fix: '' };
-    if (isAcknowledged(this, finding)) {
+    if (isRuleAcknowledged(this, 'ALLOW_ANY')) {
       return [];
     }
     const what = policy.mode === 'ALLOW_ANY'
@@ -645,8 +643,7 @@ export class EgressLockdown extends Construct {
       if (!isCidr(block)) {
         errors.push(`${field}.cidr = ${JSON.stringify(d.cidr)}: not an IP address or CIDR block. Fix: write e.g. '10.0.0.0/16' or '203.0.113.7'.`);
       } else if (/\/0$/.test(block)) {
-        const finding = { rule: 'NETPOL_ANY_ADDRESS', code: 'EGR205', severity: 'error' as const, field: `${field}.cidr`, message: '', fix: '' };
-        if (!isAcknowledged(this, finding)) {
+        if (!isRuleAcknowledged(this, 'NETPOL_ANY_ADDRESS')) {
           errors.push(`${field}.cidr (EGR205) = "${d.cidr}": a block of every address lets the pods send anywhere${d.ports ? ' on these ports' : ''}, `
             + 'around the egress gateway. Fix: allow the external addresses the pods need, or route the hosts through an egress gateway. '
             + `If it is right as it is: EgressAnalysis.acknowledge(<the construct at ${this.node.path}>, 'EGR205', '<why it is right>')`);

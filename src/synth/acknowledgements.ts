@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { basisOf, codeOf } from '../rules/codes';
+import { OWN_CODES, basisOf, codeOf } from '../rules/codes';
 import { Finding } from '../rules/finding';
 
 const acknowledged = new WeakMap<IConstruct, Map<string, string>>();
@@ -37,4 +37,12 @@ export function isAcknowledged(construct: IConstruct, finding: Finding): boolean
     const codes = acknowledged.get(scope);
     return codes !== undefined && (codes.has(finding.rule) || (finding.code !== undefined && codes.has(finding.code)));
   });
+}
+
+/**
+ * Whether the library's own rule (an OWN_CODES key) was acknowledged on `construct` or one of its scopes: for a
+ * construct's check of its props that reports the rule's code in the props' terms.
+ */
+export function isRuleAcknowledged(construct: IConstruct, rule: string): boolean {
+  return isAcknowledged(construct, { rule, code: OWN_CODES[rule], severity: 'error', field: '', message: '', fix: '' });
 }
