@@ -9,7 +9,7 @@ import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, NetworkPolicyPeer, Netwo
 import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
-import { checkPortNumber, isCidr, namespaceNameProblem, toCidr } from './rules/names';
+import { checkPortNumber, isCidr, isEveryAddress, namespaceNameProblem, toCidr } from './rules/names';
 import { labelProblems } from './rules/virtual-service-syntax';
 import { acknowledge, isRuleAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
@@ -642,7 +642,7 @@ export class EgressLockdown extends Construct {
       const block = typeof d.cidr === 'string' ? toCidr(d.cidr) : '';
       if (!isCidr(block)) {
         errors.push(`${field}.cidr = ${JSON.stringify(d.cidr)}: not an IP address or CIDR block. Fix: write e.g. '10.0.0.0/16' or '203.0.113.7'.`);
-      } else if (/\/0$/.test(block)) {
+      } else if (isEveryAddress(block)) {
         if (!isRuleAcknowledged(this, 'NETPOL_ANY_ADDRESS')) {
           errors.push(`${field}.cidr (EGR205) = "${d.cidr}": a block of every address lets the pods send anywhere${d.ports ? ' on these ports' : ''}, `
             + 'around the egress gateway. Fix: allow the external addresses the pods need, or route the hosts through an egress gateway. '

@@ -20,7 +20,7 @@ import { egressPaths } from './paths';
 import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
-import { hostsMatch } from '../rules/names';
+import { hostsMatch, isEveryAddress } from '../rules/names';
 
 /** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
 const ROOT_NAMESPACE = 'istio-system';
@@ -314,7 +314,7 @@ function allowsAnyAddress(rule: unknown, port: number): boolean {
     return false;
   }
   const to = asArray(rule.to);
-  const anywhere = to.length === 0 || to.some(peer => isRecord(peer) && isRecord(peer.ipBlock) && /\/0$/.test(String(peer.ipBlock.cidr)));
+  const anywhere = to.length === 0 || to.some(peer => isRecord(peer) && isRecord(peer.ipBlock) && isEveryAddress(peer.ipBlock.cidr));
   const ports = asArray(rule.ports);
   return anywhere && (ports.length === 0 || ports.some(p => !isRecord(p) || typeof p.port !== 'number'
     || p.port === port || (typeof p.endPort === 'number' && port >= p.port && port <= p.endPort)));

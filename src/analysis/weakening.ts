@@ -12,7 +12,7 @@
 import { IndexedObject, ObjectIndex, label } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord, show } from '../rules/finding';
-import { isCidr, toCidr } from '../rules/names';
+import { isEveryAddress } from '../rules/names';
 import { parseProtocol } from '../rules/protocol';
 
 /** Client TLS modes that make the proxy verify a server certificate. */
@@ -99,7 +99,7 @@ function egressToAnyAddress(policy: IndexedObject): ObjectFinding[] {
   asArray(policy.object.spec?.egress).forEach((rule, r) => {
     asArray(isRecord(rule) ? rule.to : undefined).forEach((peer, p) => {
       const cidr = isRecord(peer) && isRecord(peer.ipBlock) ? peer.ipBlock.cidr : undefined;
-      if (typeof cidr !== 'string' || !isCidr(toCidr(cidr)) || !/\/0$/.test(toCidr(cidr))) {
+      if (!isEveryAddress(cidr)) {
         return;
       }
       const ports = asArray(isRecord(rule) ? rule.ports : undefined).length > 0 ? 'on the rule\'s ports' : 'on any port';

@@ -119,6 +119,12 @@ export function isCidr(value: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/** Whether an IP address or CIDR block is a block of every address (`0.0.0.0/0`, `::/0`). */
+export function isEveryAddress(value: unknown): boolean {
+  const block = typeof value === 'string' ? toCidr(value) : '';
+  return isCidr(block) && block.endsWith('/0');
+}
+
 /** Istio's address check: a CIDR block when it has a slash, an IP otherwise. */
 export function checkIpOrCidr(value: string): string | undefined {
   if (value.includes('/')) {
