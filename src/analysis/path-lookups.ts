@@ -96,12 +96,18 @@ export interface RouteQuery {
   readonly entry?: number;
 }
 
+// The block lists are shared (every port asks): nobody changes them.
+const HTTP_BLOCKS: readonly Block[] = ['http'];
+const TLS_BLOCKS: readonly Block[] = ['tls'];
+const TLS_TCP_BLOCKS: readonly Block[] = ['tls', 'tcp'];
+const TCP_BLOCKS: readonly Block[] = ['tcp'];
+
 /** Route blocks a sidecar uses for a ServiceEntry port: HTTP is routed by `http`, TLS by SNI (`tls`), the rest by `tcp`. */
-export function sidecarBlocks(protocol: string): Block[] {
+export function sidecarBlocks(protocol: string): readonly Block[] {
   if (isHttpProtocol(protocol)) {
-    return ['http'];
+    return HTTP_BLOCKS;
   }
-  return isTlsProtocol(protocol) ? ['tls', 'tcp'] : ['tcp'];
+  return isTlsProtocol(protocol) ? TLS_TCP_BLOCKS : TCP_BLOCKS;
 }
 
 export function isPassthrough(tlsMode: string): boolean {
@@ -109,14 +115,14 @@ export function isPassthrough(tlsMode: string): boolean {
 }
 
 /** Route blocks a gateway server uses: terminated HTTP(S) is `http`, passed-through TLS `tls`, terminated TLS and TCP `tcp`. */
-export function gatewayBlocks(protocol: string, tlsMode: string): Block[] {
+export function gatewayBlocks(protocol: string, tlsMode: string): readonly Block[] {
   if (isHttpProtocol(protocol) || (protocol.toUpperCase() === 'HTTPS' && !isPassthrough(tlsMode))) {
-    return ['http'];
+    return HTTP_BLOCKS;
   }
   if (isTlsProtocol(protocol)) {
-    return isPassthrough(tlsMode) ? ['tls'] : ['tcp'];
+    return isPassthrough(tlsMode) ? TLS_BLOCKS : TCP_BLOCKS;
   }
-  return ['tcp'];
+  return TCP_BLOCKS;
 }
 
 /** What the route look-ups read of a VirtualService, read once per index instead of once per look-up. */
@@ -169,14 +175,20 @@ export class RouteIndex {
     const exact = this.exact.get(query.host) ?? [];
     // A VirtualService is listed once per host: only a wildcard one can be listed twice.
     const listed = this.wildcard.length === 0 ? exact : [...new Set([...exact, ...this.wildcard])];
-    const candidates = listed.filter(vs => {
+    // Index loops: this runs for every port of every host, mostly before V8 has optimized it, and an
+    // unoptimized for-of allocates an iterator result per element.
+    const candidates: IndexedObject[] = [];
+    for (let i = 0; i < listed.length; i++) {
+      const vs = listed[i];
       const source = this.sources.get(vs)!;
       const parent = parentEntryOf(vs);
-      return source.bound.includes(query.gateway)
+      if (source.bound.includes(query.gateway)
         && (parent === undefined || parent === query.entry)
         && (query.namespaces?.(source.namespace) ?? true)
-        && source.qualified.some(h => covers(h, query.host));
-    });
+        && coversAny(source.qualified, query.host)) {
+        candidates.push(vs);
+      }
+    }
     const ranked = candidates.length < 2 ? candidates : byPreference(candidates, vs => {
       const source = this.sources.get(vs)!;
       return (source.namespace === query.preferNamespace ? 0 : 2) + (source.hosts.includes(query.host) ? 0 : 1);
@@ -191,30 +203,71 @@ export class RouteIndex {
   }
 }
 
+/** Does one of the hosts cover `host`? */
+function coversAny(hosts: readonly unknown[], host: string): boolean {
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i];
+    if (typeof h === 'string' && covers(h, host)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function firstRoute(vs: IndexedObject, source: RouteSource, query: RouteQuery): RouteHit | undefined {
-  for (const block of query.blocks) {
-    const routes = asArray(specOf(vs)[block]);
-    const index = routes.findIndex(route => isRecord(route) && routeApplies(source, route, block, query));
-    if (index >= 0) {
-      return hitOf(vs, block, index, routes[index]);
+  const spec = specOf(vs);
+  for (let b = 0; b < query.blocks.length; b++) {
+    const block = query.blocks[b];
+    const routes = asArray(spec[block]);
+    for (let index = 0; index < routes.length; index++) {
+      const route = routes[index];
+      if (isRecord(route) && routeApplies(source, route, block, query)) {
+        return hitOf(vs, block, index, route);
+      }
     }
   }
   return undefined;
 }
 
 function routeApplies(source: RouteSource, route: Record<string, any>, block: Block, query: RouteQuery): boolean {
-  const matches = asArray(route.match).filter(isRecord);
-  return matches.length === 0 ? source.bound.includes(query.gateway) : matches.some(match => matchApplies(source, match, block, query));
+  let matches = 0;
+  const list = asArray(route.match);
+  for (let i = 0; i < list.length; i++) {
+    const match = list[i];
+    if (isRecord(match)) {
+      matches++;
+      if (matchApplies(source, match, block, query)) {
+        return true;
+      }
+    }
+  }
+  return matches === 0 && source.bound.includes(query.gateway);
 }
 
 function matchApplies(source: RouteSource, match: Record<string, any>, block: Block, query: RouteQuery): boolean {
-  const own = strings(match.gateways).map(g => (g === MESH ? g : resolveGatewayRef(g, source.namespace)));
-  const gateways = own.length > 0 ? own : source.bound;
   const port = portNumber(match.port);
-  const sniHosts = strings(match.sniHosts);
-  return gateways.includes(query.gateway)
-    && (port === undefined || port === query.port)
-    && (block !== 'tls' || sniHosts.length === 0 || sniHosts.some(sni => covers(sni, query.host)));
+  if (port !== undefined && port !== query.port) {
+    return false;
+  }
+  // The match's own gateways (resolved in the VirtualService's namespace), else the VirtualService's.
+  let own = false;
+  let bound = false;
+  const gateways = asArray(match.gateways);
+  for (let i = 0; i < gateways.length; i++) {
+    const g = gateways[i];
+    if (typeof g === 'string') {
+      own = true;
+      bound ||= (g === MESH ? g : resolveGatewayRef(g, source.namespace)) === query.gateway;
+    }
+  }
+  if (!(own ? bound : source.bound.includes(query.gateway))) {
+    return false;
+  }
+  if (block !== 'tls') {
+    return true;
+  }
+  const sniHosts = asArray(match.sniHosts);
+  return !sniHosts.some(sni => typeof sni === 'string') || coversAny(sniHosts, query.host);
 }
 
 function hitOf(vs: IndexedObject, block: Block, index: number, route: Record<string, any>): RouteHit | undefined {
@@ -269,13 +322,27 @@ export interface Proxy {
  */
 export function destinationRulesFor(index: ObjectIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): MergedRules {
   const rules = ruleIndex(index);
-  const key = JSON.stringify([host, proxy.namespace, proxy.labels ?? null, hostNamespace ?? null]);
+  // Each part length-prefixed, so that no two look-ups share a key (this runs for every hop: no JSON of the whole).
+  const key = `${host.length}:${host}${proxy.namespace.length}:${proxy.namespace}${hostNamespace === undefined ? '-' : `${hostNamespace.length}:${hostNamespace}`}`
+    + (proxy.labels === undefined ? '' : labelsKey(proxy.labels));
   let merged = rules.lookups.get(key);
   if (!merged) {
     merged = new MergedRules(pickRules(rules, host, proxy, hostNamespace));
     rules.lookups.set(key, merged);
   }
   return merged;
+}
+
+/** Per label map (a gateway's labels are asked for at every hop to it): its JSON, for look-up keys. */
+const labelKeys = new WeakMap<Record<string, string>, string>();
+
+function labelsKey(labels: Record<string, string>): string {
+  let key = labelKeys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(labels);
+    labelKeys.set(labels, key);
+  }
+  return key;
 }
 
 function pickRules(rules: RuleIndex, host: string, proxy: Proxy, hostNamespace: string | undefined): IndexedObject[] {

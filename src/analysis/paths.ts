@@ -203,10 +203,23 @@ class PathBuilder {
   }
 
   public build(): EgressPaths {
-    const entries = this.index.serviceEntries
-      .filter(se => (specOf(se).location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL')
-      .flatMap(se => asArray(specOf(se).hosts).flatMap((host, h) => (typeof host === 'string' ? [{ se, host, h }] : [])))
-      .map(({ se, host, h }) => this.entryPath(se, host, h));
+    // Index loops: this runs once per host and port, mostly before V8 has optimized it (and an
+    // unoptimized for-of allocates an iterator result per element).
+    const entries: HostPath[] = [];
+    const serviceEntries = this.index.serviceEntries;
+    for (let i = 0; i < serviceEntries.length; i++) {
+      const se = serviceEntries[i];
+      const spec = specOf(se);
+      if ((spec.location ?? 'MESH_EXTERNAL') !== 'MESH_EXTERNAL') {
+        continue;
+      }
+      const hosts = asArray(spec.hosts);
+      for (let h = 0; h < hosts.length; h++) {
+        if (typeof hosts[h] === 'string') {
+          entries.push(this.entryPath(se, hosts[h], h));
+        }
+      }
+    }
     const listed = new Set(entries.map(e => e.host));
     const hosts = [...entries, ...this.routedServices(listed)];
     const byDefinition = (a: HostPath, b: HostPath) => compareStrings(label(a.definition.object), label(b.definition.object))
@@ -215,24 +228,33 @@ class PathBuilder {
   }
 
   private entryPath(serviceEntry: IndexedObject, host: string, h: number): HostPath {
-    const resolution = specOf(serviceEntry).resolution;
-    const ports = asArray(specOf(serviceEntry).ports).flatMap((p, i) => (isRecord(p) && portNumber(p.number) !== undefined ? [{
-      number: p.number as number,
-      name: typeof p.name === 'string' ? p.name : undefined,
-      protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
-      targetPort: portNumber(p.targetPort),
-      field: `spec.ports[${i}]`,
-    }] : []));
+    const spec = specOf(serviceEntry);
+    const resolution = spec.resolution;
+    const ports: EntryPort[] = [];
+    asArray(spec.ports).forEach((p, i) => {
+      if (isRecord(p) && portNumber(p.number) !== undefined) {
+        ports.push({
+          number: p.number as number,
+          name: typeof p.name === 'string' ? p.name : undefined,
+          protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+          targetPort: portNumber(p.targetPort),
+          field: `spec.ports[${i}]`,
+        });
+      }
+    });
     const waypoint = this.waypointOf(serviceEntry);
+    const clients = clientsOf(this.lockdowns, serviceEntry, host);
+    const namespace = namespaceOf(serviceEntry.object);
+    const paths = ports.map(port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
+      : this.portPath(namespace, host, port, serviceEntry.index)));
     return {
       host,
       definition: serviceEntry,
       definitionKind: 'ServiceEntry',
       hostField: `spec.hosts[${h}]`,
       resolution: typeof resolution === 'string' ? resolution : undefined,
-      clients: clientsOf(this.lockdowns, serviceEntry, host),
-      ports: ports.map(port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
-        : this.portPath(namespaceOf(serviceEntry.object), host, port, serviceEntry.index))),
+      clients,
+      ports: paths,
     };
   }
 
@@ -388,7 +410,8 @@ class PathBuilder {
     if (!target) {
       return { port, sidecar };
     }
-    const server = gatewayServer(target, destinationPort, host, this.routes.gatewaysOf(hit!.vs).filter(g => g !== MESH));
+    // The route's gateways rank the servers by `namespace/name`, which `mesh` never is: no need to leave it out.
+    const server = gatewayServer(target, destinationPort, host, this.routes.gatewaysOf(hit!.vs));
     return {
       port,
       sidecar,
