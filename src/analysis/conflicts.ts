@@ -76,25 +76,27 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
   const known = new Map<string, Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>>();
   const selectors = new Map<string, Record<string, unknown>>();
   const lastServer = new Map<string, GatewayServer>();
-  for (const entry of servers) {
-    lastServer.set(`${entry.gateway.index}~${portText(entry.server)}`, entry);
+  // Index loops and forEach: these run per server, mostly before V8 has optimized them, when a for-of
+  // allocates per element.
+  for (let i = 0; i < servers.length; i++) {
+    lastServer.set(`${servers[i].gateway.index}~${portText(servers[i].server)}`, servers[i]);
   }
-  for (const [key, { gateway, server, selectorText: text }] of lastServer) {
+  lastServer.forEach(({ gateway, server, selectorText: text }, key) => {
     selectors.set(text, gatewaySelector(gateway.object));
     const byPort = known.get(text) ?? new Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>();
     known.set(text, byPort);
     const port = key.slice(key.indexOf('~') + 1);
     const byHost = byPort.get(port) ?? new Map<string, Array<{ gateway: IndexedObject; bind: string }>>();
     byPort.set(port, byHost);
-    for (const host of new Set(asArray(server.hosts).filter((h): h is string => typeof h === 'string'))) {
+    new Set(asArray(server.hosts).filter((h): h is string => typeof h === 'string')).forEach(host => {
       const claims = byHost.get(host);
       if (claims) {
         claims.push({ gateway, bind: bindOf(server) });
       } else {
         byHost.set(host, [{ gateway, bind: bindOf(server) }]);
       }
-    }
-  }
+    });
+  });
   const pods = [...index.workloads().map(w => w.labels), ...gatewayPods];
   const sameWorkloads = new Map<string, string[]>();
   const matchingSelectors = (text: string): string[] => {
@@ -109,16 +111,20 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
     return hit;
   };
   const findings: ObjectFinding[] = [];
-  for (const { gateway, server, field, selectorText: text } of servers) {
+  for (let s = 0; s < servers.length; s++) {
+    const { gateway, server, field, selectorText: text } = servers[s];
     const port = portText(server);
     const bind = bindOf(server);
     const hosts = asArray(server.hosts).filter((h): h is string => typeof h === 'string');
     const others = new Set<IndexedObject>();
     let first: number | undefined;
-    for (const other of matchingSelectors(text)) {
-      const byHost = known.get(other)?.get(port);
+    const matching = matchingSelectors(text);
+    for (let m = 0; m < matching.length; m++) {
+      const byHost = known.get(matching[m])?.get(port);
       hosts.forEach((host, h) => {
-        for (const claim of byHost?.get(host) ?? []) {
+        const claims = byHost?.get(host) ?? [];
+        for (let c = 0; c < claims.length; c++) {
+          const claim = claims[c];
           if (claim.gateway !== gateway && label(claim.gateway.object) !== label(gateway.object) && claim.bind === bind) {
             others.add(claim.gateway);
             first = first === undefined ? h : Math.min(first, h);
@@ -158,7 +164,8 @@ const OPAQUE = ['TCP', 'MONGO', 'MYSQL', 'REDIS'];
 function sharedTcpServers(servers: GatewayServer[]): ObjectFinding[] {
   const owners = new Map<string, { gateway: IndexedObject; hosts: string }>();
   const findings: ObjectFinding[] = [];
-  for (const entry of servers) {
+  for (let s = 0; s < servers.length; s++) {
+    const entry = servers[s];
     const { gateway, server, field } = entry;
     if (!OPAQUE.includes(String(server.port?.protocol).toUpperCase()) || server.tls !== undefined) {
       continue;
@@ -195,7 +202,9 @@ interface MeshClaim {
  */
 function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
   const byScopedHost = new Map<string, { scope: string; fqdn: string; claims: MeshClaim[] }>();
-  for (const vs of index.virtualServices) {
+  const virtualServices = index.virtualServices;
+  for (let v = 0; v < virtualServices.length; v++) {
+    const vs = virtualServices[v];
     if (!isMeshBound(vs.object)) {
       continue;
     }
@@ -207,7 +216,8 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
         return;
       }
       const fqdn = meshHostFqdn(host, namespace);
-      for (const scope of scopes) {
+      for (let s = 0; s < scopes.length; s++) {
+        const scope = scopes[s];
         const key = `${scope}/${fqdn}`;
         const entry = byScopedHost.get(key) ?? { scope, fqdn, claims: [] };
         byScopedHost.set(key, entry);
@@ -219,7 +229,7 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
   const everywhereWildcards = everywhere.filter(e => e.fqdn.startsWith('*'));
   const reported = new Set<IndexedObject>();
   const findings: ObjectFinding[] = [];
-  for (const { scope, fqdn, claims } of byScopedHost.values()) {
+  byScopedHost.forEach(({ scope, fqdn, claims }) => {
     let all = claims;
     if (scope !== '*') {
       const candidates = fqdn.startsWith('*') ? everywhere
@@ -228,9 +238,10 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
     }
     const names = [...new Set(all.map(c => label(c.vs.object)))].sort();
     if (names.length < 2) {
-      continue;
+      return;
     }
-    for (const claim of all) {
+    for (let c = 0; c < all.length; c++) {
+      const claim = all[c];
       if (reported.has(claim.vs)) {
         continue;
       }
@@ -240,7 +251,7 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
         + 'This can be fixed by merging the conflicting VirtualServices into a single resource.',
         'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost'));
     }
-  }
+  });
   return findings.sort((a, b) => a.index - b.index);
 }
 
@@ -257,9 +268,13 @@ function meshHostFqdn(host: string, namespace: string): string {
 function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
   const seen = new Map<string, { entry: number; protocol: string; resolution: string; namespace: string }[]>();
   const findings: ObjectFinding[] = [];
-  for (const { index: i, object } of index.serviceEntries) {
+  const serviceEntries = index.serviceEntries;
+  for (let e = 0; e < serviceEntries.length; e++) {
+    const { index: i, object } = serviceEntries[e];
     const resolution = object.spec?.resolution ?? 'NONE';
-    for (const host of asArray(object.spec?.hosts)) {
+    const hosts = asArray(object.spec?.hosts);
+    for (let h = 0; h < hosts.length; h++) {
+      const host = hosts[h];
       asArray(object.spec?.ports).forEach((port, p) => {
         if (!isRecord(port)) {
           return;
@@ -267,9 +282,8 @@ function conflictingServiceEntries(index: ObjectIndex): ObjectFinding[] {
         const key = `${host}:${port.number}`;
         const protocol = String(port.protocol ?? '').toUpperCase();
         const earlier = seen.get(key) ?? [];
-        const seesOther = (e: { entry: number; namespace: string }) =>
-          isVisibleIn(object, e.namespace) || isVisibleIn(index.objects[e.entry], namespaceOf(object));
-        const clash = earlier.find(e => e.entry !== i && seesOther(e));
+        const clash = earlier.find(other => other.entry !== i
+          && (isVisibleIn(object, other.namespace) || isVisibleIn(index.objects[other.entry], namespaceOf(object))));
         if (clash && clash.protocol !== protocol) {
           findings.push(objectFinding(i, 'SEPROTOCOL', 'error', `spec.ports[${p}].protocol`, port.protocol,
             `Multiple ServiceEntries (${namespaceOf(index.objects[clash.entry])}/${index.objects[clash.entry].metadata?.name}, `

@@ -112,13 +112,16 @@ export interface Destination {
   readonly gateways: string[];
 }
 
+const ROUTE_BLOCKS = ['http', 'tls', 'tcp'];
+
 /** Every destination of a VirtualService's http, tls and tcp routes. */
 export function destinationsOf(vs: Manifest): Destination[] {
   const namespace = namespaceOf(vs);
   const bound = asArray(vs.spec?.gateways).filter(g => typeof g === 'string');
   const top = bound.length === 0 ? [MESH] : bound.map(g => (g === MESH ? MESH : resolveGatewayRef(g, namespace)));
   const out: Destination[] = [];
-  for (const block of ['http', 'tls', 'tcp']) {
+  // forEach, not for-of: this runs per VirtualService, mostly before V8 has optimized it, when a for-of allocates per element.
+  ROUTE_BLOCKS.forEach(block => {
     asArray(vs.spec?.[block]).forEach((route, i) => {
       if (!isRecord(route)) {
         return;
@@ -134,7 +137,7 @@ export function destinationsOf(vs: Manifest): Destination[] {
         }
       });
     });
-  }
+  });
   return out;
 }
 
@@ -197,7 +200,9 @@ export class ObjectIndex {
         }
       } else if (kind === 'serviceEntry') {
         this.serviceEntries.push(entry);
-        for (const host of asArray(object.spec?.hosts)) {
+        const hosts = asArray(object.spec?.hosts);
+        for (let h = 0; h < hosts.length; h++) {
+          const host = hosts[h];
           if (typeof host === 'string' && host.startsWith('*')) {
             this.wildcardEntries.push(entry);
           } else if (typeof host === 'string') {

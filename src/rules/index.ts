@@ -18,13 +18,18 @@ export function checkObject(manifest: Manifest): Finding[] {
   }
   // Almost every object has no finding: collect without copying the (empty) lists of each check.
   const findings: Finding[] = [];
-  for (const part of [checkServedVersion(manifest, kind.versions), checkMetadata(manifest, kind.group.endsWith('istio.io')),
-    checkUnknownFields(manifest, kind.specFields), kind.check(manifest)]) {
-    for (const finding of part) {
-      findings.push(withCode(finding));
-    }
-  }
+  addWithCodes(findings, checkServedVersion(manifest, kind.versions));
+  addWithCodes(findings, checkMetadata(manifest, kind.group.endsWith('istio.io')));
+  addWithCodes(findings, checkUnknownFields(manifest, kind.specFields));
+  addWithCodes(findings, kind.check(manifest));
   return findings;
+}
+
+/** An index loop: this runs for every object, mostly before V8 has optimized it, when a for-of allocates an iterator. */
+function addWithCodes(findings: Finding[], part: Finding[]): void {
+  for (let i = 0; i < part.length; i++) {
+    findings.push(withCode(part[i]));
+  }
 }
 
 /** A version of a known group and kind that the API server does not serve: `kubectl apply` fails with "no matches for kind". */
