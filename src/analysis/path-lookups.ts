@@ -669,10 +669,15 @@ export function gatewayServer(target: GatewayTarget, port: number, host: string,
     serverIndexes.set(target, servers);
   }
   const found = servers.candidates(port, host);
-  const rank = (c: ServerCandidate) => (preferred.includes(c.label) ? 0 : 1);
-  const best = found.length < 2 ? found[0] : [...found].sort((a, b) => rank(a) - rank(b) || compareStrings(a.label, b.label)
+  const best = found.length < 2 ? found[0] : [...found].sort((a, b) => serverRank(preferred, a) - serverRank(preferred, b)
+    || compareStrings(a.label, b.label)
     || a.gateway.index - b.gateway.index || a.at - b.at)[0];
   return best && serverOf(best.gateway, asArray(specOf(best.gateway).servers)[best.at], best.at, host);
+}
+
+/** A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every hop to a gateway. */
+function serverRank(preferred: readonly string[], c: ServerCandidate): number {
+  return preferred.includes(c.label) ? 0 : 1;
 }
 
 interface ServerCandidate {

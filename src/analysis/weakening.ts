@@ -30,24 +30,28 @@ export function checkWeakenings(index: ObjectIndex): ObjectFinding[] {
 /** A DestinationRule's client TLS settings with their fields: top level, per port, per subset. */
 export function clientTlsSettings(spec: unknown): Array<{ field: string; tls: Record<string, any>; port?: unknown }> {
   const out: Array<{ field: string; tls: Record<string, any>; port?: unknown }> = [];
-  const policy = (p: unknown, field: string) => {
-    if (!isRecord(p)) {
-      return;
-    }
-    if (isRecord(p.tls)) {
-      out.push({ field: `${field}.tls`, tls: p.tls });
-    }
-    asArray(p.portLevelSettings).forEach((setting, i) => {
-      if (isRecord(setting) && isRecord(setting.tls)) {
-        out.push({ field: `${field}.portLevelSettings[${i}].tls`, tls: setting.tls, port: isRecord(setting.port) ? setting.port.number : undefined });
-      }
-    });
-  };
   if (isRecord(spec)) {
-    policy(spec.trafficPolicy, 'spec.trafficPolicy');
-    asArray(spec.subsets).forEach((subset, i) => policy(isRecord(subset) ? subset.trafficPolicy : undefined, `spec.subsets[${i}].trafficPolicy`));
+    addPolicyTls(out, spec.trafficPolicy, 'spec.trafficPolicy');
+    asArray(spec.subsets).forEach((subset, i) => addPolicyTls(out, isRecord(subset) ? subset.trafficPolicy : undefined, `spec.subsets[${i}].trafficPolicy`));
   }
   return out;
+}
+
+/**
+ * The TLS settings of one traffic policy. A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, and this runs for every DestinationRule.
+ */
+function addPolicyTls(out: Array<{ field: string; tls: Record<string, any>; port?: unknown }>, p: unknown, field: string): void {
+  if (!isRecord(p)) {
+    return;
+  }
+  if (isRecord(p.tls)) {
+    out.push({ field: `${field}.tls`, tls: p.tls });
+  }
+  asArray(p.portLevelSettings).forEach((setting, i) => {
+    if (isRecord(setting) && isRecord(setting.tls)) {
+      out.push({ field: `${field}.portLevelSettings[${i}].tls`, tls: setting.tls, port: isRecord(setting.port) ? setting.port.number : undefined });
+    }
+  });
 }
 
 /** UNVERIFIED_TLS: `insecureSkipVerify: true` on TLS the proxy opens: any server certificate is accepted. */

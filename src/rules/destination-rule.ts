@@ -418,33 +418,32 @@ function checkClientTls(out: FindingCollector, tls: unknown, field: string, name
   if (credentialName.startsWith(CONFIGMAP_PREFIX)) {
     checkConfigMapCredential(out, credentialName, `${field}.credentialName`, namespace);
   }
-  const nonEmpty = (key: string) => typeof tls[key] === 'string' && tls[key] !== '';
   if (tls.insecureSkipVerify === true) {
     // An empty list of subjectAltNames reads as none.
     const sans = Array.isArray(tls.subjectAltNames) ? tls.subjectAltNames.length > 0 : set(tls.subjectAltNames);
-    if (mode === 'SIMPLE' && (nonEmpty('caCertificates') || credentialName !== '' || sans)) {
+    if (mode === 'SIMPLE' && (nonEmptyField(tls, 'caCertificates') || credentialName !== '' || sans)) {
       out.error('DR8', `${field}.insecureSkipVerify`, true,
         'cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true',
         'remove insecureSkipVerify, or remove caCertificates, credentialName and subjectAltNames');
     }
-    if (mode === 'MUTUAL' && (nonEmpty('caCertificates') || sans)) {
+    if (mode === 'MUTUAL' && (nonEmptyField(tls, 'caCertificates') || sans)) {
       out.error('DR8', `${field}.insecureSkipVerify`, true, 'cannot specify CaCertificates or SubjectAltNames when InsecureSkipVerify is set true',
         'remove insecureSkipVerify, or remove caCertificates and subjectAltNames');
     }
   }
   if ((mode === 'SIMPLE' || mode === 'MUTUAL') && credentialName !== '') {
-    if (['clientCertificate', 'caCertificates', 'privateKey', 'caCrl'].some(nonEmpty)) {
+    if (['clientCertificate', 'caCertificates', 'privateKey', 'caCrl'].some(key => nonEmptyField(tls, key))) {
       out.error('DR7', `${field}.credentialName`, tls.credentialName,
         'cannot specify client certificates or CA certificate or CA CRL If credentialName is set', 'use either credentialName or file paths');
     }
     return;
   }
   if (mode === 'MUTUAL') {
-    if (!nonEmpty('clientCertificate')) {
+    if (!nonEmptyField(tls, 'clientCertificate')) {
       out.error('DR6', `${field}.clientCertificate`, undefined, 'client certificate required for mutual tls',
         'set credentialName to a Secret with the client certificate and key');
     }
-    if (!nonEmpty('privateKey')) {
+    if (!nonEmptyField(tls, 'privateKey')) {
       out.error('DR6', `${field}.privateKey`, undefined, 'private key required for mutual tls',
         'set credentialName to a Secret with the client certificate and key');
     }
@@ -503,23 +502,34 @@ function portText(port: unknown): string {
 }
 
 /**
+ * Module functions rather than closures in the checks: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, once per
+ * object checked.
+ */
+function nonEmptyField(tls: Record<string, any>, key: string): boolean {
+  return typeof tls[key] === 'string' && tls[key] !== '';
+}
+
+function unverifiedOrigination(tls: any, spec: Record<string, any>): boolean {
+  return isRecord(tls) && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && !tls.caCertificates
+    && !(tls.credentialName && spec.workloadSelector);
+}
+
+/**
  * istioctl analyze IST0128/IST0129: SIMPLE or MUTUAL origination without caCertificates does not
  * verify the server (Istio 1.30 skips it when a credentialName is used with a workloadSelector).
  */
 function checkServerVerification(out: FindingCollector, spec: Record<string, any>, metadata: Manifest['metadata']): void {
-  const unverified = (tls: any) => isRecord(tls) && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && !tls.caCertificates
-    && !(tls.credentialName && spec.workloadSelector);
   // Applied without a namespace, the object lands in `default`.
   const where = `DestinationRule ${show(metadata?.name ?? '')} in namespace ${show(metadata?.namespace ?? 'default')}`;
   const fix = 'set caCertificates to the CA that signs the server\'s certificate (without it the proxy trusts its system CAs), '
     + 'or use credentialName with a workloadSelector';
   const policy = isRecord(spec.trafficPolicy) ? spec.trafficPolicy : {};
-  if (unverified(policy.tls)) {
+  if (unverifiedOrigination(policy.tls, spec)) {
     out.analyzer('IST0128', 'warning', 'spec.trafficPolicy.tls', policy.tls.mode,
       `${where} has TLS mode set to ${policy.tls.mode} but no caCertificates are set to validate server identity for host: ${spec.host}`, fix);
   }
   asArray(policy.portLevelSettings).forEach((setting, i) => {
-    if (isRecord(setting) && unverified(setting.tls)) {
+    if (isRecord(setting) && unverifiedOrigination(setting.tls, spec)) {
       out.analyzer('IST0129', 'warning', `spec.trafficPolicy.portLevelSettings[${i}].tls`, setting.tls.mode,
         `${where} has TLS mode set to ${setting.tls.mode} but no caCertificates are set to validate server identity `
         + `for host: ${show(spec.host)} at port ${portText(setting.port)}`, fix);

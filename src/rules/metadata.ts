@@ -22,16 +22,13 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
   const out = new FindingCollector();
   const metadata = isRecord(manifest.metadata) ? manifest.metadata : {};
   const { name, namespace } = metadata;
-  // For kinds Istio's webhook does not see, the API server alone refuses bad names.
-  const refuse = (rule: string, field: string, value: unknown, message: string, fix: string) =>
-    (istioWebhook ? out.error(rule, field, value, message, fix) : out.own('K8S_NAME', 'error', field, value, message, fix));
   if (typeof name !== 'string' || !isKubernetesSubdomainName(name)) {
-    refuse('META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
+    refuse(out, istioWebhook, 'META1', 'metadata.name', name, 'metadata.name must be a lower-case DNS-1123 subdomain (letters, digits, dashes and dots)',
       'use a name such as api-example-com');
   }
   // An empty namespace is no namespace for kubectl and the API server: the object goes to the current one.
   if (namespace !== undefined && namespace !== null && namespace !== '' && (typeof namespace !== 'string' || !isKubernetesLabelName(namespace))) {
-    refuse('META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
+    refuse(out, istioWebhook, 'META2', 'metadata.namespace', namespace, 'metadata.namespace must be a lower-case DNS-1123 label (letters, digits and dashes)',
       'use a namespace name such as shop');
   }
   if (!istioWebhook) {
@@ -50,6 +47,18 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
     }
   }
   return out.findings;
+}
+
+/**
+ * For kinds Istio's webhook does not see, the API server alone refuses bad names. A module function, not
+ * a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every object.
+ */
+function refuse(out: FindingCollector, istioWebhook: boolean, rule: string, field: string, value: unknown, message: string, fix: string): void {
+  if (istioWebhook) {
+    out.error(rule, field, value, message, fix);
+  } else {
+    out.own('K8S_NAME', 'error', field, value, message, fix);
+  }
 }
 
 /** checkDryRunAnnotation: only on AuthorizationPolicy, only for ALLOW and DENY, and a Go boolean. */
