@@ -43,8 +43,8 @@ export function parseGoDuration(value: unknown): number | undefined {
 /** Why time.ParseDuration refuses a string, in its words. */
 export function durationSyntaxProblem(value: string): string {
   const quoted = JSON.stringify(value);
-  const parts = /^[-+]?((?:\d*\.?\d*[^\d.]*)*)$/.exec(value);
-  for (const [, number, unit] of (parts?.[1] ?? '').matchAll(/(\d*\.?\d*)([^\d.]*)/g)) {
+  const unsigned = value.startsWith('-') || value.startsWith('+') ? value.slice(1) : value;
+  for (const [, number, unit] of unsigned.matchAll(/(\d*\.?\d*)([^\d.]*)/g)) {
     if (number === '' && unit === '') {
       continue;
     }
