@@ -25,8 +25,13 @@ function duplicateNames(index: ObjectIndex): ObjectFinding[] {
     if (typeof name !== 'string' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') {
       return;
     }
-    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-    const key = JSON.stringify([group, o.kind, o.metadata?.namespace ?? '', name]);
+    const slash = o.apiVersion.indexOf('/');
+    const group = slash >= 0 ? o.apiVersion.slice(0, slash) : '';
+    const namespace = o.metadata?.namespace ?? '';
+    // Length-prefixed parts (this runs for every object); a namespace that is no string keeps a JSON key,
+    // which starts with `[` where the others start with a digit.
+    const key = typeof namespace === 'string' ? `${group.length}:${group}${o.kind.length}:${o.kind}${namespace.length}:${namespace}${name}`
+      : JSON.stringify([group, o.kind, namespace, name]);
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, i);

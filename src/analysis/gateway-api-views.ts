@@ -77,8 +77,12 @@ function build(index: ObjectIndex): GatewayApiViews {
     gatewaysByService.set(`${name}-${ISTIO_CLASS}.${namespace}`, { index: gateway.index, object: view.object });
     listenerPorts.set(`${namespace}/${name}`, view.ports);
   }
-  const entries = new Map(index.serviceEntries.map(e => [`${namespaceOf(e.object)}/${nameOf(e.object)}`, e]));
   const virtualServices: IndexedObject[] = [];
+  if (index.of('httpRoute').length === 0 && index.of('tlsRoute').length === 0) {
+    // No route to convert: the ServiceEntries by name would go unread.
+    return { gatewaysByService, virtualServices };
+  }
+  const entries = new Map(index.serviceEntries.map(e => [`${namespaceOf(e.object)}/${nameOf(e.object)}`, e]));
   for (const [key, block] of [['httpRoute', 'http'], ['tlsRoute', 'tls']] as const) {
     for (const o of index.of(key)) {
       const route: Route = { ...o, kind: key === 'httpRoute' ? 'HTTPRoute' : 'TLSRoute', namespace: namespaceOf(o.object) };

@@ -292,7 +292,8 @@ export class ObjectIndex {
     const host = qualifyHost(reference, namespace);
     const home = serviceNamespace(host);
     const service = home === undefined ? undefined : this.servicesByHost.get(`${home}/${host.slice(0, host.indexOf('.'))}`);
-    const definitions = [...(service ? [service] : []), ...this.entriesFor(host)];
+    const entries = this.entriesFor(host);
+    const definitions = service ? [service, ...entries] : [...entries];
     if (definitions.length === 0) {
       // Any cluster domain: the mesh's may not be cluster.local.
       return home !== undefined && !this.serviceNamespaces.has(home)
