@@ -28,7 +28,7 @@ function certificateKey(tls: unknown): string | undefined {
   return isNonEmptyString(tls.serverCertificate) && isNonEmptyString(tls.privateKey) ? `files ${tls.serverCertificate}\u0000${tls.privateKey}` : undefined;
 }
 
-/** A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every server. */
+/** A module function, not a closure: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, for every server. */
 function isNonEmptyString(x: unknown): boolean {
   return typeof x === 'string' && x !== '';
 }

@@ -30,7 +30,7 @@ function mirrorsOf(vs: IndexedObject['object']): Mirror[] {
   return out;
 }
 
-/** A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every VirtualService. */
+/** A module function, not a closure: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, for every VirtualService. */
 function addMirror(out: Mirror[], field: string, d: unknown): void {
   if (isRecord(d) && typeof d.host === 'string') {
     out.push({

@@ -675,7 +675,7 @@ export function gatewayServer(target: GatewayTarget, port: number, host: string,
   return best && serverOf(best.gateway, asArray(specOf(best.gateway).servers)[best.at], best.at, host);
 }
 
-/** A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every hop to a gateway. */
+/** A module function, not a closure: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, for every hop to a gateway. */
 function serverRank(preferred: readonly string[], c: ServerCandidate): number {
   return preferred.includes(c.label) ? 0 : 1;
 }

@@ -38,7 +38,7 @@ export function clientTlsSettings(spec: unknown): Array<{ field: string; tls: Re
 }
 
 /**
- * The TLS settings of one traffic policy. A module function, not a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, and this runs for every DestinationRule.
+ * The TLS settings of one traffic policy. A module function, not a closure: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, and this runs for every DestinationRule.
  */
 function addPolicyTls(out: Array<{ field: string; tls: Record<string, any>; port?: unknown }>, p: unknown, field: string): void {
   if (!isRecord(p)) {

@@ -502,7 +502,7 @@ function portText(port: unknown): string {
 }
 
 /**
- * Module functions rather than closures in the checks: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, once per
+ * Module functions rather than closures in the checks: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, once per
  * object checked.
  */
 function nonEmptyField(tls: Record<string, any>, key: string): boolean {

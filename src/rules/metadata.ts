@@ -51,7 +51,7 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
 
 /**
  * For kinds Istio's webhook does not see, the API server alone refuses bad names. A module function, not
- * a closure: tsx (the bench, `cdk8s synth` of a TypeScript app) names every closure kept in a variable with a defineProperty call, for every object.
+ * a closure: tsx (the bench and the examples run this source) names every closure kept in a variable with a defineProperty call, for every object.
  */
 function refuse(out: FindingCollector, istioWebhook: boolean, rule: string, field: string, value: unknown, message: string, fix: string): void {
   if (istioWebhook) {
