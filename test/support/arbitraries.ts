@@ -927,9 +927,11 @@ function finalizeExports(app: AppSpec, chart: ChartSpec, unit: UnitSpec, index: 
   };
   // Another namespace's lockdown that lists a routed host takes the route, and needs the route's subset where its sidecars
   // look for it (EGR118): the host's clientNamespaces make the route write its DestinationRule there too.
-  // A lockdown imports the host by a listed host of its own or by a listed wildcard that covers it (`shop/*.io`).
-  const covers = (listed: string, own: string) => listed === own || listed === '*' || (listed.startsWith('*.') && own.endsWith(listed.slice(1)));
-  const takers = chart.lockdowns.filter(l => l.hosts.some(i => chart.units[i].host.hosts.some(h => unit.host.hosts.some(own => covers(h, own)))))
+  // A lockdown imports the host by a listed host of its own or by a listed wildcard that covers it (`shop/*.io`); a
+  // route of a wildcard host is taken for every listed host it covers (`*.io` for `api.io`).
+  const covers = (wide: string, narrow: string) => wide === narrow || wide === '*' || (wide.startsWith('*.') && narrow.endsWith(wide.slice(1)));
+  const overlap = (listed: string, own: string) => covers(listed, own) || covers(own, listed);
+  const takers = chart.lockdowns.filter(l => l.hosts.some(i => chart.units[i].host.hosts.some(h => unit.host.hosts.some(own => overlap(h, own)))))
     .map(l => l.namespace);
   const routedClients = [...new Set(takers)].filter(ns => ns !== chart.namespace && unit.route !== undefined
     && ![unit.route, unit.secondRoute].some(r => (r?.allowedClients ?? []).some(c => c.namespace === ns)));
