@@ -2,6 +2,7 @@
 import { NET, found, gateway, pod, server, serviceEntry, virtualService } from './objects';
 import { analyze, lintObjects } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const EGRESS = { istio: 'egressgateway' };
 const gw = (name: string, servers: any[], selector: Record<string, string> = EGRESS) => gateway(name, 'istio-system', { selector, servers });
@@ -136,7 +137,8 @@ describe('ServiceEntries with different protocols for one host and port (EGR106)
 });
 
 /** Every cross-object finding of `rule` (or code), in full: code, severity, object, field, value, message and fix. */
-const full = (rule: string, objects: any[], context = {}) => analyze(objects, context).findings.filter(f => f.rule === rule || f.code === rule)
+const full = (rule: string, objects: any[], context = {}) => helpful(analyze(objects, context).findings)
+  .filter(f => f.rule === rule || f.code === rule)
   .map(f => `${f.code} ${f.severity} [${f.index}] ${f.field}=${JSON.stringify(f.value)}: ${f.message} | ${f.fix}`);
 
 describe('two objects of one kind with one namespace and name (EGR101)', () => {

@@ -1,5 +1,6 @@
 /** Small manifests for the analyzer tests, and the findings of one analyzer code as lines. */
 import { AnalysisContext, analyze } from '../../src/analysis';
+import { helpful } from '../support/findings';
 
 export const NET = 'networking.istio.io/v1';
 
@@ -55,10 +56,10 @@ export function namespace(name: string, labels: Record<string, string> = {}) {
 
 /** The cross-object findings with `code`, as `[index] field: message`. */
 export function found(code: string, objects: any[], context: AnalysisContext = {}): string[] {
-  return analyze(objects, context).findings.filter(f => f.rule === code || f.code === code).map(f => `[${f.index}] ${f.field}: ${f.message}`);
+  return helpful(analyze(objects, context).findings).filter(f => f.rule === code || f.code === code).map(f => `[${f.index}] ${f.field}: ${f.message}`);
 }
 
 /** The cross-object findings with `code`, as `[index] severity`. */
 export function severities(code: string, objects: any[], context: AnalysisContext = {}): string[] {
-  return analyze(objects, context).findings.filter(f => f.code === code).map(f => `[${f.index}] ${f.severity}`);
+  return helpful(analyze(objects, context).findings).filter(f => f.code === code).map(f => `[${f.index}] ${f.severity}`);
 }

@@ -2,9 +2,10 @@
 import { gateway, serviceEntry } from './objects';
 import { analyze } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 /** Every cross-object finding of `rule`, in full: code, severity, object, field, value, message and fix. */
-const full = (rule: string, objects: any[]) => analyze(objects).findings.filter(f => f.rule === rule)
+const full = (rule: string, objects: any[]) => helpful(analyze(objects).findings).filter(f => f.rule === rule)
   .map(f => `${f.code} ${f.severity} [${f.index}] ${f.field}=${JSON.stringify(f.value)}: ${f.message} | ${f.fix}`);
 
 const PORTS = [{ number: 443, name: 'https', protocol: 'HTTPS' }];

@@ -2,9 +2,10 @@
 import { destinationRule, serviceEntry, sidecar } from './objects';
 import { analyze } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 /** Every cross-object finding of `rule`, as `code severity [index] field=value: message`. */
-const found = (rule: string, objects: any[]) => analyze(objects).findings.filter(f => f.rule === rule)
+const found = (rule: string, objects: any[]) => helpful(analyze(objects).findings).filter(f => f.rule === rule)
   .map(f => `${f.code} ${f.severity} [${f.index}] ${f.field}=${JSON.stringify(f.value)}: ${f.message}`);
 const fixes = (rule: string, objects: any[]) => analyze(objects).findings.filter(f => f.rule === rule).map(f => f.fix);
 

@@ -7,6 +7,7 @@ import { checkAuthorizationPolicy } from '../../src/rules/authorization-policy';
 import { Finding } from '../../src/rules/finding';
 import { checkMetadata } from '../../src/rules/metadata';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const policy = (spec: any, annotations?: Record<string, string>) => ({
   apiVersion: 'security.istio.io/v1',
@@ -15,8 +16,8 @@ const policy = (spec: any, annotations?: Record<string, string>) => ({
   spec,
 });
 const check = (manifest: any): Finding[] => [...checkMetadata(manifest), ...checkAuthorizationPolicy(manifest)];
-const errors = (findings: Finding[]) => findings.filter(f => f.severity === 'error');
-const warnings = (findings: Finding[]) => findings.filter(f => f.severity === 'warning');
+const errors = (findings: Finding[]) => helpful(findings).filter(f => f.severity === 'error');
+const warnings = (findings: Finding[]) => helpful(findings).filter(f => f.severity === 'warning');
 const messages = (findings: Finding[]) => findings.map(f => f.message);
 
 const GATEWAY = { matchLabels: { istio: 'egressgateway' } };

@@ -4,6 +4,7 @@
  */
 import { Finding, checkObject, codeOf } from '../../src/rules';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 function tlsPolicy(targetRefs: unknown[], validation: Record<string, unknown>) {
   return {
@@ -15,7 +16,7 @@ function tlsPolicy(targetRefs: unknown[], validation: Record<string, unknown>) {
 }
 const toEntry = { group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api', sectionName: 'http' };
 const configMap = (name: string) => ({ group: '', kind: 'ConfigMap', name });
-const lines = (findings: Finding[]) => findings.map(f => `${codeOf(f)} ${f.severity} ${f.field}: ${f.message}`);
+const lines = (findings: Finding[]) => helpful(findings).map(f => `${codeOf(f)} ${f.severity} ${f.field}: ${f.message}`);
 
 describe('BackendTLSPolicy', () => {
   test('accepted: a ServiceEntry or Service target, system CAs or one ConfigMap', () => {

@@ -6,6 +6,7 @@
 import { Finding, checkObject } from '../../src/rules';
 import { parseGoDuration } from '../../src/rules/durations';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 function dr(spec: any, namespace = 'egress') {
   return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'ext', namespace }, spec };
@@ -13,7 +14,7 @@ function dr(spec: any, namespace = 'egress') {
 const policy = (trafficPolicy: any) => dr({ host: 'api.example.com', trafficPolicy });
 
 const bySeverity = (severity: Finding['severity']) => (object: any) =>
-  checkObject(object).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(checkObject(object)).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 const errors = bySeverity('error');
 const warnings = bySeverity('warning');
 

@@ -5,6 +5,7 @@
  */
 import { Finding, checkObject, codeOf } from '../../src/rules';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const GW = 'gateway.networking.k8s.io/v1';
 
@@ -27,7 +28,7 @@ function route(kind: string, backendRefs: unknown[], apiVersion = GW) {
   };
 }
 
-const lines = (findings: Finding[]) => findings.map(f => `${codeOf(f)} ${f.severity} ${f.field}: ${f.message}`);
+const lines = (findings: Finding[]) => helpful(findings).map(f => `${codeOf(f)} ${f.severity} ${f.field}: ${f.message}`);
 const of = (o: unknown) => lines(checkObject(o as any));
 
 describe('accepted as Istio programs them', () => {

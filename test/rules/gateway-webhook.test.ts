@@ -6,6 +6,7 @@
 import { Finding, checkObject } from '../../src/rules';
 import { checkGateway } from '../../src/rules/gateway';
 import { assertValidIstioObjects, validateIstioObject } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 function gateway(servers: unknown, options: { name?: string; annotations?: Record<string, string>; selector?: unknown } = {}) {
   return {
@@ -22,7 +23,7 @@ const https = (tls?: unknown, extra: Record<string, unknown> = {}) =>
 const oneServer = (server: unknown) => gateway([server]);
 
 const lines = (findings: Finding[], severity: 'error' | 'warning') =>
-  findings.filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(findings).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 const errorsOf = (object: unknown) => lines(checkObject(object as any), 'error');
 const warningsOf = (object: unknown) => lines(checkObject(object as any), 'warning');
 

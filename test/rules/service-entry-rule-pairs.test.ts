@@ -5,13 +5,14 @@
  */
 import { Finding, checkObject } from '../../src/rules';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 function se(spec: any) {
   return { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'egress' }, spec };
 }
 
 const findings = (object: any, severity: Finding['severity']) =>
-  checkObject(object).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(checkObject(object)).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 
 const https = { number: 443, name: 'https', protocol: 'HTTPS' };
 const http = { number: 80, name: 'http', protocol: 'HTTP' };

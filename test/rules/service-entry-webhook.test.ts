@@ -5,13 +5,14 @@
  */
 import { Finding, checkObject } from '../../src/rules';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 function se(spec: any, labels?: Record<string, string>) {
   return { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'egress', ...(labels ? { labels } : {}) }, spec };
 }
 
 const bySeverity = (severity: Finding['severity']) => (object: any) =>
-  checkObject(object).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(checkObject(object)).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 const errors = bySeverity('error');
 const warnings = bySeverity('warning');
 

@@ -6,12 +6,13 @@
 import { Finding, checkObject } from '../../src/rules';
 import { checkSidecar, defaultEndpointProblems } from '../../src/rules/sidecar';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const sidecar = (spec: unknown, namespace = 'shop') =>
   ({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'checkout', namespace }, spec });
 
 const lines = (findings: Finding[], severity: 'error' | 'warning') =>
-  findings.filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(findings).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 const errorsOf = (object: unknown) => lines(checkObject(object as any), 'error');
 const warningsOf = (object: unknown) => lines(checkObject(object as any), 'warning');
 

@@ -7,11 +7,12 @@ import { Finding } from '../../src/rules/finding';
 import { checkMetadata } from '../../src/rules/metadata';
 import { celSyntaxProblem, checkTelemetry } from '../../src/rules/telemetry';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const telemetry = (spec: any) => ({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'egress-logs', namespace: 'istio-egress' }, spec });
 const check = (manifest: any): Finding[] => [...checkMetadata(manifest), ...checkTelemetry(manifest)];
-const errors = (findings: Finding[]) => findings.filter(f => f.severity === 'error');
-const warnings = (findings: Finding[]) => findings.filter(f => f.severity === 'warning');
+const errors = (findings: Finding[]) => helpful(findings).filter(f => f.severity === 'error');
+const warnings = (findings: Finding[]) => helpful(findings).filter(f => f.severity === 'warning');
 
 describe('what Istio accepts passes without findings', () => {
   test.each<[string, any]>([

@@ -10,6 +10,7 @@ import { checkGatewayBoundHost } from '../../src/rules/virtual-service';
 import { re2SyntaxProblem } from '../../src/rules/virtual-service-regex';
 import { goFloat } from '../../src/rules/virtual-service-syntax';
 import { assertValidIstioObjects } from '../support/crd-validator';
+import { helpful } from '../support/findings';
 
 const vs = (spec: unknown, extra: { namespace?: string; annotations?: Record<string, string> } = {}) => ({
   apiVersion: 'networking.istio.io/v1',
@@ -19,7 +20,7 @@ const vs = (spec: unknown, extra: { namespace?: string; annotations?: Record<str
 });
 
 const lines = (findings: Finding[], severity: 'error' | 'warning') =>
-  findings.filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
+  helpful(findings).filter(f => f.severity === severity).map(f => `${f.rule} ${f.field}: ${f.message}`);
 const errorsOf = (object: unknown) => lines(checkObject(object as any), 'error');
 const warningsOf = (object: unknown) => lines(checkObject(object as any), 'warning');
 

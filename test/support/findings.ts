@@ -1,0 +1,12 @@
+/**
+ * What every finding owes its reader, checked wherever the tests collect findings: a message saying what
+ * is wrong and a fix saying what to write instead (the standard: the field, the value and the fix).
+ */
+import { Finding } from '../../src/rules/finding';
+
+/** Asserts that each finding has a message and a fix of at least two words; returns the findings. */
+export function helpful<T extends Finding>(findings: T[]): T[] {
+  const words = (text: unknown) => (typeof text === 'string' ? text.trim().split(/\s+/).filter(w => w !== '').length : 0);
+  expect(findings.filter(f => words(f.message) < 2 || words(f.fix) < 2).map(f => `${f.rule} ${f.field}: "${f.message}" fix "${f.fix}"`)).toEqual([]);
+  return findings;
+}
