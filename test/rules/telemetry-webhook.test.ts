@@ -189,3 +189,18 @@ describe('access log filters: CEL syntax as cel-go parses it', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('TEL5: one tracing entry with one provider', () => {
+  test('one entry with one provider is accepted', () => {
+    expect(check(telemetry({ tracing: [{ providers: [{ name: 'zipkin' }] }] }))).toEqual([]);
+  });
+
+  test('several tracing entries, or several providers in one, get Istio\'s warnings', () => {
+    const spec = { tracing: [{ providers: [{ name: 'zipkin' }, { name: 'otel' }] }, { providers: [{ name: 'zipkin' }] }] };
+    expect(warnings(check(telemetry(spec))).map(f => `${f.rule} ${f.field}: ${f.message}`)).toEqual([
+      'TEL5 spec.tracing: multiple tracing is not currently supported',
+      'TEL5 spec.tracing[0].providers: multiple providers is not currently supported',
+    ]);
+    expect(errors(check(telemetry(spec)))).toEqual([]);
+  });
+});
