@@ -153,12 +153,12 @@ function checkServer(out: FindingCollector, server: unknown, field: string, gate
   }
 }
 
-/** A port as Go prints it in Istio's messages (`number:80 protocol:"HTTP" name:"http"`). */
+/** A port as Go prints it in Istio's messages, with the proto's field names (`number:80 protocol:"HTTP" target_port:8080`). */
 function showPort(port: Record<string, any>): string {
   const parts: string[] = [];
-  for (const key of ['number', 'protocol', 'name', 'targetPort']) {
+  for (const [key, protoName] of [['number', 'number'], ['protocol', 'protocol'], ['name', 'name'], ['targetPort', 'target_port']]) {
     if (port[key] !== undefined && port[key] !== 0 && port[key] !== '') {
-      parts.push(`${key}:${typeof port[key] === 'string' ? JSON.stringify(port[key]) : show(port[key])}`);
+      parts.push(`${protoName}:${typeof port[key] === 'string' ? JSON.stringify(port[key]) : show(port[key])}`);
     }
   }
   return parts.join(' ');

@@ -78,6 +78,22 @@ describe('server hosts', () => {
     expect(findings(object)).toEqual(expected);
   });
 
+  test('GW4 and GW5: a namespace with nothing after the slash', () => {
+    expect(findings(gateway([http({ hosts: ['edge/'] })]))).toEqual([
+      ['GW4', 'error', `${S0}.hosts[0]`, 'edge/', 'config namespace and dnsName in host entry cannot be empty', HOST_NAMESPACE_FIX],
+      ['GW5', 'error', `${S0}.hosts[0]`, 'edge/', 'short names (non FQDN) are not allowed', HOST_FIX],
+      ['GW5', 'error', `${S0}.hosts[0]`, 'edge/', 'empty domain name not allowed', HOST_FIX],
+    ]);
+  });
+
+  test('the namespace `~` only on a Gateway that Istio made from a Gateway API Gateway', () => {
+    const semantics = { name: 'egress', namespace: 'edge', annotations: { 'internal.istio.io/gateway-semantics': 'gateway' } };
+    expect(findings(gateway([http({ hosts: ['~/api.example.com'] })], semantics))).toEqual([]);
+    expect(findings(gateway([http({ hosts: ['~/api.example.com'] })]))).toEqual([
+      ['GW4', 'error', `${S0}.hosts[0]`, '~/api.example.com', 'invalid namespace value "~" in gateway', HOST_NAMESPACE_FIX],
+    ]);
+  });
+
   test('a namespace name before a host name or an IP address is accepted', () => {
     expect(findings(gateway([http({ hosts: ['edge/192.0.2.1', 'edge/api.example.com'] })]))).toEqual([]);
   });
@@ -100,6 +116,15 @@ describe('server ports and binds', () => {
         'use one of HTTP, HTTPS, HTTP2, GRPC, TLS, TCP, Mongo, Redis, MySQL']]],
     ['GW8: no port name (Go prints the port without its zero fields)', gateway([server({ number: 80, protocol: 'HTTP', targetPort: 0 })]),
       [['GW8', 'error', `${S0}.port.name`, undefined, 'port name must be set: number:80 protocol:"HTTP"', 'name the port, e.g. http-80']]],
+    ['GW8 and GW10: no port name, and a target port (Go prints the proto\'s field name, target_port)', gateway([server({ number: 80, protocol: 'HTTP', targetPort: 8080 })]), [
+      ['GW10', 'error', `${S0}.port.targetPort`, 8080, 'targetPort has no impact on Gateways', 'remove targetPort'],
+      ['GW8', 'error', `${S0}.port.name`, undefined, 'port name must be set: number:80 protocol:"HTTP" target_port:8080', 'name the port, e.g. http-80'],
+    ]],
+    ['GW6 and GW11: a port number out of range on a unix bind', gateway([server({ number: 70000, name: 'uds', protocol: 'HTTP' }, { bind: 'unix:///run/gw.sock' })]), [
+      ['GW6', 'error', `${S0}.port.number`, 70000, 'port number 70000 must be in the range 1..65535', NUMBER_FIX],
+      ['GW11', 'error', `${S0}.port.number`, 70000, 'port number must be 0 for unix domain socket: number:70000 protocol:"HTTP" name:"uds"',
+        'set port.number to 0 for a unix domain socket bind'],
+    ]],
     ['GW8: an empty port name', gateway([server({ number: 80, protocol: 'HTTP', name: '' })]),
       [['GW8', 'error', `${S0}.port.name`, '', 'port name must be set: number:80 protocol:"HTTP"', 'name the port, e.g. http-80']]],
     ['GW10: a target port', gateway([server({ number: 80, protocol: 'HTTP', name: 'http', targetPort: 8080 })]),
@@ -163,6 +188,9 @@ describe('TLS options', () => {
       ['GW22', 'error', `${S0}.tls.caCrl`, '/crl', 'CRL is not supported with credentialName. CRL has to be specified in the credential',
         'put the CRL in the credential\'s Secret (key ca.crl) and remove caCrl'],
     ]],
+    ['GW17: PASSTHROUGH with a CRL alone', gateway([https({ mode: 'PASSTHROUGH', caCrl: '/crl' })]),
+      [['GW17', 'warning', `${S0}.tls`, 'PASSTHROUGH', 'PASSTHROUGH mode does not use certificates, they will be ignored',
+        'remove the certificate fields, or use mode SIMPLE to terminate TLS here']]],
     ['GW20: MUTUAL with files and no CA bundle', gateway([https({ mode: 'MUTUAL', serverCertificate: '/a', privateKey: '/b' })]),
       [['GW20', 'error', `${S0}.tls.caCertificates`, undefined, 'MUTUAL TLS requires a client CA bundle', 'set credentialName to a Secret that also holds ca.crt, or caCertificates']]],
     ['GW25 and GW21: three tlsCertificates', gateway([https({ mode: 'SIMPLE', tlsCertificates: [1, 2, 3].map(i => ({ serverCertificate: `/c${i}`, privateKey: `/k${i}` })) })]), [
