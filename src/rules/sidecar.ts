@@ -50,7 +50,6 @@ export function checkSidecar(sidecar: Manifest): Finding[] {
 
   const egressPorts = new Set<unknown>();
   const udsBinds = new Set<string>();
-  let catchAllFound = false;
   egress.forEach((listener, i) => {
     const field = `spec.egress[${i}]`;
     if (!isRecord(listener)) {
@@ -58,14 +57,9 @@ export function checkSidecar(sidecar: Manifest): Finding[] {
       return;
     }
     if (!present(listener.port)) {
-      // One catch-all listener (without port), and it comes last.
-      if (catchAllFound) {
-        out.error('SC8', `${field}.port`, undefined, 'sidecar: egress can have only one listener with empty port', 'merge the listeners without port');
-        return;
-      }
-      if (i === egress.length - 1) {
-        catchAllFound = true;
-      } else {
+      // One catch-all listener (without port), and it comes last. Istio also has a message for a second one
+      // ("egress can have only one listener with empty port"), which cannot be reached: the first is then not last.
+      if (i !== egress.length - 1) {
         out.error('SC8', `${field}.port`, undefined, 'sidecar: the egress listener with empty port should be the last listener in the list',
           'move the listener without port to the end, and keep only one');
       }

@@ -270,3 +270,23 @@ describe('Sidecars Istio refuses', () => {
     }
   });
 });
+
+describe('egress listeners without port, and the egress proxy host', () => {
+  test('SC8: every catch-all listener but the last is reported, with the same message', () => {
+    expect(errorsOf(egress({ hosts: ['./*'] }, { port: { number: 80, protocol: 'HTTP', name: 'http' }, hosts: ['./*'] }, { hosts: ['istio-system/*'] })))
+      .toEqual(['SC8 spec.egress[0].port: sidecar: the egress listener with empty port should be the last listener in the list']);
+    expect(errorsOf(egress({ hosts: ['./*'] }, { hosts: ['./*'] }, { hosts: ['istio-system/*'] }))).toEqual([
+      'SC8 spec.egress[0].port: sidecar: the egress listener with empty port should be the last listener in the list',
+      'SC8 spec.egress[1].port: sidecar: the egress listener with empty port should be the last listener in the list',
+    ]);
+  });
+
+  test('SC11: `*` as the egress proxy host is no FQDN and no destination host', () => {
+    const proxy = (host: string) => sidecar({ egress: [{ hosts: ['./*'] }], outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host, port: { number: 3128 } } } });
+    expect(errorsOf(proxy('*'))).toEqual([
+      'SC11 spec.outboundTrafficPolicy.egressProxy.host: domain name "*" invalid (label "*" invalid)',
+      'SC11 spec.outboundTrafficPolicy.egressProxy.host: invalid destination host *',
+    ]);
+    expect(errorsOf(proxy('proxy.example.com'))).toEqual([]);
+  });
+});
