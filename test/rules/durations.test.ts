@@ -40,6 +40,9 @@ test.each([
   ['.s', 'time: invalid duration ".s"'],
   ['s', 'time: invalid duration "s"'],
   ['x1s', 'time: invalid duration "x1s"'],
+  ['x1', 'time: invalid duration "x1"'],
+  ['x1s2', 'time: invalid duration "x1s2"'],
+  ['+1x', 'time: unknown unit "x" in duration "+1x"'],
   ['+-1s', 'time: invalid duration "+-1s"'],
   ['1s.x', 'time: invalid duration "1s.x"'],
 ])('durationSyntaxProblem(%j) is Go\'s message', (value, message) => {
