@@ -290,3 +290,34 @@ describe('egress listeners without port, and the egress proxy host', () => {
     expect(errorsOf(proxy('proxy.example.com'))).toEqual([]);
   });
 });
+
+describe('enumerations and optional port fields', () => {
+  const listener = (extra: Record<string, unknown>, number = 8080) =>
+    ({ port: { number, protocol: 'HTTP', name: `http-${number}` }, defaultEndpoint: `127.0.0.1:${number}`, ...extra });
+
+  test('every capture mode Istio knows is accepted on an ingress listener; a null one is no capture mode', () => {
+    const object = sidecar({
+      workloadSelector: { labels: { app: 'api' } },
+      ingress: [
+        ...['DEFAULT', 'IPTABLES', 'NONE'].map((captureMode, i) => listener({ captureMode }, 8080 + i)), listener({ captureMode: null, bind: '' }, 9090),
+      ],
+    });
+    expect(errorsOf(object)).toEqual([]);
+    expect(errorsOf(sidecar({ workloadSelector: { labels: { app: 'api' } }, ingress: [listener({ captureMode: 'EBPF' })] })))
+      .toEqual(['SC19 spec.ingress[0].captureMode: unsupported captureMode EBPF']);
+  });
+
+  test.each(['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'])('h2UpgradePolicy %s is accepted', h2UpgradePolicy => {
+    expect(errorsOf(sidecar({ egress: [{ hosts: ['./*'] }], inboundConnectionPool: { http: { h2UpgradePolicy } } }))).toEqual([]);
+  });
+
+  test('an egress port may leave out its name and protocol, or leave them empty; a name that is no DNS label or no string, and a target port, are refused', () => {
+    expect(errorsOf(egress({ port: { number: 80, protocol: '', name: '' }, hosts: ['./*'] }, { port: { number: 81 }, hosts: ['./*'] }, { hosts: ['./*'] }))).toEqual([]);
+    expect(errorsOf(egress({ port: { number: 80, protocol: 'HTTP', name: 'http_x', targetPort: 8080 }, hosts: ['./*'] }, { port: { number: 81, name: 5 }, hosts: ['./*'] })))
+      .toEqual([
+        'SC9 spec.egress[0].port.name: invalid port name: http_x',
+        'SC9 spec.egress[0].port.targetPort: targetPort has no impact on Sidecars',
+        'SC9 spec.egress[1].port.name: invalid port name: 5',
+      ]);
+  });
+});
