@@ -43,6 +43,7 @@ test.each([
   ['x1', 'time: invalid duration "x1"'],
   ['x1s2', 'time: invalid duration "x1s2"'],
   ['+1x', 'time: unknown unit "x" in duration "+1x"'],
+  ['1.x', 'time: unknown unit "x" in duration "1.x"'],
   ['+-1s', 'time: invalid duration "+-1s"'],
   ['1s.x', 'time: invalid duration "1s.x"'],
 ])('durationSyntaxProblem(%j) is Go\'s message', (value, message) => {
