@@ -202,7 +202,7 @@ describe('ExternalHost validation (Istio ServiceEntry rules)', () => {
     ['two endpoints with DNS_ROUND_ROBIN', { hosts: ['a.example.com'], ports: [EgressPort.https()], resolution: Resolution.DNS_ROUND_ROBIN, endpoints: [{ address: 'x.example.com' }, { address: 'y.example.com' }] },
       'there must only be 0 or 1 endpoint for resolution mode DNS_ROUND_ROBIN'],
     ['an endpoint port the host does not declare', { hosts: ['a.example.com'], ports: [EgressPort.https()], resolution: Resolution.STATIC, endpoints: [{ address: '192.0.2.1', ports: { web: 8080 } }] },
-      'spec.endpoints[0].ports.web = 8080: endpoint port web is not defined by the service entry'],
+      'spec.endpoints[0].ports.web = 8080: endpoint port 8080 is not defined by the service entry'],
     ['several hosts on a TCP port', { hosts: ['a.example.com', 'b.example.com'], ports: [EgressPort.tcp(5432)] },
       'spec.ports[0].protocol = "TCP": multiple hosts provided with non-HTTP, non-TLS ports'],
     ['an invalid exportTo entry', { hosts: ['a.example.com'], ports: [EgressPort.https()], exportTo: ExportTo.namespaces('team_a') },

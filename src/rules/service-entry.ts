@@ -175,7 +175,8 @@ function checkPorts(out: FindingCollector, ports: any[], needsAddresses: boolean
       out.error('SE11', `${field}.name`, port.name, `invalid port name: ${name}`,
         'use a DNS-1123 label: letters, digits and dashes (e.g. http-port, not http_port)');
     }
-    if (names.has(name) && name !== '') {
+    // Istio counts an empty name too: two ports without a name are a duplicate as well.
+    if (names.has(name)) {
       out.error('SE8', `${field}.name`, port.name, `service entry port name "${name}" already defined`, 'give each port its own name');
     }
     names.add(name);
@@ -323,8 +324,9 @@ function checkEndpoint(out: FindingCollector, ep: unknown, i: number, resolution
 
   for (const [name, number] of Object.entries(isRecord(ep.ports) ? ep.ports : {})) {
     const portField = `${field}.ports.${name}`;
+    // Istio's message names the port number (`%v` of the value), not the name.
     if ((isStatic || isDns) && !portNames.has(name)) {
-      out.error('SE18', portField, number, `endpoint port ${name} is not defined by the service entry`,
+      out.error('SE18', portField, number, `endpoint port ${show(number)} is not defined by the service entry`,
         `map only port names the entry declares (${[...portNames].join(', ') || 'none'})`);
     }
     // Istio allows 63 characters; the CRD's CEL rule only 62.

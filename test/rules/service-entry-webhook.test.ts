@@ -118,8 +118,8 @@ describe('endpoint addresses and networks', () => {
 
   test('an endpoint port the entry does not declare is checked for STATIC and DNS, not for NONE (which has no endpoints)', () => {
     const endpoint = { address: '192.0.2.1', ports: { web: 8080 } };
-    expect(errors(withEndpoint(endpoint, 'STATIC'))).toEqual(['SE18 spec.endpoints[0].ports.web: endpoint port web is not defined by the service entry']);
-    expect(errors(withEndpoint(endpoint, 'DNS'))).toEqual(['SE18 spec.endpoints[0].ports.web: endpoint port web is not defined by the service entry']);
+    expect(errors(withEndpoint(endpoint, 'STATIC'))).toEqual(['SE18 spec.endpoints[0].ports.web: endpoint port 8080 is not defined by the service entry']);
+    expect(errors(withEndpoint(endpoint, 'DNS'))).toEqual(['SE18 spec.endpoints[0].ports.web: endpoint port 8080 is not defined by the service entry']);
     expect(errors(withEndpoint(endpoint, 'NONE'))).toEqual(['SE14 spec.endpoints: no endpoints should be provided for resolution type none']);
   });
 });
