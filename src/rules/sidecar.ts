@@ -193,11 +193,9 @@ export function defaultEndpointProblems(endpoint: string): string[] {
   const number = goAtoi(port);
   if (typeof number === 'string') {
     problems.push(`sidecar: defaultEndpoint port (${port}) is not a number: ${number}`);
-  } else {
-    const bad = checkPortNumber(number);
-    if (bad) {
-      problems.push(bad);
-    }
+  } else if (number < 1n || number > 65535n) {
+    // agent.ValidatePort's words, with the number as Go prints its int (exact beyond 2^53 too).
+    problems.push(`port number ${number} must be in the range 1..65535`);
   }
   return problems;
 }
@@ -242,7 +240,7 @@ function splitHostPort(hostport: string): [string, string] | string {
 }
 
 /** Go's strconv.Atoi on a 64-bit platform: the number, or its error message. */
-function goAtoi(text: string): number | string {
+function goAtoi(text: string): bigint | string {
   if (!/^[+-]?[0-9]+$/.test(text)) {
     return `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`;
   }
@@ -250,7 +248,7 @@ function goAtoi(text: string): number | string {
   if (value > 9223372036854775807n || value < -9223372036854775808n) {
     return `strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`;
   }
-  return Number(value);
+  return value;
 }
 
 /** validateSidecarEgressPortBindAndCaptureMode, targetPort, and unique ports and unix domain sockets. */
@@ -309,7 +307,9 @@ function checkEgressHosts(out: FindingCollector, value: unknown, field: string, 
     const hostField = `${field}[${j}]`;
     if (typeof host === 'string' && host.includes('/')) {
       const slash = host.indexOf('/');
-      const ns = host.slice(0, slash) === '.' ? namespace ?? '' : host.slice(0, slash);
+      // `.` is the Sidecar's namespace; when that is unknown, `.` stays `.` (it never names another namespace).
+      const written = host.slice(0, slash);
+      const ns = written === '.' && namespace ? namespace : written;
       const name = host.slice(slash + 1);
       const seen = byNamespace.get(ns) ?? new Set<string>();
       byNamespace.set(ns, seen);
