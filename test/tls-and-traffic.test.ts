@@ -56,7 +56,7 @@ describe('TLS origination at the sidecar', () => {
     stderr.mockRestore();
     expect(dr.spec.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'SIMPLE', sni: 'a.example.com' });
     expect(warnings.join('')).toContain('[test/Host] DestinationRule a-example-com: spec.trafficPolicy.portLevelSettings[0].tls = "SIMPLE": '
-      + 'DestinationRule a-example-com in namespace default has TLS mode set to SIMPLE but no caCertificates are set to validate server identity '
+      + 'DestinationRule default/a-example-com in namespace default has TLS mode set to SIMPLE but no caCertificates are set to validate server identity '
       + 'for host: a.example.com at port number:80');
   });
 

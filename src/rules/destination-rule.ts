@@ -25,7 +25,7 @@ export function checkDestinationRule(dr: Manifest): Finding[] {
     }
   }
   checkTrafficPolicy(out, spec.trafficPolicy, 'spec.trafficPolicy', namespace);
-  checkServerVerification(out, spec, dr.metadata);
+  checkServerVerification(out, spec, dr.metadata, namespace);
   checkSubsets(out, spec.subsets, namespace);
   const hasSelector = spec.workloadSelector !== undefined && spec.workloadSelector !== null;
   checkExportTo(out, spec.exportTo, namespace, false, hasSelector);
@@ -44,7 +44,8 @@ function checkSubsets(out: FindingCollector, subsets: unknown, namespace: string
       return;
     }
     const name = typeof subset.name === 'string' ? subset.name : '';
-    if (names.has(name) && name !== '') {
+    // Istio's set of names holds the empty name too: a second unnamed subset is a duplicate as well.
+    if (names.has(name)) {
       out.error('DR4', `${field}.name`, subset.name, `duplicate subset names: ${name}`, 'give each subset its own name');
     }
     names.add(name);
@@ -518,9 +519,10 @@ function unverifiedOrigination(tls: any, spec: Record<string, any>): boolean {
  * istioctl analyze IST0128/IST0129: SIMPLE or MUTUAL origination without caCertificates does not
  * verify the server (Istio 1.30 skips it when a credentialName is used with a workloadSelector).
  */
-function checkServerVerification(out: FindingCollector, spec: Record<string, any>, metadata: Manifest['metadata']): void {
-  // Applied without a namespace, the object lands in `default`.
-  const where = `DestinationRule ${show(metadata?.name ?? '')} in namespace ${show(metadata?.namespace ?? 'default')}`;
+function checkServerVerification(out: FindingCollector, spec: Record<string, any>, metadata: Manifest['metadata'], namespace: string | undefined): void {
+  // Applied without a namespace, the object lands in `default`; Istio names the rule `namespace/name`.
+  const ns = namespace ?? 'default';
+  const where = `DestinationRule ${ns}/${show(metadata?.name ?? '')} in namespace ${ns}`;
   const fix = 'set caCertificates to the CA that signs the server\'s certificate (without it the proxy trusts its system CAs), '
     + 'or use credentialName with a workloadSelector';
   const policy = isRecord(spec.trafficPolicy) ? spec.trafficPolicy : {};
