@@ -55,11 +55,6 @@ describe('metadata: the namespace that short gateway names resolve in, and the r
     expectAccepted(vs(spec('default/ingress'), { name: 'routes' }));
     expect(findings(vs(spec('default/ingress'), { name: 'routes', namespace: 7 }))).toEqual([]);
     expect(findings(bare({ ...spec('default/ingress'), exportTo: ['.'] }))).toEqual([]);
-    expect(findings(bare(spec('shop/ingress')))).toEqual([vsr1('spec.tls[0].match[0].gateways[0]', 'shop/ingress')]);
-  });
-
-  test('without a namespace, another namespace\'s gateway of that name is not bound', () => {
-    expect(findings(vs(spec('shop/ingress'), { name: 'routes' }))).toEqual([vsr1('spec.tls[0].match[0].gateways[0]', 'shop/ingress')]);
   });
 
   test('with a namespace, the short name is that namespace\'s', () => {
