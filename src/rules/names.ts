@@ -51,11 +51,22 @@ function checkDomainPreconditions(domain: string): string | undefined {
   return undefined;
 }
 
-function checkDns1123Labels(domain: string, whole: string): string | undefined {
+/** strconv.Atoi succeeds: an optional sign and decimal digits whose value fits a 64-bit int. */
+function isGoInt(text: string): boolean {
+  if (!/^[+-]?\d+$/.test(text)) {
+    return false;
+  }
+  const digits = text.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
+  const limit = text.startsWith('-') ? '9223372036854775808' : '9223372036854775807';
+  return digits.length < limit.length || (digits.length === limit.length && digits <= limit);
+}
+
+/** ValidateDNS1123Labels; its messages name the domain it was given (for ValidateWildcardDomain, what follows the first label). */
+function checkDns1123Labels(domain: string): string | undefined {
   const parts = domain.split('.');
   const tld = parts[parts.length - 1];
-  if (/^[+-]?\d+$/.test(tld)) {
-    return `domain name "${whole}" invalid (top level domain "${tld}" cannot be all-numeric)`;
+  if (isGoInt(tld)) {
+    return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`;
   }
   for (let i = 0; i < parts.length; i++) {
     // A trailing dot (an absolute name such as `istio.io.`) is allowed.
@@ -63,7 +74,7 @@ function checkDns1123Labels(domain: string, whole: string): string | undefined {
       return undefined;
     }
     if (!isDns1123Label(parts[i])) {
-      return `domain name "${whole}" invalid (label "${parts[i]}" invalid)`;
+      return `domain name "${domain}" invalid (label "${parts[i]}" invalid)`;
     }
   }
   return undefined;
@@ -80,12 +91,12 @@ export function checkWildcardDomain(domain: string): string | undefined {
   if (first.length > 63 || !WILDCARD_LABEL.test(first)) {
     return `domain name "${domain}" invalid (label "${first}" invalid)`;
   }
-  return dot < 0 ? undefined : checkDns1123Labels(domain.slice(dot + 1), domain);
+  return dot < 0 ? undefined : checkDns1123Labels(domain.slice(dot + 1));
 }
 
 /** ValidateFQDN: like checkWildcardDomain, without any wildcard. */
 export function checkFqdn(domain: string): string | undefined {
-  return checkDomainPreconditions(domain) ?? checkDns1123Labels(domain, domain);
+  return checkDomainPreconditions(domain) ?? checkDns1123Labels(domain);
 }
 
 /** ValidatePartialWildCard: `*` alone or `*.` as a prefix are the only wildcard forms. */

@@ -123,7 +123,7 @@ describe('Gateways Istio refuses', () => {
     ['GW4 a namespace with an underscore', oneServer(http({ hosts: ['my_ns/api.example.com'] })), 'GW4 spec.servers[0].hosts[0]: invalid namespace value "my_ns" in gateway'],
     ['GW5 a short name', oneServer(http({ hosts: ['api'] })), 'GW5 spec.servers[0].hosts[0]: short names (non FQDN) are not allowed'],
     ['GW5 an IPv6 address (no dot: a short name)', oneServer(http({ hosts: ['2001:db8::1'] })), 'GW5 spec.servers[0].hosts[0]: short names (non FQDN) are not allowed'],
-    ['GW5 a wildcard inside the name', oneServer(http({ hosts: ['ns/api.*.example.com'] })), 'GW5 spec.servers[0].hosts[0]: domain name "api.*.example.com" invalid (label "*" invalid)'],
+    ['GW5 a wildcard inside the name', oneServer(http({ hosts: ['ns/api.*.example.com'] })), 'GW5 spec.servers[0].hosts[0]: domain name "*.example.com" invalid (label "*" invalid)'],
     ['GW5 a partial wildcard', oneServer(http({ hosts: ['*api.example.com'] })), 'GW5 spec.servers[0].hosts[0]: partial wildcard "*api.example.com" not allowed'],
     ['GW6 no port', oneServer({ hosts: ['api.example.com'] }), 'GW6 spec.servers[0].port: port is required'],
     ['GW6 port 0 without a unix bind', oneServer({ port: { number: 0, name: 'http', protocol: 'HTTP' }, hosts: ['api.example.com'] }),

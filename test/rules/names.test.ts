@@ -25,6 +25,26 @@ describe('domain names as Istio checks them', () => {
     expect(checkWildcardDomain(host)).toContain(message);
   });
 
+  test('past the first label, the message names the rest of the domain, as ValidateWildcardDomain passes only that on', () => {
+    expect(checkWildcardDomain('api.bad_label.example.com')).toBe('domain name "bad_label.example.com" invalid (label "bad_label" invalid)');
+    expect(checkWildcardDomain('192.0.2.1')).toBe('domain name "0.2.1" invalid (top level domain "1" cannot be all-numeric)');
+    expect(checkWildcardDomain('bad_label.example.com')).toBe('domain name "bad_label.example.com" invalid (label "bad_label" invalid)');
+    // ValidateFQDN checks the whole name.
+    expect(checkFqdn('api.bad_label.com')).toBe('domain name "api.bad_label.com" invalid (label "bad_label" invalid)');
+  });
+
+  test('an all-numeric top-level label is what strconv.Atoi reads: a 64-bit int, with an optional sign', () => {
+    const numeric = (tld: string) => `domain name "${tld}" invalid (top level domain "${tld}" cannot be all-numeric)`;
+    expect(checkFqdn('9223372036854775807')).toBe(numeric('9223372036854775807'));
+    expect(checkFqdn('000000000000009223372036854775807')).toBe(numeric('000000000000009223372036854775807'));
+    expect(checkFqdn('+1')).toBe(numeric('+1'));
+    expect(checkFqdn('-9223372036854775808')).toBe(numeric('-9223372036854775808'));
+    // Atoi fails beyond int64, and the label is then an ordinary DNS label: Istio accepts it.
+    expect(checkWildcardDomain('api.example.9223372036854775808')).toBeUndefined();
+    expect(checkWildcardDomain('api.example.99999999999999999999')).toBeUndefined();
+    expect(checkFqdn('-9223372036854775809')).toBe('domain name "-9223372036854775809" invalid (label "-9223372036854775809" invalid)');
+  });
+
   test('an FQDN has no wildcard', () => {
     expect(checkFqdn('api.example.com')).toBeUndefined();
     expect(checkFqdn('*.example.com')).toContain('label "*" invalid');

