@@ -17,9 +17,10 @@ export interface VsContext {
   readonly isDelegate: boolean;
   /** `internal.istio.io/route-semantics: gateway` (objects converted from the Gateway API): names and destinations are not checked. */
   readonly gatewaySemantics: boolean;
-  /** The top-level gateways as Istio resolves them (`ns/name`, or `mesh`); `[mesh]` when the list is empty. */
+  /** The names of the top-level gateways as written; `[mesh]` when the list is empty. */
   readonly boundGateways: string[];
-  readonly namespace: string;
+  /** The VirtualService's namespace; undefined when the manifest has none (it is applied in a namespace we do not know). */
+  readonly namespace: string | undefined;
 }
 
 /** A field that is set: present and not null (the proto decoder reads null as unset). */
@@ -119,12 +120,29 @@ export function resolveGatewayName(name: string, namespace: string): string {
 export function checkMatchGateways(ctx: VsContext, names: unknown, field: string, warn: boolean): void {
   checkGatewayNames(ctx.out, names, field, 'VS3', false, warn);
   asArray(names).forEach((name, j) => {
-    if (typeof name === 'string' && !ctx.boundGateways.includes(resolveGatewayName(name, ctx.namespace))) {
+    if (typeof name === 'string' && !isBound(ctx, name)) {
       ctx.out.own('VSR1', 'error', `${field}[${j}]`, name,
         `the rule matches gateway "${name}", which spec.gateways does not bind, so the rule never applies`,
         `add "${name}" to spec.gateways, or spell it exactly as it appears there`);
     }
   });
+}
+
+/**
+ * Whether the top-level list binds a match's gateway. Short names resolve in the VirtualService's
+ * namespace; without one, in any namespace it may be applied in: bound if some namespace makes them
+ * equal (`ingress` and `shop/ingress` are, in `shop`).
+ */
+function isBound(ctx: VsContext, name: string): boolean {
+  const candidates = ctx.namespace !== undefined ? [ctx.namespace]
+    : ['default', ...[name, ...ctx.boundGateways].map(g => explicitNamespace(g)).filter((ns): ns is string => ns !== undefined)];
+  return candidates.some(ns => ctx.boundGateways.some(g => resolveGatewayName(g, ns) === resolveGatewayName(name, ns)));
+}
+
+/** The namespace a gateway name states itself (`ns/name`, `name.ns.svc.cluster.local`), if any. */
+function explicitNamespace(name: string): string | undefined {
+  const resolved = resolveGatewayName(name, '.');
+  return resolved === MESH || resolved.startsWith('./') ? undefined : resolved.slice(0, resolved.indexOf('/'));
 }
 
 /** A match port: 0 or missing means any port; otherwise 1..65535. */

@@ -11,7 +11,7 @@ import { checkWildcardDomain, hostSubsetOf, hostsMatch, isIpAddress } from './na
 import { checkHttpRoute } from './virtual-service-http';
 import {
   MESH, VsContext, asMessage, checkDestinationSubnets, checkGatewayNames, checkMatchGateways, checkMatchPort, checkRouteDestinations,
-  checkSourceLabels, resolveGatewayName,
+  checkSourceLabels,
 } from './virtual-service-parts';
 import { isJwtClaimHeader } from './virtual-service-syntax';
 import { checkUnreachableRules } from './virtual-service-unreachable';
@@ -30,7 +30,7 @@ export function checkVirtualService(vs: Manifest): Finding[] {
   const http = asArray(spec.http);
   const tls = asArray(spec.tls);
   const tcp = asArray(spec.tcp);
-  const namespace = typeof vs.metadata?.namespace === 'string' ? vs.metadata.namespace : 'default';
+  const namespace = typeof vs.metadata?.namespace === 'string' && vs.metadata.namespace !== '' ? vs.metadata.namespace : undefined;
   const annotations = isRecord(vs.metadata?.annotations) ? vs.metadata!.annotations : {};
   const gatewaySemantics = annotations[ROUTE_SEMANTICS_ANNOTATION] === 'gateway';
 
@@ -58,7 +58,7 @@ export function checkVirtualService(vs: Manifest): Finding[] {
     out,
     isDelegate: hosts.length === 0,
     gatewaySemantics,
-    boundGateways: gateways.length === 0 ? [MESH] : gateways.filter(g => typeof g === 'string').map(g => resolveGatewayName(g, namespace)),
+    boundGateways: gateways.length === 0 ? [MESH] : gateways.filter(g => typeof g === 'string'),
     namespace,
   };
   http.forEach((route, i) => checkHttpRoute(ctx, route, `spec.http[${i}]`));

@@ -43,18 +43,28 @@ const vsr1 = (field: string, name: string): Row => ['VSR1', 'error', field, name
   `add "${name}" to spec.gateways, or spell it exactly as it appears there`];
 
 describe('metadata: the namespace that short gateway names resolve in, and the route-semantics annotation', () => {
-  // Short gateway names resolve in the VirtualService's namespace; a manifest without one goes to `default`.
+  // Short gateway names resolve in the VirtualService's namespace; a manifest without one may be applied in any.
   const spec = (matchGateway: string) => ({
     hosts: [HOST],
     gateways: ['ingress'],
     tls: [tlsRoute([{ sniHosts: [HOST], gateways: [matchGateway] }])],
   });
 
-  test('without metadata, or without a namespace, a short gateway name is the `default` namespace\'s', () => {
+  test('without metadata, or without a namespace, a short gateway name is that of the namespace it is applied in: any may be', () => {
     expect(findings(bare(spec('default/ingress')))).toEqual([]);
     expectAccepted(vs(spec('default/ingress'), { name: 'routes' }));
     expect(findings(vs(spec('default/ingress'), { name: 'routes', namespace: 7 }))).toEqual([]);
     expect(findings(bare({ ...spec('default/ingress'), exportTo: ['.'] }))).toEqual([]);
+    // Applied in `shop`, `ingress` is `shop/ingress`: no namespace refutes it.
+    expectAccepted(vs(spec('shop/ingress'), { name: 'routes' }));
+    expect(findings(vs(spec('shop/ingress'), { name: 'routes', namespace: '' }))).toEqual([]);
+    expect(findings(bare({ ...spec('ingress.shop.svc.cluster.local'), gateways: ['shop/ingress'] })).map(r => r[0])).toEqual(['VS3']);
+  });
+
+  test('without a namespace, a gateway that no namespace makes bound is still VSR1', () => {
+    expect(findings(vs(spec('shop/egress'), { name: 'routes' }))).toEqual([vsr1('spec.tls[0].match[0].gateways[0]', 'shop/egress')]);
+    expect(findings(bare({ ...spec('other/ingress'), gateways: ['shop/ingress'] }))).toEqual([vsr1('spec.tls[0].match[0].gateways[0]', 'other/ingress')]);
+    expect(findings(bare({ ...spec('mesh'), gateways: ['ingress'] }))).toEqual([vsr1('spec.tls[0].match[0].gateways[0]', 'mesh')]);
   });
 
   test('with a namespace, the short name is that namespace\'s', () => {
