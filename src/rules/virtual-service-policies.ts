@@ -4,7 +4,7 @@
  * validateHTTPMirrors, validateHTTPRedirect, validateHTTPDirectResponse, validateHTTPRetry and
  * validateHTTPRewrite in Istio's pkg/config/validation/validation.go and virtualservice.go).
  */
-import { durationProblem, parseGoDuration } from './durations';
+import { parseGoDuration } from './durations';
 import { asArray, isRecord, show } from './finding';
 import { checkPortNumber } from './names';
 import { VsContext, asMessage, checkDestination, checkDuration, isSet, numberOr0, stringOrEmpty } from './virtual-service-parts';
@@ -31,15 +31,17 @@ export function checkCorsPolicy(ctx: VsContext, policy: unknown, field: string):
     return;
   }
   const { out } = ctx;
-  asArray(policy.allowOrigins).forEach((origin, k) => {
+  asArray(policy.allowOrigins).forEach((item, k) => {
     const at = `${field}.allowOrigins[${k}]`;
-    const m = matchKind(origin);
-    if (!isRecord(origin)) {
+    // A null entry decodes as an empty match; anything else that is no object does not decode.
+    const origin = asMessage(out, 'VS27', item, at);
+    if (!origin) {
       return;
     }
+    const m = matchKind(origin);
     const bad = !m || m.value === '' ? '\'\' is not a valid match type for CORS allow origins' : stringMatchRegexProblem(origin, 'corsPolicy.allowOrigins');
     if (bad) {
-      out.error('VS27', at, origin, bad, 'give the origin a non-empty exact, prefix or RE2 regex match');
+      out.error('VS27', at, item, bad, 'give the origin a non-empty exact, prefix or RE2 regex match');
     }
   });
   asArray(policy.allowMethods).forEach((method, k) => {
@@ -57,8 +59,10 @@ export function checkCorsPolicy(ctx: VsContext, policy: unknown, field: string):
   }
   if (isSet(policy.maxAge)) {
     checkDuration(out, policy.maxAge, `${field}.maxAge`);
-    const ns = typeof policy.maxAge === 'string' ? parseGoDuration(policy.maxAge) : undefined;
-    if (ns !== undefined && durationProblem(policy.maxAge) === undefined && ns % 1e9 !== 0) {
+    // Past the CRD's CEL rule (at least 1ms), any fraction of a second is refused too, next to what
+    // agent.ValidateDuration says (MaxAge.Nanos > 0).
+    const ns = parseGoDuration(policy.maxAge) ?? 0;
+    if (ns >= 1e6 && ns % 1e9 !== 0) {
       out.error('VS27', `${field}.maxAge`, policy.maxAge, 'max_age duration is accurate only to seconds precision', 'use whole seconds, e.g. 24h or 600s');
     }
   }
