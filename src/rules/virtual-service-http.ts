@@ -16,8 +16,7 @@ import {
 
 /** validateHTTPRoute for `spec.http[i]`. */
 export function checkHttpRoute(ctx: VsContext, item: unknown, field: string): void {
-  // A null entry decodes as an empty rule.
-  const route = asMessage(ctx.out, 'VS8', item, field);
+  const route = asMessage(ctx.out, 'VS8', item, field, 'http route may not be null');
   if (!route) {
     return;
   }

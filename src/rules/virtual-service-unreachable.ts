@@ -173,8 +173,8 @@ export function checkUnreachableRules(out: FindingCollector, routes: unknown, ki
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   list.forEach((entry, i) => {
-    // A null entry decodes as an empty rule, which has no match.
-    const route = entry === null ? {} : entry;
+    // Istio's analyzers skip a nil rule, as they skip one that does not decode.
+    const route = entry;
     if (!isRecord(route)) {
       return;
     }
