@@ -245,7 +245,8 @@ export function checkRouteDestinations(ctx: VsContext, routes: unknown, field: s
     if (weight < 0) {
       ctx.out.error('VS13', `${entry}.weight`, weight, `weight ${weight} < 0`, 'use a weight from 0 to 100');
     }
-    total += weight;
+    // Istio sums the weights in an int32: a sum of 2^32 wraps to 0.
+    total = Math.trunc(total + weight) % 2 ** 32;
   });
   if (list.length > 1 && total === 0) {
     ctx.out.error('VS13', field, routes, 'total destination weight = 0', 'give the destinations weights that add up to 100');
