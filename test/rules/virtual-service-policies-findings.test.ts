@@ -71,6 +71,8 @@ describe('corsPolicy (VS27)', () => {
       ['VS27', 'error', `${C}.allowOrigins[2]`, { prefix: '' }, empty, originFix],
       ['VS27', 'error', `${C}.allowOrigins[3]`, { regex: '' }, empty, originFix],
     ]);
+    // A null entry (the schema refuses it) reads as an origin without a match.
+    expect(findings(cors({ allowOrigins: [null] }))).toEqual([['VS27', 'error', `${C}.allowOrigins[0]`, null, empty, originFix]]);
   });
 
   test('allowOrigins: an entry that is no object (the old allowOrigin list of strings) does not decode', () => {
