@@ -5,7 +5,8 @@
  * CEL and oneOf rules the API server applies first. Rule ids TEL1..TEL11.
  *
  * As Istio decodes the spec with jsonpb: a null field is missing, an omitted tag override operation is
- * UPSERT (the enum's zero value), and `filter: {}` is a filter with an empty expression.
+ * UPSERT (the enum's zero value), and `filter: {}` is a filter with an empty expression. A null entry of a list or
+ * map is a nil message: refused among metric overrides, tag overrides and custom tags, skipped elsewhere.
  */
 import { checkPolicyTargets } from './authorization-policy';
 import { celDurationProblem } from './durations';
@@ -52,6 +53,10 @@ function checkMetrics(out: FindingCollector, field: string, metrics: Record<stri
   checkProviders(out, field, metrics.providers);
   asArray(metrics.overrides).forEach((override, j) => {
     const overrideField = `${field}.overrides[${j}]`;
+    if (!present(override)) {
+      out.error('TEL8', overrideField, override, 'tagOverrides may not be null', 'remove the empty override');
+      return;
+    }
     const entry = isRecord(override) ? override : {};
     const tags = isRecord(entry.tagOverrides) ? entry.tagOverrides : {};
     for (const [name, tag] of Object.entries(tags)) {
@@ -60,6 +65,7 @@ function checkMetrics(out: FindingCollector, field: string, metrics: Record<stri
         out.warning('TEL8', tagField, tag, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change');
       }
       if (!present(tag)) {
+        out.error('TEL8', tagField, tag, 'tagOverrides may not be null', 'give the tag override a value, or operation: REMOVE');
         continue;
       }
       const t = isRecord(tag) ? tag : {};
@@ -120,6 +126,10 @@ function checkTracing(out: FindingCollector, tracing: unknown[]): void {
       const tagField = `${field}.customTags.${name}`;
       if (name === '') {
         out.error('TEL7', tagField, tag, 'tag name may not be empty', 'name the span tag');
+      }
+      if (!present(tag)) {
+        out.error('TEL7', tagField, tag, `tag '${name}' may not have a nil value`, 'give the tag a literal, environment, header or formatter, or remove it');
+        continue;
       }
       const custom = isRecord(tag) ? tag : {};
       const kinds = ['literal', 'environment', 'header', 'formatter'].filter(kind => present(custom[kind]));
