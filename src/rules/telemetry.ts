@@ -10,7 +10,7 @@
  */
 import { checkPolicyTargets } from './authorization-policy';
 import { celDurationProblem } from './durations';
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, fieldPath, isRecord, show } from './finding';
 
 /** Present as Go sees a message field: neither missing nor null. */
 const present = (value: unknown) => value !== undefined && value !== null;
@@ -60,7 +60,7 @@ function checkMetrics(out: FindingCollector, field: string, metrics: Record<stri
     const entry = isRecord(override) ? override : {};
     const tags = isRecord(entry.tagOverrides) ? entry.tagOverrides : {};
     for (const [name, tag] of Object.entries(tags)) {
-      const tagField = `${overrideField}.tagOverrides.${name}`;
+      const tagField = fieldPath([overrideField, 'tagOverrides', name]);
       if (name === '') {
         out.warning('TEL8', tagField, tag, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change');
       }
@@ -123,7 +123,7 @@ function checkTracing(out: FindingCollector, tracing: unknown[]): void {
     }
     const tags = isRecord(t.customTags) ? t.customTags : {};
     for (const [name, tag] of Object.entries(tags)) {
-      const tagField = `${field}.customTags.${name}`;
+      const tagField = fieldPath([field, 'customTags', name]);
       if (name === '') {
         out.error('TEL7', tagField, tag, 'tag name may not be empty', 'name the span tag');
       }

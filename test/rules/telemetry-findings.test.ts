@@ -184,10 +184,10 @@ describe('TEL7: tracing custom tags', () => {
     expect(findings(customTag({ literal: { value: 'payments' }, header: null, environment: null, formatter: null }))).toEqual([]);
   });
 
-  test('a tag without name', () => {
+  test('a tag without name (its field names the empty key)', () => {
     const tag = { literal: { value: 'a' } };
     expect(findings({ tracing: [{ customTags: { '': tag } }] })).toEqual([
-      ['TEL7', 'error', 'spec.tracing[0].customTags.', tag, 'tag name may not be empty', 'name the span tag'],
+      ['TEL7', 'error', 'spec.tracing[0].customTags[""]', tag, 'tag name may not be empty', 'name the span tag'],
     ]);
   });
 
@@ -196,8 +196,8 @@ describe('TEL7: tracing custom tags', () => {
       ['TEL7', 'error', CUSTOM, null, 'tag \'team\' may not have a nil value', 'give the tag a literal, environment, header or formatter, or remove it'],
     ]);
     expect(findings({ tracing: [{ customTags: { '': null } }] })).toEqual([
-      ['TEL7', 'error', 'spec.tracing[0].customTags.', null, 'tag name may not be empty', 'name the span tag'],
-      ['TEL7', 'error', 'spec.tracing[0].customTags.', null, 'tag \'\' may not have a nil value', 'give the tag a literal, environment, header or formatter, or remove it'],
+      ['TEL7', 'error', 'spec.tracing[0].customTags[""]', null, 'tag name may not be empty', 'name the span tag'],
+      ['TEL7', 'error', 'spec.tracing[0].customTags[""]', null, 'tag \'\' may not have a nil value', 'give the tag a literal, environment, header or formatter, or remove it'],
     ]);
   });
 
@@ -286,7 +286,16 @@ describe('TEL8: metric tag overrides', () => {
   test('a tag override without name warns', () => {
     const tag = { value: 'request.host' };
     expect(findings({ metrics: [{ overrides: [{ tagOverrides: { '': tag } }] }] })).toEqual([
-      ['TEL8', 'warning', 'spec.metrics[0].overrides[0].tagOverrides.', tag, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change'],
+      ['TEL8', 'warning', 'spec.metrics[0].overrides[0].tagOverrides[""]', tag, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change'],
+    ]);
+  });
+
+  test('the value of a tag override without name is named under the empty key', () => {
+    expect(findings({ metrics: [{ overrides: [{ tagOverrides: { '': { operation: 'REMOVE', value: 'x' } } }] }] })).toEqual([
+      ['TEL8', 'warning', 'spec.metrics[0].overrides[0].tagOverrides[""]', { operation: 'REMOVE', value: 'x' }, 'tagOverrides.name may not be empty',
+        'name the metric tag (label) to change'],
+      ['TEL8', 'error', 'spec.metrics[0].overrides[0].tagOverrides[""].value', 'x', 'tagOverrides.value may only be set when operation is UPSERT',
+        'remove the value, or use UPSERT'],
     ]);
   });
 
@@ -295,8 +304,8 @@ describe('TEL8: metric tag overrides', () => {
       ['TEL8', 'error', TAG, null, 'tagOverrides may not be null', 'give the tag override a value, or operation: REMOVE'],
     ]);
     expect(findings({ metrics: [{ overrides: [{ tagOverrides: { '': null } }] }] })).toEqual([
-      ['TEL8', 'warning', 'spec.metrics[0].overrides[0].tagOverrides.', null, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change'],
-      ['TEL8', 'error', 'spec.metrics[0].overrides[0].tagOverrides.', null, 'tagOverrides may not be null', 'give the tag override a value, or operation: REMOVE'],
+      ['TEL8', 'warning', 'spec.metrics[0].overrides[0].tagOverrides[""]', null, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change'],
+      ['TEL8', 'error', 'spec.metrics[0].overrides[0].tagOverrides[""]', null, 'tagOverrides may not be null', 'give the tag override a value, or operation: REMOVE'],
     ]);
     expect(findings({ metrics: [{ overrides: [null, { match: { customMetric: '' } }] }] })).toEqual([
       ['TEL8', 'error', 'spec.metrics[0].overrides[0]', null, 'tagOverrides may not be null', 'remove the empty override'],
@@ -504,7 +513,7 @@ describe('CEL syntax, table by table (verdicts of cel-go v0.29.2, Istio 1.30.3\'
     ['0x1F', undefined], ['0xaBu', undefined], ['0X1F', 'unexpected \'X1F\' at offset 1'], ['0x', 'unexpected \'x\' at offset 1'],
     ['0xg', 'unexpected \'xg\' at offset 1'], ['1u', undefined], ['1U', undefined], ['1.5u', 'unexpected \'u\' at offset 3'],
     ['1e5', undefined], ['1E+5', undefined], ['2.5e-3', undefined], ['1e', 'unexpected \'e\' at offset 1'], ['.5', undefined], ['1.5.a', undefined],
-    ['1.', 'unexpected end of expression at offset 2, expecting an identifier'],
+    ['1.', 'unexpected end of expression at offset 2, expecting an identifier'], ['a.5', 'unexpected \'.5\' at offset 1'],
   ])('numbers: %j', (expression, problem) => {
     expect(celSyntaxProblem(expression)).toBe(problem);
   });
