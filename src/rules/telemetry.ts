@@ -5,8 +5,11 @@
  * CEL and oneOf rules the API server applies first. Rule ids TEL1..TEL11.
  *
  * As Istio decodes the spec with jsonpb: a null field is missing, an omitted tag override operation is
- * UPSERT (the enum's zero value), and `filter: {}` is a filter with an empty expression. A null entry of a list or
- * map is a nil message: refused among metric overrides, tag overrides and custom tags, skipped elsewhere.
+ * UPSERT (the enum's zero value), and `filter: {}` is a filter with an empty expression. A null list entry is a nil
+ * message: refused among metric overrides (as the CRD schema refuses it too), skipped elsewhere. A null map value (a
+ * tag override or a custom tag) never reaches Istio: the API server drops non-nullable nulls of a custom resource
+ * while decoding it (apiextensions-apiserver PruneNonNullableNullsWithoutDefaults), so the webhook's "may not be
+ * null" and "may not have a nil value" errors are not raised for them.
  */
 import { checkPolicyTargets } from './authorization-policy';
 import { celDurationProblem } from './durations';
@@ -60,13 +63,13 @@ function checkMetrics(out: FindingCollector, field: string, metrics: Record<stri
     const entry = isRecord(override) ? override : {};
     const tags = isRecord(entry.tagOverrides) ? entry.tagOverrides : {};
     for (const [name, tag] of Object.entries(tags)) {
+      if (!present(tag)) {
+        // Dropped by the API server before the webhook sees it (see the file's comment).
+        continue;
+      }
       const tagField = fieldPath([overrideField, 'tagOverrides', name]);
       if (name === '') {
         out.warning('TEL8', tagField, tag, 'tagOverrides.name may not be empty', 'name the metric tag (label) to change');
-      }
-      if (!present(tag)) {
-        out.error('TEL8', tagField, tag, 'tagOverrides may not be null', 'give the tag override a value, or operation: REMOVE');
-        continue;
       }
       const t = isRecord(tag) ? tag : {};
       const operation = present(t.operation) ? t.operation : 'UPSERT';
@@ -123,13 +126,13 @@ function checkTracing(out: FindingCollector, tracing: unknown[]): void {
     }
     const tags = isRecord(t.customTags) ? t.customTags : {};
     for (const [name, tag] of Object.entries(tags)) {
+      if (!present(tag)) {
+        // Dropped by the API server before the webhook sees it (see the file's comment).
+        continue;
+      }
       const tagField = fieldPath([field, 'customTags', name]);
       if (name === '') {
         out.error('TEL7', tagField, tag, 'tag name may not be empty', 'name the span tag');
-      }
-      if (!present(tag)) {
-        out.error('TEL7', tagField, tag, `tag '${name}' may not have a nil value`, 'give the tag a literal, environment, header or formatter, or remove it');
-        continue;
       }
       const custom = isRecord(tag) ? tag : {};
       const kinds = ['literal', 'environment', 'header', 'formatter'].filter(kind => present(custom[kind]));
