@@ -174,3 +174,9 @@ describe('defaultEndpoint ports: strconv.Atoi on a 64-bit int, then agent.Valida
     expect(defaultEndpointProblems(endpoint)).toEqual(problems);
   });
 });
+
+describe('a Sidecar without metadata', () => {
+  test('its egress hosts are read without throwing (`.` then stands for no known namespace)', () => {
+    expect(findings(sidecar({ egress: [{ hosts: ['./api.example.com', 'istio-system/*'] }] }, undefined))).toEqual([]);
+  });
+});
