@@ -417,7 +417,7 @@ describe('sources (AP6, AP7, AP8)', () => {
   test.each(['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'])('a bad address in %s is refused, each entry', key => {
     expect(findings(source({ [key]: ['10.0.0.1', 'bad', '10.0.0.0/40'] }))).toEqual([
       ['AP8', 'error', `${SRC}.${key}[1]`, 'bad', 'bad IP address (bad)', IP_FIX],
-      ['AP8', 'error', `${SRC}.${key}[2]`, '10.0.0.0/40', 'bad CIDR range (10.0.0.0/40): not an IP address followed by a prefix length of 0..32', IP_FIX],
+      ['AP8', 'error', `${SRC}.${key}[2]`, '10.0.0.0/40', 'bad CIDR range (10.0.0.0/40): netip.ParsePrefix("10.0.0.0/40"): prefix length out of range', IP_FIX],
     ]);
   });
 
@@ -473,11 +473,65 @@ describe('addresses (ValidateIPs: Go\'s netip.ParseAddr and ParsePrefix)', () =>
   });
 
   test.each([
-    ['10.0.0.0/33', '32'], ['10.0.0.0/', '32'], ['10.0.0.0/00', '32'], ['10.0.0.0/+8', '32'], ['10.0.0.0/-1', '32'], ['10.0.0.0/8/8', '32'],
-    ['10.0.0.0/ 8', '32'], ['10.0.0.0/8x', '32'], ['10.0.0/8', '32'], ['fe80::1%eth0/64', '32'], ['/8', '32'], ['2001:db8::/129', '128'], ['::/1280', '128'],
-    ['::ffff:10.0.0.0/129', '128'],
-  ])('the prefix %s is refused', (value, bits) => {
-    expect(ipProblem(value)).toBe(`bad CIDR range (${value}): not an IP address followed by a prefix length of 0..${bits}`);
+    '1:2:3:4:5:6:7::/16', '1:2:3:4:5:6:10.0.0.1/128', 'ABCD::/16', '::00ff/128', '0::/0', '10.0.0.0/9',
+  ])('the prefix %s is accepted', value => {
+    expect(ipProblem(value)).toBeUndefined();
+  });
+
+  // netip.ParsePrefix's errors, and netip.ParseAddr's for the address before the slash.
+  test.each([
+    ['10.0.0.0/33', 'prefix length out of range'],
+    ['2001:db8::/129', 'prefix length out of range'],
+    ['::/1280', 'prefix length out of range'],
+    ['::ffff:10.0.0.0/129', 'prefix length out of range'],
+    ['10.0.0.0/99', 'prefix length out of range'],
+    ['10.0.0.0/9223372036854775807', 'prefix length out of range'],
+    ['10.0.0.0/9223372036854775808', 'bad bits after slash: "9223372036854775808"'],
+    ['10.0.0.0/10000000000000000000', 'bad bits after slash: "10000000000000000000"'],
+    ['10.0.0.0/', 'bad bits after slash: ""'],
+    ['10.0.0.0/00', 'bad bits after slash: "00"'],
+    ['10.0.0.0/+8', 'bad bits after slash: "+8"'],
+    ['10.0.0.0/-1', 'bad bits after slash: "-1"'],
+    ['10.0.0.0/ 8', 'bad bits after slash: " 8"'],
+    ['10.0.0.0/8x', 'bad bits after slash: "8x"'],
+    ['fe80::1%eth0/64', 'IPv6 zones cannot be present in a prefix'],
+    ['/8', 'ParseAddr(""): unable to parse IP'],
+    ['10.0.0.0/8/8', 'ParseAddr("10.0.0.0/8"): unexpected character (at "/8")'],
+    ['10.0.0/8', 'ParseAddr("10.0.0"): IPv4 address too short'],
+    ['10.0.0.1.2/8', 'ParseAddr("10.0.0.1.2"): IPv4 address too long'],
+    ['10.1.2.300/24', 'ParseAddr("10.1.2.300"): IPv4 field has value >255'],
+    ['10.01.0.0/16', 'ParseAddr("10.01.0.0"): IPv4 field has octet with leading zero'],
+    ['10..0.0/16', 'ParseAddr("10..0.0"): IPv4 field must have at least one digit (at ".0.0")'],
+    ['10.0.0./16', 'ParseAddr("10.0.0."): IPv4 field must have at least one digit (at ".")'],
+    ['.10.0.0/16', 'ParseAddr(".10.0.0"): IPv4 field must have at least one digit (at ".10.0.0")'],
+    ['10.0.0.1::/64', 'ParseAddr("10.0.0.1::"): unexpected character (at "::")'],
+    ['10.0.0.1%lan0/24', 'ParseAddr("10.0.0.1%lan0"): unexpected character (at "%lan0")'],
+    ['10.0.0.\u0002/8', 'ParseAddr("10.0.0.\\x02"): unexpected character (at "\\x02")'],
+    ['10.0.0.\t/8', 'ParseAddr("10.0.0.\\t"): unexpected character (at "\\t")'],
+    ['web/8', 'ParseAddr("web"): unable to parse IP'],
+    ['beef%lan0/64', 'ParseAddr("beef%lan0"): missing IPv6 address'],
+    ['fe80::2%/64', 'ParseAddr("fe80::2%"): zone must be a non-empty string'],
+    ['abcde::/48', 'ParseAddr("abcde::"): each group must have 4 or less digits (at "abcde::")'],
+    ['::zz/8', 'ParseAddr("::zz"): each colon-separated field must have at least one digit (at "zz")'],
+    [':1::/8', 'ParseAddr(":1::"): each colon-separated field must have at least one digit (at ":1::")'],
+    ['2001::db8::1/64', 'ParseAddr("2001::db8::1"): multiple :: in address (at ":1")'],
+    ['20x1::/16', 'ParseAddr("20x1::"): unexpected character, want colon (at "x1::")'],
+    ['1:10.0.0.1/24', 'ParseAddr("1:10.0.0.1"): embedded IPv4 address must replace the final 2 fields of the address (at "10.0.0.1")'],
+    ['::1:2:3:4:5:6:7:10.0.0.1/96', 'ParseAddr("::1:2:3:4:5:6:7:10.0.0.1"): too many hex fields to fit an embedded IPv4 at the end of the address (at "10.0.0.1")'],
+    ['::ffff:10.0.0.300/120', 'ParseAddr("::ffff:10.0.0.300"): IPv4 field has value >255'],
+    ['::ffff:10.0..1/120', 'ParseAddr("::ffff:10.0..1"): IPv4 field must have at least one digit (at ".1")'],
+    ['1:2:3:4:5:6:7:8:a/64', 'ParseAddr("1:2:3:4:5:6:7:8:a"): trailing garbage after address (at "a")'],
+    ['a:b:c:d:e:f:1:2:/64', 'ParseAddr("a:b:c:d:e:f:1:2:"): colon must be followed by more characters (at ":")'],
+    ['1:2:/64', 'ParseAddr("1:2:"): colon must be followed by more characters (at ":")'],
+    ['1:2:3:4/64', 'ParseAddr("1:2:3:4"): address string too short'],
+    ['::a:b:c:d:e:f:1:2/64', 'ParseAddr("::a:b:c:d:e:f:1:2"): the :: must expand to at least one field of zeros'],
+  ])('the prefix %j is refused with Go\'s error', (value, reason) => {
+    const quoted = JSON.stringify(value).replace('\\u0002', '\\x02');
+    expect(ipProblem(value)).toBe(`bad CIDR range (${value}): netip.ParsePrefix(${quoted}): ${reason}`);
+  });
+
+  test.each(['::0001', '1:2:3:4:5:6:10.0.0.1', 'a:b:c:d:e:f:1:2', '::1%eth0', '1::'])('the address %s is accepted', value => {
+    expect(ipProblem(value)).toBeUndefined();
   });
 
   test.each(['', '10.0.0', '10.0.0.256', '010.0.0.1', '10.0.0.1%eth0', 'fe80::1%', '%eth0', '2001:db8::g', ' 10.0.0.1', 'localhost'])(
@@ -545,6 +599,23 @@ describe('operations (AP6, AP8, AP13)', () => {
       ['AP8', 'error', `${OP}.ports[0]`, port, message, PORT_FIX],
       ['AP8', 'error', `${OP}.notPorts[1]`, port, message, PORT_FIX],
     ]);
+  });
+
+  // Go's %q (strconv.Quote) in the message: JSON's escapes where they agree, Go's for the other control characters.
+  test.each([
+    ['4\t3', '"4\\t3"'],
+    ['4\n3', '"4\\n3"'],
+    ['4\u00073', '"4\\a3"'],
+    ['4\u000b3', '"4\\v3"'],
+    ['4\u00013', '"4\\x013"'],
+    ['4\u007f3', '"4\\x7f3"'],
+    ['4\u00853', '"4\\u00853"'],
+    ['4"3', '"4\\"3"'],
+    ['4\\u00073', '"4\\\\u00073"'],
+    ['4\\\u00073', '"4\\\\\\a3"'],
+    ['4é3', '"4é3"'],
+  ])('the port %j is quoted as Go does', (port, quoted) => {
+    expect(portProblem(port)).toBe(`bad port (${port}): strconv.ParseUint: parsing ${quoted}: invalid syntax`);
   });
 
   test('ports are only checked in ports and notPorts', () => {
@@ -752,7 +823,7 @@ describe('conditions (AP10: ValidateAttribute)', () => {
     expect(findings(when({ key, values: ['x', '10.0.0.1', '10.0.0.0/33'], notValues: ['y'] }))).toEqual([
       ['AP10', 'error', `${W}.values[0]`, 'x', `invalid \`value\` for \`key\` ${key}: bad IP address (x)`, ipsFix],
       ['AP10', 'error', `${W}.values[2]`, '10.0.0.0/33',
-        `invalid \`value\` for \`key\` ${key}: bad CIDR range (10.0.0.0/33): not an IP address followed by a prefix length of 0..32`, ipsFix],
+        `invalid \`value\` for \`key\` ${key}: bad CIDR range (10.0.0.0/33): netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`, ipsFix],
       ['AP10', 'error', `${W}.notValues[0]`, 'y', `invalid \`notValue\` for \`key\` ${key}: bad IP address (y)`, ipsFix],
     ]);
   });
