@@ -16,7 +16,8 @@ import {
 
 /** validateHTTPRoute for `spec.http[i]`. */
 export function checkHttpRoute(ctx: VsContext, item: unknown, field: string): void {
-  const route = asMessage(ctx.out, 'VS8', item, field, 'http route may not be null');
+  // A null entry decodes as an empty rule.
+  const route = asMessage(ctx.out, 'VS8', item, field);
   if (!route) {
     return;
   }

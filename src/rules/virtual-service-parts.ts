@@ -29,17 +29,12 @@ export function isSet(x: unknown): boolean {
 }
 
 /**
- * An entry of a list (or map) of messages as the proto decoder reads it: anything that is not an
- * object does not decode, which Istio refuses. A null entry is a nil message: `nullProblem` is
- * Istio's error for it, if it checks for one; without it the entry is skipped, as Istio's validators
- * return early on nil.
+ * An entry of a list (or map) of messages as the proto decoder reads it: null is an empty message;
+ * anything else that is not an object does not decode, which Istio refuses.
  */
-export function asMessage(out: FindingCollector, rule: string, x: unknown, field: string, nullProblem?: string): Record<string, any> | undefined {
+export function asMessage(out: FindingCollector, rule: string, x: unknown, field: string): Record<string, any> | undefined {
   if (x === null || x === undefined) {
-    if (nullProblem !== undefined) {
-      out.error(rule, field, x, nullProblem, 'remove the empty entry');
-    }
-    return undefined;
+    return {};
   }
   if (isRecord(x)) {
     return x;
@@ -230,7 +225,7 @@ export function checkRouteDestinations(ctx: VsContext, routes: unknown, field: s
   let total = 0;
   list.forEach((item, i) => {
     const entry = `${field}[${i}]`;
-    const route = asMessage(ctx.out, 'VS13', item, entry, 'weight may not be nil');
+    const route = asMessage(ctx.out, 'VS13', item, entry);
     if (!route) {
       return;
     }

@@ -33,9 +33,8 @@ export function checkCorsPolicy(ctx: VsContext, policy: unknown, field: string):
   const { out } = ctx;
   asArray(policy.allowOrigins).forEach((item, k) => {
     const at = `${field}.allowOrigins[${k}]`;
-    // A null entry is refused like an empty match (Istio's validateAllowOrigins dereferences it);
-    // anything else that is no object does not decode.
-    const origin = item === null ? {} : asMessage(out, 'VS27', item, at);
+    // A null entry decodes as an empty match; anything else that is no object does not decode.
+    const origin = asMessage(out, 'VS27', item, at);
     if (!origin) {
       return;
     }
@@ -158,7 +157,7 @@ export function checkMirrors(ctx: VsContext, route: Record<string, any>, field: 
   checkDestination(out, route.mirror, `${field}.mirror`);
   asArray(route.mirrors).forEach((item, k) => {
     const at = `${field}.mirrors[${k}]`;
-    const mirror = asMessage(out, 'VS29', item, at, 'mirror cannot be null');
+    const mirror = asMessage(out, 'VS29', item, at);
     if (!mirror) {
       return;
     }

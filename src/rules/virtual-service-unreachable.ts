@@ -173,8 +173,8 @@ export function checkUnreachableRules(out: FindingCollector, routes: unknown, ki
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   list.forEach((entry, i) => {
-    // Istio's analyzers skip a nil rule, as they skip one that does not decode.
-    const route = entry;
+    // A null entry decodes as an empty rule, which has no match.
+    const route = entry === null ? {} : entry;
     if (!isRecord(route)) {
       return;
     }

@@ -191,7 +191,7 @@ function checkTlsRoute(ctx: VsContext, item: unknown, field: string, hosts: any[
   }
   matches.forEach((entry, j) => {
     const at = `${field}.match[${j}]`;
-    const match = asMessage(out, 'VS15', entry, at, 'TLS match may not be null');
+    const match = asMessage(out, 'VS15', entry, at);
     if (!match) {
       return;
     }
@@ -216,7 +216,7 @@ function checkTcpRoute(ctx: VsContext, item: unknown, field: string): void {
   }
   asArray(route.match).forEach((entry, j) => {
     const at = `${field}.match[${j}]`;
-    const match = asMessage(ctx.out, 'VS20', entry, at, 'tcp match may not be nil');
+    const match = asMessage(ctx.out, 'VS20', entry, at);
     if (match) {
       // Istio drops the warnings of a tcp match's gateway names (validateTCPRoute keeps errors only).
       checkL4Match(ctx, match, at, false);

@@ -113,37 +113,3 @@ describe('header operations (VS26)', () => {
     expect(findings([{ headers: { request: { set: { 'host': 'a', 'x-a': 'b' }, add: { 'x-b': 'c' } } }, route }])).toEqual([]);
   });
 });
-
-describe('null entries: a nil message, as Istio 1.30.3 reads it', () => {
-  const tcpVs = (tcp: unknown) => helpful(checkVirtualService({ ...vs(undefined), spec: { hosts: ['api.example.com'], tcp } }))
-    .map(f => [f.rule, f.severity, f.field, f.value, f.message, f.fix]);
-
-  test('a null http rule is refused and is no catch-all for the rules after it (the unreachable-rule analysis skips nil rules)', () => {
-    expect(findings([null, { match: [{ uri: { prefix: '/a' } }], route }])).toEqual([
-      ['VS8', 'error', H0, null, 'http route may not be null', 'remove the empty entry'],
-    ]);
-  });
-
-  test('a null destination entry is refused and counts no weight', () => {
-    expect(findings([{ route: [null, { destination: { host: 'api.example.com' }, weight: 100 }] }])).toEqual([
-      ['VS13', 'error', `${H0}.route[0]`, null, 'weight may not be nil', 'remove the empty entry'],
-    ]);
-  });
-
-  test('a null mirror is refused; a null CORS origin is refused as an empty match (Istio dereferences it)', () => {
-    expect(findings([{ route, mirrors: [null] }])).toEqual([
-      ['VS29', 'error', `${H0}.mirrors[0]`, null, 'mirror cannot be null', 'remove the empty entry'],
-    ]);
-    expect(findings([{ route, corsPolicy: { allowOrigins: [null] } }])).toEqual([
-      ['VS27', 'error', `${H0}.corsPolicy.allowOrigins[0]`, null, '\'\' is not a valid match type for CORS allow origins',
-        'give the origin a non-empty exact, prefix or RE2 regex match'],
-    ]);
-  });
-
-  test('a null tcp route is skipped (validateTCPRoute returns on nil); a null tcp match is refused', () => {
-    expect(tcpVs([null, { route }])).toEqual([]);
-    expect(tcpVs([{ match: [null], route }])).toEqual([
-      ['VS20', 'error', 'spec.tcp[0].match[0]', null, 'tcp match may not be nil', 'remove the empty entry'],
-    ]);
-  });
-});

@@ -159,7 +159,7 @@ describe('VirtualServices Istio refuses', () => {
       'VS6 spec.hosts[1]: duplicate hosts in virtual service: * & api.example.com'],
     ['VS7 no routes at all', vs({ hosts: H }), 'VS7 spec: http, tcp or tls must be provided in virtual service'],
     // what an http rule does
-    ['VS8 a null http rule', vs({ hosts: H, http: [null] }), 'VS8 spec.http[0]: http route may not be null'],
+    ['VS8 a null http rule (it decodes as an empty one)', vs({ hosts: H, http: [null] }), 'VS8 spec.http[0]: HTTP route, redirect or direct_response is required'],
     ['VS8 fault beside a redirect', vs({ hosts: H, http: [{ redirect: { uri: '/' }, fault: { abort: { httpStatus: 500 } } }] }),
       'VS8 spec.http[0].fault: HTTP route cannot contain both fault and redirect'],
     ['VS8 rewrite beside a redirect', vs({ hosts: H, http: [{ redirect: { uri: '/' }, rewrite: { uri: '/' } }] }),
@@ -188,8 +188,8 @@ describe('VirtualServices Istio refuses', () => {
       'VS11 spec.http[0].mirrors[0].destination.subset: subset name is invalid: v1.2'],
     ['VS12 a destination port without number', vs({ hosts: H, http: [{ route: [{ destination: { host: 'api.example.com', port: {} } }] }] }),
       'VS12 spec.http[0].route[0].destination.port.number: port number 0 must be in the range 1..65535'],
-    ['VS13 a null route entry', vs({ hosts: H, tls: [{ match: [{ sniHosts: H }], route: [null] }] }),
-      'VS13 spec.tls[0].route[0]: weight may not be nil'],
+    ['VS13 a null route entry (no destination)', vs({ hosts: H, tls: [{ match: [{ sniHosts: H }], route: [null] }] }),
+      'VS13 spec.tls[0].route[0].destination: destination is required'],
     // http match
     ['VS14 an empty prefix on a header', rule({ match: [{ headers: { 'x-a': { prefix: '' } } }] }),
       'VS14 spec.http[0].match[0].headers.x-a: "headers": prefix string match should not be empty'],
@@ -218,8 +218,8 @@ describe('VirtualServices Istio refuses', () => {
       'found no gateways: [ns/gw mesh]'],
     // tls and tcp
     ['VS15 a TLS rule without match', vs({ hosts: H, tls: [{ route: to() }] }), 'VS15 spec.tls[0].match: TLS route must have at least one match condition'],
-    ['VS15 a null TLS match', vs({ hosts: H, tls: [{ match: [null], route: to() }] }),
-      'VS15 spec.tls[0].match[0]: TLS match may not be null'],
+    ['VS16 a null TLS match (no SNI hosts)', vs({ hosts: H, tls: [{ match: [null], route: to() }] }),
+      'VS16 spec.tls[0].match[0].sniHosts: TLS match must have at least one SNI host'],
     ['VS17 an SNI host that is no domain', vs({ hosts: H, tls: [{ match: [{ sniHosts: ['api_1.example.com'] }], route: to() }] }),
       'VS17 spec.tls[0].match[0].sniHosts[0]: domain name "api_1.example.com" invalid (label "api_1" invalid)'],
     ['VS17 a wildcard SNI under a concrete host', vs({ hosts: H, tls: [{ match: [{ sniHosts: ['*.example.com'] }], route: to() }] }),
