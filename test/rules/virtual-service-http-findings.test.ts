@@ -113,3 +113,10 @@ describe('header operations (VS26)', () => {
     expect(findings([{ headers: { request: { set: { 'host': 'a', 'x-a': 'b' }, add: { 'x-b': 'c' } } }, route }])).toEqual([]);
   });
 });
+
+describe('an empty route list is no route (validateHTTPRouteConflict checks len(route) > 0)', () => {
+  test('a redirect or a direct response beside `route: []` is accepted', () => {
+    expect(findings([{ redirect: { uri: '/x' }, route: [] }])).toEqual([]);
+    expect(findings([{ directResponse: { status: 200 }, route: [] }])).toEqual([]);
+  });
+});

@@ -102,3 +102,21 @@ describe('durations (VS24)', () => {
     ]);
   });
 });
+
+describe('entries that are no message', () => {
+  test('a route entry that is no object is VS13 and not read further', () => {
+    expect(findings(vs({ tcp: [{ route: ['x'] }] }))).toEqual([['VS13', 'error', 'spec.tcp[0].route[0]', 'x', 'cannot decode x as an object', 'write an object here']]);
+  });
+
+  test('an explicit undefined entry (a JavaScript caller) is read as JSON writes it: null, an empty message', () => {
+    const asNull = findings(vs({ http: [null] }));
+    expect(asNull.map(r => r[4])).toEqual(['HTTP route, redirect or direct_response is required']);
+    expect(findings(vs({ http: [undefined] }))).toEqual(asNull);
+  });
+
+  test('top-level gateways that are no string are reported (VS2) and bind nothing, without throwing', () => {
+    expect(findings(vs({ gateways: [7, 'edge/ingress'], ...tcpMatch({ gateways: ['edge/ingress'] }) }))).toEqual([
+      ['VS2', 'error', 'spec.gateways[0]', 7, 'gateway name must be a string', GATEWAY_FIX],
+    ]);
+  });
+});
