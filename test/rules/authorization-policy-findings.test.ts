@@ -11,7 +11,7 @@
 import { checkAuthorizationPolicy, checkPolicyTargets, ipProblem, portProblem } from '../../src/rules/authorization-policy';
 import { FindingCollector } from '../../src/rules/finding';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { helpful } from '../support/findings';
+import { FindingRow, findingRows } from '../support/findings';
 
 function ap(spec: any): any {
   return { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'egress', namespace: 'shop' }, spec };
@@ -24,10 +24,8 @@ const operation = (op: any, more: Record<string, unknown> = {}) => ap({ ...more,
 const when = (condition: any, more: Record<string, unknown> = {}) => ap({ ...more, rules: [{ when: [condition] }] });
 const CUSTOM = { action: 'CUSTOM', provider: { name: 'ext-authz' } };
 
-/** [rule, severity, field, value (null when unset), message, fix] */
-type Row = [string, string, string, unknown, string, string];
-const findings = (object: any): Row[] => helpful(checkAuthorizationPolicy(object))
-  .map(f => [f.rule, f.severity, f.field, f.value === undefined ? null : f.value, f.message, f.fix]);
+type Row = FindingRow;
+const findings = (object: any): Row[] => findingRows(checkAuthorizationPolicy(object));
 
 /** Accepted by Istio: no finding, and the CRD schema with its CEL rules takes it too. */
 function expectAccepted(object: any): void {

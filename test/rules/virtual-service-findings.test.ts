@@ -10,7 +10,7 @@
  */
 import { checkGatewayBoundHost, checkVirtualService } from '../../src/rules/virtual-service';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { helpful } from '../support/findings';
+import { FindingRow, findingRows } from '../support/findings';
 
 const META = { name: 'routes', namespace: 'shop' };
 function vs(spec: any, metadata: any = META): any {
@@ -19,10 +19,8 @@ function vs(spec: any, metadata: any = META): any {
 /** A VirtualService without metadata. */
 const bare = (spec: any): any => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', spec });
 
-/** [rule, severity, field, value (null when unset), message, fix] */
-type Row = [string, string, string, unknown, string, string];
-const findings = (object: any): Row[] => helpful(checkVirtualService(object))
-  .map(f => [f.rule, f.severity, f.field, f.value === undefined ? null : f.value, f.message, f.fix]);
+type Row = FindingRow;
+const findings = (object: any): Row[] => findingRows(checkVirtualService(object));
 
 /** Accepted by Istio: no finding, and the CRD schema with its CEL rules takes it too. */
 function expectAccepted(object: any): void {

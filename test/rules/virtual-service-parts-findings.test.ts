@@ -5,7 +5,7 @@
  * VSR1 (a match gateway the top-level list does not bind), in Istio 1.30.3's words.
  */
 import { checkVirtualService } from '../../src/rules/virtual-service';
-import { helpful } from '../support/findings';
+import { FindingRow, findingRows } from '../support/findings';
 
 const vs = (spec: Record<string, unknown>, namespace = 'shop') => ({
   apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace }, spec: { hosts: ['api.example.com'], ...spec },
@@ -13,10 +13,8 @@ const vs = (spec: Record<string, unknown>, namespace = 'shop') => ({
 const route = [{ destination: { host: 'api.example.com' } }];
 const tcpMatch = (match: Record<string, unknown>) => ({ tcp: [{ match: [match], route }] });
 
-/** [rule, severity, field, value, message, fix] */
-type Row = [string, string, string, unknown, string, string];
-const findings = (object: unknown): Row[] => helpful(checkVirtualService(object as any))
-  .map(f => [f.rule, f.severity, f.field, f.value, f.message, f.fix]);
+type Row = FindingRow;
+const findings = (object: unknown): Row[] => findingRows(checkVirtualService(object as any));
 
 const GATEWAY_FIX = 'use `namespace/name` or `mesh`';
 const vsr1 = (field: string, name: string): Row => ['VSR1', 'error', field, name,
@@ -72,9 +70,10 @@ describe('route destinations and weights (VS13)', () => {
 
   test('a negative weight, and weights that add up to 0', () => {
     const object = weighted(-5, 5);
+    const routes = (object.spec as unknown as { http: Array<{ route: unknown }> }).http[0].route;
     expect(findings(object)).toEqual([
       ['VS13', 'error', 'spec.http[0].route[0].weight', -5, 'weight -5 < 0', 'use a weight from 0 to 100'],
-      ['VS13', 'error', 'spec.http[0].route', object.spec.http[0].route, 'total destination weight = 0', 'give the destinations weights that add up to 100'],
+      ['VS13', 'error', 'spec.http[0].route', routes, 'total destination weight = 0', 'give the destinations weights that add up to 100'],
     ]);
     expect(findings(weighted(0, undefined)).map(r => r[4])).toEqual(['total destination weight = 0']);
     expect(findings(weighted(0, 1))).toEqual([]);

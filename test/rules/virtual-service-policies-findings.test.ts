@@ -12,7 +12,7 @@
 import { checkVirtualService } from '../../src/rules/virtual-service';
 import { checkCorsPolicy } from '../../src/rules/virtual-service-policies';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { helpful } from '../support/findings';
+import { FindingRow, findingRows } from '../support/findings';
 
 const HOST = 'api.example.com';
 const ROUTE = [{ destination: { host: HOST } }];
@@ -23,10 +23,8 @@ function vs(rule: Record<string, unknown>): any {
 /** An http rule that forwards to HOST, with more fields. */
 const forwarding = (more: Record<string, unknown>) => vs({ route: ROUTE, ...more });
 
-/** [rule, severity, field, value (null when unset), message, fix] */
-type Row = [string, string, string, unknown, string, string];
-const findings = (object: any): Row[] => helpful(checkVirtualService(object))
-  .map(f => [f.rule, f.severity, f.field, f.value === undefined ? null : f.value, f.message, f.fix]);
+type Row = FindingRow;
+const findings = (object: any): Row[] => findingRows(checkVirtualService(object));
 
 /** Accepted by Istio: no finding, and the CRD schema with its CEL rules takes it too. */
 function expectAccepted(object: any): void {

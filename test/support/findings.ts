@@ -10,3 +10,11 @@ export function helpful<T extends Finding>(findings: T[]): T[] {
   expect(findings.filter(f => words(f.message) < 2 || words(f.fix) < 2).map(f => `${f.rule} ${f.field}: "${f.message}" fix "${f.fix}"`)).toEqual([]);
   return findings;
 }
+
+/** A finding in full, as the findings tests compare it: [rule, severity, field, value (null when unset), message, fix]. */
+export type FindingRow = [string, string, string, unknown, string, string];
+
+/** The findings of one rule function as rows, each checked by `helpful`. */
+export function findingRows(findings: Finding[]): FindingRow[] {
+  return helpful(findings).map(f => [f.rule, f.severity, f.field, f.value === undefined ? null : f.value, f.message, f.fix]);
+}
