@@ -7,7 +7,8 @@
  * the same as a missing one (so `from: []` is accepted and means "any source"), a null field is missing, and a
  * null list entry becomes an empty message.
  */
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { isIpAddress, prefixProblem } from './names';
 
 const ACTIONS: readonly unknown[] = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
 const SOURCE_FIELDS = ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
@@ -33,12 +34,6 @@ const WITHOUT_RULES = 'action without `rules` is meaningless as it will never be
 const present = (value: unknown) => value !== undefined && value !== null;
 /** `principals` -> `Principals`: the field names Istio's messages use. */
 const goName = (field: string) => field.charAt(0).toUpperCase() + field.slice(1);
-/** A quoted value as Go's %q (strconv.Quote) writes it: JSON's escapes, with Go's for the other control characters. */
-const quote = (value: string) => JSON.stringify(value)
-  .replace(/\\(\\|u00([0-9a-f]{2}))/g, (escape, _, hex?: string) => (hex === undefined ? escape
-    : hex === '07' ? '\\a' : hex === '0b' ? '\\v' : `\\x${hex}`))
-  .replace(/[\u007f-\u009f]/g, c => (c === '\u007f' ? '\\x7f' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-
 export function checkAuthorizationPolicy(ap: Manifest): Finding[] {
   const out = new FindingCollector();
   const spec = isRecord(ap.spec) ? ap.spec : {};
@@ -101,7 +96,7 @@ export function checkPolicyTargets(out: FindingCollector, spec: Record<string, a
     const labels = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
     for (const [key, value] of Object.entries(labels)) {
       const field = `spec.selector.matchLabels.${key}`;
-      const pair = quote(`${key}=${show(value)}`);
+      const pair = goQuote(`${key}=${show(value)}`);
       if (key === '') {
         out.error(ids.selector, field, value, `empty key is not supported in selector: ${pair}`, 'give the label a name');
       }
@@ -361,179 +356,25 @@ function isMapKey(key: string): boolean {
 }
 
 /**
- * ValidateIPs for one value: an IP address, or a prefix when it has a slash, as Go's net/netip reads them
- * (ParseAddr, ParsePrefix); a bad prefix carries Go's error, a bad address does not (Istio drops it).
+ * ValidateIPs for one value: an IP address, or a prefix when it has a slash, as Go's net/netip reads them;
+ * a bad prefix carries Go's error, a bad address does not (Istio drops it).
  */
 export function ipProblem(value: string): string | undefined {
-  const slash = value.lastIndexOf('/');
-  if (slash < 0) {
-    return parseGoAddress(value).error === undefined ? undefined : `bad IP address (${value})`;
+  if (!value.includes('/')) {
+    return isIpAddress(value) ? undefined : `bad IP address (${value})`;
   }
-  const problem = prefixProblem(value.slice(0, slash), value.slice(slash + 1));
-  return problem === undefined ? undefined : `bad CIDR range (${value}): netip.ParsePrefix(${quote(value)}): ${problem}`;
-}
-
-/** netip.ParsePrefix's reason to refuse an address and prefix length, in its words. */
-function prefixProblem(address: string, bits: string): string | undefined {
-  const parsed = parseGoAddress(address);
-  if (parsed.error !== undefined) {
-    return parsed.error;
-  }
-  if (parsed.zone !== '') {
-    return 'IPv6 zones cannot be present in a prefix';
-  }
-  // A length is plain decimal digits without a leading zero (Go refuses signs and leading zeros here).
-  // strconv.Atoi also fails beyond int64.
-  if (!/^(0|[1-9]\d*)$/.test(bits) || bits.length > 19 || (bits.length === 19 && bits > '9223372036854775807')) {
-    return `bad bits after slash: ${quote(bits)}`;
-  }
-  return Number(bits) > (parsed.family === 4 ? 32 : 128) ? 'prefix length out of range' : undefined;
-}
-
-interface GoAddress {
-  readonly family?: 4 | 6;
-  /** The IPv6 zone after `%`; empty when there is none. */
-  readonly zone?: string;
-  /** netip.ParseAddr's error text, when the text is no address. */
-  readonly error?: string;
-}
-
-/** netip.ParseAddr: the first `.`, `:` or `%` decides how the text is read. */
-function parseGoAddress(text: string): GoAddress {
-  const first = text.search(/[.:%]/);
-  if (first < 0) {
-    return { error: addressError(text, 'unable to parse IP') };
-  }
-  if (text[first] === '%') {
-    return { error: addressError(text, 'missing IPv6 address') };
-  }
-  if (text[first] === '.') {
-    const error = ipv4Error(text, text);
-    return error === undefined ? { family: 4, zone: '' } : { error };
-  }
-  return parseGoIpv6(text);
-}
-
-/** Go's parseAddrError text: the input, the reason, and where the parser stopped when it says so. */
-function addressError(input: string, reason: string, at = ''): string {
-  return `ParseAddr(${quote(input)}): ${reason}${at === '' ? '' : ` (at ${quote(at)})`}`;
-}
-
-/** Dotted-quad IPv4 (four decimal fields of 0..255, no leading zeros) in `part` of `input`; the error, if any. */
-function ipv4Error(input: string, part: string): string | undefined {
-  let value = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < part.length; i++) {
-    const c = part[i];
-    if (c >= '0' && c <= '9') {
-      if (digits === 1 && value === 0) {
-        return addressError(input, 'IPv4 field has octet with leading zero');
-      }
-      value = value * 10 + Number(c);
-      digits++;
-      if (value > 255) {
-        return addressError(input, 'IPv4 field has value >255');
-      }
-    } else if (c === '.') {
-      if (i === 0 || i === part.length - 1 || part[i - 1] === '.') {
-        return addressError(input, 'IPv4 field must have at least one digit', part.slice(i));
-      }
-      if (dots === 3) {
-        return addressError(input, 'IPv4 address too long');
-      }
-      dots++;
-      value = 0;
-      digits = 0;
-    } else {
-      return addressError(input, 'unexpected character', part.slice(i));
-    }
-  }
-  return dots < 3 ? addressError(input, 'IPv4 address too short') : undefined;
-}
-
-/** IPv6: up to eight groups of at most four hex digits, one `::`, an IPv4 tail in the last 32 bits, a zone. */
-function parseGoIpv6(input: string): GoAddress {
-  const percent = input.indexOf('%');
-  const zone = percent < 0 ? '' : input.slice(percent + 1);
-  let rest = percent < 0 ? input : input.slice(0, percent);
-  const fail = (reason: string, at = ''): GoAddress => ({ error: addressError(input, reason, at) });
-  if (percent >= 0 && zone === '') {
-    return fail('zone must be a non-empty string');
-  }
-  const ok: GoAddress = { family: 6, zone };
-  let ellipsis = -1;
-  if (rest.startsWith('::')) {
-    ellipsis = 0;
-    rest = rest.slice(2);
-    if (rest === '') {
-      return ok;
-    }
-  }
-  let bytes = 0;
-  while (bytes < 16) {
-    const digits = /^[0-9a-fA-F]*/.exec(rest)![0].length;
-    if (digits > 4) {
-      return fail('each group must have 4 or less digits', rest);
-    }
-    if (digits === 0) {
-      return fail('each colon-separated field must have at least one digit', rest);
-    }
-    if (rest[digits] === '.') {
-      if (ellipsis < 0 && bytes !== 12) {
-        return fail('embedded IPv4 address must replace the final 2 fields of the address', rest);
-      }
-      if (bytes + 4 > 16) {
-        return fail('too many hex fields to fit an embedded IPv4 at the end of the address', rest);
-      }
-      const error = ipv4Error(input, rest);
-      if (error !== undefined) {
-        return { error };
-      }
-      rest = '';
-      bytes += 4;
-      break;
-    }
-    bytes += 2;
-    rest = rest.slice(digits);
-    if (rest === '') {
-      break;
-    }
-    if (rest[0] !== ':') {
-      return fail('unexpected character, want colon', rest);
-    }
-    if (rest.length === 1) {
-      return fail('colon must be followed by more characters', rest);
-    }
-    rest = rest.slice(1);
-    if (rest[0] === ':') {
-      if (ellipsis >= 0) {
-        return fail('multiple :: in address', rest);
-      }
-      ellipsis = bytes;
-      rest = rest.slice(1);
-      if (rest === '') {
-        break;
-      }
-    }
-  }
-  if (rest !== '') {
-    return fail('trailing garbage after address', rest);
-  }
-  if (bytes < 16 && ellipsis < 0) {
-    return fail('address string too short');
-  }
-  return bytes === 16 && ellipsis >= 0 ? fail('the :: must expand to at least one field of zeros') : ok;
+  const problem = prefixProblem(value);
+  return problem === undefined ? undefined : `bad CIDR range (${value}): ${problem}`;
 }
 
 /** ValidatePorts for one value: strconv.ParseUint in base 10, at most 65535. */
 export function portProblem(value: string): string | undefined {
   if (!/^\d+$/.test(value)) {
-    return `bad port (${value}): strconv.ParseUint: parsing ${quote(value)}: invalid syntax`;
+    return `bad port (${value}): strconv.ParseUint: parsing ${goQuote(value)}: invalid syntax`;
   }
   const port = Number(value);
   if (port > 4294967295) {
-    return `bad port (${value}): strconv.ParseUint: parsing ${quote(value)}: value out of range`;
+    return `bad port (${value}): strconv.ParseUint: parsing ${goQuote(value)}: value out of range`;
   }
   return port > 65535 ? `bad port (${value}): <nil>` : undefined;
 }
@@ -549,10 +390,10 @@ function serviceAccountProblem(values: string[], key: string): ValueProblem | un
     const [namespace, account] = value.split('/');
     const message = value === '' ? `empty value not allowed, found in ${key}`
       : value.includes('*') ? `wildcard not allowed, found in ${key}`
-        : slashes > 1 ? `${format} ${quote(value)} in ${key}`
-          : Buffer.byteLength(value, 'utf8') > 320 ? `value cannot exceed 320 characters, found ${quote(value)} in ${key}`
-            : slashes === 1 && namespace === '' ? `${format} empty namespace ${quote(value)} in ${key}`
-              : slashes === 1 && account === '' ? `${format} empty serviceAccount ${quote(value)} in ${key}`
+        : slashes > 1 ? `${format} ${goQuote(value)} in ${key}`
+          : Buffer.byteLength(value, 'utf8') > 320 ? `value cannot exceed 320 characters, found ${goQuote(value)} in ${key}`
+            : slashes === 1 && namespace === '' ? `${format} empty namespace ${goQuote(value)} in ${key}`
+              : slashes === 1 && account === '' ? `${format} empty serviceAccount ${goQuote(value)} in ${key}`
                 : undefined;
     if (message) {
       return { index, message };
@@ -570,10 +411,10 @@ function wildcardProblem(values: string[], key: string): ValueProblem | undefine
   for (const [index, value] of values.entries()) {
     const wildcards = value.split('*').length - 1;
     if (wildcards > 1) {
-      return { index, message: `at most one wildcard is allowed, found in ${key}: ${quote(value)}` };
+      return { index, message: `at most one wildcard is allowed, found in ${key}: ${goQuote(value)}` };
     }
     if (wildcards === 1 && value !== '*' && !value.startsWith('*') && !value.endsWith('*')) {
-      return { index, message: `wildcard is only allowed at the start or end, found in ${key}: ${quote(value)}` };
+      return { index, message: `wildcard is only allowed at the start or end, found in ${key}: ${goQuote(value)}` };
     }
   }
   return undefined;
@@ -586,7 +427,7 @@ function trustDomainProblem(values: string[], key: string): ValueProblem | undef
     return problem;
   }
   const index = values.findIndex(value => value.includes('/'));
-  return index < 0 ? undefined : { index, message: `trust domain must not contain '/', found in ${key}: ${quote(values[index])}` };
+  return index < 0 ? undefined : { index, message: `trust domain must not contain '/', found in ${key}: ${goQuote(values[index])}` };
 }
 
 // A path segment of a path with a template: an RFC 3986 pchar literal.

@@ -7,7 +7,7 @@
 import { checkConnectionPool } from './connection-pool';
 import { celDurationProblem, durationProblem } from './durations';
 import { checkExportTo } from './export-to';
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { checkSelectorLabels, checkTagLabels } from './service-entry';
 
@@ -457,18 +457,18 @@ function checkConfigMapCredential(out: FindingCollector, credentialName: string,
   const fix = `write configmap://${namespace ?? '<namespace>'}/<name>, with the DestinationRule's own namespace`;
   let problem: string | undefined;
   if (parts.length <= 1) {
-    problem = `invalid resource name "${credentialName}". Expected namespace and name`;
+    problem = `invalid resource name ${goQuote(credentialName)}. Expected namespace and name`;
   } else if (parts[0] === '') {
-    problem = `invalid resource name "${credentialName}". Expected namespace`;
+    problem = `invalid resource name ${goQuote(credentialName)}. Expected namespace`;
   } else if (parts[1] === '') {
-    problem = `invalid resource name "${credentialName}". Expected name`;
+    problem = `invalid resource name ${goQuote(credentialName)}. Expected name`;
   }
   if (problem) {
     out.error('DR9', field, credentialName, `invalid configmap:// credentialName: ${problem}`, fix);
   } else if (namespace !== undefined && parts[0] !== namespace) {
     // Without a namespace in the manifest, the namespace it is applied to is not known here.
     out.error('DR9', field, credentialName,
-      `invalid configmap:// credentialName: namespace must match the configuration namespace "${namespace}"`, fix);
+      `invalid configmap:// credentialName: namespace must match the configuration namespace ${goQuote(namespace)}`, fix);
   }
 }
 

@@ -82,6 +82,34 @@ export function show(value: unknown): string {
   }
 }
 
+const GO_ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\',
+};
+
+/**
+ * A string as Go's %q (strconv.Quote) writes it in Istio's messages: printable characters as they are, the others
+ * escaped (`\a`, `\x1f`, `\u00ad`, `\U000e0001`). A lone surrogate is U+FFFD, as Go's JSON decoder reads it.
+ */
+export function goQuote(value: string): string {
+  let quoted = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (GO_ESCAPES[ch] !== undefined) {
+      quoted += GO_ESCAPES[ch];
+    } else if (code < 0x20 || code === 0x7f) {
+      quoted += `\\x${code.toString(16).padStart(2, '0')}`;
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      quoted += '\ufffd';
+    } else if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) {
+      // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+      quoted += code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`;
+    } else {
+      quoted += ch;
+    }
+  }
+  return `${quoted}"`;
+}
+
 /** `x` as an array, or an empty one when it is missing or not an array. */
 export function asArray(x: unknown): any[] {
   return Array.isArray(x) ? x : [];

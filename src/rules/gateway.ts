@@ -3,7 +3,7 @@
  * validateTLSOptions (GW1..GW26 in the rules notes). The TLS options rules (GW16..GW23, GW25, GW26) also
  * apply to a Sidecar's ingress `tls`, which Istio checks with the same validateTLSOptions.
  */
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
 import { checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { parseProtocol } from './protocol';
 
@@ -31,7 +31,7 @@ export function checkGateway(gw: Manifest): Finding[] {
   const name = gw.metadata?.name;
   // ValidateGateway: the name is a DNS-1123 label (no dots).
   if (typeof name === 'string' && !isDns1123Label(name) && !gatewaySemantics) {
-    out.error('GW1', 'metadata.name', name, `invalid gateway name: "${name}"`,
+    out.error('GW1', 'metadata.name', name, `invalid gateway name: ${goQuote(name)}`,
       'a Gateway name is a DNS-1123 label: letters, digits and dashes, no dots');
   }
   const servers = asArray(spec.servers);
@@ -173,7 +173,7 @@ function checkServerPort(out: FindingCollector, port: unknown, bind: string, fie
   const before = out.findings.length;
   if (!parseProtocol(port.protocol)) {
     out.error('GW7', `${field}.port.protocol`, port.protocol,
-      `invalid protocol ${JSON.stringify(typeof port.protocol === 'string' ? port.protocol : '')}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`,
+      `invalid protocol ${goQuote(typeof port.protocol === 'string' ? port.protocol : '')}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`,
       'use one of HTTP, HTTPS, HTTP2, GRPC, TLS, TCP, Mongo, Redis, MySQL');
   }
   const unixBind = bind.startsWith(UNIX_PREFIX);
@@ -245,7 +245,7 @@ export function gatewayHostProblems(host: unknown, gatewaySemantics = false): Ar
     problems.push(['GW4', 'config namespace and dnsName in host entry cannot be empty']);
   }
   if (namespace !== '*' && namespace !== '.' && !(namespace === '~' && gatewaySemantics) && !isDns1123Label(namespace)) {
-    problems.push(['GW4', `invalid namespace value "${namespace}" in gateway`]);
+    problems.push(['GW4', `invalid namespace value ${goQuote(namespace)} in gateway`]);
   }
   return [...problems, ...hostnamePartProblems(dnsName, true).map((message): [string, string] => ['GW5', message])];
 }

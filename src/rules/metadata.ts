@@ -3,7 +3,7 @@
  * checks), and the annotations Istio's webhook checks on every kind before the kind's own rules
  * (validation.go validateMetadata and checkDryRunAnnotation).
  */
-import { Finding, FindingCollector, Manifest, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, goQuote, isRecord, show } from './finding';
 import { isKubernetesLabelName, isKubernetesSubdomainName } from './names';
 
 const DRY_RUN = 'istio.io/dry-run';
@@ -37,12 +37,12 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   checkDryRun(out, manifest, annotations, metadata);
   if (Object.hasOwn(annotations, ALWAYS_REJECT)) {
-    out.error('META4', `metadata.annotations.${ALWAYS_REJECT}`, annotations[ALWAYS_REJECT], `"${ALWAYS_REJECT}" annotation found, rejecting`,
+    out.error('META4', `metadata.annotations.${ALWAYS_REJECT}`, annotations[ALWAYS_REJECT], `${goQuote(ALWAYS_REJECT)} annotation found, rejecting`,
       'remove the annotation: Istio uses it for its own checks and refuses every object that carries it');
   }
   for (const key of INTERNAL_ANNOTATIONS) {
     if (Object.hasOwn(annotations, key)) {
-      out.error('META4', `metadata.annotations.${key}`, annotations[key], `"${key}" annotation found, this may not be set by users`,
+      out.error('META4', `metadata.annotations.${key}`, annotations[key], `${goQuote(key)} annotation found, this may not be set by users`,
         'remove the annotation: only objects Istio generates itself may carry it');
     }
   }
@@ -86,7 +86,7 @@ function checkDryRun(out: FindingCollector, manifest: Manifest, annotations: Rec
   } else if (typeof value !== 'string' || !BOOLEANS.includes(value)) {
     const text = show(value);
     out.error('META3', field, value,
-      `${object} has annotation ${DRY_RUN} with invalid value (${text}): strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`,
+      `${object} has annotation ${DRY_RUN} with invalid value (${text}): strconv.ParseBool: parsing ${goQuote(text)}: invalid syntax`,
       'write "true" to only log what the policy would do, or "false" to enforce it');
   }
 }

@@ -3,8 +3,8 @@
  * and the CRD's CEL rules, numbered SE1..SE30 as in the rules notes and SE31..SE36 beyond them.
  */
 import { checkExportTo } from './export-to';
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
-import { checkFqdn, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isCidr, isDns1123Label, isIpAddress } from './names';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, knownProtocols, parseProtocol } from './protocol';
 
 export const RESOLUTIONS = ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS'];
@@ -131,7 +131,7 @@ function checkHosts(out: FindingCollector, hosts: any[], resolution: string): vo
 
 function checkAddresses(out: FindingCollector, addresses: any[], resolution: string): void {
   addresses.forEach((address, i) => {
-    const bad = typeof address === 'string' ? checkIpSubnet(address) : 'address must be a string';
+    const bad = typeof address === 'string' ? checkIpOrCidr(address) : 'address must be a string';
     if (bad) {
       out.error('SE5', `spec.addresses[${i}]`, address, bad, 'use an IP address (10.0.0.1) or a CIDR block (10.0.0.0/24)');
     }
@@ -143,13 +143,6 @@ function checkAddresses(out: FindingCollector, addresses: any[], resolution: str
   }
 }
 
-/** agent.ValidateIPSubnet: a CIDR block when there is exactly one slash, otherwise an IP. */
-function checkIpSubnet(address: string): string | undefined {
-  if (address.split('/').length === 2) {
-    return isCidr(address) ? undefined : `${address} is not a valid CIDR block`;
-  }
-  return isIpAddress(address) ? undefined : `${address} is not a valid IP`;
-}
 
 /**
  * Checks the ports and returns the names of all of them as written (Istio matches endpoint ports and
@@ -177,7 +170,7 @@ function checkPorts(out: FindingCollector, ports: any[], needsAddresses: boolean
     }
     // Istio counts an empty name too: two ports without a name are a duplicate as well.
     if (names.has(name)) {
-      out.error('SE8', `${field}.name`, port.name, `service entry port name "${name}" already defined`, 'give each port its own name');
+      out.error('SE8', `${field}.name`, port.name, `service entry port name ${goQuote(name)} already defined`, 'give each port its own name');
     }
     names.add(name);
     const badNumber = checkPortNumber(port.number);
@@ -304,21 +297,21 @@ function checkEndpoint(out: FindingCollector, ep: unknown, i: number, resolution
         'declare exactly one port on a ServiceEntry with unix socket endpoints');
     }
     if (isDns) {
-      out.error('SE20', `${field}.address`, address, `endpoint address "${address}" is not a valid FQDN or an IP address`,
+      out.error('SE20', `${field}.address`, address, `endpoint address ${goQuote(address)} is not a valid FQDN or an IP address`,
         'unix sockets need resolution STATIC; with DNS use an IP address or a host name');
     }
   } else if (isStatic) {
     if (address === '' && network === '') {
       out.error('SE16', `${field}.address`, ep.address, 'address is required', 'give each endpoint an address');
     } else if (address === '') {
-      out.warning('SE34', `${field}.address`, ep.address, `address is unset with network "${network}"`,
+      out.warning('SE34', `${field}.address`, ep.address, `address is unset with network ${goQuote(network)}`,
         'set the address, unless the endpoint is reached through the network\'s gateway');
     } else if (!isIpAddress(address)) {
-      out.error('SE16', `${field}.address`, address, `endpoint address "${address}" is not a valid IP address`,
+      out.error('SE16', `${field}.address`, address, `endpoint address ${goQuote(address)} is not a valid IP address`,
         'STATIC endpoints are IP addresses; for a host name use resolution DNS');
     }
   } else if (isDns && !isIpAddress(address) && checkFqdn(address) !== undefined) {
-    out.error('SE20', `${field}.address`, ep.address ?? '', `endpoint address "${address}" is not a valid FQDN or an IP address`,
+    out.error('SE20', `${field}.address`, ep.address ?? '', `endpoint address ${goQuote(address)} is not a valid FQDN or an IP address`,
       address === '' ? 'with resolution DNS every endpoint needs an address (an IP or a host name)' : 'use an IP address or a fully qualified host name');
   }
 

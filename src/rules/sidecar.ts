@@ -5,7 +5,7 @@
  * validateSidecarOutboundTrafficPolicy.
  */
 import { checkConnectionPool } from './connection-pool';
-import { Finding, FindingCollector, Manifest, asArray, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
 import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { parseProtocol } from './protocol';
@@ -134,7 +134,7 @@ function checkIngressListener(out: FindingCollector, listener: unknown, field: s
   checkSidecarConnectionPool(out, listener.connectionPool, `${field}.connectionPool`);
   if (isRecord(listener.connectionPool) && present(listener.connectionPool.http) && !isHttpProtocol(port.protocol)) {
     out.warning('SC18', `${field}.connectionPool.http`, listener.connectionPool.http,
-      `sidecar: HTTP connection pool settings are configured for port ${show(portNumber(port))} (${JSON.stringify(typeof port.name === 'string' ? port.name : '')}) `
+      `sidecar: HTTP connection pool settings are configured for port ${show(portNumber(port))} (${goQuote(typeof port.name === 'string' ? port.name : '')}) `
       + `but its protocol is not HTTP (${typeof port.protocol === 'string' ? port.protocol : ''}); only TCP settings will apply`,
       'remove connectionPool.http, or declare the port\'s protocol as HTTP, HTTP2 or GRPC');
   }
@@ -242,11 +242,11 @@ function splitHostPort(hostport: string): [string, string] | string {
 /** Go's strconv.Atoi on a 64-bit platform: the number, or its error message. */
 function goAtoi(text: string): bigint | string {
   if (!/^[+-]?[0-9]+$/.test(text)) {
-    return `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`;
+    return `strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`;
   }
   const value = BigInt(text);
   if (value > 9223372036854775807n || value < -9223372036854775808n) {
-    return `strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`;
+    return `strconv.Atoi: parsing ${goQuote(text)}: value out of range`;
   }
   return value;
 }
@@ -344,7 +344,7 @@ export function sidecarHostProblems(host: unknown): Array<[string, string]> {
     problems.push(['SC5', 'config namespace and dnsName in host entry cannot be empty']);
   }
   if (!['*', '.', '~'].includes(namespace) && !isDns1123Label(namespace)) {
-    problems.push(['SC5', `invalid namespace value "${namespace}" in sidecar`]);
+    problems.push(['SC5', `invalid namespace value ${goQuote(namespace)} in sidecar`]);
   }
   return [...problems, ...hostnamePartProblems(dnsName, false).map((message): [string, string] => ['SC6', message])];
 }

@@ -3,7 +3,7 @@
  * operations (pkg/config/validation/virtualservice.go and validation.go); the other parts of a rule
  * are in virtual-service-policies.ts.
  */
-import { asArray, isRecord, show } from './finding';
+import { asArray, goQuote, isRecord, show } from './finding';
 import { isDns1123Label } from './names';
 import {
   VsContext, asMessage, checkDuration, checkMatchGateways, checkMatchPort, checkRouteDestinations, checkSourceLabels, isSet, stringOrEmpty,
@@ -165,7 +165,7 @@ function checkAuthorityRewrite(ctx: VsContext, route: Record<string, any>, field
       }
       if (current !== '') {
         ctx.out.error('VS26', `${field}.headers.request.${op}.${name}`, value,
-          `authority header cannot be set multiple times: have "${current}", attempting to set "${show(value)}"`,
+          `authority header cannot be set multiple times: have ${goQuote(current)}, attempting to set ${goQuote(show(value))}`,
           'set the authority once: either rewrite.authority or one host/:authority header');
         return;
       }

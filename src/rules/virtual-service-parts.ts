@@ -4,9 +4,9 @@
  * validate[HTTP]RouteDestinations in Istio's pkg/config/validation/validation.go).
  */
 import { durationProblem } from './durations';
-import { FindingCollector, asArray, isRecord, show } from './finding';
-import { MESH_GATEWAY, checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
-import { ipSubnetProblem, labelProblems } from './virtual-service-syntax';
+import { FindingCollector, asArray, goQuote, isRecord, show } from './finding';
+import { MESH_GATEWAY, checkFqdn, checkIpOrCidr, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
+import { labelProblems } from './virtual-service-syntax';
 
 export const MESH = MESH_GATEWAY;
 
@@ -71,7 +71,7 @@ export function checkGatewayNames(out: FindingCollector, names: unknown, field: 
     if (slash < 0) {
       if (name.includes('.') && warn) {
         const [gw, ns] = name.split('.');
-        out.warning(rule, entry, name, `using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${ns}/${gw}"`,
+        out.warning(rule, entry, name, `using legacy gatewayName format ${goQuote(name)}; prefer the <namespace>/<name> format: ${goQuote(`${ns}/${gw}`)}`,
           `write "${ns}/${gw}"`);
       }
       const bad = checkFqdn(name);
@@ -86,10 +86,10 @@ export function checkGatewayNames(out: FindingCollector, names: unknown, field: 
       out.error(rule, entry, name, 'config namespace and gateway name cannot be empty', 'use `namespace/name`');
     }
     if (!isDns1123Label(namespace)) {
-      out.error(rule, entry, name, `invalid value for namespace: "${namespace}"`, 'use the Gateway\'s namespace name (`*` and `.` are not allowed here)');
+      out.error(rule, entry, name, `invalid value for namespace: ${goQuote(namespace)}`, 'use the Gateway\'s namespace name (`*` and `.` are not allowed here)');
     }
     if (!isDns1123Label(gateway) && !gatewaySemantics) {
-      out.error(rule, entry, name, `invalid value for gateway name: "${gateway}"`, 'use the Gateway\'s metadata.name');
+      out.error(rule, entry, name, `invalid value for gateway name: ${goQuote(gateway)}`, 'use the Gateway\'s metadata.name');
     }
   }
 }
@@ -170,7 +170,7 @@ export function checkSourceLabels(out: FindingCollector, rule: string, labels: u
 /** agent.ValidateIPSubnet on `destinationSubnets` (VS20). */
 export function checkDestinationSubnets(out: FindingCollector, subnets: unknown, field: string): void {
   asArray(subnets).forEach((subnet, k) => {
-    const bad = typeof subnet === 'string' ? ipSubnetProblem(subnet) : `${show(subnet)} is not a valid IP`;
+    const bad = typeof subnet === 'string' ? checkIpOrCidr(subnet) : `${show(subnet)} is not a valid IP`;
     if (bad) {
       out.error('VS20', `${field}[${k}]`, subnet, bad, 'use an IP address or a CIDR block such as 10.0.0.0/16');
     }

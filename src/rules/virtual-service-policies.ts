@@ -5,7 +5,7 @@
  * validateHTTPRewrite in Istio's pkg/config/validation/validation.go and virtualservice.go).
  */
 import { parseGoDuration } from './durations';
-import { asArray, isRecord, show } from './finding';
+import { asArray, goQuote, isRecord, show } from './finding';
 import { checkPortNumber } from './names';
 import { VsContext, asMessage, checkDestination, checkDuration, isSet, numberOr0, stringOrEmpty } from './virtual-service-parts';
 import { matchKind, regexProblem, stringMatchRegexProblem } from './virtual-service-regex';
@@ -46,7 +46,7 @@ export function checkCorsPolicy(ctx: VsContext, policy: unknown, field: string):
   });
   asArray(policy.allowMethods).forEach((method, k) => {
     if (!CORS_METHODS.includes(method)) {
-      out.error('VS27', `${field}.allowMethods[${k}]`, method, `"${show(method)}" is not a supported HTTP method`, `use upper-case method names: ${CORS_METHODS.join(', ')}`);
+      out.error('VS27', `${field}.allowMethods[${k}]`, method, `${goQuote(show(method))} is not a supported HTTP method`, `use upper-case method names: ${CORS_METHODS.join(', ')}`);
     }
   });
   for (const key of ['allowHeaders', 'exposeHeaders']) {
@@ -106,7 +106,7 @@ export function checkFault(ctx: VsContext, fault: unknown, field: string): void 
     } else if (isSet(abort.grpcStatus)) {
       if (!GRPC_STATUSES.includes(abort.grpcStatus)) {
         out.error('VS28', `${field}.abort.grpcStatus`, abort.grpcStatus,
-          `gRPC status "${show(abort.grpcStatus)}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
+          `gRPC status ${goQuote(show(abort.grpcStatus))} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
           'use a gRPC status name such as UNAVAILABLE');
       }
     } else if (isSet(abort.http2Error)) {
@@ -243,7 +243,7 @@ export function checkRetries(ctx: VsContext, retries: unknown, field: string): v
   if (retryOn !== '') {
     for (const policy of retryOn.split(',')) {
       if (!isRetryOnPolicy(policy)) {
-        out.error('VS32', `${field}.retryOn`, retryOn, `"${policy}" is not a valid retryOn policy`,
+        out.error('VS32', `${field}.retryOn`, retryOn, `${goQuote(policy)} is not a valid retryOn policy`,
           'separate Envoy retry conditions (5xx, connect-failure, reset, ...) or status codes with commas, without spaces');
       }
     }

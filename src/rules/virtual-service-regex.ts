@@ -4,7 +4,7 @@
  * pkg/config/validation/validation.go, over the syntax of Go's regexp/syntax, RE2).
  * Each check returns Istio's message, or undefined when the value is fine.
  */
-import { isRecord } from './finding';
+import { goQuote, isRecord } from './finding';
 import { isSet, stringOrEmpty } from './virtual-service-parts';
 
 // Letters RE2 accepts after a backslash, outside and inside a character class.
@@ -183,10 +183,10 @@ function classEnd(re: string, at: number): number | string {
 /** validateStringRegexp: at most 1024 bytes and RE2 syntax. */
 export function regexProblem(re: string, where: string): string | undefined {
   if (Buffer.byteLength(re, 'utf8') > 1024) {
-    return `"${where}": regex is too large, max length allowed is 1024`;
+    return `${goQuote(where)}: regex is too large, max length allowed is 1024`;
   }
   const bad = re2SyntaxProblem(re);
-  return bad ? `"${where}": ${bad}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)` : undefined;
+  return bad ? `${goQuote(where)}: ${bad}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)` : undefined;
 }
 
 /** Which kind of string match is set: exact, prefix or regex (a StringMatch holds one). */
@@ -208,14 +208,14 @@ export function stringMatchRegexProblem(sm: unknown, where: string): string | un
   if (m?.kind !== 'regex') {
     return undefined;
   }
-  return m.value === '' ? `"${where}": regex string match should not be empty` : regexProblem(m.value, where);
+  return m.value === '' ? `${goQuote(where)}: regex string match should not be empty` : regexProblem(m.value, where);
 }
 
 /** validateStringMatch: a prefix must not be empty, a regex must be RE2. */
 export function stringMatchProblem(sm: unknown, where: string): string | undefined {
   const m = matchKind(sm);
   if (m?.kind === 'prefix' && m.value === '') {
-    return `"${where}": prefix string match should not be empty`;
+    return `${goQuote(where)}: prefix string match should not be empty`;
   }
   return stringMatchRegexProblem(sm, where);
 }

@@ -3,7 +3,7 @@
  * header names and values, label maps, and Go's number formatting for Istio's messages.
  * Each check returns Istio's message, or undefined when the value is fine.
  */
-import { isCidr, isIpAddress } from './names';
+import { goQuote } from './finding';
 
 // --- HTTP header names and values ---
 
@@ -52,7 +52,7 @@ export function requestHeaderOperationProblem(name: string): string | undefined 
   if (name === '') {
     return 'header name cannot be empty';
   }
-  return isInternalHeader(name) && !isAuthorityHeader(name) ? `invalid header "${name}": header cannot have ":" prefix` : undefined;
+  return isInternalHeader(name) && !isAuthorityHeader(name) ? `invalid header ${goQuote(name)}: header cannot have ":" prefix` : undefined;
 }
 
 /** ValidateHTTPHeaderOperationName: a request header to remove, or a response header to add, set or remove. */
@@ -61,9 +61,9 @@ export function headerOperationProblem(name: string): string | undefined {
     return 'header name cannot be empty';
   }
   if (name.toLowerCase() === 'host') {
-    return `invalid header "${name}": cannot set Host header`;
+    return `invalid header ${goQuote(name)}: cannot set Host header`;
   }
-  return isInternalHeader(name) ? `invalid header "${name}": header cannot have ":" prefix` : undefined;
+  return isInternalHeader(name) ? `invalid header ${goQuote(name)}: header cannot have ":" prefix` : undefined;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -180,18 +180,6 @@ export function labelProblems(key: string, value: unknown): string[] {
     problems.push(`invalid tag value: "${typeof value === 'string' ? value : String(value)}"`);
   }
   return problems;
-}
-
-// --- addresses ---
-
-/** agent.ValidateIPSubnet: a CIDR block when it has exactly one slash, an IP otherwise. */
-export function ipSubnetProblem(value: string): string | undefined {
-  const parts = value.split('/');
-  if (parts.length === 2) {
-    // Go's netip.ParsePrefix also refuses bits with a leading zero (`/08`).
-    return isCidr(value) && /^(0|[1-9]\d*)$/.test(parts[1]) ? undefined : `${value} is not a valid CIDR block`;
-  }
-  return isIpAddress(value) ? undefined : `${value} is not a valid IP`;
 }
 
 // --- Go number formatting, for messages ---

@@ -4,7 +4,7 @@
  * The webhook warns; `istioctl analyze` reports IST0130 VirtualServiceUnreachableRule and
  * IST0131 VirtualServiceIneffectiveMatch (an Info there; a warning here, as the webhook gives it).
  */
-import { FindingCollector, asArray, isRecord } from './finding';
+import { FindingCollector, asArray, goQuote, isRecord } from './finding';
 
 type RouteKind = 'http' | 'tls' | 'tcp';
 
@@ -73,11 +73,11 @@ function matchKey(entry: unknown, kind: RouteKind): string {
 }
 
 function routeName(route: unknown, index: number, kind: RouteKind): string {
-  return kind === 'http' && isRecord(route) && typeof route.name === 'string' && route.name !== '' ? JSON.stringify(route.name) : `#${index}`;
+  return kind === 'http' && isRecord(route) && typeof route.name === 'string' && route.name !== '' ? goQuote(route.name) : `#${index}`;
 }
 
 function matchName(match: unknown, index: number, kind: RouteKind): string {
-  return kind === 'http' && isRecord(match) && typeof match.name === 'string' && match.name !== '' ? JSON.stringify(match.name) : `#${index}`;
+  return kind === 'http' && isRecord(match) && typeof match.name === 'string' && match.name !== '' ? goQuote(match.name) : `#${index}`;
 }
 
 /** A prefix match of an http rule, with what else it matches on (genMatchHTTPRoutes). */

@@ -6,7 +6,7 @@
  * The http route checks are in virtual-service-http.ts, the shared parts in virtual-service-parts.ts.
  */
 import { checkExportTo } from './export-to';
-import { Finding, FindingCollector, Manifest, asArray, isRecord } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord } from './finding';
 import { checkWildcardDomain, hostSubsetOf, hostsMatch, isIpAddress } from './names';
 import { checkHttpRoute } from './virtual-service-http';
 import {
@@ -91,10 +91,10 @@ export function checkGatewayBoundHost(sni: boolean, domain: string): string | un
     const port = trim(parts[1]);
     const hostname = trim(parts[3]);
     if (!/[0-9]/.test(port)) {
-      return `domain name "${domain}" invalid (label "${port}" invalid). should follow ${SNI_HOST_FORMAT} format`;
+      return `domain name ${goQuote(domain)} invalid (label ${goQuote(port)} invalid). should follow ${SNI_HOST_FORMAT} format`;
     }
     if (!/[a-zA-Z]/.test(hostname)) {
-      return `domain name "${domain}" invalid (label "${hostname}" invalid). should follow ${SNI_HOST_FORMAT} format`;
+      return `domain name ${goQuote(domain)} invalid (label ${goQuote(hostname)} invalid). should follow ${SNI_HOST_FORMAT} format`;
     }
     return undefined;
   }
@@ -166,14 +166,14 @@ function checkSniHost(out: FindingCollector, sni: unknown, field: string, hosts:
   const bad = !gateways.includes(MESH) ? checkGatewayBoundHost(true, sni) : checkWildcardDomain(sni);
   if (bad) {
     if (isIpAddress(sni)) {
-      out.warning('VS18', field, sni, `using an IP address ("${sni}") goes against SNI spec and most clients do not support this`, 'match a host name');
+      out.warning('VS18', field, sni, `using an IP address (${goQuote(sni)}) goes against SNI spec and most clients do not support this`, 'match a host name');
     } else {
       out.error('VS17', field, sni, bad, 'match a host name such as api.example.com');
     }
     return;
   }
   if (!hosts.some(h => typeof h === 'string' && hostSubsetOf(sni, h))) {
-    out.error('VS17', field, sni, `SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`,
+    out.error('VS17', field, sni, `SNI host ${goQuote(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`,
       'match only SNI names that the VirtualService hosts cover');
   }
 }

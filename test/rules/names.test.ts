@@ -1,6 +1,7 @@
+import { goQuote } from '../../src/rules/finding';
 import {
   checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isCidr,
-  isDns1123Label, isKubernetesLabelName, isKubernetesSubdomainName,
+  isDns1123Label, isIpAddress, isKubernetesLabelName, isKubernetesSubdomainName, prefixProblem,
 } from '../../src/rules/names';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../../src/rules/protocol';
 
@@ -89,6 +90,40 @@ describe('labels, addresses, ports and protocols', () => {
     expect(checkIpOrCidr('10.0.0')).toBe('10.0.0 is not a valid IP');
     expect(isCidr('10.0.0.1')).toBe(false);
     expect(isCidr('10.0.0.0/x')).toBe(false);
+  });
+
+  // Istio reads every address with Go's net/netip (ValidateIPAddress, ValidateIPSubnet); these outputs are Go's own.
+  test('addresses as netip.ParseAddr reads them: any non-empty IPv6 zone, dotted quads without leading zeros', () => {
+    expect(isIpAddress('fe80::1%eth 0')).toBe(true);
+    expect(isIpAddress('::ffff:1.2.3.4')).toBe(true);
+    expect(isIpAddress('fe80::1%')).toBe(false);
+    expect(isIpAddress('1.2.3.4%x')).toBe(false);
+    expect(isIpAddress('010.0.0.1')).toBe(false);
+  });
+
+  test('prefixes as netip.ParsePrefix reads them: no zone, no leading zero in the length, one slash', () => {
+    expect(prefixProblem('10.0.0.0/8')).toBeUndefined();
+    expect(prefixProblem('::/0')).toBeUndefined();
+    expect(prefixProblem('fe80::1%eth0/64')).toBe('netip.ParsePrefix("fe80::1%eth0/64"): IPv6 zones cannot be present in a prefix');
+    expect(prefixProblem('10.0.0.0/08')).toBe('netip.ParsePrefix("10.0.0.0/08"): bad bits after slash: "08"');
+    expect(prefixProblem('1.2.3.4/8/9')).toBe('netip.ParsePrefix("1.2.3.4/8/9"): ParseAddr("1.2.3.4/8"): unexpected character (at "/8")');
+    expect(prefixProblem('10.0.0.1')).toBe('netip.ParsePrefix("10.0.0.1"): no \'/\'');
+    expect(checkIpOrCidr('10.0.0.0/08')).toBe('10.0.0.0/08 is not a valid CIDR block');
+    expect(checkIpOrCidr('fe80::1%eth0/64')).toBe('fe80::1%eth0/64 is not a valid CIDR block');
+    // ValidateIPSubnet reads a value with two slashes as an address.
+    expect(checkIpOrCidr('1.2.3.4/8/9')).toBe('1.2.3.4/8/9 is not a valid IP');
+    expect(checkIpOrCidr('fe80::1%eth 0')).toBeUndefined();
+  });
+
+  test("values in messages are quoted as Go's strconv.Quote quotes them", () => {
+    expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(goQuote('\x07\x0b\x00\x1f\x7f')).toBe('"\\a\\v\\x00\\x1f\\x7f"');
+    expect(goQuote('\n\t')).toBe('"\\n\\t"');
+    // Printable non-ASCII stays as it is; format and separator characters are escaped.
+    expect(goQuote('é 😀')).toBe('"é 😀"');
+    expect(goQuote('\u0085\u00ad\u2028\u200b')).toBe('"\\u0085\\u00ad\\u2028\\u200b"');
+    expect(goQuote('\u{E0001}')).toBe('"\\U000e0001"');
+    expect(goQuote('x\ud800y')).toBe('"x\ufffdy"');
   });
 
   test('port numbers', () => {

@@ -3,7 +3,7 @@
  * gatewaycommon/deploymentcontroller.go): what Istio refuses or silently ignores in one Gateway of
  * Istio's classes. The API server's own checks (the CRD schema and its CEL rules) are not repeated here.
  */
-import { Finding, Manifest, asArray, isRecord, show } from '../finding';
+import { Finding, Manifest, asArray, goQuote, isRecord, show } from '../finding';
 
 /** Istio's built-in GatewayClasses (gatewaycommon/classinfo.go GetBuiltinGatewayClasses). */
 export const ISTIO_CLASS = 'istio';
@@ -84,7 +84,7 @@ function checkProtocol(findings: Finding[], field: string, protocol: string, way
   }
   const upper = protocol.toUpperCase();
   findings.push(finding('GAPI_PROTOCOL', 'error', field, protocol,
-    SUPPORTED_PROTOCOLS.includes(upper) ? `protocol "${protocol}" is unsupported. hint: "${upper}" (uppercase) may be supported` : `protocol "${protocol}" is unsupported`,
+    SUPPORTED_PROTOCOLS.includes(upper) ? `protocol ${goQuote(protocol)} is unsupported. hint: ${goQuote(upper)} (uppercase) may be supported` : `protocol ${goQuote(protocol)} is unsupported`,
     SUPPORTED_PROTOCOLS.includes(upper) ? `write ${upper}` : 'use HTTP, HTTPS, TLS or TCP: Istio does not program the listener otherwise'));
 }
 

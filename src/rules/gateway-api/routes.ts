@@ -3,7 +3,7 @@
  * buildDestination): backendRefs Istio cannot turn into a destination, whatever else exists.
  * The API server's checks (the CRD schema and its CEL rules) are not repeated here.
  */
-import { Finding, Manifest, asArray, isRecord, show } from '../finding';
+import { Finding, Manifest, asArray, goQuote, isRecord, show } from '../finding';
 
 export const ISTIO_GROUP = 'networking.istio.io';
 
@@ -60,7 +60,7 @@ export function checkRoute(route: Manifest): Finding[] {
       }
     } else if (!(ref.group === 'multicluster.x-k8s.io' && ref.kind === 'ServiceImport') && !(ref.group === 'inference.networking.k8s.io' && ref.kind === 'InferencePool')) {
       findings.push(finding(ref.field, { group: ref.group, kind: ref.kind },
-        `referencing unsupported backendRef: group "${show(ref.group)}" kind "${show(ref.kind)}"`,
+        `referencing unsupported backendRef: group ${goQuote(show(ref.group))} kind ${goQuote(show(ref.kind))}`,
         `refer to a Service (group "", kind Service) or to a host (group ${ISTIO_GROUP}, kind Hostname)`));
     }
   }
