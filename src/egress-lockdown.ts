@@ -9,8 +9,8 @@ import { NAMESPACE_NAME_LABEL, NetworkPolicyEgressRule, NetworkPolicyPeer, Netwo
 import { enumProblem } from './private/enums';
 import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
+import { labelProblems } from './rules/labels';
 import { checkPortNumber, isCidr, isEveryAddress, namespaceNameProblem, toCidr } from './rules/names';
-import { labelProblems } from './rules/virtual-service-syntax';
 import { acknowledge, isRuleAcknowledged } from './synth/acknowledgements';
 import { validateWithIstioRules } from './synth/validation';
 

@@ -8,6 +8,7 @@
  * null list entry becomes an empty message.
  */
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { checkSelectorLabels } from './labels';
 import { isIpAddress, prefixProblem } from './names';
 
 const ACTIONS: readonly unknown[] = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
@@ -94,16 +95,7 @@ export function checkPolicyTargets(out: FindingCollector, spec: Record<string, a
   }
   if (present(spec.selector)) {
     const labels = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
-    for (const [key, value] of Object.entries(labels)) {
-      const field = `spec.selector.matchLabels.${key}`;
-      const pair = goQuote(`${key}=${show(value)}`);
-      if (key === '') {
-        out.error(ids.selector, field, value, `empty key is not supported in selector: ${pair}`, 'give the label a name');
-      }
-      if (key.includes('*') || show(value).includes('*')) {
-        out.error(ids.selector, field, value, `wildcard is not supported in selector: ${pair}`, 'select pods by exact label values');
-      }
-    }
+    checkSelectorLabels(out, labels, 'spec.selector.matchLabels', { emptyKey: ids.selector, wildcard: ids.selector });
     if (Object.keys(labels).length === 0) {
       out.warning(ids.selector, 'spec.selector', spec.selector, 'workload selector specified without labels',
         'add matchLabels, or remove the selector to apply to the whole namespace');

@@ -8,8 +8,8 @@ import { checkConnectionPool } from './connection-pool';
 import { celDurationProblem, durationProblem } from './durations';
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { checkLabels, checkSelectorLabels } from './labels';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
-import { checkSelectorLabels, checkTagLabels } from './service-entry';
 
 export function checkDestinationRule(dr: Manifest): Finding[] {
   const out = new FindingCollector();
@@ -54,7 +54,7 @@ function checkSubsets(out: FindingCollector, subsets: unknown, namespace: string
     } else if (!isDns1123Label(name)) {
       out.error('DR4', `${field}.name`, subset.name, `subset name is invalid: ${name}`, 'use a DNS-1123 label: letters, digits and dashes');
     }
-    checkTagLabels(out, 'DR4', subset.labels, `${field}.labels`);
+    checkLabels(out, 'DR4', subset.labels, `${field}.labels`);
     checkTrafficPolicy(out, subset.trafficPolicy, `${field}.trafficPolicy`, namespace);
   });
 }

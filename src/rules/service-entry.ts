@@ -4,6 +4,7 @@
  */
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { checkLabels, checkSelectorLabels } from './labels';
 import { checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, knownProtocols, parseProtocol } from './protocol';
 
@@ -333,7 +334,7 @@ function checkEndpoint(out: FindingCollector, ep: unknown, i: number, resolution
     }
   }
   if (isStatic || isDns) {
-    checkTagLabels(out, 'SE36', ep.labels, `${field}.labels`);
+    checkLabels(out, 'SE36', ep.labels, `${field}.labels`);
   }
 }
 
@@ -349,45 +350,3 @@ function checkUnixAddress(address: string): string | undefined {
   return path.startsWith('/') && !path.endsWith('/') ? undefined : `${path} is not an absolute path to a file`;
 }
 
-/** Selector label rules shared by every kind with a workload selector (ValidateAlphaWorkloadSelector, validateWorkloadSelector). */
-export function checkSelectorLabels(out: FindingCollector, labels: unknown, field: string): void {
-  if (!isRecord(labels)) {
-    return;
-  }
-  for (const [key, value] of Object.entries(labels)) {
-    const pair = JSON.stringify(`${key}=${show(value)}`);
-    if (key === '') {
-      out.error('SEL1', field, labels, `empty key is not supported in selector: ${pair}`, 'remove the empty label key');
-    }
-    if (key.includes('*') || show(value).includes('*')) {
-      out.error('SEL2', `${field}.${key}`, value, `wildcard is not supported in selector: ${pair}`, 'select pods by exact label values');
-    }
-  }
-}
-
-// Kubernetes label syntax as pkg/config/labels checks it: an optional DNS prefix and a qualified name.
-const DNS1123_LABEL = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
-const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const TAG_KEY = new RegExp(`^(${DNS1123_LABEL}(?:\\.${DNS1123_LABEL})*/)?(${QUALIFIED_NAME})$`);
-const TAG_VALUE = new RegExp(`^(?:${QUALIFIED_NAME})?$`);
-
-/** labels.Instance.Validate: label keys and values of subsets and endpoints. */
-export function checkTagLabels(out: FindingCollector, rule: string, labels: unknown, field: string): void {
-  if (!isRecord(labels)) {
-    return;
-  }
-  const fix = 'use Kubernetes label syntax: [prefix/]name of letters, digits, `-`, `_` and `.`, starting and ending alphanumeric';
-  for (const [key, value] of Object.entries(labels)) {
-    const match = TAG_KEY.exec(key);
-    if (!match) {
-      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)}`, fix);
-    } else if (match[1] !== undefined && match[1].length - 1 > 253) {
-      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)} (DNS prefix is too long)`, fix);
-    } else if (match[2].length > 63) {
-      out.error(rule, `${field}.${key}`, value, `invalid tag key: ${JSON.stringify(key)} (name is too long)`, fix);
-    }
-    if (typeof value !== 'string' || !TAG_VALUE.test(value)) {
-      out.error(rule, `${field}.${key}`, value, `invalid tag value: ${JSON.stringify(show(value))}`, fix);
-    }
-  }
-}

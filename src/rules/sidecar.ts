@@ -7,9 +7,9 @@
 import { checkConnectionPool } from './connection-pool';
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
 import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
+import { checkSelectorLabels } from './labels';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { parseProtocol } from './protocol';
-import { checkSelectorLabels } from './service-entry';
 
 const TRAFFIC_POLICY_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY'];
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'];

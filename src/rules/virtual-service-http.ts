@@ -4,9 +4,10 @@
  * are in virtual-service-policies.ts.
  */
 import { asArray, goQuote, isRecord, show } from './finding';
+import { checkLabels } from './labels';
 import { isDns1123Label } from './names';
 import {
-  VsContext, asMessage, checkDuration, checkMatchGateways, checkMatchPort, checkRouteDestinations, checkSourceLabels, isSet, stringOrEmpty,
+  VsContext, asMessage, checkDuration, checkMatchGateways, checkMatchPort, checkRouteDestinations, isSet, stringOrEmpty,
 } from './virtual-service-parts';
 import { checkCorsPolicy, checkDirectResponse, checkFault, checkMirrors, checkRedirect, checkRetries, checkRewrite } from './virtual-service-policies';
 import { stringMatchProblem, stringMatchRegexProblem } from './virtual-service-regex';
@@ -111,7 +112,7 @@ function checkMatches(ctx: VsContext, matches: any[], field: string): void {
       report(`${at}.queryParams.${name}`, qp, stringMatchProblem(qp, 'queryParams'), stringMatchFix);
     }
     checkMatchPort(out, 'VS14', match.port, `${at}.port`);
-    checkSourceLabels(out, 'VS14', match.sourceLabels, `${at}.sourceLabels`);
+    checkLabels(out, 'VS14', match.sourceLabels, `${at}.sourceLabels`);
     // Istio drops the warnings of an http match's gateway names (they are collected as errors only).
     checkMatchGateways(ctx, match.gateways, `${at}.gateways`, false);
     const sourceNamespace = stringOrEmpty(match.sourceNamespace);

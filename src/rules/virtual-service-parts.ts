@@ -6,7 +6,6 @@
 import { durationProblem } from './durations';
 import { FindingCollector, asArray, goQuote, isRecord, show } from './finding';
 import { MESH_GATEWAY, checkFqdn, checkIpOrCidr, checkPortNumber, checkWildcardDomain, isDns1123Label } from './names';
-import { labelProblems } from './virtual-service-syntax';
 
 export const MESH = MESH_GATEWAY;
 
@@ -155,17 +154,6 @@ export function checkMatchPort(out: FindingCollector, rule: string, port: unknow
   }
 }
 
-/** labels.Instance.Validate on `sourceLabels`. */
-export function checkSourceLabels(out: FindingCollector, rule: string, labels: unknown, field: string): void {
-  if (!isRecord(labels)) {
-    return;
-  }
-  for (const [key, value] of Object.entries(labels)) {
-    for (const problem of labelProblems(key, value)) {
-      out.error(rule, `${field}.${key}`, value, problem, 'use Kubernetes label syntax: `[prefix/]name` keys and alphanumeric values with `-`, `_` or `.` inside');
-    }
-  }
-}
 
 /** agent.ValidateIPSubnet on `destinationSubnets` (VS20). */
 export function checkDestinationSubnets(out: FindingCollector, subnets: unknown, field: string): void {

@@ -1,6 +1,6 @@
 /**
- * Value syntax the VirtualService webhook checks: RE2 regular expressions, HTTP
- * header names and values, label maps, and Go's number formatting for Istio's messages.
+ * Value syntax the VirtualService webhook checks: RE2 regular expressions, HTTP header names and values,
+ * and Go's number formatting for Istio's messages.
  * Each check returns Istio's message, or undefined when the value is fine.
  */
 import { goQuote } from './finding';
@@ -158,28 +158,6 @@ function headerFormatterProblem(value: string): string | undefined {
     }
   }
   return state === 'literal' ? undefined : `invalid header configuration. Un-terminated variable expression '${value}'`;
-}
-
-// --- labels (labels.Instance.Validate) ---
-
-const TAG_KEY = /^((?:[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*\/)?((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
-const TAG_VALUE = /^((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** The problems of one label of a source-label map. */
-export function labelProblems(key: string, value: unknown): string[] {
-  const problems: string[] = [];
-  const m = TAG_KEY.exec(key);
-  if (!m) {
-    problems.push(`invalid tag key: "${key}"`);
-  } else if (m[1] && m[1].length - 1 > 253) {
-    problems.push(`invalid tag key: "${key}" (DNS prefix is too long)`);
-  } else if (m[2].length > 63) {
-    problems.push(`invalid tag key: "${key}" (name is too long)`);
-  }
-  if (typeof value !== 'string' || !TAG_VALUE.test(value)) {
-    problems.push(`invalid tag value: "${typeof value === 'string' ? value : String(value)}"`);
-  }
-  return problems;
 }
 
 // --- Go number formatting, for messages ---

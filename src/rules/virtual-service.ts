@@ -7,11 +7,11 @@
  */
 import { checkExportTo } from './export-to';
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord } from './finding';
+import { checkLabels } from './labels';
 import { checkWildcardDomain, hostSubsetOf, hostsMatch, isIpAddress } from './names';
 import { checkHttpRoute } from './virtual-service-http';
 import {
   MESH, VsContext, asMessage, checkDestinationSubnets, checkGatewayNames, checkMatchGateways, checkMatchPort, checkRouteDestinations,
-  checkSourceLabels,
 } from './virtual-service-parts';
 import { isJwtClaimHeader } from './virtual-service-syntax';
 import { checkUnreachableRules } from './virtual-service-unreachable';
@@ -232,6 +232,6 @@ function checkTcpRoute(ctx: VsContext, item: unknown, field: string): void {
 function checkL4Match(ctx: VsContext, match: Record<string, any>, at: string, warn: boolean): void {
   checkDestinationSubnets(ctx.out, match.destinationSubnets, `${at}.destinationSubnets`);
   checkMatchPort(ctx.out, 'VS20', match.port, `${at}.port`);
-  checkSourceLabels(ctx.out, 'VS20', match.sourceLabels, `${at}.sourceLabels`);
+  checkLabels(ctx.out, 'VS20', match.sourceLabels, `${at}.sourceLabels`);
   checkMatchGateways(ctx, match.gateways, `${at}.gateways`, warn);
 }

@@ -1072,8 +1072,8 @@ describe('selector and targets (AP1, AP2, AP3)', () => {
 
   test('an empty label key is refused, and with a wildcard value twice', () => {
     expect(findings(ap({ selector: { matchLabels: { '': '*' } } }))).toEqual([
-      ['AP2', 'error', 'spec.selector.matchLabels.', '*', 'empty key is not supported in selector: "=*"', 'give the label a name'],
-      ['AP2', 'error', 'spec.selector.matchLabels.', '*', 'wildcard is not supported in selector: "=*"', 'select pods by exact label values'],
+      ['AP2', 'error', 'spec.selector.matchLabels', { '': '*' }, 'empty key is not supported in selector: "=*"', 'give the label a name, or remove it'],
+      ['AP2', 'error', 'spec.selector.matchLabels[""]', '*', 'wildcard is not supported in selector: "=*"', 'select pods by exact label values'],
     ]);
   });
 

@@ -68,7 +68,7 @@ describe('findings in full', () => {
     ['SE30: a selector with an empty label map', se({ hosts: ['db.example.internal'], ports: [https], resolution: 'STATIC', workloadSelector: { labels: {} } }),
       [['SE30', 'warning', 'spec.workloadSelector', { labels: {} }, 'service entry: workload selector specified without labels, will be applied to all services in namespace', 'select the workloads by label, or drop the selector']]],
     ['SEL1 and SEL2: an empty key and a wildcard value in the selector', se({ hosts: ['db.example.internal'], ports: [https], resolution: 'STATIC', workloadSelector: { labels: { '': 'db', 'app': 'db-*' } } }), [
-      ['SEL1', 'error', 'spec.workloadSelector.labels', { '': 'db', 'app': 'db-*' }, 'empty key is not supported in selector: "=db"', 'remove the empty label key'],
+      ['SEL1', 'error', 'spec.workloadSelector.labels', { '': 'db', 'app': 'db-*' }, 'empty key is not supported in selector: "=db"', 'give the label a name, or remove it'],
       ['SEL2', 'error', 'spec.workloadSelector.labels.app', 'db-*', 'wildcard is not supported in selector: "app=db-*"', 'select pods by exact label values'],
     ]],
   ])('%s', (_, object, expected) => {
