@@ -47,21 +47,21 @@ export interface HostPath {
   readonly ports: PortPath[];
 }
 
-/** The namespaces whose workloads can use the host. */
-export interface Clients {
+/** The namespaces whose workloads can use the host; explain reports each Sidecar by where it was read. */
+export interface Clients<Sidecar = IndexedObject> {
   /** The ServiceEntry's exportTo resolved: `*` (every namespace) or namespace names, sorted. */
   readonly exportedTo: string[];
   /** Namespaces locked down (REGISTRY_ONLY Sidecar) that import the host. */
-  readonly importedBy: SidecarImport[];
+  readonly importedBy: SidecarImport<Sidecar>[];
   /** Namespaces locked down (REGISTRY_ONLY Sidecar) that do not import it, and so cannot use it. */
-  readonly blockedIn: SidecarImport[];
+  readonly blockedIn: SidecarImport<Sidecar>[];
   /** The result: `*` for every namespace except blockedIn, or the namespaces that can use it. */
   readonly namespaces: string[];
 }
 
-export interface SidecarImport {
+export interface SidecarImport<Sidecar = IndexedObject> {
   readonly namespace: string;
-  readonly sidecar: IndexedObject;
+  readonly sidecar: Sidecar;
 }
 
 /** A port of the ServiceEntry. */

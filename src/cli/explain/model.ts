@@ -1,4 +1,5 @@
 /** What explain reports: per external host and port, the path its traffic takes. This is the JSON output. */
+import type { Clients as PathClients, SidecarImport as PathSidecarImport } from '../../analysis/paths';
 
 export interface ExplainReport {
   readonly hosts: HostPath[];
@@ -34,22 +35,9 @@ export interface HostPath {
   readonly ports: PortPath[];
 }
 
-/** The namespaces whose workloads can use the host. */
-export interface Clients {
-  /** The ServiceEntry's exportTo resolved: `*` (every namespace) or namespace names. */
-  readonly exportedTo: string[];
-  /** Namespaces locked down (REGISTRY_ONLY Sidecar) that import the host. */
-  readonly importedBy: SidecarImport[];
-  /** Namespaces locked down (REGISTRY_ONLY Sidecar) that do not import it, and so cannot use it. */
-  readonly blockedIn: SidecarImport[];
-  /** The result: `*` for every namespace except blockedIn, or the namespaces that can use it. */
-  readonly namespaces: string[];
-}
-
-export interface SidecarImport {
-  readonly namespace: string;
-  readonly sidecar: string;
-}
+/** The namespaces whose workloads can use the host, each Sidecar named `namespace/name`. */
+export type Clients = PathClients<string>;
+export type SidecarImport = PathSidecarImport<string>;
 
 export interface PortPath {
   readonly port: number;
