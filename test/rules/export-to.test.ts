@@ -61,3 +61,28 @@ describe('`~` (no one)', () => {
     expect(errors(make(['~']))).toEqual(['EXP2 spec.exportTo[0]: exportTo ~ (none) is not allowed for Istio configuration objects']);
   });
 });
+
+describe('a manifest without a namespace, as lint reads hand-written files', () => {
+  const unplaced = (object: any, namespace?: string) => ({ ...object, metadata: { name: 'api', ...(namespace === undefined ? {} : { namespace }) } });
+
+  test('`.` twice is a duplicate of `.` itself: no namespace is named', () => {
+    expect(errors(unplaced(serviceEntry(['.', '.'])))).toEqual(['EXP1 spec.exportTo[1]: duplicate entries in exportTo for entry .']);
+    expect(errors(unplaced(serviceEntry(['.', 'payments'])))).toEqual([]);
+  });
+
+  // The API server refuses a number in a list of strings; lint says so rather than reading 5 as the label "5".
+  test('an entry that is no string is refused', () => {
+    expect(errors(serviceEntry([5]))).toEqual(['EXP3 spec.exportTo[0]: only .,*, or a valid DNS 1123 label is allowed as exportTo entry']);
+    expect(errors(serviceEntry(['5']))).toEqual([]);
+  });
+
+  // DR10: a single other namespace may be the one the rule is applied to, when the manifest does not say; an empty
+  // namespace says nothing either.
+  test.each([[undefined], ['']])('DR10 with namespace %j: one namespace is accepted, two are too many', namespace => {
+    const withSelector = (exportTo: string[]) => unplaced({ ...destinationRule(exportTo), spec: { host: 'api.example.com', workloadSelector: { matchLabels: { app: 'a' } }, exportTo } }, namespace);
+    expect(errors(withSelector(['payments']))).toEqual([]);
+    expect(errors(withSelector(['payments', 'orders']))).toEqual([
+      'DR10 spec.exportTo: destination rule with workload selector cannot have multiple entries in exportTo',
+    ]);
+  });
+});
