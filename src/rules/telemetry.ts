@@ -183,7 +183,7 @@ const BINARY_LEVELS: ReadonlyArray<readonly string[]> = [['||'], ['&&'], ['<', '
 
 /**
  * Whether cel-go's parser (Istio's celEnv.Parse) refuses `expression`: the reason, or undefined when it parses or
- * when this check cannot be sure (backtick identifiers, optional syntax, reserved words, huge literals, macro
+ * when this check cannot be sure (backtick identifiers, reserved words, huge literals, macro
  * arguments and deep nesting are left to Istio).
  */
 export function celSyntaxProblem(expression: string): string | undefined {
@@ -404,24 +404,27 @@ class CelParser {
     this.primary();
     for (;;) {
       if (this.is('.')) {
-        this.pos++;
-        if (this.is('?')) {
-          throw new Unsure();
-        }
+        this.optionalSyntax('.?');
         this.identifier();
         if (this.is('(')) {
           this.arguments();
         }
       } else if (this.is('[')) {
-        this.pos++;
-        if (this.is('?')) {
-          throw new Unsure();
-        }
+        this.optionalSyntax('[?');
         this.expr();
         this.expect(']');
       } else {
         return;
       }
+    }
+  }
+
+  /** Steps over `.` or `[`; Istio's environment has no optional syntax (`.?field`, `[?index]`), which cel-go refuses. */
+  private optionalSyntax(syntax: string): void {
+    const at = this.peek().at;
+    this.pos++;
+    if (this.is('?')) {
+      throw new CelSyntaxError(`unsupported syntax '${syntax}' at offset ${at}`);
     }
   }
 
@@ -515,7 +518,8 @@ class CelParser {
     }
     while (!this.is(close)) {
       if (this.is('?')) {
-        throw new Unsure();
+        // An optional entry (`[?a]`, `{?k: v}`, `A{?f: v}`): no optional syntax in Istio's environment.
+        throw new CelSyntaxError(`unsupported syntax '?' at offset ${this.peek().at}`);
       }
       entry();
       if (this.is(',')) {
