@@ -1,9 +1,12 @@
 /**
- * Unknown fields: the API server refuses them with strict field validation (kubectl's default) and
- * otherwise drops them silently. Either way the field has no effect; a classic is `port: 80` beside
- * an HTTP route's `match` instead of inside it.
+ * What the spec's schema says about every field, beyond what the API server checks:
+ * - unknown fields: the API server refuses them with strict field validation (kubectl's default) and
+ *   otherwise drops them silently. Either way the field has no effect; a classic is `port: 80` beside
+ *   an HTTP route's `match` instead of inside it;
+ * - int32 numbers (`format: int32`): the API server does not check the format, but Istio's webhook decodes
+ *   the spec into Go's int32 and refuses the object when a number does not fit (DECODE1).
  */
-import { Finding, Manifest, fieldPath, isRecord } from './finding';
+import { Finding, Manifest, fieldPath, isRecord, show } from './finding';
 import { FieldNode } from '../imports/istio-fields';
 
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
@@ -21,6 +24,25 @@ export function checkUnknownFields(manifest: Manifest, tree: FieldNode | undefin
   }
   walk(manifest.spec, tree, ['spec'], findings);
   return findings;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** An integer beyond int32, which Go's JSON decoder refuses; a fraction is the schema's to refuse (type integer). */
+function beyondInt32(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && (value < INT32_MIN || value > INT32_MAX);
+}
+
+function int32Finding(path: Array<string | number>, value: number): Finding {
+  return {
+    rule: 'DECODE1',
+    severity: 'error',
+    field: fieldPath(path),
+    value,
+    message: `error decoding configuration: json: cannot unmarshal number ${show(value)} into Go value of type int32`,
+    fix: `use a number from ${INT32_MIN} to ${INT32_MAX}`,
+  };
 }
 
 function unknown(field: string, value: unknown, known: string): Finding {
@@ -44,12 +66,18 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
   }
   if (Array.isArray(value)) {
     const item = node.i;
-    if (item && descends(item)) {
+    if (item && (descends(item) || item.n)) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         walk(value[i], item, path, findings);
         path.pop();
       }
+    }
+    return;
+  }
+  if (node.n) {
+    if (beyondInt32(value)) {
+      findings.push(int32Finding(path, value));
     }
     return;
   }
@@ -71,6 +99,10 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
       if (descends(known)) {
         path.push(key);
         walk(value[key], known, path, findings);
+        path.pop();
+      } else if (known.n && beyondInt32(value[key])) {
+        path.push(key);
+        findings.push(int32Finding(path, value[key]));
         path.pop();
       }
     } else {
