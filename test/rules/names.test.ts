@@ -3,7 +3,7 @@ import {
   checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isCidr,
   isDns1123Label, isIpAddress, isKubernetesLabelName, isKubernetesSubdomainName, prefixProblem,
 } from '../../src/rules/names';
-import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../../src/rules/protocol';
+import { isHttpProtocol, isTlsProtocol, istioPortProtocol, knownProtocols, parseProtocol } from '../../src/rules/protocol';
 
 describe('domain names as Istio checks them', () => {
   test.each([
@@ -145,5 +145,44 @@ describe('labels, addresses, ports and protocols', () => {
     expect(isHttpProtocol('HTTPS')).toBe(false);
     expect(isTlsProtocol('tls')).toBe(true);
     expect(isTlsProtocol('TCP')).toBe(false);
+  });
+
+  test('every protocol Istio knows, in its canonical spelling', () => {
+    expect(knownProtocols()).toEqual(['TCP', 'UDP', 'GRPC', 'GRPC-Web', 'HTTP', 'HTTP_PROXY', 'HTTP2', 'HTTPS', 'TLS', 'Mongo', 'Redis', 'MySQL']);
+    for (const name of knownProtocols()) {
+      expect(parseProtocol(name.toLowerCase())).toBe(name);
+      expect(parseProtocol(name.toUpperCase())).toBe(name);
+    }
+    expect(parseProtocol('constructor')).toBeUndefined();
+    expect(['GRPC', 'GRPC-Web', 'HTTP'].map(isHttpProtocol)).toEqual([true, true, true]);
+    expect(['TCP', 'Mongo', 'TLS', undefined].map(isHttpProtocol)).toEqual([false, false, false, false]);
+    expect(isTlsProtocol('HTTPS')).toBe(true);
+    expect(isTlsProtocol(undefined)).toBe(false);
+  });
+
+  // pkg/config/kube ConvertProtocol, for the ports of Kubernetes Services.
+  test.each([
+    ['UDP wins over any name', 53, 'http', 'UDP', undefined, 'UDP'],
+    ['the name up to its first dash', 8080, 'http-web', 'TCP', undefined, 'HTTP'],
+    ['the name alone', 443, 'HTTPS', undefined, undefined, 'HTTPS'],
+    ['grpc-web before the dash rule, any case', 8080, 'GRPC-Web-api', undefined, undefined, 'GRPC-Web'],
+    ['grpc-web as the whole name', 8080, 'grpc-web', undefined, undefined, 'GRPC-Web'],
+    ['grpc alone', 8080, 'grpc-api', undefined, undefined, 'GRPC'],
+    ['the appProtocol over the name', 8080, 'http', undefined, 'tls', 'TLS'],
+    ['an appProtocol with a dash', 8080, 'tcp', undefined, 'http2-extra', 'HTTP2'],
+    ['kubernetes.io/h2c', 8080, 'tcp', undefined, 'kubernetes.io/h2c', 'HTTP2'],
+    ['kubernetes.io/ws', 8080, 'tcp', undefined, 'kubernetes.io/ws', 'HTTP'],
+    ['kubernetes.io/wss', 8080, 'tcp', undefined, 'kubernetes.io/wss', 'HTTPS'],
+    ['an unknown appProtocol: no protocol, the name is not read', 8080, 'http', undefined, 'kubernetes.io/other', undefined],
+    ['an unknown name: no protocol (sniffed)', 8080, 'web', undefined, undefined, undefined],
+    ['no name', 8080, undefined, undefined, undefined, undefined],
+    ['no name on a well-known port: TCP (SMTP)', 25, undefined, undefined, undefined, 'TCP'],
+    ['an unknown name on a well-known port: TCP (DNS)', 53, 'dns', 'TCP', undefined, 'TCP'],
+    ['MySQL port', 3306, '', undefined, undefined, 'TCP'],
+    ['MongoDB port', 27017, 'db', undefined, undefined, 'TCP'],
+    ['a known name on a well-known port keeps it', 3306, 'mysql', undefined, undefined, 'MySQL'],
+    ['a well-known port given as a string is no port', '25', undefined, undefined, undefined, undefined],
+  ])('%s', (_, port, name, protocol, appProtocol, expected) => {
+    expect(istioPortProtocol(port, name, protocol, appProtocol)).toBe(expected);
   });
 });
