@@ -3,6 +3,7 @@
  * (checked against the CRD validator too), what it rejects is an error with Istio's message.
  */
 import { Finding, checkObject } from '../../src/rules';
+import { checkUnknownFields } from '../../src/rules/fields';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const NET = 'networking.istio.io/v1';
@@ -276,5 +277,26 @@ describe('int32 numbers (DECODE1)', () => {
     expect(rows(retries('2147483648' as any))).toEqual([]);
     const port = manifest('ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 65535, name: 'tcp', protocol: 'TCP', targetPort: 3000000000 }], resolution: 'DNS' });
     expect(rows(port)).toEqual([]);
+  });
+});
+
+describe('the schema walk over any field tree', () => {
+  const spec = (value: any) => ({ apiVersion: 'example.io/v1', kind: 'Example', metadata: { name: 'x' }, spec: value });
+  const walked = (tree: any, value: any) => checkUnknownFields(spec(value), tree).map(f => [f.rule, f.field, f.value]);
+
+  test('a kind without a tree is not walked', () => {
+    expect(checkUnknownFields({ ...spec({ anything: 1 }), extra: 1 } as any, undefined)).toEqual([]);
+  });
+
+  test('int32 numbers in lists and maps are checked too', () => {
+    expect(walked({ p: { counts: { i: { n: 1 } } } }, { counts: [1, 2147483648, 'x', null] })).toEqual([['DECODE1', 'spec.counts[1]', 2147483648]]);
+    expect(walked({ p: { limits: { a: { n: 1 } } } }, { limits: { a: 1, b: -2147483649 } })).toEqual([['DECODE1', 'spec.limits.b', -2147483649]]);
+    expect(walked({ n: 1 }, 2147483648)).toEqual([['DECODE1', 'spec', 2147483648]]);
+  });
+
+  test('a value of another shape than the tree\'s is left to the schema', () => {
+    expect(walked({ p: { list: { i: { p: { a: {} } } } } }, { list: { b: 1 } })).toEqual([]);
+    expect(walked({ p: { list: { i: { p: { a: {} } } } } }, { list: [{ b: 1 }] })).toEqual([['UNKNOWN_FIELD', 'spec.list[0].b', 1]]);
+    expect(walked({ p: { count: { n: 1 } } }, { count: { b: 1 } })).toEqual([]);
   });
 });
