@@ -61,7 +61,7 @@ describe('IST0125 InvalidAnnotation: every value the injector checks (inject.Ann
   const messages = (annotations: Record<string, string>) => invalid(annotations).map(f => f.message);
 
   test('values the injector takes, empty lists and the `*` of the include annotations among them, are accepted', () => {
-    const objects = [annotated({
+    const valid = {
       'status.sidecar.istio.io/port': ' 15020 ',
       'readiness.status.sidecar.istio.io/initialDelaySeconds': '0',
       'readiness.status.sidecar.istio.io/periodSeconds': '4294967295',
@@ -72,11 +72,11 @@ describe('IST0125 InvalidAnnotation: every value the injector checks (inject.Ann
       'traffic.sidecar.istio.io/excludeInboundPorts': '  ',
       'traffic.sidecar.istio.io/excludeOutboundPorts': '0,65535',
       'prometheus.istio.io/merge-metrics': 'T',
-    })];
-    expect(invalid(objects[0].metadata.annotations)).toEqual([]);
+    };
+    expect(invalid(valid)).toEqual([]);
     expect(messages({ 'traffic.sidecar.istio.io/includeInboundPorts': '8080, 9090', 'prometheus.istio.io/merge-metrics': 'False' })).toEqual([]);
     expect(messages({ 'traffic.sidecar.istio.io/includeOutboundIPRanges': '' })).toEqual([]);
-    assertValidIstioObjects(objects);
+    assertValidIstioObjects([annotated(valid)]);
   });
 
   test('a status port out of range or not a number', () => {
