@@ -56,11 +56,12 @@ function matchKey(entry: unknown, kind: RouteKind): string {
     if (kind === 'http' && key === 'name') {
       continue;
     } else if (kind === 'http' && STRING_MATCH_FIELDS.has(key)) {
-      shown = canonicalStringMatch(value);
+      // A null field is unset (jsonpb skips it), unlike a null map value, which decodes as an empty message.
+      shown = value === null ? undefined : canonicalStringMatch(value);
     } else if (MAP_FIELDS.has(key) && isRecord(value)) {
-      // Map values are kept as they are (only the string matches are normalized).
-      const entries = Object.keys(value).sort()
-        .map(k => [k, kind === 'http' && STRING_MATCH_MAPS.has(key) ? canonicalStringMatch(value[k]) ?? null : value[k]] as const);
+      // Map values are kept as they are (only the string matches are normalized); an undefined one is no entry, as in JSON.
+      const entries = Object.keys(value).filter(k => value[k] !== undefined).sort()
+        .map(k => [k, kind === 'http' && STRING_MATCH_MAPS.has(key) ? canonicalStringMatch(value[k]) : value[k]] as const);
       shown = entries.length === 0 ? undefined : Object.fromEntries(entries);
     } else {
       shown = canonical(value);
@@ -173,8 +174,8 @@ export function checkUnreachableRules(out: FindingCollector, routes: unknown, ki
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   list.forEach((entry, i) => {
-    // A null entry decodes as an empty rule, which has no match.
-    const route = entry === null ? {} : entry;
+    // A null entry (or an undefined one, which JSON writes as null) decodes as an empty rule, which has no match.
+    const route = entry ?? {};
     if (!isRecord(route)) {
       return;
     }
