@@ -20,7 +20,7 @@ import { egressPaths } from './paths';
 import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
-import { hostsMatch, isEveryAddress } from '../rules/names';
+import { hostSubsetOf, hostsMatch, isEveryAddress } from '../rules/names';
 
 /** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
 const ROOT_NAMESPACE = 'istio-system';
@@ -69,7 +69,13 @@ function routedAway(index: ObjectIndex, host: string, namespace: string): boolea
     }
     routedAwayByIndex.set(index, byHost);
   }
-  return (byHost.get(host) ?? []).some(object => isVisibleIn(object, namespace));
+  // A wildcard host (`*.example.com`) routes every host it covers, as in Istio's wildcard egress setup.
+  for (const [routed, objects] of byHost) {
+    if ((routed === host || (routed.startsWith('*') && hostSubsetOf(host, routed))) && objects.some(object => isVisibleIn(object, namespace))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -221,7 +227,8 @@ function hiddenImports(index: ObjectIndex): ObjectFinding[] {
   for (const sidecar of index.sidecars) {
     const own = namespaceOf(sidecar.object);
     asArray(sidecar.object.spec?.egress).forEach((listener, l) => {
-      strings(isRecord(listener) ? listener.hosts : undefined).forEach((entry, k) => {
+      // Indexes of the list as written: a non-string entry keeps its place.
+      asArray(isRecord(listener) ? listener.hosts : undefined).forEach((entry, k) => {
         const parsed = concreteImport(entry, own);
         const defined = parsed ? index.entriesFor(parsed.host).filter(e => namespaceOf(e.object) === parsed.home) : [];
         if (!parsed || defined.length === 0 || defined.some(e => isVisibleIn(e.object, own))) {
@@ -264,8 +271,8 @@ function hiddenFromAllowedClients(index: ObjectIndex): ObjectFinding[] {
       asArray(rule.from).forEach((from, j) => {
         const source = isRecord(from) && isRecord(from.source) ? from.source : {};
         const named = [
-          ...strings(source.namespaces).map((ns, k) => ({ field: `namespaces[${k}]`, value: ns, namespace: ns.includes('*') ? undefined : ns })),
-          ...strings(source.principals).map((p, k) => ({ field: `principals[${k}]`, value: p, namespace: principalNamespace(p) })),
+          ...asArray(source.namespaces).map((ns, k) => ({ field: `namespaces[${k}]`, value: ns, namespace: typeof ns !== 'string' || ns.includes('*') ? undefined : ns })),
+          ...asArray(source.principals).map((p, k) => ({ field: `principals[${k}]`, value: p, namespace: typeof p === 'string' ? principalNamespace(p) : undefined })),
         ];
         for (const { field, value, namespace } of named) {
           if (namespace === undefined) {
@@ -288,11 +295,14 @@ function hiddenFromAllowedClients(index: ObjectIndex): ObjectFinding[] {
   return findings;
 }
 
-/** Whether a NetworkPolicy restricts the egress of the pods it selects. */
+/**
+ * Whether a NetworkPolicy restricts the egress of the pods it selects. Without policyTypes, the API server
+ * adds Egress only for a non-empty egress list (SetDefaults_NetworkPolicy).
+ */
 function restrictsEgress(policy: Manifest): boolean {
   const spec = labelsOf(policy.spec);
   const types = strings(spec.policyTypes);
-  return types.includes('Egress') || (types.length === 0 && spec.egress !== undefined);
+  return types.includes('Egress') || (types.length === 0 && asArray(spec.egress).length > 0);
 }
 
 /**

@@ -311,10 +311,10 @@ describe('HIDDEN_HOST (EGR109) for Sidecars: an import of a host not exported to
     accepted('HIDDEN_HOST', [entry(['.']), importing(['egress/www.example.com'])]);
   });
 
-  // Suspected: the field paths count only the string entries of a list (strings(...).forEach((entry, k))), so with a
-  // non-string before it, `hosts: [42, 'egress/api.example.com']` is reported at spec.egress[0].hosts[0] (expected
-  // hosts[1]); the same for source.namespaces/principals of the policy form. Schema-invalid input only (the CRD wants strings).
-  test.todo('a non-string entry before a hidden import: the finding names the import\'s own index (hosts[1])');
+  // Schema-invalid input (the CRD wants strings), but the field must still point at the entry as written.
+  test('a non-string entry before a hidden import: the finding names the import\'s own index', () => {
+    expect(at('HIDDEN_HOST', [entry(['.']), importing([42 as any, 'egress/api.example.com'])])).toEqual([[1, 'spec.egress[0].hosts[1]', 'egress/api.example.com']]);
+  });
 });
 
 describe('HIDDEN_HOST (EGR109) for gateway policies: a namespace allowed to reach a host not exported to it', () => {
@@ -409,11 +409,11 @@ describe('DIRECT_HOST_BLOCKED (EGR110): a host reached directly that the namespa
     expect(at('DIRECT_HOST_BLOCKED', [entry(), lockdown(), netpol([dns], { policyTypes: ['Ingress', 'Egress'] })])).toHaveLength(1);
   });
 
-  // Suspected false error: `podSelector: {}, egress: []` without policyTypes is reported (restrictsEgress tests
-  // `spec.egress !== undefined`), but Kubernetes adds Egress to the default policyTypes only when the egress list is
-  // non-empty (pkg/apis/networking/v1/defaults.go SetDefaults_NetworkPolicy: `len(obj.Spec.Egress) != 0`), so the
-  // policy restricts ingress alone and the pods reach api.example.com. Expected: no DIRECT_HOST_BLOCKED.
-  test.todo('an empty egress list without policyTypes restricts ingress only: no finding');
+  // Kubernetes adds Egress to the default policyTypes only for a non-empty egress list
+  // (pkg/apis/networking/v1/defaults.go SetDefaults_NetworkPolicy), so this policy restricts ingress alone.
+  test('an empty egress list without policyTypes restricts ingress only: no finding', () => {
+    accepted('DIRECT_HOST_BLOCKED', [entry(), lockdown(), networkPolicy('lockdown', 'shop', { podSelector: {}, egress: [] })]);
+  });
 
   test('the policy must select every pod of the Sidecar: same namespace, matchLabels within the workload labels, no expressions', () => {
     accepted('DIRECT_HOST_BLOCKED', [entry(), lockdown(), netpol([dns], {}, 'billing')]);
@@ -484,12 +484,11 @@ describe('DIRECT_HOST_BLOCKED (EGR110): a host reached directly that the namespa
     expect(at('DIRECT_HOST_BLOCKED', [entry({ ports: undefined }), lockdown(), netpol([dns])])).toEqual([]);
   });
 
-  // Suspected false error: routedAway looks the host up among the VirtualService hosts exactly, so a mesh route for
-  // `*.example.com` that sends the traffic to the egress gateway (istio.io's wildcard egress setup) does not count for
-  // api.example.com, although Istio applies it to that service (pilot/pkg/model/sidecar.go VSMatches: a wildcard VS
-  // host matches an imported concrete host). Input: entry(), lockdown(), netpol([dns]) and
-  // throughGateway('*.example.com', 'egress'): EGR110 is reported; expected none (the pods send to the gateway).
-  test.todo('a mesh route for a wildcard host covering the imported host sends it to the gateway: no finding');
+  // istio.io's wildcard egress setup: a mesh route for `*.example.com` applies to every host it covers.
+  test('a mesh route for a wildcard host covering the imported host sends it to the gateway: no finding', () => {
+    accepted('DIRECT_HOST_BLOCKED', [entry(), lockdown(), netpol([dns]), throughGateway('*.example.com', 'egress')]);
+    expect(at('DIRECT_HOST_BLOCKED', [entry(), lockdown(), netpol([dns]), throughGateway('*.other.com', 'egress')])).toHaveLength(1);
+  });
 
   test('the same host is reported once per policy; every entry of the host is named', () => {
     const second = entry({}, 'api-2');
@@ -563,10 +562,11 @@ describe('SIDECAR_CREDENTIAL (EGR111): a credentialName that sidecars ignore', (
     expect(at('SIDECAR_CREDENTIAL', [entry, gatewayServer, atGateway, billing])).toEqual([[2, 'spec.trafficPolicy.tls.credentialName', 'api-ca']]);
   });
 
-  // Suspected false error, as for EGR110: a DestinationRule for api.example.com with SIMPLE + credentialName is reported
-  // when the mesh route sending the traffic to the egress gateway names `*.example.com` (routedAway matches VirtualService
-  // hosts exactly); with the route's host api.example.com it is not. Expected: no finding either way.
-  test.todo('a mesh route for a wildcard host covering the rule\'s host sends it to the gateway: no finding');
+  test('a mesh route for a wildcard host covering the rule\'s host sends it to the gateway: no finding', () => {
+    const atGateway = rule(tls({ mode: 'SIMPLE', credentialName: 'api-ca', sni: 'api.example.com' }));
+    expect(at('SIDECAR_CREDENTIAL', [entry, atGateway, throughGateway('*.example.com')])).toEqual([]);
+    expect(at('SIDECAR_CREDENTIAL', [entry, atGateway, throughGateway('*.example.org')])).toEqual([[1, 'spec.trafficPolicy.tls.credentialName', 'api-ca']]);
+  });
 
   describe('ambient: a rule the waypoint applies and no other namespace sees', () => {
     const waypoint = (ns = 'istio-egress') => ({
