@@ -110,6 +110,14 @@ export function goQuote(value: string): string {
   return `${quoted}"`;
 }
 
+/**
+ * Go's strings.EqualFold against a lower-case ASCII word. Its Unicode simple case folding makes the long s (U+017F)
+ * an `s` and the Kelvin sign a `k`; toLowerCase already maps the Kelvin sign, and no other character to ASCII.
+ */
+export function goEqualFold(value: string, asciiLower: string): boolean {
+  return value.replace(/\u017f/g, 's').toLowerCase() === asciiLower;
+}
+
 /** `x` as an array, or an empty one when it is missing or not an array. */
 export function asArray(x: unknown): any[] {
   return Array.isArray(x) ? x : [];

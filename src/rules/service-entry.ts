@@ -3,7 +3,7 @@
  * and the CRD's CEL rules, numbered SE1..SE30 as in the rules notes and SE31..SE36 beyond them.
  */
 import { checkExportTo } from './export-to';
-import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { Finding, FindingCollector, Manifest, asArray, goEqualFold, goQuote, isRecord, show } from './finding';
 import { checkLabels, checkSelectorLabels } from './labels';
 import { checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, knownProtocols, parseProtocol } from './protocol';
@@ -38,7 +38,7 @@ export function checkServiceEntry(se: Manifest): Finding[] {
   checkHosts(out, hosts, resolution);
   checkAddresses(out, addresses, resolution);
   // ShouldV2AutoAllocateIPFromConfig: on by default, off for resolution NONE, an opt-out label or own addresses.
-  const optedOut = typeof labels[AUTOALLOCATE_LABEL] === 'string' && labels[AUTOALLOCATE_LABEL].toLowerCase() === 'false';
+  const optedOut = typeof labels[AUTOALLOCATE_LABEL] === 'string' && goEqualFold(labels[AUTOALLOCATE_LABEL], 'false');
   const autoAllocation = resolution !== 'NONE' && !optedOut;
   const portNames = checkPorts(out, ports, addresses.length === 0 && !autoAllocation);
 
@@ -258,7 +258,7 @@ function checkDynamicDns(out: FindingCollector, spec: any, hosts: any[], ports: 
     }
   });
   const waypoint = labels[USE_WAYPOINT_LABEL];
-  if (spec.location === 'MESH_INTERNAL' && typeof waypoint === 'string' && waypoint !== '' && waypoint.toLowerCase() !== 'none') {
+  if (spec.location === 'MESH_INTERNAL' && typeof waypoint === 'string' && waypoint !== '' && !goEqualFold(waypoint, 'none')) {
     out.error('SE27', 'spec.location', spec.location,
       `location MESH_INTERNAL with resolution type ${resolution} is not supported when using waypoints`,
       `use location MESH_EXTERNAL, or remove the ${USE_WAYPOINT_LABEL} label`);

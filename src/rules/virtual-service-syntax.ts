@@ -3,7 +3,7 @@
  * and Go's number formatting for Istio's messages.
  * Each check returns Istio's message, or undefined when the value is fine.
  */
-import { goQuote } from './finding';
+import { goEqualFold, goQuote } from './finding';
 
 // --- HTTP header names and values ---
 
@@ -40,11 +40,11 @@ export function corsHeaderNameProblem(name: string): string | undefined {
 }
 
 function isInternalHeader(name: string): boolean {
-  return name.startsWith(':') || name.toLowerCase() === 'host';
+  return name.startsWith(':') || goEqualFold(name, 'host');
 }
 
 export function isAuthorityHeader(name: string): boolean {
-  return name.toLowerCase() === ':authority' || name.toLowerCase() === 'host';
+  return goEqualFold(name, ':authority') || goEqualFold(name, 'host');
 }
 
 /** ValidateHTTPHeaderWithAuthorityOperationName: a request header to add or set (`host`/`:authority` allowed). */
@@ -60,7 +60,7 @@ export function headerOperationProblem(name: string): string | undefined {
   if (name === '') {
     return 'header name cannot be empty';
   }
-  if (name.toLowerCase() === 'host') {
+  if (goEqualFold(name, 'host')) {
     return `invalid header ${goQuote(name)}: cannot set Host header`;
   }
   return isInternalHeader(name) ? `invalid header ${goQuote(name)}: header cannot have ":" prefix` : undefined;
@@ -178,7 +178,34 @@ export function goFloat(x: number): string {
   return String(x);
 }
 
-/** A float as Go's `%f` prints it (six decimals). */
+/**
+ * A float as Go's `%f` prints it: six decimals of the exact binary value, an exact tie rounded to even
+ * (`toFixed` rounds it up, and writes large numbers with an exponent).
+ */
 export function goFixed(x: number): string {
-  return x.toFixed(6);
+  if (!Number.isFinite(x)) {
+    return x > 0 ? '+Inf' : x < 0 ? '-Inf' : 'NaN';
+  }
+  // |x| = mantissa * 2^exponent with an integer mantissa (dividing by a power of two is exact); scaled by 10^6
+  // and divided with BigInt, nothing is lost.
+  const abs = Math.abs(x);
+  let exponent = abs === 0 ? 0 : Math.max(Math.floor(Math.log2(abs)) - 52, -1074);
+  while (!Number.isInteger(abs / 2 ** exponent)) {
+    exponent--;
+  }
+  const scaled = BigInt(abs / 2 ** exponent) * 10n ** 6n;
+  let units: bigint;
+  if (exponent >= 0) {
+    units = scaled * 2n ** BigInt(exponent);
+  } else {
+    const divisor = 2n ** BigInt(-exponent);
+    units = scaled / divisor;
+    const twice = (scaled % divisor) * 2n;
+    if (twice > divisor || (twice === divisor && units % 2n === 1n)) {
+      units += 1n;
+    }
+  }
+  const digits = units.toString().padStart(7, '0');
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return `${sign}${digits.slice(0, -6)}.${digits.slice(-6)}`;
 }

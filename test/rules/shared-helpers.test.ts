@@ -3,10 +3,11 @@
  * rules' tests reach them only through the findings they shape.
  */
 import { basisOf, codeOf, refusedAtSynth, withCode } from '../../src/rules/codes';
-import { Finding, FindingCollector, asArray, fieldPath, formatFinding, isRecord, show } from '../../src/rules/finding';
+import { Finding, FindingCollector, asArray, fieldPath, formatFinding, goEqualFold, isRecord, show } from '../../src/rules/finding';
 import { apiVersionOf, isKind, KINDS, kindKeyOf, parseApiVersion } from '../../src/rules/kinds';
 import { checkMetadata } from '../../src/rules/metadata';
 import { isEveryAddress, namespaceNameProblem, toCidr } from '../../src/rules/names';
+import { checkServiceEntry } from '../../src/rules/service-entry';
 
 const finding = (rule: string, severity: 'error' | 'warning', code?: string): Finding => ({ rule, severity, field: 'spec', value: 1, message: 'm', fix: 'f', ...(code ? { code } : {}) });
 
@@ -19,6 +20,25 @@ describe('finding.ts', () => {
     cyclic.self = cyclic;
     expect(show(cyclic)).toBe('[object Object]');
     expect(show(10n)).toBe('[object BigInt]');
+  });
+
+  test('goEqualFold: Go\'s Unicode simple folding against an ASCII word (the long s is an s, the Kelvin sign a k)', () => {
+    expect(['host', 'HOST', 'hoſt', 'HOſT'].map(v => goEqualFold(v, 'host'))).toEqual([true, true, true, true]);
+    expect(goEqualFold('\u212aey', 'key')).toBe(true);
+    expect(['hosts', 'hos', 'h\u00f6st', 'ho\u0073\u0307t'].map(v => goEqualFold(v, 'host'))).toEqual([false, false, false, false]);
+  });
+
+  test('a ServiceEntry\'s use-waypoint label "none" in any case is no waypoint (SE27, DYNAMIC_DNS)', () => {
+    const entry = (waypoint: string) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'db', namespace: 'shop', labels: { 'istio.io/use-waypoint': waypoint } },
+      spec: { hosts: ['*.db.internal'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], location: 'MESH_INTERNAL', resolution: 'DYNAMIC_DNS' },
+    });
+    expect(checkServiceEntry(entry('waypoint')).map(f => f.rule)).toContain('SE27');
+    for (const none of ['none', 'NONE', 'nonE']) {
+      expect(checkServiceEntry(entry(none)).map(f => f.rule)).not.toContain('SE27');
+    }
   });
 
   test('asArray, isRecord and fieldPath', () => {
