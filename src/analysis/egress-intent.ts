@@ -20,7 +20,7 @@ import { egressPaths } from './paths';
 import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
-import { hostSubsetOf, hostsMatch, isEveryAddress } from '../rules/names';
+import { hostSubsetOf, hostsMatch, isEveryAddress, isIpAddress } from '../rules/names';
 
 /** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
 const ROOT_NAMESPACE = 'istio-system';
@@ -259,8 +259,11 @@ function principalNamespace(principal: string): string | undefined {
  */
 function hiddenFromAllowedClients(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
+  // With Gateways in the input, a policy is judged only where it applies to one: at other workloads
+  // connection.sni is the SNI they are called with, not a host their clients send through a gateway.
+  const gatewaysKnown = index.gateways.size > 0;
   for (const ap of index.of('authorizationPolicy')) {
-    if (!isAllowPolicy(ap.object)) {
+    if (!isAllowPolicy(ap.object) || (gatewaysKnown && gatewaysUnder(index, ap.object).length === 0)) {
       continue;
     }
     asArray(ap.object.spec.rules).forEach((rule, i) => {
@@ -332,7 +335,8 @@ function allowsAnyAddress(rule: unknown, port: number): boolean {
 
 /** Whether an entry says where its host's traffic goes: addresses, or IP endpoints. */
 function hasAddresses(entry: Manifest): boolean {
-  return asArray(entry.spec?.addresses).length > 0 || asArray(entry.spec?.endpoints).some(e => isRecord(e) && /^[0-9a-fA-F:.]+$/.test(String(e.address)));
+  return asArray(entry.spec?.addresses).length > 0
+    || asArray(entry.spec?.endpoints).some(e => isRecord(e) && typeof e.address === 'string' && isIpAddress(e.address));
 }
 
 /**

@@ -324,6 +324,17 @@ describe('HIDDEN_HOST (EGR109) for gateway policies: a namespace allowed to reac
   const allow = (from: unknown[], when: unknown[] = [sni('api.example.com')], extra: Record<string, unknown> = {}) =>
     policy('allow', 'istio-system', { selector: { matchLabels: EGRESS_PODS }, rules: [{ from, when }], ...extra });
 
+  test('with Gateways in the input, only a policy that applies to one of them is judged', () => {
+    const egressGateway = gateway('egress', 'istio-system', { selector: EGRESS_PODS, servers: [{ port: TLS_443, hosts: ['api.example.com'], tls: { mode: 'ISTIO_MUTUAL' } }] });
+    const shop = [{ source: { namespaces: ['shop'] } }];
+    expect(at('HIDDEN_HOST', [entry(['.']), egressGateway, allow(shop)])).toEqual([[2, 'spec.rules[0].from[0].source.namespaces[0]', 'shop']]);
+    // A policy for other pods of istio-system: connection.sni is what those pods are called with.
+    const other = policy('allow', 'istio-system', { selector: { matchLabels: { app: 'api-proxy' } }, rules: [{ from: shop, when: [sni('api.example.com')] }] });
+    accepted('HIDDEN_HOST', [entry(['.']), egressGateway, other]);
+    // Without any Gateway in the input, the policy is taken to be a gateway's.
+    expect(at('HIDDEN_HOST', [entry(['.']), other])).toEqual([[1, 'spec.rules[0].from[0].source.namespaces[0]', 'shop']]);
+  });
+
   test('namespace shop allowed to reach a host exported to egress alone (finding in full)', () => {
     expect(intent('HIDDEN_HOST', [entry(['.']), allow([{ source: { namespaces: ['shop'] } }])])).toEqual([{
       index: 1,
@@ -463,6 +474,10 @@ describe('DIRECT_HOST_BLOCKED (EGR110): a host reached directly that the namespa
   test('entries with addresses or IP endpoints, hosts routed away by a mesh route, and hosts not imported by name are not judged', () => {
     accepted('DIRECT_HOST_BLOCKED', [entry({ addresses: ['203.0.113.10'] }), lockdown(), netpol([dns])]);
     accepted('DIRECT_HOST_BLOCKED', [entry({ resolution: 'STATIC', endpoints: [{ address: '203.0.113.10' }] }), lockdown(), netpol([dns])]);
+    accepted('DIRECT_HOST_BLOCKED', [entry({ resolution: 'STATIC', endpoints: [{ address: '2001:db8::10' }] }), lockdown(), netpol([dns])]);
+    // Host names made of hex digits are still names, not addresses a NetworkPolicy could allow.
+    expect(at('DIRECT_HOST_BLOCKED', [entry({ endpoints: [{ address: 'cafe.be' }] }), lockdown(), netpol([dns])])).toEqual([[2, 'spec.egress', undefined]]);
+    expect(at('DIRECT_HOST_BLOCKED', [entry({ endpoints: [{ address: 'dead::beef::cafe' }] }), lockdown(), netpol([dns])])).toEqual([[2, 'spec.egress', undefined]]);
     // An endpoint by name says nothing about addresses.
     expect(at('DIRECT_HOST_BLOCKED', [entry({ endpoints: [{ address: 'backend.example.com' }] }), lockdown(), netpol([dns])])).toHaveLength(1);
     // Sent to the egress gateway by a mesh route visible in shop.
