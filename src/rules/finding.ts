@@ -91,6 +91,10 @@ const GO_ESCAPES: Readonly<Record<string, string>> = {
  * escaped (`\a`, `\x1f`, `\u00ad`, `\U000e0001`). A lone surrogate is U+FFFD, as Go's JSON decoder reads it.
  */
 export function goQuote(value: string): string {
+  // Printable ASCII without quote or backslash, most values: nothing to escape.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(value)) {
+    return `"${value}"`;
+  }
   let quoted = '"';
   for (const ch of value) {
     const code = ch.codePointAt(0)!;

@@ -113,8 +113,11 @@ export function toCidr(address: string): string {
 
 // --- IP addresses and prefixes, read as Go's net/netip reads them (Istio's ValidateIPAddress, ValidateIPSubnet) ---
 
+/** Before a zone, an address has only hex digits, dots and colons: host names fail here without a parse. */
+const ADDRESS_CHARACTERS = /^[0-9a-fA-F.:]+(%|$)/;
+
 export function isIpAddress(value: string): boolean {
-  return parseAddress(value).error === undefined;
+  return ADDRESS_CHARACTERS.test(value) && parseAddress(value).error === undefined;
 }
 
 /** An IP prefix `address/bits`, as netip.ParsePrefix reads it. */
