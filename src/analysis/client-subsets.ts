@@ -24,9 +24,13 @@ export function checkClientSubsets(index: ObjectIndex): ObjectFinding[] {
           || ownRouteIn(index, namespace, hostPath.host)) {
           continue;
         }
-        const home = target?.namespace
-          ?? (hop.destination === hostPath.host ? namespaceOf(hostPath.definition.object) : serviceNamespace(hop.destination));
-        if (destinationRulesFor(index, hop.destination, { namespace }, home).subset(hop.subset)) {
+        // The destination Service's namespace; for a ServiceEntry host, that of each entry the namespace sees (any may be the one).
+        const homes = target?.namespace !== undefined ? [target.namespace]
+          : hop.destination === hostPath.host ? [namespaceOf(hostPath.definition.object)]
+            : serviceNamespace(hop.destination) !== undefined ? [serviceNamespace(hop.destination)]
+              : [...new Set(index.entriesFor(hop.destination).filter(e => isVisibleIn(e.object, namespace)).map(e => namespaceOf(e.object)))];
+        const home = homes[0];
+        if ((homes.length === 0 ? [undefined] : homes).some(h => destinationRulesFor(index, hop.destination, { namespace }, h).subset(hop.subset!))) {
           continue;
         }
         const key = JSON.stringify([route.vs.index, route.destinationField, namespace]);

@@ -51,7 +51,7 @@ export function checkDestinationRuleHosts(index: ObjectIndex): ObjectFinding[] {
       if (!isRecord(subset) || !isRecord(subset.labels) || Object.keys(subset.labels).length === 0) {
         return;
       }
-      if (selectsNothing(index, definition, subset.labels)) {
+      if (selectsNothing(index, definition, subset.labels, fqdn)) {
         findings.push(objectFinding(dr.index, 'IST0173', 'error', `spec.subsets[${s}].labels`, subset.labels,
           `The Subset ${String(subset.name)} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).`,
           definition.kind === 'entry' ? 'give the ServiceEntry endpoints with these labels, or drop the labels from the subset'
@@ -62,7 +62,7 @@ export function checkDestinationRuleHosts(index: ObjectIndex): ObjectFinding[] {
   return findings;
 }
 
-function selectsNothing(index: ObjectIndex, definition: Definition, labels: Record<string, unknown>): boolean {
+function selectsNothing(index: ObjectIndex, definition: Definition, labels: Record<string, unknown>, fqdn: string): boolean {
   if (Object.keys(labels).some(k => k.startsWith('topology.') || k === 'kubernetes.io/hostname')) {
     // Istio adds locality and node labels to the pods; those are not in the objects.
     return false;
@@ -73,12 +73,17 @@ function selectsNothing(index: ObjectIndex, definition: Definition, labels: Reco
   if (definition.kind === 'service') {
     return index.workloadsIn(namespaceOf(definition.service.object)).length > 0;
   }
-  const spec = definition.entry.object.spec;
-  const resolution = spec?.resolution;
-  if (!isRecord(spec) || spec.workloadSelector !== undefined || resolution === undefined || resolution === 'NONE') {
-    return false;
-  }
-  return !asArray(spec.endpoints).some(e => isRecord(e) && isRecord(e.labels) && selects(labels, e.labels as Record<string, string>));
+  // The proxies merge the endpoints of every ServiceEntry of the host in a namespace (mergeServicesInstancesByNamespaceHost),
+  // and a client may resolve the host to the entry of another namespace: a subset is judged against all of them.
+  const entries = [definition.entry, ...index.entriesFor(fqdn).filter(e => e !== definition.entry)];
+  return entries.every(entry => {
+    const spec = entry.object.spec;
+    const resolution = spec?.resolution;
+    if (!isRecord(spec) || spec.workloadSelector !== undefined || resolution === undefined || resolution === 'NONE') {
+      return false;
+    }
+    return !asArray(spec.endpoints).some(e => isRecord(e) && isRecord(e.labels) && selects(labels, e.labels as Record<string, string>));
+  });
 }
 
 /** The analyzer's registry of hosts (util.InitServiceEntryHostMap), keyed by `scope/fqdn`. */

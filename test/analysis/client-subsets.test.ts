@@ -117,22 +117,29 @@ describe('EGR118: routes to a subset of the external host itself, or of another 
     assertValidIstioObjects(objects);
   });
 
-  test('a subset of another host whose rule only the route\'s namespace has: the finding names no namespace it cannot know', () => {
+  test('a subset of another ServiceEntry host whose rule only the route\'s namespace has: the finding names that entry\'s namespace', () => {
     const objects = [api(), proxy, v1('default', 'proxy.example.com'), toSubset('proxy.example.com'), apps(['egress/api.example.com', 'egress/proxy.example.com'])];
     const findings = analyze(objects).findings.filter(f => f.code === 'EGR118');
     expect(findings.map(f => [f.index, f.severity, f.field, f.value])).toEqual([[3, 'error', 'spec.tls[0].route[0].destination.subset', 'v1']]);
     expect(findings[0].message).toContain('no DestinationRule they see defines subset "v1" of proxy.example.com (a proxy reads the rules of its own '
-      + 'namespace, of the destination\'s namespace and of the root namespace, not those of default)');
-    expect(findings[0].fix).toMatch(/, or move the rule to the destination's namespace$/);
+      + 'namespace, of egress and of the root namespace, not those of default)');
+    expect(findings[0].fix).toMatch(/, or move the rule to egress$/);
     assertValidIstioObjects(objects);
   });
 
   // Istio (push_context.go PushContext.destinationRule) looks up the rules of the destination Service's namespace, for a
-  // ServiceEntry host the ServiceEntry's namespace: here egress, whose rule defines v1, so the sidecars of apps reach the
-  // subset. The check passes no namespace for a destination that is neither the path's host nor a Kubernetes Service name,
-  // and reports EGR118 (an error) for:
-  //   [api (egress), proxy (egress), v1('default', 'proxy.example.com'), v1('egress', 'proxy.example.com'),
-  //    toSubset('proxy.example.com'), apps(['egress/api.example.com', 'egress/proxy.example.com'])]
-  // Expected: no finding.
-  test.todo('a subset of another ServiceEntry host defined beside that ServiceEntry is seen by every namespace (false EGR118 now)');
+  // ServiceEntry host the ServiceEntry's namespace: here egress, whose rule defines v1, so the sidecars of apps reach the subset.
+  test('a subset of another ServiceEntry host defined beside that ServiceEntry is seen by every namespace', () => {
+    const objects = [api(), proxy, v1('default', 'proxy.example.com'), v1('egress', 'proxy.example.com'), toSubset('proxy.example.com'),
+      apps(['egress/api.example.com', 'egress/proxy.example.com'])];
+    expect(analyze(objects).findings.filter(f => f.code === 'EGR118')).toEqual([]);
+    assertValidIstioObjects(objects);
+  });
+
+  test('a destination host no ServiceEntry defines: the finding names no namespace it cannot know', () => {
+    const objects = [api(), v1('default', 'nowhere.example.com'), toSubset('nowhere.example.com'), apps(['egress/api.example.com'])];
+    const findings = analyze(objects).findings.filter(f => f.code === 'EGR118');
+    expect(findings.map(f => f.value)).toEqual(['v1']);
+    expect(findings[0].fix).toMatch(/, or move the rule to the destination's namespace$/);
+  });
 });

@@ -141,11 +141,19 @@ describe('IST0174 and IST0173: exportTo, wildcards, other cluster domains, label
     expect(found('IST0174', [entry('egress')])).toEqual([]);
   });
 
-  // The first of two ServiceEntries of one host and namespace is the one read, so the result depends on their order:
-  // with the ServiceEntry without endpoints first,
-  //   [entry('egress'), { ...entry('egress', { endpoints: [{ address: 'eu.example.com', labels: { region: 'eu' } }] }), metadata: { name: 'api-eu', namespace: 'egress' } },
-  //    rule('egress', 'api.example.com', { subsets: [{ name: 'eu', labels: { region: 'eu' } }] })]
-  // gives IST0173 (an error), in the other order nothing. The proxies see the endpoints of both entries of the host.
-  // (Istio's own analyzer reads only pods and reports IST0173 in both orders.) Expected: the same answer in either order.
-  test.todo('two ServiceEntries of one host: subset labels are judged against the endpoints of both, whatever their order');
+  // The proxies see the endpoints of every ServiceEntry of the host in its namespace (mergeServicesInstancesByNamespaceHost).
+  test('two ServiceEntries of one host: subset labels are judged against the endpoints of both, whatever their order', () => {
+    const eu = { ...entry('egress', { endpoints: [{ address: 'eu.example.com', labels: { region: 'eu' } }] }), metadata: { name: 'api-eu', namespace: 'egress' } };
+    const subset = (region: string) => rule('egress', 'api.example.com', { subsets: [{ name: region, labels: { region } }] });
+    expect(found('IST0173', [entry('egress'), eu, subset('eu')])).toEqual([]);
+    expect(found('IST0173', [eu, entry('egress'), subset('eu')])).toEqual([]);
+    assertValidIstioObjects([entry('egress'), eu, subset('eu')]);
+    // A label no endpoint of either entry carries, in either order.
+    expect(found('IST0173', [entry('egress'), eu, subset('us')])).toHaveLength(1);
+    expect(found('IST0173', [eu, entry('egress'), subset('us')])).toHaveLength(1);
+    // An entry of the host in another namespace is the host for the clients that resolve it there: its endpoints count too.
+    const elsewhere = { ...entry('billing', { endpoints: [{ address: 'us.example.com', labels: { region: 'us' } }] }), metadata: { name: 'api-us', namespace: 'billing' } };
+    expect(found('IST0173', [entry('egress'), elsewhere, subset('us')])).toEqual([]);
+    expect(found('IST0173', [elsewhere, entry('egress'), subset('us')])).toEqual([]);
+  });
 });
