@@ -11,8 +11,9 @@ export function checkExportTo(
   out: FindingCollector, exportTo: unknown, namespace: string | undefined, allowNone: boolean, withSelector = false,
 ): void {
   const entries = asArray(exportTo);
+  const namespaceKnown = namespace !== undefined && namespace !== '';
   // `.` stands for the object's own namespace; when the manifest does not say which, `.` stays `.`.
-  const own = namespace || '.';
+  const own = namespaceKnown ? namespace : '.';
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const field = `spec.exportTo[${i}]`;
@@ -41,7 +42,7 @@ export function checkExportTo(
     seen.add(key);
   });
   if (withSelector && seen.size > 0) {
-    checkSelectorExport(out, entries, seen, own, namespace !== undefined && namespace !== '');
+    checkSelectorExport(out, entries, seen, own, namespaceKnown);
   }
   // Istio compares with the number of entries as written, invalid and duplicate ones included.
   if (seen.has('*') && entries.length > 1) {

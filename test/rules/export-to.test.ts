@@ -67,6 +67,8 @@ describe('a manifest without a namespace, as lint reads hand-written files', () 
 
   test('`.` twice is a duplicate of `.` itself: no namespace is named', () => {
     expect(errors(unplaced(serviceEntry(['.', '.'])))).toEqual(['EXP1 spec.exportTo[1]: duplicate entries in exportTo for entry .']);
+    expect(errors(unplaced(serviceEntry(['.', '.']), ''))).toEqual(['EXP1 spec.exportTo[1]: duplicate entries in exportTo for entry .']);
+    expect(errors(serviceEntry(['.', '.']))).toEqual([`EXP1 spec.exportTo[1]: duplicate entries in exportTo: . and current namespace ${NS}`]);
     expect(errors(unplaced(serviceEntry(['.', 'payments'])))).toEqual([]);
   });
 
