@@ -1,4 +1,5 @@
-// Runs only the test files that hold a test the run asks for by name.
+// Runs only the test files that hold a test the run asks for by name; for a static mutant, the files that import
+// the mutated module.
 //
 // For each mutant, Stryker asks jest for the tests that covered its code, by name (testNamePattern),
 // in the files related to the mutated file. Jest would still load every related file and skip its
@@ -35,15 +36,47 @@ function testNames() {
   return namesByFile;
 }
 
+/**
+ * How a test file names the mutated module in an import (`…/rules/protocol'`), for a mutant run of one file:
+ * undefined for other runs (the first, full run has no active mutant).
+ */
+function importOfMutatedFile(globalConfig) {
+  const files = globalConfig.nonFlagArgs ?? [];
+  if (!process.env.__STRYKER_ACTIVE_MUTANT__ || !globalConfig.findRelatedTests || files.length !== 1) {
+    return undefined;
+  }
+  const parts = files[0].replace(/\.ts$/, '').split(/[\\/]/);
+  return `/${parts.slice(-2).join('/')}'`;
+}
+
+const importsByFile = new Map();
+
+/** Whether a test file imports the module (read once per file). */
+function imports(file, moduleImport) {
+  let text = importsByFile.get(file);
+  if (text === undefined) {
+    text = fs.readFileSync(file, 'utf8');
+    importsByFile.set(file, text);
+  }
+  return text.includes(moduleImport);
+}
+
 class FilesWithRequestedTests extends Sequencer {
   constructor(options) {
     super(options);
     // Jest matches the pattern against full test names without regard to case.
     this.pattern = options.globalConfig.testNamePattern ? new RegExp(options.globalConfig.testNamePattern, 'i') : undefined;
+    this.moduleImport = importOfMutatedFile(options.globalConfig);
   }
 
   sort(tests) {
     const names = testNames();
+    if (!this.pattern && this.moduleImport) {
+      // A static mutant (in a module-level constant) has no covering tests, so Stryker asks for every related file,
+      // and jest cannot stop at the first failure here: the files that import the module run, or all when none does.
+      const direct = tests.filter(test => imports(test.path, this.moduleImport));
+      return super.sort(direct.length > 0 ? direct : tests);
+    }
     if (!this.pattern || !names) {
       return super.sort(tests);
     }
