@@ -222,7 +222,11 @@ function firstRoute(vs: IndexedObject, source: RouteSource, query: RouteQuery): 
     for (let index = 0; index < routes.length; index++) {
       const route = routes[index];
       if (isRecord(route) && routeApplies(source, route, block, query)) {
-        return hitOf(vs, block, index, route);
+        const hit = hitOf(vs, block, index, route);
+        // A redirect or direct response for some requests only (a path, a header): the others go on to the later routes.
+        if (hit || everyRequest(source, route, block, query)) {
+          return hit;
+        }
       }
     }
   }
@@ -242,6 +246,16 @@ function routeApplies(source: RouteSource, route: Record<string, any>, block: Bl
     }
   }
   return matches === 0 && source.bound.includes(query.gateway);
+}
+
+/** Match fields that pick the listener and the gateway, not some of its requests. */
+const LISTENER_FIELDS: ReadonlySet<string> = new Set(['port', 'gateways', 'sniHosts', 'name']);
+
+/** Whether the route takes every request the query stands for: no match, or an applying match on listener fields only. */
+function everyRequest(source: RouteSource, route: Record<string, any>, block: Block, query: RouteQuery): boolean {
+  const matches = asArray(route.match).filter(isRecord);
+  return matches.length === 0
+    || matches.some(m => matchApplies(source, m, block, query) && Object.keys(m).every(key => LISTENER_FIELDS.has(key)));
 }
 
 function matchApplies(source: RouteSource, match: Record<string, any>, block: Block, query: RouteQuery): boolean {

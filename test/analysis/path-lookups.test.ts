@@ -55,15 +55,22 @@ describe('routes: the first route of the first VirtualService that applies', () 
     expect(meshRoute([vs], 80)).toBeUndefined();
   });
 
-  // Suspicious: a redirect (or direct response) route that applies to some requests only hides the routes after it.
-  // Input: ServiceEntry api.example.com ports 80/HTTP and 443/TLS; VirtualService (gateways mesh, istio-system/egress) with
-  // http[0] `match: [{gateways: [mesh], port: 80, uri: {prefix: /old}}], redirect: {uri: /new}`, http[1] port 80 to the
-  // egress gateway Service, tls[0] port 443 to the gateway, and the gateway's routes to the host. We: firstRoute returns
-  // hitOf(http[0]), which has no destination, so port 80 has no route: the path is `direct` and PORTBYPASS (EGR220) warns that
-  // port 80 bypasses the gateway. Istio (pilot/pkg/networking/core/route/route.go BuildHTTPRoutesForVirtualService) makes one
-  // Envoy route per http entry in order: /old is answered with a redirect, every other request on port 80 takes http[1] to the
-  // gateway. The path should follow the first route with a destination (and the redirect should not make the port direct).
-  test.todo('a redirect route that matches some requests only does not hide the later route to the egress gateway (false PORTBYPASS)');
+  // Istio makes one Envoy route per http entry, in order (route.go BuildHTTPRoutesForVirtualService): /old is answered
+  // with a redirect, every other request on the port takes the next route.
+  test('a redirect for some requests only (a path, a header) does not hide the later routes; one on listener fields does', () => {
+    const vs = (match: unknown[]) => virtualService('api', 'team-a', {
+      hosts: [HOST], http: [{ match, redirect: { uri: '/new' } }, { route: to('later.example.com') }],
+    });
+    assertValidIstioObjects([vs([{ port: 80, uri: { prefix: '/old' } }])]);
+
+    expect(meshRoute([vs([{ port: 80, uri: { prefix: '/old' } }])], 80)).toBe('0 spec.http[1] -> later.example.com');
+    expect(meshRoute([vs([{ headers: { 'x-old': { exact: '1' } } }])], 80)).toBe('0 spec.http[1] -> later.example.com');
+    expect(meshRoute([vs([{ port: 80, gateways: ['mesh'], name: 'all' }])], 80)).toBeUndefined();
+    // One of its matches takes every request on the port: so does the route.
+    expect(meshRoute([vs([{ uri: { prefix: '/old' } }, { port: 80 }])], 80)).toBeUndefined();
+    // The match for another port does not apply at all.
+    expect(meshRoute([vs([{ port: 81 }])], 80)).toBe('0 spec.http[1] -> later.example.com');
+  });
 
   test('gatewaysOf a VirtualService the index was not built with: read from the object', () => {
     const routes = new RouteIndex([]);
