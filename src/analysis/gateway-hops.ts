@@ -10,7 +10,8 @@
  * - GWROUTE (EGR133): a server, but no VirtualService bound to its Gateway (and allowed by the
  *   server's `namespace/host`) routes the host on that port with the route kind the server uses
  *   (`http` for HTTP and terminated HTTPS, `tls` for passed-through TLS, `tcp` for the rest):
- *   HTTP gets 404, TLS and TCP connections are closed.
+ *   HTTP gets 404, TLS and TCP connections are closed. An AUTO_PASSTHROUGH server takes no VirtualService: it
+ *   forwards Istio mutual TLS by its SNI to a cluster of the mesh, which an external host cannot be.
  *
  * Only gateways with at least one Gateway among the objects are looked at (paths.ts), so a gateway
  * configured elsewhere is not judged by the part of its configuration given here.
@@ -48,6 +49,14 @@ export function gatewayHopOnPath(host: HostPath, path: PortPath): ObjectFinding[
     return [];
   }
   const gateway = label(server.gateway.object);
+  if (server.tls === 'AUTO_PASSTHROUGH') {
+    // Such a server takes no VirtualService: it forwards by the SNI of Istio mutual TLS to a cluster of the mesh.
+    return [objectFinding(route.vs.index, 'GWROUTE', 'error', route.destinationField, route.host,
+      `${route.field} ${sends}, where ${gateway} ${server.field} takes it in AUTO_PASSTHROUGH mode, which forwards a connection by the SNI `
+      + `of Istio mutual TLS (outbound_.<port>_.<subset>_.<host>) to a cluster of the mesh, without VirtualServices: ${host.host} would get `
+      + 'the mesh\'s TLS, which it cannot complete',
+      `use a PASSTHROUGH or ISTIO_MUTUAL server on Gateway ${gateway} for ${host.host}, with a route bound to it that sends ${host.host} to the host`)];
+  }
   const kind = gatewayBlocks(server.protocol, server.tls)[0];
   const namespaces = server.routeNamespaces ? ` from namespace ${[...server.routeNamespaces].join(' or ')} (the server's hosts allow no other)` : '';
   return [objectFinding(route.vs.index, 'GWROUTE', 'error', route.destinationField, route.host,

@@ -99,14 +99,25 @@ describe('GWTLS (EGR130) by the server\'s TLS mode', () => {
       .toEqual([expect.stringMatching(/^EGR130 error \[2\] .*which passes TLS through by its SNI/)]);
   });
 
-  // Suspicious (gateway-hops.ts, GWROUTE/EGR133): the AUTO_PASSTHROUGH input above (ServiceEntry api.example.com 15443/TLS,
-  // Gateway istio-system/egress server 15443 TLS AUTO_PASSTHROUGH, sidecars' DestinationRule subset ISTIO_MUTUAL, a mesh tls
-  // route to the gateway Service) without the route bound to the Gateway gets `GWROUTE error ... no VirtualService bound to
-  // istio-system/egress has a tls route ...: the gateway closes the connection`. Istio builds AUTO_PASSTHROUGH filter chains
-  // without any VirtualService (pilot/pkg/networking/core/gateway.go createGatewayTCPFilterChainOpts ->
-  // builtAutoPassthroughFilterChains): it forwards the mesh TLS to the cluster its SNI names. The path does not work for an
-  // external host either (the host cannot complete mesh TLS), but the reason given is not Istio's.
-  test.todo('GWROUTE does not ask an AUTO_PASSTHROUGH server for a bound VirtualService; the reason it gives is the forwarded mesh TLS');
+  // Istio builds AUTO_PASSTHROUGH filter chains without any VirtualService (pilot gateway.go builtAutoPassthroughFilterChains):
+  // the server forwards mesh TLS to the cluster its SNI names. Without a bound route the path still fails for an external
+  // host, and GWROUTE says why.
+  test('GWROUTE at an AUTO_PASSTHROUGH server names the forwarded mesh TLS, not a missing route', () => {
+    const objects = egress({ port: 15443, protocol: 'TLS', server: { protocol: 'TLS', tls: { mode: 'AUTO_PASSTHROUGH' } }, toGateway: { mode: 'ISTIO_MUTUAL' } });
+    const vs = objects[3];
+    const meshOnly = { ...vs, spec: { ...vs.spec, tls: [vs.spec.tls[0]] } };
+    const findings = analyze([...objects.slice(0, 3), meshOnly]).findings.filter(f => codeOf(f) === 'EGR133');
+    expect(findings.map(f => [f.severity, f.index, f.field, f.value])).toEqual([['error', 3, 'spec.tls[0].route[0].destination', GW]]);
+    expect(findings[0].message).toBe(`spec.tls[0] sends ${HOST}:15443 to the egress gateway ${GW} on port 15443, where istio-system/egress `
+      + 'spec.servers[0] takes it in AUTO_PASSTHROUGH mode, which forwards a connection by the SNI of Istio mutual TLS '
+      + `(outbound_.<port>_.<subset>_.<host>) to a cluster of the mesh, without VirtualServices: ${HOST} would get the mesh's TLS, which it cannot complete`);
+    expect(findings[0].fix).toBe(`use a PASSTHROUGH or ISTIO_MUTUAL server on Gateway istio-system/egress for ${HOST}, with a route bound to it that sends ${HOST} to the host`);
+    // A PASSTHROUGH server without the route: the missing route is the reason.
+    const passthrough = egress({ port: 15443, protocol: 'TLS', server: { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } } });
+    const meshOnlyPassthrough = { ...passthrough[3], spec: { ...passthrough[3].spec, tls: [passthrough[3].spec.tls[0]] } };
+    expect(analyze([...passthrough.slice(0, 3), meshOnlyPassthrough]).findings.filter(f => codeOf(f) === 'EGR133').map(f => f.message))
+      .toEqual([expect.stringContaining('but no VirtualService bound to istio-system/egress has a tls route for api.example.com on port 15443')]);
+  });
 
   test('plain text to a server that ends TLS with its own credential (SIMPLE) fails the handshake: an error', () => {
     expect(tlsFindings(egress({ port: 443, protocol: 'HTTP', server: { protocol: 'HTTPS', tls: { mode: 'SIMPLE', credentialName: 'api-cert' } } }))).toEqual([
