@@ -96,7 +96,8 @@ function missingCredentials(index: ObjectIndex, gatewayPods: Array<Record<string
       if (missing) {
         findings.push(objectFinding(gateway.index, 'IST0101', 'error', `spec.servers[${s}].tls.credentialName`, name,
           `Referenced credentialName not found: "${name}"`,
-          `create the Secret ${places[0].secret} in namespace ${places.map(p => p.ns).join(', ')}, where the gateway pods run, or correct the name`));
+          name.includes('/') ? `create the Secret ${places[0].secret} in namespace ${places[0].ns}, which the name gives, or correct the name`
+            : `create the Secret ${places[0].secret} in namespace ${places.map(p => p.ns).join(', ')}, where the gateway pods run, or correct the name`));
       }
     });
   }

@@ -239,7 +239,8 @@ function tlsOf(port: PortPath): TlsSummary {
   }
   const sidecar = port.sidecar;
   if (sidecar.via === 'direct') {
-    const origination = sidecar.tls && ['SIMPLE', 'MUTUAL'].includes(sidecar.tls.mode) ? sidecar.tls.mode : null;
+    // ISTIO_MUTUAL too: the sidecar originates it (cluster_tls.go), even where the host cannot take it.
+    const origination = sidecar.tls && ['SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'].includes(sidecar.tls.mode) ? sidecar.tls.mode : null;
     const leaves = origination ? 'tls' : sidecar.traffic === 'istio-mutual' ? 'tls' : sidecar.traffic;
     const text = origination ? `TLS origination ${origination} at the sidecar` : leaves === 'tls' ? 'the application\'s TLS' : TRAFFIC_TEXT[leaves];
     return { toProxy: null, atProxy: null, origination, originatedBy: origination ? 'sidecar' : null, leaves, text };

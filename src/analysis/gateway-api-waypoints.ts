@@ -25,14 +25,24 @@ export function checkGatewayApiWaypoints(index: ObjectIndex): ObjectFinding[] {
   return findings;
 }
 
+function hboneListener(gateway: IndexedObject): any {
+  return asArray(gateway.object.spec?.listeners).find(l => isRecord(l) && l.protocol === 'HBONE' && l.port === HBONE_PORT);
+}
+
+/** `from` of the HBONE listener's allowedRoutes: Same without one. */
+function admittedFrom(gateway: IndexedObject): unknown {
+  const listener = hboneListener(gateway);
+  return isRecord(listener?.allowedRoutes?.namespaces) ? listener.allowedRoutes.namespaces.from ?? 'Same' : 'Same';
+}
+
 /**
  * Whether a waypoint takes objects of `namespace` (ambient/waypoints.go makeAllowedRoutes and
  * AllowsAttachmentFromNamespace: its 15008 HBONE listener's allowedRoutes, Same without one).
  * Unknown (a Selector without the Namespace object) counts as admitted.
  */
 function admits(index: ObjectIndex, gateway: IndexedObject, namespace: string): boolean {
-  const listener = asArray(gateway.object.spec?.listeners).find(l => isRecord(l) && l.protocol === 'HBONE' && l.port === HBONE_PORT);
-  const from = isRecord(listener?.allowedRoutes?.namespaces) ? listener.allowedRoutes.namespaces.from ?? 'Same' : 'Same';
+  const listener = hboneListener(gateway);
+  const from = admittedFrom(gateway);
   if (from === 'All') {
     return true;
   }
@@ -75,7 +85,8 @@ function checkUseWaypoint(index: ObjectIndex, findings: ObjectFinding[], entry: 
       `create a Gateway ${namespace}/${waypoint} with gatewayClassName: ${WAYPOINT_CLASS}, or name an existing waypoint`));
   } else if (namespace !== home && !admits(index, gateway, home)) {
     findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT_NAMESPACE}`, namespace,
-      `waypoint ${namespace}/${waypoint} does not admit namespace ${home}: its HBONE listener's allowedRoutes take its own namespace only, `
+      `waypoint ${namespace}/${waypoint} does not admit namespace ${home}: its HBONE listener's allowedRoutes take `
+        + `${admittedFrom(gateway) === 'Selector' ? `the namespaces its selector matches, not ${home}` : 'its own namespace only'}, `
         + 'so Istio does not bind the waypoint and the traffic goes without it',
       `give the waypoint's 15008 HBONE listener allowedRoutes.namespaces.from: All (or a Selector matching ${home})`));
   } else if (gatewayClassOf(gateway.object) !== WAYPOINT_CLASS) {

@@ -25,7 +25,7 @@ describe('IST0101 credentialName', () => {
     expect(rows(accepted)).toEqual([]);
     expect(rows([g, pods, secret('other', 'certs'), secret('a-cert', 'istio-system')])).toEqual([[0, 'IST0101', 'IST0101', 'error',
       'spec.servers[0].tls.credentialName', 'certs/a-cert', 'Referenced credentialName not found: "certs/a-cert"',
-      'create the Secret a-cert in namespace certs, where the gateway pods run, or correct the name']]);
+      'create the Secret a-cert in namespace certs, which the name gives, or correct the name']]);
     // Nothing is said where the Secrets of that namespace are unknown.
     expect(rows([g, pods, secret('a-cert', 'istio-system')])).toEqual([]);
   });

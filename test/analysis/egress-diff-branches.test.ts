@@ -216,9 +216,25 @@ describe('paths and TLS', () => {
     });
   });
 
-  // Suspicious, left open: a DestinationRule with tls.mode ISTIO_MUTUAL for an external host sent direct (a ServiceEntry
-  // of the client's namespace, no gateway) gives tls { toProxy: null, origination: null, originatedBy: null, leaves: 'tls',
-  // text: "the application's TLS" }. The sidecar originates Istio mutual TLS itself there (pilot/pkg/networking/core/cluster_tls.go
-  // buildUpstreamClusterTLSContext, ISTIO_MUTUAL), so the summary should say the sidecar originates mutual TLS, not the application.
-  test.todo('ISTIO_MUTUAL to an external host sent direct is summarized as TLS the sidecar originates, not the application\'s TLS');
+  // The sidecar originates Istio mutual TLS itself there (pilot cluster_tls.go buildUpstreamClusterTLSContext, ISTIO_MUTUAL).
+  test('ISTIO_MUTUAL to an external host sent direct is summarized as TLS the sidecar originates, not the application\'s TLS', () => {
+    const entry: Manifest = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { hosts: ['api.example.com'], exportTo: ['.'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
+    };
+    const rule = (mode: string): Manifest => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { host: 'api.example.com', trafficPolicy: { tls: { mode } } },
+    });
+    assertValidIstioObjects([entry, rule('ISTIO_MUTUAL')]);
+    const tlsOf = (objects: Manifest[]) => accessesOf(new ObjectIndex(objects))[0].tls;
+    expect(tlsOf([entry, rule('ISTIO_MUTUAL')])).toEqual({
+      toProxy: null, atProxy: null, origination: 'ISTIO_MUTUAL', originatedBy: 'sidecar', leaves: 'tls', text: 'TLS origination ISTIO_MUTUAL at the sidecar',
+    });
+    expect(tlsOf([entry, rule('DISABLE')])).toEqual({ toProxy: null, atProxy: null, origination: null, originatedBy: null, leaves: 'tls', text: 'the application\'s TLS' });
+  });
 });
