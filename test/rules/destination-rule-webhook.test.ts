@@ -108,12 +108,9 @@ describe('connection pool (DR13..DR15)', () => {
     expect(errors(policy({ connectionPool: {} }))).toEqual(['DR13 spec.trafficPolicy.connectionPool: connection pool must have at least one field']);
   });
 
+  // Every limit of the pool is checked in test/rules/connection-pool.test.ts; here, that DestinationRules report them as DR14.
   test.each([
-    ['http', 'http1MaxPendingRequests', 'http1 max pending requests must be non-negative'],
     ['http', 'http2MaxRequests', 'http2 max requests must be non-negative'],
-    ['http', 'maxRequestsPerConnection', 'max requests per connection must be non-negative'],
-    ['http', 'maxRetries', 'max retries must be non-negative'],
-    ['http', 'maxConcurrentStreams', 'max concurrent streams must be non-negative'],
     ['tcp', 'maxConnections', 'max connections must be non-negative'],
   ])('a negative %s.%s', (part, key, message) => {
     const object = policy({ connectionPool: { [part]: { [key]: -1 } } });
