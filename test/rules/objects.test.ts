@@ -294,7 +294,35 @@ describe('the schema walk over any field tree', () => {
     expect(walked({ n: 1 }, 2147483648)).toEqual([['DECODE1', 'spec', 2147483648]]);
   });
 
+  test('unknown fields in full: an error, with the fields the place knows; status is a known top-level field', () => {
+    const findings = checkUnknownFields({ ...spec({ ports: [{ number: 1, nmae: 'x' }] }), extra: true, status: {} } as any, { p: { ports: { i: { p: { name: {}, number: {} } } } } });
+    expect(findings).toEqual([
+      {
+        rule: 'UNKNOWN_FIELD',
+        severity: 'error',
+        field: 'extra',
+        value: true,
+        message: 'unknown field "extra": the API server refuses it (or drops it), so it has no effect',
+        fix: 'remove it or move it where it belongs; known fields here: apiVersion, kind, metadata, spec',
+      },
+      {
+        rule: 'UNKNOWN_FIELD',
+        severity: 'error',
+        field: 'spec.ports[0].nmae',
+        value: 'x',
+        message: 'unknown field "spec.ports[0].nmae": the API server refuses it (or drops it), so it has no effect',
+        fix: 'remove it or move it where it belongs; known fields here: name, number',
+      },
+    ]);
+  });
+
+  test('a number beyond int32 with a fraction is the schema\'s to refuse (type integer), not the decoder\'s', () => {
+    expect(walked({ p: { count: { n: 1 } } }, { count: 2147483648.5 })).toEqual([]);
+    expect(walked({ p: { count: { n: 1 } } }, { count: 2147483648 })).toEqual([['DECODE1', 'spec.count', 2147483648]]);
+  });
+
   test('a value of another shape than the tree\'s is left to the schema', () => {
+    expect(walked({ p: { destination: { p: { host: {} } } } }, { destination: [{ bogus: 1 }] })).toEqual([]);
     expect(walked({ p: { list: { i: { p: { a: {} } } } } }, { list: { b: 1 } })).toEqual([]);
     expect(walked({ p: { list: { i: { p: { a: {} } } } } }, { list: [{ b: 1 }] })).toEqual([['UNKNOWN_FIELD', 'spec.list[0].b', 1]]);
     expect(walked({ p: { count: { n: 1 } } }, { count: { b: 1 } })).toEqual([]);
