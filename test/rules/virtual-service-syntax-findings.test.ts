@@ -271,6 +271,8 @@ describe('Go number formatting for messages', () => {
     [100.0078125, '100.007812'], [100.0078135, '100.007813'], [0.0000005, '0.000000'], [0.0000015, '0.000002'], [2.5e-7, '0.000000'],
     [1e21, '1000000000000000000000.000000'], [-1.5, '-1.500000'], [-0, '-0.000000'], [5e-324, '0.000000'],
     [Infinity, '+Inf'], [-Infinity, '-Inf'], [NaN, 'NaN'],
+    // Just below a power of two, where Math.log2 rounds up to the power itself.
+    [2 ** 60 - 128, '1152921504606846848.000000'],
   ])('%p as Go\'s %%f prints it, ties and large numbers too', (x, expected) => {
     expect(goFixed(x)).toBe(expected);
   });
