@@ -46,36 +46,36 @@ function selectsLabels(selector: Record<string, unknown>, labels: Record<string,
   return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
 }
 
-/** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway). */
-const routedAwayByIndex = new WeakMap<ObjectIndex, Map<string, Manifest[]>>();
+/** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway), and the wildcard hosts among them. */
+const routedAwayByIndex = new WeakMap<ObjectIndex, { byHost: Map<string, Manifest[]>; wildcards: string[] }>();
 
 /** Whether a mesh-bound VirtualService visible in `namespace` sends `host` somewhere else (to an egress gateway). */
 function routedAway(index: ObjectIndex, host: string, namespace: string): boolean {
-  let byHost = routedAwayByIndex.get(index);
-  if (!byHost) {
-    byHost = new Map();
+  let routes = routedAwayByIndex.get(index);
+  if (!routes) {
+    routes = { byHost: new Map(), wildcards: [] };
     for (const vs of index.virtualServices.filter(v => isMeshBound(v.object))) {
       const destinations = index.destinations(vs).filter(d => d.gateways.includes(MESH));
       for (const h of strings(vs.object.spec?.hosts)) {
         if (destinations.some(d => d.host !== h)) {
-          const list = byHost.get(h);
+          const list = routes.byHost.get(h);
           if (list) {
             list.push(vs.object);
           } else {
-            byHost.set(h, [vs.object]);
+            routes.byHost.set(h, [vs.object]);
+            if (h.startsWith('*')) {
+              routes.wildcards.push(h);
+            }
           }
         }
       }
     }
-    routedAwayByIndex.set(index, byHost);
+    routedAwayByIndex.set(index, routes);
   }
+  const { byHost, wildcards } = routes;
+  const visible = (routed: string) => byHost.get(routed)!.some(object => isVisibleIn(object, namespace));
   // A wildcard host (`*.example.com`) routes every host it covers, as in Istio's wildcard egress setup.
-  for (const [routed, objects] of byHost) {
-    if ((routed === host || (routed.startsWith('*') && hostSubsetOf(host, routed))) && objects.some(object => isVisibleIn(object, namespace))) {
-      return true;
-    }
-  }
-  return false;
+  return (byHost.has(host) && visible(host)) || wildcards.some(routed => routed !== host && hostSubsetOf(host, routed) && visible(routed));
 }
 
 /**
