@@ -26,3 +26,11 @@ describe('IST0002 Deprecated', () => {
     expect(lintObjects([proxy]).filter(f => f.code === 'IST0002').map(f => f.message)).toEqual(['Deprecated: OutboundTrafficPolicy.EgressProxy ignored']);
   });
 });
+
+describe('IST0002, the finding in full', () => {
+  test('a warning with the percent and a fix; a percent that is no number is the schema\'s to refuse', () => {
+    const findings = lintObjects([withDelay({ percent: 5 })]).filter(f => f.code === 'IST0002');
+    expect(findings.map(f => [f.severity, f.field, f.value, f.fix])).toEqual([['warning', 'spec.http[0].fault.delay.percent', 5, 'write percentage: { value: 5 } instead of percent']]);
+    expect(lintObjects([withDelay({ percent: '5' })]).filter(f => f.code === 'IST0002')).toEqual([]);
+  });
+});

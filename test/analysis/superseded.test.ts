@@ -73,3 +73,19 @@ describe('Istio warnings superseded by the library\'s findings', () => {
     expect(dropSuperseded([{ ...own, rule: 'toString' }, covered])).toHaveLength(2);
   });
 });
+
+describe('SIDECAR_CREDENTIAL covers IST0128 and IST0129 at its tls block', () => {
+  test('a credentialName that sidecars ignore: said once, by SIDECAR_CREDENTIAL', () => {
+    const rules = ['SIDECAR_CREDENTIAL', 'IST0128', 'IST0129'];
+    const objects = [
+      serviceEntry('api', 'default', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }),
+      origination({ mode: 'SIMPLE', credentialName: 'api-ca' }), origination({ mode: 'SIMPLE', credentialName: 'api-ca' }, true),
+    ];
+    expect(lines(lintObjects(objects), rules)).toEqual([
+      '[1] SIDECAR_CREDENTIAL error spec.trafficPolicy.tls.credentialName',
+      '[2] SIDECAR_CREDENTIAL error spec.trafficPolicy.portLevelSettings[0].tls.credentialName',
+    ]);
+    // Without a credentialName there is no SIDECAR_CREDENTIAL, and IST0128 stays.
+    expect(lines(lintObjects([objects[0], origination({ mode: 'SIMPLE' })]), rules)).toEqual(['[1] IST0128 warning spec.trafficPolicy.tls']);
+  });
+});
