@@ -14,7 +14,7 @@
  */
 import { ObjectIndex } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { asArray, isRecord } from '../rules/finding';
+import { asArray, goEqualFold, isRecord } from '../rules/finding';
 
 const OPT_OUT_LABEL = 'networking.istio.io/enable-autoallocate-ip';
 
@@ -52,5 +52,5 @@ function autoAllocated(object: { metadata?: { labels?: Record<string, string> };
     return false;
   }
   const optOut = isRecord(object.metadata?.labels) ? object.metadata!.labels![OPT_OUT_LABEL] : undefined;
-  return !(typeof optOut === 'string' && optOut.toLowerCase() === 'false');
+  return !(typeof optOut === 'string' && goEqualFold(optOut, 'false'));
 }

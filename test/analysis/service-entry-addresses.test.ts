@@ -1,5 +1,6 @@
 /** IST0134: ServiceEntries that serve TCP without an address take every connection to their port. */
 import { found, serviceEntry } from './objects';
+import { analyze } from '../../src/analysis';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const entry = (spec: any, labels?: Record<string, string>) => serviceEntry('db', 'default', { hosts: ['db.example.com'], ...spec }, labels);
@@ -30,5 +31,39 @@ describe('IST0134 ServiceEntryAddressesRequired', () => {
     const optedOut = entry({ ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' }, { 'networking.istio.io/enable-autoallocate-ip': 'False' });
     expect(found('IST0134', [optedOut])).toEqual([`[0] spec.ports[0]: ${MESSAGE}`]);
     expect(found('IST0134', [{ ...optedOut, status: { addresses: [{ value: '240.240.0.1', host: 'db.example.com' }] } }])).toEqual([]);
+  });
+});
+
+describe('IST0134, the finding in full and the edges of what is read', () => {
+  const tcp = { number: 5432, name: 'tcp' };
+  const rows = (objects: any[]) => analyze(objects).findings.filter(f => f.code === 'IST0134').map(f => [f.severity, f.field, f.value]);
+
+  test('a port without protocol, with a null or an empty one: the value is the protocol, null when there is none', () => {
+    expect(rows([entry({ ports: [tcp, { ...tcp, number: 5433, protocol: null }, { ...tcp, number: 5434, protocol: '' }] })])).toEqual([
+      ['warning', 'spec.ports[0]', null], ['warning', 'spec.ports[1]', null], ['warning', 'spec.ports[2]', ''],
+    ]);
+    const finding = analyze([entry({ ports: [tcp] })]).findings.find(f => f.code === 'IST0134')!;
+    expect(finding.fix).toBe('add spec.addresses (the IPs or CIDR blocks of the service), or use resolution DNS or STATIC so that istiod allocates an address');
+  });
+
+  test('a protocol that is no string is the schema\'s to refuse: no finding, and no error reading it', () => {
+    expect(analyze([entry({ ports: [{ ...tcp, protocol: 5 }] })]).findings.map(f => f.code)).not.toContain('EGR001');
+    expect(found('IST0134', [entry({ ports: [{ ...tcp, protocol: 5 }] })])).toEqual([]);
+  });
+
+  test('addresses in the status count; an empty status list does not', () => {
+    const withStatus = (status: any) => ({ ...entry({ ports: [tcp] }), status });
+    expect(found('IST0134', [withStatus({ addresses: [{ value: '240.240.0.1' }] })])).toEqual([]);
+    expect(found('IST0134', [withStatus({ addresses: [] })])).toHaveLength(1);
+    expect(found('IST0134', [withStatus({})])).toHaveLength(1);
+  });
+
+  test('a null resolution is NONE; the opt-out label is read as Go\'s EqualFold reads "false"', () => {
+    expect(found('IST0134', [entry({ ports: [tcp], resolution: null })])).toHaveLength(1);
+    const dns = (label: string) => entry({ ports: [tcp], resolution: 'DNS' }, { 'networking.istio.io/enable-autoallocate-ip': label });
+    expect(found('IST0134', [dns('true')])).toEqual([]);
+    for (const label of ['false', 'FALSE', 'falſe']) {
+      expect(found('IST0134', [dns(label)])).toHaveLength(1);
+    }
   });
 });
