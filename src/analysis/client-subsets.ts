@@ -24,13 +24,11 @@ export function checkClientSubsets(index: ObjectIndex): ObjectFinding[] {
           || ownRouteIn(index, namespace, hostPath.host)) {
           continue;
         }
-        // The destination Service's namespace; for a ServiceEntry host, that of each entry the namespace sees (any may be the one).
-        const homes = target?.namespace !== undefined ? [target.namespace]
-          : hop.destination === hostPath.host ? [namespaceOf(hostPath.definition.object)]
-            : serviceNamespace(hop.destination) !== undefined ? [serviceNamespace(hop.destination)]
-              : [...new Set(index.entriesFor(hop.destination).filter(e => isVisibleIn(e.object, namespace)).map(e => namespaceOf(e.object)))];
+        const subset = hop.subset;
+        const homes = destinationHomes(index, hop.destination, namespace, target?.namespace
+          ?? (hop.destination === hostPath.host ? namespaceOf(hostPath.definition.object) : undefined));
         const home = homes[0];
-        if ((homes.length === 0 ? [undefined] : homes).some(h => destinationRulesFor(index, hop.destination, { namespace }, h).subset(hop.subset!))) {
+        if ((homes.length === 0 ? [undefined] : homes).some(h => destinationRulesFor(index, hop.destination, { namespace }, h).subset(subset))) {
           continue;
         }
         const key = JSON.stringify([route.vs.index, route.destinationField, namespace]);
@@ -49,6 +47,19 @@ export function checkClientSubsets(index: ObjectIndex): ObjectFinding[] {
     }
   }
   return findings;
+}
+
+/**
+ * The namespaces whose DestinationRules a proxy of `namespace` reads as the destination's: the one given (a gateway
+ * Service's, the path's ServiceEntry's), a Kubernetes Service host's, or that of each ServiceEntry of the host that
+ * `namespace` sees (any of them may be the one it resolves).
+ */
+function destinationHomes(index: ObjectIndex, destination: string, namespace: string, known: string | undefined): string[] {
+  const home = known ?? serviceNamespace(destination);
+  if (home !== undefined) {
+    return [home];
+  }
+  return [...new Set(index.entriesFor(destination).filter(e => isVisibleIn(e.object, namespace)).map(e => namespaceOf(e.object)))];
 }
 
 /**
