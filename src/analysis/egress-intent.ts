@@ -21,6 +21,7 @@ import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
 import { hostSubsetOf, hostsMatch, isEveryAddress, isIpAddress } from '../rules/names';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../rules/protocol';
 
 /** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
 const ROOT_NAMESPACE = 'istio-system';
@@ -46,23 +47,61 @@ function selectsLabels(selector: Record<string, unknown>, labels: Record<string,
   return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
 }
 
-/** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway), and the wildcard hosts among them. */
-const routedAwayByIndex = new WeakMap<ObjectIndex, { byHost: Map<string, Manifest[]>; wildcards: string[] }>();
+/** The VirtualService route blocks that take a sidecar's traffic. */
+type RouteBlock = 'http' | 'tls' | 'tcp';
+/** A mesh-bound VirtualService that sends a host somewhere else, and the blocks whose routes do. */
+interface RouteAway { readonly object: Manifest; readonly blocks: ReadonlySet<string> }
 
-/** Whether a mesh-bound VirtualService visible in `namespace` sends `host` somewhere else (to an egress gateway). */
-function routedAway(index: ObjectIndex, host: string, namespace: string): boolean {
+/** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway), and the wildcard hosts among them. */
+const routedAwayByIndex = new WeakMap<ObjectIndex, { byHost: Map<string, RouteAway[]>; wildcards: string[] }>();
+
+/**
+ * The route blocks that carry a port's traffic at a sidecar (pilot's outbound listeners): an HTTP port
+ * takes http routes only (a VirtualService without them builds no virtual host); a TLS port tls
+ * routes, then tcp routes; other ports tcp routes; a port without protocol is sniffed, http and tcp.
+ * A protocol Istio does not know: any block, so that no routing is missed.
+ */
+function routeBlocksFor(protocol: unknown): RouteBlock[] {
+  if (protocol === undefined || protocol === null || protocol === '') {
+    return ['http', 'tcp'];
+  }
+  if (parseProtocol(protocol) === undefined) {
+    return ['http', 'tls', 'tcp'];
+  }
+  return isHttpProtocol(protocol) ? ['http'] : isTlsProtocol(protocol) ? ['tls', 'tcp'] : ['tcp'];
+}
+
+/**
+ * The route blocks that carry `host`'s traffic on `port` as the ServiceEntries visible in `namespace`
+ * declare it; undefined (any block) for every port, or a port no entry declares.
+ */
+function blocksForPort(index: ObjectIndex, host: string, namespace: string, port: number | undefined): Set<string> | undefined {
+  if (port === undefined) {
+    return undefined;
+  }
+  const declared = index.entriesFor(host).filter(e => isVisibleIn(e.object, namespace))
+    .flatMap(e => asArray(e.object.spec?.ports)).filter(isRecord).filter(p => p.number === port);
+  return declared.length === 0 ? undefined : new Set(declared.flatMap(p => routeBlocksFor(p.protocol)));
+}
+
+/**
+ * Whether a mesh-bound VirtualService visible in `namespace` sends `host` somewhere else (to an egress
+ * gateway), by routes of one of `blocks` (undefined: by any route).
+ */
+function routedAway(index: ObjectIndex, host: string, namespace: string, blocks?: ReadonlySet<string>): boolean {
   let routes = routedAwayByIndex.get(index);
   if (!routes) {
     routes = { byHost: new Map(), wildcards: [] };
     for (const vs of index.virtualServices.filter(v => isMeshBound(v.object))) {
       const destinations = index.destinations(vs).filter(d => d.gateways.includes(MESH));
       for (const h of strings(vs.object.spec?.hosts)) {
-        if (destinations.some(d => d.host !== h)) {
+        const away = new Set(destinations.filter(d => d.host !== h).map(d => d.field.slice('spec.'.length, d.field.indexOf('['))));
+        if (away.size > 0) {
           const list = routes.byHost.get(h);
           if (list) {
-            list.push(vs.object);
+            list.push({ object: vs.object, blocks: away });
           } else {
-            routes.byHost.set(h, [vs.object]);
+            routes.byHost.set(h, [{ object: vs.object, blocks: away }]);
             if (h.startsWith('*')) {
               routes.wildcards.push(h);
             }
@@ -73,7 +112,8 @@ function routedAway(index: ObjectIndex, host: string, namespace: string): boolea
     routedAwayByIndex.set(index, routes);
   }
   const { byHost, wildcards } = routes;
-  const visible = (routed: string) => byHost.get(routed)!.some(object => isVisibleIn(object, namespace));
+  const visible = (routed: string) => byHost.get(routed)!.some(r => isVisibleIn(r.object, namespace)
+    && (blocks === undefined || [...r.blocks].some(b => blocks.has(b))));
   // A wildcard host (`*.example.com`) routes every host it covers, as in Istio's wildcard egress setup.
   return (byHost.has(host) && visible(host)) || wildcards.some(routed => routed !== host && hostSubsetOf(host, routed) && visible(routed));
 }
@@ -434,12 +474,17 @@ function ignoredSidecarCredentials(index: ObjectIndex): ObjectFinding[] {
   const atWaypoints = waypointOriginationRules(index);
   for (const dr of index.destinationRules) {
     const spec = dr.object.spec;
-    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || routedAway(index, spec.host, namespaceOf(dr.object))
-      || atWaypoints.has(dr.index)) {
+    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || atWaypoints.has(dr.index)) {
       continue;
     }
+    const host = spec.host;
+    const own = namespaceOf(dr.object);
     for (const { field, tls, port } of clientTlsSettings(spec)) {
       const credential = tls.credentialName;
+      // The rule's settings for a port apply only where the sidecars send that port's traffic to the host themselves.
+      if (routedAway(index, host, own, blocksForPort(index, host, own, typeof port === 'number' ? port : undefined))) {
+        continue;
+      }
       if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && typeof credential === 'string' && credential !== '' && !credential.startsWith('configmap://')) {
         findings.push(objectFinding(dr.index, 'SIDECAR_CREDENTIAL', 'error', `${field}.credentialName`, credential,
           `sidecars ignore ${tls.mode} TLS settings that name a credentialName in a DestinationRule without workloadSelector (only gateways `

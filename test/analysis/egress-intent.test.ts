@@ -583,6 +583,42 @@ describe('SIDECAR_CREDENTIAL (EGR111): a credentialName that sidecars ignore', (
     expect(at('SIDECAR_CREDENTIAL', [entry, atGateway, throughGateway('*.example.org')])).toEqual([[1, 'spec.trafficPolicy.tls.credentialName', 'api-ca']]);
   });
 
+  // pilot: an HTTP port's traffic takes only http routes (a VirtualService without them builds no virtual
+  // host), a TLS port's tls then tcp routes, a TCP port's tcp routes, a port without protocol http and tcp.
+  test('a route sends away only the traffic of the ports whose protocol its block carries', () => {
+    const ports = [{ number: 80, name: 'http', protocol: 'HTTP' }, TLS_443, { number: 9000, name: 'tcp', protocol: 'TCP' }, { number: 9001, name: 'auto' },
+      { number: 9002, name: 'odd', protocol: 'SCTP' }];
+    const twoPorts = serviceEntry('api', 'default', { hosts: ['api.example.com'], ports, resolution: 'DNS' });
+    const onPort = (port: number) => rule({ trafficPolicy: { portLevelSettings: [{ port: { number: port }, tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }] } });
+    const field = 'spec.trafficPolicy.portLevelSettings[0].tls.credentialName';
+    const tcpRoute = virtualService('api', 'default', { hosts: ['*.example.com'], tcp: [{ route: [{ destination: { host: GATEWAY_SERVICE } }] }] });
+    const httpRoute = virtualService('api', 'default', { hosts: ['*.example.com'], http: [{ route: [{ destination: { host: GATEWAY_SERVICE } }] }] });
+    // Plain HTTP on port 80 goes straight to the host: tls routes do not take it, so the sidecar sends it without the TLS the rule asks for.
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(80), throughGateway('*.example.com')])).toEqual([[1, field, 'api-ca']]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(80), throughGateway('api.example.com')])).toEqual([[1, field, 'api-ca']]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(80), tcpRoute])).toEqual([[1, field, 'api-ca']]);
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(80), httpRoute]);
+    // TLS on 443: tls routes, and tcp routes after them.
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(443), throughGateway('*.example.com')]);
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(443), tcpRoute]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(443), httpRoute])).toEqual([[1, field, 'api-ca']]);
+    // TCP: tcp routes only.
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(9000), tcpRoute]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(9000), httpRoute])).toEqual([[1, field, 'api-ca']]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(9000), throughGateway('*.example.com')])).toEqual([[1, field, 'api-ca']]);
+    // No protocol: sniffed, http and tcp routes; not tls ones.
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(9001), httpRoute]);
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(9001), tcpRoute]);
+    expect(at('SIDECAR_CREDENTIAL', [twoPorts, onPort(9001), throughGateway('*.example.com')])).toEqual([[1, field, 'api-ca']]);
+    // A protocol Istio does not know, a port no entry declares, settings for every port: any route counts.
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(9002), throughGateway('*.example.com')]);
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, onPort(8443), throughGateway('*.example.com')]);
+    accepted('SIDECAR_CREDENTIAL', [twoPorts, rule(tls({ mode: 'SIMPLE', credentialName: 'api-ca' })), throughGateway('*.example.com')]);
+    // An entry the rule's namespace does not see declares nothing there.
+    const hidden = serviceEntry('api', 'default', { hosts: ['api.example.com'], ports, resolution: 'DNS', exportTo: ['billing'] });
+    accepted('SIDECAR_CREDENTIAL', [hidden, onPort(80), throughGateway('*.example.com')]);
+  });
+
   describe('ambient: a rule the waypoint applies and no other namespace sees', () => {
     const waypoint = (ns = 'istio-egress') => ({
       apiVersion: 'gateway.networking.k8s.io/v1',

@@ -204,8 +204,12 @@ function caseOf<T>(category: string, value: fc.Arbitrary<T>, make: (spec: AppSpe
 /** The first unit's host, and the unit (of the first chart). */
 const firstHost = (spec: AppSpec): HostSpec => spec.charts[0].units[0].host;
 
-/** A host (for new units) that no base app uses. */
-const freshHost = concreteHostName(2, 1).map(h => `fresh-${h}`);
+/**
+ * A host (for new units) that no base app uses, nor covers with a wildcard host: a routed `*.internal` would
+ * take `fresh-0.internal`'s traffic to its gateway (pilot applies a wildcard VirtualService to every service it
+ * covers). Its top-level domain has a digit; the generated ones are letters only.
+ */
+const freshHost = concreteHostName(2, 1).map(h => `fresh-${h.slice(0, h.lastIndexOf('.'))}.fresh0`);
 const httpAndHttps: PortSpec[] = [{ factory: 'http', number: 80 }, { factory: 'https', number: 443 }];
 const routedBase = base.filter(s => s.charts[0].units[0].route !== undefined);
 const concreteBase = base.filter(s => s.charts[0].units[0].host.hosts.every(h => !h.startsWith('*')));
