@@ -3,7 +3,7 @@
  * egress gateway while another goes from the sidecars straight out. Istio routes each port on its own
  * (a mesh VirtualService route matching port 80 says nothing of port 443), as its egress gateway tasks show.
  */
-import { destinationRule, gateway, serviceEntry, virtualService } from './objects';
+import { destinationRule, gateway, service, serviceEntry, virtualService } from './objects';
 import { ObjectFinding, analyze } from '../../src/analysis';
 import { ObjectIndex } from '../../src/analysis/model';
 import { egressPaths } from '../../src/analysis/paths';
@@ -83,6 +83,47 @@ describe('PORTBYPASS (EGR220)', () => {
     const other = serviceEntry('other', 'team-a', { hosts: ['other.example.com'], resolution: 'DNS', ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] });
     const objects = [entry([[80, 'HTTP'], [443, 'HTTPS']]), other, egressGateway([80]), toGateway, routes([80], () => ({ host: 'other.example.com', port: 443 }))];
     expect(bypasses(objects).map(f => f.message)).toEqual([expect.stringMatching(/bypasses the gateway and its policies$/)]);
+  });
+
+  test('ports routed to two gateways: the finding names both gateway Services', () => {
+    const second = 'egress-b.istio-system.svc.cluster.local';
+    const secondService = service('egress-b', 'istio-system', { selector: { istio: 'egress-b' }, ports: [{ port: 8080, name: 'http-8080' }] });
+    const secondGateway = gateway('egress-b', 'istio-system', {
+      selector: { istio: 'egress-b' }, servers: [{ port: { number: 8080, name: 'http-8080', protocol: 'HTTP' }, hosts: [HOST] }],
+    });
+    const split = virtualService('api', 'team-a', {
+      hosts: [HOST],
+      gateways: ['mesh', REF, 'istio-system/egress-b'],
+      http: [
+        { match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: GW, port: { number: 80 } } }] },
+        { match: [{ gateways: ['mesh'], port: 8080 }], route: [{ destination: { host: second, port: { number: 8080 } } }] },
+        { match: [{ gateways: [REF, 'istio-system/egress-b'] }], route: [{ destination: { host: HOST } }] },
+      ],
+    });
+    const objects = [entry([[80, 'HTTP'], [8080, 'HTTP'], [443, 'HTTPS']]), egressGateway([80]), secondService, secondGateway, split];
+    expect(bypasses(objects).map(f => f.message)).toEqual([
+      `port 443 (HTTPS) of ${HOST} goes from the sidecars straight to the host, while ports 80, 8080 go through the egress gateway ${GW}, ${second}: `
+      + 'traffic on port 443 bypasses the gateway and its policies',
+    ]);
+    assertValidIstioObjects(objects);
+  });
+
+  // An in-mesh Service is no way out of the mesh: its direct ports bypass nothing.
+  test('a Kubernetes Service host, one port routed to the gateway and another not: no finding', () => {
+    const H = 'api.shop.svc.cluster.local';
+    const api = service('api', 'shop', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'http-alt' }] });
+    const own = virtualService('direct', 'shop', { hosts: [H], http: [{ match: [{ port: 80 }], route: [{ destination: { host: H } }] }] });
+    const out = virtualService('to-gateway', 'shop', {
+      hosts: [H], gateways: ['mesh'], http: [80, 8080].map(port => ({ match: [{ port }], route: [{ destination: { host: GW, port: { number: port } } }] })),
+    });
+    const objects = [egressGateway([80, 8080]), api, own, out];
+    const [path] = egressPaths(new ObjectIndex(objects)).hosts;
+    // The precondition of a bypass: a direct port beside a routed one.
+    expect([path.definitionKind, path.ports.map(p => [p.port.number, p.sidecar.via])]).toEqual(['Service', [[80, 'direct'], [8080, 'gateway']]]);
+    expect(bypasses(objects)).toEqual([]);
+    // Without the Service, the VirtualService defines the host: not reported either.
+    expect(bypasses([egressGateway([80, 8080]), own, out])).toEqual([]);
+    assertValidIstioObjects(objects);
   });
 
   test('a port path without a ServiceEntry field (a port only a route names) is reported at spec.ports', () => {

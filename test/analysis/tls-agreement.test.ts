@@ -3,11 +3,14 @@
  * mode and protocol of the Gateway server that takes it (GWTLS, EGR130), and the SNI of their Istio mutual TLS (GWSNI, EGR131),
  * for the server modes and kinds of traffic that test/analysis/paths.test.ts does not cover.
  */
+import { stringify } from 'yaml';
 import { destinationRule, gateway, serviceEntry, virtualService } from './objects';
 import { analyze } from '../../src/analysis';
 import { ObjectIndex } from '../../src/analysis/model';
 import { egressPaths } from '../../src/analysis/paths';
 import { trafficText } from '../../src/analysis/tls-agreement';
+import { explainObjects } from '../../src/cli/explain';
+import { parseObjects } from '../../src/cli/input';
 import { codeOf } from '../../src/rules/codes';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
@@ -159,6 +162,13 @@ describe('GWSNI (EGR131) without a subset', () => {
       + 'istio-system/egress spec.servers[0] (port 443 TLS, TLS ISTIO_MUTUAL) (api.example.com): the gateway picks its TLS filter chain by SNI, '
       + 'finds none and closes the connection | set sni: api.example.com beside mode: ISTIO_MUTUAL in team-a/egressgateway',
     ]);
+  });
+
+  test('explain shows it once, on the path it is about (a path rule: not again as a finding of the DestinationRule on the path)', () => {
+    const objects = egress({ port: 443, protocol: 'TLS', server: { protocol: 'TLS', tls: { mode: 'ISTIO_MUTUAL' } }, toGateway: { mode: 'ISTIO_MUTUAL' }, subset: false });
+    const report = explainObjects(parseObjects(objects.map(o => stringify(o)).join('---\n'), 'egress.yaml'));
+    const [path] = report.hosts.flatMap(h => h.ports);
+    expect(path.problems.map(p => [p.code, p.object, p.field])).toEqual([['EGR131', 'DestinationRule team-a/egressgateway', 'spec.trafficPolicy.tls.sni']]);
   });
 });
 
