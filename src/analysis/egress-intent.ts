@@ -21,7 +21,7 @@ import { clientTlsSettings } from './weakening';
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { isKind } from '../rules/kinds';
 import { hostSubsetOf, hostsMatch, isEveryAddress, isIpAddress } from '../rules/names';
-import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../rules/protocol';
+import { sidecarRouteBlocks } from '../rules/protocol';
 
 /** The namespace whose policies apply to every workload of the mesh (Istio's default root namespace). */
 const ROOT_NAMESPACE = 'istio-system';
@@ -47,29 +47,11 @@ function selectsLabels(selector: Record<string, unknown>, labels: Record<string,
   return Object.entries(selector).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
 }
 
-/** The VirtualService route blocks that take a sidecar's traffic. */
-type RouteBlock = 'http' | 'tls' | 'tcp';
 /** A mesh-bound VirtualService that sends a host somewhere else, and the blocks whose routes do. */
 interface RouteAway { readonly object: Manifest; readonly blocks: ReadonlySet<string> }
 
 /** Per index: host -> the mesh-bound VirtualServices that send it somewhere else (to an egress gateway), and the wildcard hosts among them. */
 const routedAwayByIndex = new WeakMap<ObjectIndex, { byHost: Map<string, RouteAway[]>; wildcards: string[] }>();
-
-/**
- * The route blocks that carry a port's traffic at a sidecar (pilot's outbound listeners): an HTTP port
- * takes http routes only (a VirtualService without them builds no virtual host); a TLS port tls
- * routes, then tcp routes; other ports tcp routes; a port without protocol is sniffed, http and tcp.
- * A protocol Istio does not know: any block, so that no routing is missed.
- */
-function routeBlocksFor(protocol: unknown): RouteBlock[] {
-  if (protocol === undefined || protocol === null || protocol === '') {
-    return ['http', 'tcp'];
-  }
-  if (parseProtocol(protocol) === undefined) {
-    return ['http', 'tls', 'tcp'];
-  }
-  return isHttpProtocol(protocol) ? ['http'] : isTlsProtocol(protocol) ? ['tls', 'tcp'] : ['tcp'];
-}
 
 /**
  * The route blocks that carry `host`'s traffic on `port` as the ServiceEntries visible in `namespace`
@@ -81,7 +63,7 @@ function blocksForPort(index: ObjectIndex, host: string, namespace: string, port
   }
   const declared = index.entriesFor(host).filter(e => isVisibleIn(e.object, namespace))
     .flatMap(e => asArray(e.object.spec?.ports)).filter(isRecord).filter(p => p.number === port);
-  return declared.length === 0 ? undefined : new Set(declared.flatMap(p => routeBlocksFor(p.protocol)));
+  return declared.length === 0 ? undefined : new Set(declared.flatMap(p => sidecarRouteBlocks(p.protocol)));
 }
 
 /**

@@ -34,6 +34,7 @@ import { checkTelemetry } from './telemetry';
 import { checkTlsAgreement } from './tls-agreement';
 import { checkWeakInput } from './weak-input';
 import { checkWeakenings } from './weakening';
+import { checkWildcardCaptures } from './wildcard-routes';
 import { checkApplicationUids } from './workload-uid';
 import { checkObject } from '../rules';
 import { withCode } from '../rules/codes';
@@ -85,6 +86,7 @@ export function analyze(objects: Manifest[], context: AnalysisContext = {}): Ana
     ...checkTlsAgreement(index),
     ...checkGatewayHops(index),
     ...checkPortBypass(index),
+    ...checkWildcardCaptures(index),
     ...checkClientSubsets(index),
     ...checkGatewayApiParents(index),
     ...checkGatewayApiBackends(index),

@@ -35,6 +35,8 @@ export const OWN_CODES: Readonly<Record<string, string>> = {
   HIDDEN_HOST: 'EGR109',
   DIRECT_HOST_BLOCKED: 'EGR110',
   SIDECAR_CREDENTIAL: 'EGR111',
+  // A host taken by a wildcard mesh route that sends it elsewhere (src/analysis/wildcard-routes.ts).
+  WILDCARD_CAPTURE: 'EGR119',
   // Working configurations that let more out than the secure defaults (src/analysis/weakening.ts).
   UNVERIFIED_TLS: 'EGR201',
   TCP_ANY_ADDRESS: 'EGR202',

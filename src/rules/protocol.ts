@@ -34,6 +34,22 @@ export function isTlsProtocol(value: unknown): boolean {
   return ['HTTPS', 'TLS'].includes(parseProtocol(value) ?? '');
 }
 
+/**
+ * The VirtualService route blocks that take a port's traffic at a sidecar (pilot's outbound listeners):
+ * an HTTP port takes http routes only (a VirtualService without them builds no virtual host); a TLS
+ * port tls routes, then tcp routes; other ports tcp routes; a port without protocol is sniffed, so
+ * http and tcp. A protocol Istio does not know: every block, so that no route is overlooked.
+ */
+export function sidecarRouteBlocks(protocol: unknown): Array<'http' | 'tls' | 'tcp'> {
+  if (protocol === undefined || protocol === null || protocol === '') {
+    return ['http', 'tcp'];
+  }
+  if (parseProtocol(protocol) === undefined) {
+    return ['http', 'tls', 'tcp'];
+  }
+  return isHttpProtocol(protocol) ? ['http'] : isTlsProtocol(protocol) ? ['tls', 'tcp'] : ['tcp'];
+}
+
 /** Ports whose protocol Istio takes as TCP when the name says nothing (SMTP, DNS, MySQL, MongoDB). */
 const WELL_KNOWN_PORTS = new Set([25, 53, 3306, 27017]);
 

@@ -3,7 +3,7 @@ import {
   checkFqdn, checkIpOrCidr, checkPartialWildcard, checkPortNumber, checkWildcardDomain, hostSubsetOf, hostsMatch, isCidr,
   isDns1123Label, isIpAddress, isKubernetesLabelName, isKubernetesSubdomainName, prefixProblem,
 } from '../../src/rules/names';
-import { isHttpProtocol, isTlsProtocol, istioPortProtocol, knownProtocols, parseProtocol } from '../../src/rules/protocol';
+import { isHttpProtocol, isTlsProtocol, istioPortProtocol, knownProtocols, parseProtocol, sidecarRouteBlocks } from '../../src/rules/protocol';
 
 describe('domain names as Istio checks them', () => {
   test.each([
@@ -158,6 +158,15 @@ describe('labels, addresses, ports and protocols', () => {
     expect(['TCP', 'Mongo', 'TLS', undefined].map(isHttpProtocol)).toEqual([false, false, false, false]);
     expect(isTlsProtocol('HTTPS')).toBe(true);
     expect(isTlsProtocol(undefined)).toBe(false);
+  });
+
+  // pilot's outbound listeners: HTTP ports take http routes, TLS ports tls then tcp routes, the rest tcp; no protocol is sniffed.
+  test('the VirtualService route blocks that take a port\'s traffic at a sidecar', () => {
+    expect(['HTTP', 'http2', 'GRPC', 'GRPC-Web', 'HTTP_PROXY'].map(sidecarRouteBlocks)).toEqual(Array(5).fill(['http']));
+    expect(['HTTPS', 'tls'].map(sidecarRouteBlocks)).toEqual([['tls', 'tcp'], ['tls', 'tcp']]);
+    expect(['TCP', 'Mongo', 'Redis', 'MySQL', 'UDP'].map(sidecarRouteBlocks)).toEqual(Array(5).fill(['tcp']));
+    expect([undefined, null, ''].map(sidecarRouteBlocks)).toEqual(Array(3).fill(['http', 'tcp']));
+    expect(['SCTP', 42].map(sidecarRouteBlocks)).toEqual([['http', 'tls', 'tcp'], ['http', 'tls', 'tcp']]);
   });
 
   // pkg/config/kube ConvertProtocol, for the ports of Kubernetes Services.
