@@ -1,5 +1,5 @@
 // Runs only the test files that hold a test the run asks for by name; for a static mutant, the files that import
-// the mutated module.
+// the mutated module; with MUTATION_OWN_TESTS set, only the mutated module's own test files.
 //
 // For each mutant, Stryker asks jest for the tests that covered its code, by name (testNamePattern),
 // in the files related to the mutated file. Jest would still load every related file and skip its
@@ -61,6 +61,13 @@ function imports(file, moduleImport) {
   return text.includes(moduleImport);
 }
 
+/** The test files that import the module, or whose name starts with the module's (`conflicts-branches.test.ts`). */
+function ownTests(tests, moduleImport) {
+  const base = moduleImport.slice(moduleImport.lastIndexOf('/') + 1, -1);
+  return tests.filter(test => imports(test.path, moduleImport) || path.basename(test.path).startsWith(`${base}.`)
+    || path.basename(test.path).startsWith(`${base}-`));
+}
+
 class FilesWithRequestedTests extends Sequencer {
   constructor(options) {
     super(options);
@@ -85,6 +92,13 @@ class FilesWithRequestedTests extends Sequencer {
       // A file the names do not list (added since) runs, so that nothing is left out.
       return listed === undefined || listed.some(name => this.pattern.test(name));
     });
+    if (process.env.MUTATION_OWN_TESTS && this.moduleImport) {
+      // The module's own tests only (files that import it, or named after it): a lower bound on the score, for
+      // modules that most tests reach (every analysis test runs every analyzer). Survivors are then run by hand
+      // against all tests.
+      const own = ownTests(wanted, this.moduleImport);
+      return super.sort(own.length > 0 ? own : wanted.length > 0 ? wanted : tests);
+    }
     return super.sort(wanted.length > 0 ? wanted : tests);
   }
 }
