@@ -288,6 +288,13 @@ describe('CUSTOM policies support fewer attributes (AP5)', () => {
     expect(findings(ap({ ...CUSTOM, rules: [null, 'x'] }))).toEqual([]);
   });
 
+  test('a from entry that is null or no object, or whose source is none, is read without a crash under CUSTOM', () => {
+    const rows = findings(ap({ ...CUSTOM, rules: [{ from: [null, 'x', { source: 'y' }, { source: { principals: ['a'] } }] }] }));
+    expect(rows.filter(r => r[0] === 'AP5')).toEqual([
+      ['AP5', 'error', `${R}.from[3].source.principals`, ['a'], 'From.Principals is currently not supported with CUSTOM action', customFix],
+    ]);
+  });
+
   test('a CUSTOM `from` entry without source, or with a source that is no object, is not checked for CUSTOM', () => {
     expect(findings(ap({ ...CUSTOM, rules: [{ from: [{}, { source: ['principals'] }] }] }))).toEqual([
       ['AP6', 'error', SRC, null, '`from.source` must not be nil, found at rule 0', SOURCE_FIX],
@@ -796,6 +803,7 @@ describe('conditions (AP10: ValidateAttribute)', () => {
     ['request.headers', 'request.headers'],
     ['request.headers[]', 'request.headers'],
     ['request.headers[x', 'request.headers'],
+    ['request.headers[xy', 'request.headers'],
     ['request.headersx]', 'request.headersx]'],
     ['request.auth.claims', 'request.auth.claims'],
     ['request.auth.claims.iss', 'request.auth.claims.iss'],
