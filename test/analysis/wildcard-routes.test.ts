@@ -6,6 +6,8 @@
  */
 import { destinationRule, gateway, serviceEntry, virtualService } from './objects';
 import { ObjectFinding, analyze } from '../../src/analysis';
+import { ObjectIndex } from '../../src/analysis/model';
+import { checkWildcardCaptures } from '../../src/analysis/wildcard-routes';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
@@ -107,6 +109,60 @@ describe('WILDCARD_CAPTURE (EGR119)', () => {
     expect(at([wildcardRoute(), wildcardEntry])).toEqual([]);
     // Malformed entries are skipped.
     expect(at([wildcardRoute(), serviceEntry('x', 'shop', { hosts: [42, 'en.wikipedia.org'], ports: [TLS_443, { number: 'x' }, 'y'] })])).toEqual([[1, 'spec.hosts[1]', 'en.wikipedia.org']]);
+  });
+
+  test('a match without port (or a null one) takes every port; a route with the host among its destinations is no capture', () => {
+    const noPort = (match: Record<string, unknown>) => virtualService('wikipedia', 'shop', {
+      hosts: ['*.wikipedia.org'], tls: [{ match: [match], route: [{ destination: { host: GW } }] }],
+    });
+    expect(at([noPort({ sniHosts: ['*.wikipedia.org'] }), own([TLS_443])])).toEqual([[1, 'spec.hosts[1]', 'en.wikipedia.org']]);
+    expect(at([noPort({ port: null, sniHosts: ['*.wikipedia.org'] }), own([TLS_443])])).toEqual([[1, 'spec.hosts[1]', 'en.wikipedia.org']]);
+    // Weighted between the gateway and the host itself: part of the traffic reaches the host, not reported.
+    const split = virtualService('wikipedia', 'shop', {
+      hosts: ['*.wikipedia.org'], tls: [{ match: [{ sniHosts: ['*.wikipedia.org'] }], route: [{ destination: { host: GW }, weight: 50 }, { destination: { host: 'en.wikipedia.org' }, weight: 50 }] }],
+    });
+    expect(at([split, own([TLS_443])])).toEqual([]);
+    // Two destinations elsewhere: both named.
+    const two = virtualService('wikipedia', 'shop', {
+      hosts: ['*.wikipedia.org'], tls: [{ match: [{ sniHosts: ['*.wikipedia.org'] }], route: [{ destination: { host: GW }, weight: 50 }, { destination: { host: 'www.wikipedia.org' }, weight: 50 }] }],
+    });
+    expect(captures([two, own([TLS_443])]).map(f => f.message)).toEqual([expect.stringContaining(`, to ${GW}, www.wikipedia.org, and no gateway route`)]);
+  });
+
+  test('a route bound to the mesh and a gateway that sends the host on to itself counts as the gateway\'s', () => {
+    const both = virtualService('org', 'shop', {
+      hosts: ['*.org'], gateways: ['mesh', REF], tls: [{ match: [{ sniHosts: ['en.wikipedia.org'] }], route: [{ destination: { host: 'en.wikipedia.org' } }] }],
+    });
+    expect(at([wildcardRoute(), both, own([TLS_443])])).toEqual([]);
+  });
+
+  test('of two wildcard routes for the same host, the first is named; a wildcard host of an entry is never judged', () => {
+    const second = wildcardRoute('*.wikipedia.org', 'wikipedia-2');
+    expect(captures([wildcardRoute(), second, own([TLS_443])]).map(f => f.message)).toEqual([expect.stringContaining('VirtualService shop/wikipedia for')]);
+    const narrower = serviceEntry('en-all', 'shop', { hosts: ['*.en.wikipedia.org'], ports: [TLS_443], resolution: 'NONE' });
+    expect(at([wildcardRoute(), narrower])).toEqual([]);
+  });
+
+  test('objects without spec, and null entries in every list, are read without a crash', () => {
+    const bare = (kind: string, name: string) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace: 'shop' } });
+    const nulls = virtualService('wikipedia', 'shop', {
+      hosts: ['*.wikipedia.org'], tls: [null, { match: [null, { sniHosts: ['*.wikipedia.org'] }], route: [null, { destination: { host: GW } }] }],
+    });
+    const entry = serviceEntry('x', 'shop', { hosts: ['en.wikipedia.org'], ports: [null, TLS_443, { number: 'x' }] });
+    expect(captures([bare('VirtualService', 'empty'), bare('ServiceEntry', 'empty'), nulls, entry]).map(f => [f.index, f.message]))
+      .toEqual([[3, expect.stringContaining('its traffic on port 443 by the routes of')]]);
+  });
+
+  // analyze() leaves out objects the per-object rules refuse (a mesh VirtualService for `*`, a port that is no number);
+  // the check itself must not rely on that.
+  test('called on its own: `*` is no wildcard route, ports without a number are skipped, nothing found is an empty list', () => {
+    const star = virtualService('all', 'shop', { hosts: ['*'], http: [{ route: [{ destination: { host: GW } }] }] });
+    expect(checkWildcardCaptures(new ObjectIndex([star, own()]))).toEqual([]);
+    expect(checkWildcardCaptures(new ObjectIndex([own()]))).toEqual([]);
+    expect(checkWildcardCaptures(new ObjectIndex([wildcardRoute(), wildcardEntry, server]))).toEqual([]);
+    const odd = serviceEntry('x', 'shop', { hosts: ['en.wikipedia.org'], ports: [TLS_443, { number: '443' }] });
+    const found = checkWildcardCaptures(new ObjectIndex([virtualService('w', 'shop', { hosts: ['*.wikipedia.org'], tcp: [{ route: [{ destination: { host: GW } }] }] }), odd]));
+    expect(found.map(f => f.message)).toEqual([expect.stringContaining('its traffic on port 443 by the routes of')]);
   });
 
   test('the DestinationRule that originates TLS for the host at the sidecar is not what runs (the CI counterexample\'s shape)', () => {
