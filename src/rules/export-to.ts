@@ -1,5 +1,5 @@
 /** `exportTo` as Istio validates it for ServiceEntry, VirtualService and DestinationRule (validateExportTo). */
-import { FindingCollector, asArray } from './finding';
+import { FindingCollector, asArray, show } from './finding';
 import { isDns1123Label } from './names';
 
 /**
@@ -17,7 +17,8 @@ export function checkExportTo(
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const field = `spec.exportTo[${i}]`;
-    const key = entry === '.' ? own : String(entry);
+    // show, not String: an entry such as `{ toString: {} }` (refused by the schema) must not throw here.
+    const key = entry === '.' ? own : show(entry);
     if (seen.has(key)) {
       const message = key !== entry
         ? `duplicate entries in exportTo: . and current namespace ${namespace}`

@@ -278,8 +278,9 @@ function checkEndpoint(out: FindingCollector, ep: unknown, i: number, resolution
     out.error('SE16', field, ep, 'endpoint cannot be nil', 'remove the empty endpoint, or give it an address');
     return;
   }
-  const address = ep.address === undefined || ep.address === null ? '' : String(ep.address);
-  const network = ep.network === undefined || ep.network === null ? '' : String(ep.network);
+  // show, not String: a value such as `{ toString: {} }` (refused by the schema) must not throw here.
+  const address = ep.address === undefined || ep.address === null ? '' : show(ep.address);
+  const network = ep.network === undefined || ep.network === null ? '' : show(ep.network);
   const absent = (ep.address === undefined || ep.address === null) && (ep.network === undefined || ep.network === null);
 
   if (absent) {

@@ -88,3 +88,14 @@ describe('inputs Istio accepts', () => {
       .map(f => f[0])).toEqual(['META1']);
   });
 });
+
+// Found by the rules-robustness property (CI, seed -578598891): String() of such a value throws.
+describe('values with a toString or valueOf key, which the schema refuses, are read without a crash', () => {
+  test('an endpoint address or network, an exportTo entry', () => {
+    const rules = (spec: any) => checkObject(se(spec) as any).map(f => [f.rule, f.field]);
+    const base = { hosts: ['api.example.com'], ports: [https], resolution: 'STATIC' };
+    expect(rules({ ...base, endpoints: [{ address: '10.0.0.1', network: { toString: {} } }] }).map(r => r[0])).not.toContain('UNCHECKABLE');
+    expect(rules({ ...base, endpoints: [{ address: { valueOf: {} } }] }).map(r => r[0])).not.toContain('UNCHECKABLE');
+    expect(rules({ ...base, exportTo: [{ toString: {} }, { toString: {} }] })).toEqual([['EXP3', 'spec.exportTo[0]'], ['EXP3', 'spec.exportTo[1]']]);
+  });
+});
