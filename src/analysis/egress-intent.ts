@@ -299,7 +299,8 @@ function hiddenFromAllowedClients(index: ObjectIndex): ObjectFinding[] {
           ...asArray(source.namespaces).map((ns, k) => ({ field: `namespaces[${k}]`, value: ns, namespace: typeof ns !== 'string' || ns.includes('*') ? undefined : ns })),
           ...asArray(source.principals).map((p, k) => ({ field: `principals[${k}]`, value: p, namespace: typeof p === 'string' ? principalNamespace(p) : undefined })),
         ];
-        for (const { field, value, namespace } of named) {
+        // `of` reads the holes of a sparse array (a JavaScript caller's) as undefined entries.
+        for (const { field, value, namespace } of named.filter(n => n !== undefined)) {
           if (namespace === undefined) {
             continue;
           }

@@ -384,6 +384,13 @@ describe('HIDDEN_HOST (EGR109) for gateway policies: a namespace allowed to reac
       + 'not exported to shop: their sidecars do not know the host and never send it to the gateway',
     ]);
   });
+
+  // Found by the rules-robustness property: `of` read a hole of a sparse list (a JavaScript caller's) as an undefined entry and threw.
+  test('a sparse namespaces list is read without its holes', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [{ source: { namespaces: [, 'shop'] } }];
+    expect(at('HIDDEN_HOST', [entry(['.']), allow(sparse)])).toEqual([[1, 'spec.rules[0].from[0].source.namespaces[1]', 'shop']]);
+  });
 });
 
 describe('DIRECT_HOST_BLOCKED (EGR110): a host reached directly that the namespace\'s NetworkPolicy cannot allow', () => {
