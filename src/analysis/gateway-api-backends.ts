@@ -11,6 +11,9 @@ import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
 import { ISTIO_GROUP, backendRefsOf } from '../rules/gateway-api/routes';
 
+/** The parent kinds Istio converts as gateway routes (the others it takes, Service and ServiceEntry, are the mesh). */
+const GATEWAY_PARENT_KINDS = ['Gateway', 'ListenerSet'];
+
 export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
   const routes = routesOf(index);
   if (routes.length === 0) {
@@ -26,8 +29,9 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
   const namespaces = new Set(index.objects.filter(o => o?.kind !== 'Namespace').map(namespaceOf));
   const findings: ObjectFinding[] = [];
   for (const route of routes) {
-    // route_collections.go: ReferenceGrants are enforced for Gateway parents, not for the mesh (Service, ServiceEntry parents).
-    const enforceGrants = parentRefsOf(route).some(p => p.group === GATEWAY_API_GROUP && p.kind === 'Gateway');
+    // route_collections.go: ReferenceGrants are enforced for gateway parents (a Gateway or a ListenerSet, conversion.go
+    // allowedParentReferences), not for the mesh (Service, ServiceEntry parents).
+    const enforceGrants = parentRefsOf(route).some(p => p.group === GATEWAY_API_GROUP && GATEWAY_PARENT_KINDS.includes(p.kind));
     for (const ref of backendRefsOf(route.object)) {
       if (ref.name === undefined) {
         continue;

@@ -41,6 +41,13 @@ describe('which parents enforce ReferenceGrants (route_collections.go: not the m
     expect(rows(objects)).toEqual([grantRow(3)]);
   });
 
+  test('a ListenerSet parent enforces them too (conversion.go allowedParentReferences: it is a gateway parent)', () => {
+    const objects = [web, egressApi, route([toEgressApi], [{ kind: 'ListenerSet', name: 'extra' }])];
+    assertValidIstioObjects(objects);
+    expect(rows(objects)).toEqual([grantRow(2)]);
+    expect(rows([...objects, grant([fromShop], [{ group: '', kind: 'Service' }])])).toEqual([]);
+  });
+
   test.each([
     ['a Service parent (the mesh)', { group: '', kind: 'Service', name: 'web' }],
     ['a Gateway of another group (an Istio Gateway, a parent Istio does not take)', { group: ISTIO, kind: 'Gateway', name: 'gw' }],
