@@ -51,14 +51,14 @@ function importOfMutatedFile(globalConfig) {
 
 const importsByFile = new Map();
 
-/** Whether a test file imports the module (read once per file). */
+/** Whether a test file imports the module (read once per file); a folder's index.ts is imported by the folder's name. */
 function imports(file, moduleImport) {
   let text = importsByFile.get(file);
   if (text === undefined) {
     text = fs.readFileSync(file, 'utf8');
     importsByFile.set(file, text);
   }
-  return text.includes(moduleImport);
+  return text.includes(moduleImport) || (moduleImport.endsWith("/index'") && text.includes(moduleImport.replace(/\/index'$/, "'")));
 }
 
 /** The test files that import the module, or whose name starts with the module's (`conflicts-branches.test.ts`). */
@@ -80,9 +80,11 @@ class FilesWithRequestedTests extends Sequencer {
     const names = testNames();
     if (!this.pattern && this.moduleImport) {
       // A static mutant (in a module-level constant) has no covering tests, so Stryker asks for every related file,
-      // and jest cannot stop at the first failure here: the files that import the module run, or all when none does.
-      const direct = tests.filter(test => imports(test.path, this.moduleImport));
-      return super.sort(direct.length > 0 ? direct : tests);
+      // and jest cannot stop at the first failure here: the files that import the module or are named after it run,
+      // or all when there are none (for an analysis module that only the index imports, every analysis test file:
+      // a minute or more a mutant).
+      const own = ownTests(tests, this.moduleImport);
+      return super.sort(own.length > 0 ? own : tests);
     }
     if (!this.pattern || !names) {
       return super.sort(tests);
