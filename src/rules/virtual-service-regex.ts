@@ -118,18 +118,66 @@ export function re2SyntaxProblem(re: string): string | undefined {
 /** The escape at `at` (a backslash with at least one character after it), as RE2 reads it. */
 function escapeProblem(re: string, at: number, letters: Set<string>): string | undefined {
   const next = re[at + 1];
-  const invalid = regexpError('invalid escape sequence', re.slice(at, at + 2));
+  // Go quotes the backslash and the character (a code point, not half of a surrogate pair) it could not read.
+  const invalid = regexpError('invalid escape sequence', re.slice(at, at + 1 + runeLength(re, at + 1)));
   if (/[1-7]/.test(next) && !/[0-7]/.test(re[at + 2] ?? '')) {
     return invalid;
   }
   if (next === 'x') {
-    const hex = /^\\x(\{[0-9a-fA-F]+\}|[0-9a-fA-F]{2})/.exec(re.slice(at));
-    return hex ? undefined : regexpError('invalid escape sequence', re.slice(at, at + 4));
+    const end = hexEscapeEnd(re, at);
+    return end > 0 ? undefined : regexpError('invalid escape sequence', re.slice(at, -end));
   }
   if (next === '8' || next === '9' || next.charCodeAt(0) >= 128 || (/[a-zA-Z]/.test(next) && !letters.has(next))) {
     return invalid;
   }
   return undefined;
+}
+
+/** How many UTF-16 units the code point at `at` takes (0 past the end). */
+function runeLength(re: string, at: number): number {
+  const code = re.codePointAt(at);
+  return code === undefined ? 0 : code > 0xffff ? 2 : 1;
+}
+
+const isHexDigit = (c: string) => /^[0-9a-fA-F]$/.test(c);
+
+/**
+ * `\x` escapes as Go's parseEscape reads them: two hex digits, or one or more in braces up to
+ * U+10FFFF. The index after a good escape; for a bad one, minus the index after what Go read
+ * (which its error quotes).
+ */
+function hexEscapeEnd(re: string, at: number): number {
+  let i = at + 2;
+  const read = () => {
+    const c = String.fromCodePoint(re.codePointAt(i) ?? 0);
+    i += runeLength(re, i);
+    return c;
+  };
+  if (i >= re.length) {
+    return -i;
+  }
+  const first = read();
+  if (first !== '{') {
+    const second = i < re.length ? read() : '';
+    return isHexDigit(first) && isHexDigit(second) ? i : -i;
+  }
+  let value = 0;
+  let digits = 0;
+  while (i < re.length) {
+    const c = read();
+    if (c === '}') {
+      return digits > 0 ? i : -i;
+    }
+    if (!isHexDigit(c)) {
+      return -i;
+    }
+    value = value * 16 + parseInt(c, 16);
+    digits++;
+    if (value > 0x10ffff) {
+      return -i;
+    }
+  }
+  return -i;
 }
 
 /** How many characters an escape takes (`\\n` 2, `\\x41` 4, `\\p{Greek}` 9). */
