@@ -216,7 +216,8 @@ function classEnd(re: string, at: number): number | string {
       }
     }
     if (re[i] === '\\') {
-      const bad = re[i + 1] === undefined ? undefined : escapeProblem(re, i, RE2_CLASS_ESCAPES);
+      // Go reads the escape before it looks for the closing bracket: a class that ends in a backslash is a trailing backslash.
+      const bad = re[i + 1] === undefined ? regexpError('trailing backslash at end of expression', '') : escapeProblem(re, i, RE2_CLASS_ESCAPES);
       if (bad) {
         return bad;
       }
