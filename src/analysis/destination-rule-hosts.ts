@@ -120,7 +120,9 @@ class Registry {
 
   private add(scope: string, fqdn: string, definition: Definition): void {
     const key = `${scope}/${fqdn}`;
-    if (!this.scoped.has(key)) {
+    // Istio's map keeps the last write, and it writes the Services after the ServiceEntries: a Service wins its scope.
+    // Among ServiceEntries its order is the store's, not the files': the first one read stands.
+    if (!this.scoped.has(key) || definition.kind === 'service') {
       this.scoped.set(key, definition);
     }
     if (fqdn.startsWith('*')) {
