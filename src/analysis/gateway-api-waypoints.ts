@@ -55,31 +55,42 @@ function admits(index: ObjectIndex, gateway: IndexedObject, namespace: string): 
 }
 
 /**
- * An object's `istio.io/use-waypoint` label (empty, `none` and `#none` bind nothing), with its
- * `istio.io/use-waypoint-namespace`: the waypoint check and the egress paths read it alike.
+ * An object's `istio.io/use-waypoint` label as Istio reads it (getUseWaypoint in
+ * pilot/pkg/serviceregistry/ambient/waypoints.go): undefined without the label, `'none'` for the
+ * value that opts out (of its namespace's waypoint too), else the waypoint's name, even an empty one
+ * that no Gateway has, with `istio.io/use-waypoint-namespace`. The waypoint check and the egress
+ * paths read it alike.
  */
-export function waypointLabel(o: IndexedObject): { name: string; namespace?: string } | undefined {
+export function waypointLabel(o: IndexedObject): { name: string; namespace?: string } | 'none' | undefined {
   const labels = isRecord(o.object.metadata?.labels) ? o.object.metadata!.labels! : {};
   const name = labels[USE_WAYPOINT];
   const namespace = labels[USE_WAYPOINT_NAMESPACE];
-  return typeof name === 'string' && !['', 'none', '#none'].includes(name)
-    ? { name, namespace: typeof namespace === 'string' ? namespace : undefined } : undefined;
+  if (typeof name !== 'string') {
+    return undefined;
+  }
+  return name === 'none' ? 'none' : { name, namespace: typeof namespace === 'string' ? namespace : undefined };
 }
 
 function checkUseWaypoint(index: ObjectIndex, findings: ObjectFinding[], entry: IndexedObject, gateways: ByName): void {
   const named = waypointLabel(entry);
-  if (!named) {
+  if (!named || named === 'none') {
     return;
   }
   const waypoint = named.name;
   const isNamespace = entry.object.kind === 'Namespace';
   const home = isNamespace ? nameOf(entry.object) ?? 'default' : namespaceOf(entry.object);
   const namespace = named.namespace ?? home;
-  if (!gateways.knows(namespace)) {
+  // No Gateway is named '': an empty label is wrong whatever Gateways the namespace has.
+  if (!gateways.knows(namespace) && waypoint !== '') {
     return;
   }
   const gateway = gateways.get(namespace, waypoint);
-  if (!gateway) {
+  if (!gateway && waypoint === '') {
+    findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
+      `the label is empty: Istio takes it as the name of a waypoint and finds none, so traffic ${isNamespace ? 'of the namespace' : 'to it'} `
+        + `does not go through a waypoint${isNamespace ? '' : ', not even its namespace\'s'}`,
+      'name a waypoint Gateway, write none to opt out of a waypoint, or remove the label'));
+  } else if (!gateway) {
     findings.push(objectFinding(entry.index, 'GAPI_WAYPOINT', 'error', `metadata.labels.${USE_WAYPOINT}`, waypoint,
       `no waypoint Gateway ${namespace}/${waypoint} exists: traffic ${isNamespace ? 'of the namespace' : 'to it'} does not go through a waypoint, so its policies are not applied`,
       `create a Gateway ${namespace}/${waypoint} with gatewayClassName: ${WAYPOINT_CLASS}, or name an existing waypoint`));

@@ -265,11 +265,12 @@ class PathBuilder {
    */
   private waypointOf(serviceEntry: IndexedObject): WaypointBinding | undefined {
     const home = namespaceOf(serviceEntry.object);
+    // A label of its own, even `none` or one naming no waypoint, keeps the ServiceEntry from its namespace's waypoint.
     const own = waypointLabel(serviceEntry);
     const namespaceObject = own ? undefined : this.index.namespaceObject(home);
     const boundBy = own ? serviceEntry : namespaceObject;
     const named = own ?? (namespaceObject && waypointLabel(namespaceObject));
-    if (!boundBy || !named) {
+    if (!boundBy || !named || named === 'none') {
       return undefined;
     }
     const gateway = this.index.of('k8sGateway').find(g => g.object.metadata?.name === named.name

@@ -496,6 +496,18 @@ describe('ambient: the paths go through the waypoint the ServiceEntry is bound t
     expect(path.waypoint).toMatchObject({ boundBy: 'ServiceEntry egress/api', destinationPort: 80, tlsOrigination: { mode: 'SIMPLE', destinationRule: 'egress/api-tls' } });
   });
 
+  // getUseWaypoint and fetchWaypointForTarget (pilot/pkg/serviceregistry/ambient/waypoints.go): a label of the object's own,
+  // `none` or a name no waypoint has, is read before the namespace's and ends the lookup.
+  test('a ServiceEntry\'s own none, or empty, label keeps it from its namespace\'s waypoint', () => {
+    expect(explainPort(ambient(), 443).path).toMatchObject({ sidecar: { via: 'waypoint' } });
+    for (const value of ['none', '']) {
+      const objects: any[] = ambient();
+      objects[2].metadata.labels = { 'istio.io/use-waypoint': value };
+      assertValidIstioObjects(objects);
+      expect(explainPort(objects, 443).path).toMatchObject({ sidecar: { via: 'direct' }, waypoint: null });
+    }
+  });
+
   test('a label naming no waypoint Gateway (EGR152), or none, leaves the path direct', () => {
     for (const name of ['elsewhere', 'none']) {
       const objects: any[] = ambient();
