@@ -48,8 +48,12 @@ function lockedDownAliases(index: ObjectIndex): ObjectFinding[] {
     if (!sidecar) {
       continue;
     }
-    const host = spec.externalName.toLowerCase().replace(/\.$/, '');
+    // Istio attaches the alias to the service whose host is the externalName as written (push_context.go
+    // resolveServiceAliases): `httpbin.org.` is not an alias of `httpbin.org`.
+    const host = spec.externalName.toLowerCase();
     const entries = index.entriesFor(host).filter(e => isVisibleIn(e.object, namespace));
+    const undotted = host.endsWith('.') && entries.length === 0 ? host.slice(0, -1) : undefined;
+    const declaredUndotted = undotted !== undefined && index.entriesFor(undotted).some(e => isVisibleIn(e.object, namespace));
     const imports = sidecarImportEntries(sidecar.object);
     if (entries.some(e => importsHost(imports, namespace, namespaceOf(e.object), host))) {
       continue;
@@ -60,7 +64,9 @@ function lockedDownAliases(index: ObjectIndex): ObjectFinding[] {
         ? `the Sidecar does not import ${host}` : `no ServiceEntry visible there declares ${host}`}: Istio makes the ExternalName Service `
       + `${namespace}/${show(service.object.metadata?.name)} an alias of ${host}, which has no route of its own, so the namespace's sidecars block its traffic`,
       entries.length > 0 ? `add "${namespaceOf(entries[0].object)}/${host}" to the Sidecar's egress hosts`
-        : `declare ${host} in a ServiceEntry (ExternalHost) exported to ${namespace}, and import it in the Sidecar`));
+        : undotted === undefined ? `declare ${host} in a ServiceEntry (ExternalHost) exported to ${namespace}, and import it in the Sidecar`
+          : `${declaredUndotted ? '' : `declare ${undotted} in a ServiceEntry (ExternalHost) exported to ${namespace}, import it in the Sidecar, and `}`
+            + `write externalName: ${undotted} (without the trailing dot): Istio matches the alias to ServiceEntry hosts as written`));
   }
   return findings;
 }
