@@ -5,6 +5,7 @@
  * Each check returns Istio's message, or undefined when the value is fine.
  */
 import { goQuote, isRecord } from './finding';
+import { CANONICAL_UNICODE_CLASS_NAMES, UNICODE_CLASS_NAMES } from './unicode-classes';
 import { isSet, stringOrEmpty } from './virtual-service-parts';
 
 // Letters RE2 accepts after a backslash, outside and inside a character class.
@@ -123,6 +124,9 @@ function escapeProblem(re: string, at: number, letters: Set<string>): string | u
   if (/[1-7]/.test(next) && !/[0-7]/.test(re[at + 2] ?? '')) {
     return invalid;
   }
+  if (next === 'p' || next === 'P') {
+    return unicodeClassProblem(re, at);
+  }
   if (next === 'x') {
     const end = hexEscapeEnd(re, at);
     return end > 0 ? undefined : regexpError('invalid escape sequence', re.slice(at, -end));
@@ -131,6 +135,37 @@ function escapeProblem(re: string, at: number, letters: Set<string>): string | u
     return invalid;
   }
   return undefined;
+}
+
+/**
+ * `\\p` and `\\P` classes as Go's parseUnicodeClass reads them: one letter, or a name in braces (with `^` to negate)
+ * that Go's unicode tables know. A name is taken when either Go's reading takes it: the exact table keys (up to
+ * Go 1.24) or the canonical name (since Go 1.25), so that no Istio build refuses less than this does.
+ */
+function unicodeClassProblem(re: string, at: number): string | undefined {
+  const start = at + 2;
+  if (start >= re.length) {
+    return regexpError('invalid character class range', re.slice(at));
+  }
+  let end = start + runeLength(re, start);
+  let name = re.slice(start, end);
+  if (name === '{') {
+    const close = re.indexOf('}', start);
+    if (close < 0) {
+      return regexpError('invalid character class range', re.slice(at));
+    }
+    end = close + 1;
+    name = re.slice(start + 1, close);
+  }
+  const bare = name.startsWith('^') ? name.slice(1) : name;
+  return UNICODE_CLASS_NAMES.has(bare) || CANONICAL_UNICODE_CLASS_NAMES.has(canonicalUnicodeClassName(bare))
+    ? undefined : regexpError('invalid character class range', re.slice(at, end));
+}
+
+/** regexp/syntax's canonicalName: `_`, `-` and spaces dropped, the first letter upper case and the other ASCII letters lower. */
+function canonicalUnicodeClassName(name: string): string {
+  const kept = name.replace(/[-_ ]/g, '');
+  return kept.charAt(0).replace(/[a-z]/, c => c.toUpperCase()) + kept.slice(1).replace(/[A-Z]/g, c => c.toLowerCase());
 }
 
 /** How many UTF-16 units the code point at `at` takes (0 past the end). */

@@ -116,3 +116,38 @@ describe('hex escapes and characters outside the BMP, quoted as Go quotes them',
     expect(problem(re)).toBe(message);
   });
 });
+
+// parseUnicodeClass and unicodeTable of Go's regexp/syntax: one letter or a braced name, `^` negates, and the name is
+// looked up exactly (Go up to 1.24) or by its canonical form (since 1.25: case, `_`, `-` and spaces ignored, aliases such
+// as Letter). A name either reading takes is accepted. Each case checked with regexp.Compile of Go 1.26.
+describe('Unicode classes, with the names Go knows', () => {
+  test.each<[string, string]>([
+    ['a one-letter category, and its negation', '\\pL\\PN'],
+    ['a script and a negated one', '\\p{Greek}\\p{^Han}'],
+    ['a negated negation', '\\P{^L}'],
+    ['a script in lower case (Go 1.25 and later)', '\\p{greek}'],
+    ['a category alias in any case, with underscores', '\\p{Letter}\\p{lETTER}\\p{_Greek_}'],
+    ['the special names', '\\p{Any}\\p{ascii}\\p{Assigned}\\p{LC}\\p{Cn}'],
+    ['a script of two words as Go up to 1.24 reads it (Go 1.26 refuses it)', '\\p{Old_Italic}'],
+    ['classes inside a class, and repeated', '[\\p{Greek}\\pN-]\\p{Ll}+'],
+  ])('accepted: %s: %s', (_, re) => {
+    expect(problem(re)).toBeUndefined();
+  });
+
+  const badRange = (expr: string) => err('invalid character class range', expr);
+  test.each<[string, string, string]>([
+    ['a name Go does not know', 'a\\p{Greekish}b', badRange('\\p{Greekish}')],
+    ['a letter that is no category', '\\pX', badRange('\\pX')],
+    ['an emoji as the letter', '\\p😀', badRange('\\p😀')],
+    ['braces that hold a parenthesis', '\\p{a)}', badRange('\\p{a)}')],
+    ['empty braces', '\\p{}', badRange('\\p{}')],
+    ['only a negation', 'a\\p{^}', badRange('\\p{^}')],
+    ['a space', '\\p{ }', badRange('\\p{ }')],
+    ['a two-word script in another case (neither reading takes it)', '\\p{old italic}', badRange('\\p{old italic}')],
+    ['braces that never close: Go quotes the rest of the pattern', '\\p{Greek(x)', badRange('\\p{Greek(x)')],
+    ['a \\p at the end', 'ab\\p', badRange('\\p')],
+    ['a bad name inside a class', '[a\\P{Nope}]', badRange('\\P{Nope}')],
+  ])('refused: %s: %s', (_, re, message) => {
+    expect(problem(re)).toBe(message);
+  });
+});
