@@ -16,17 +16,13 @@
  * Only gateways with at least one Gateway among the objects are looked at (paths.ts), so a gateway
  * configured elsewhere is not judged by the part of its configuration given here.
  */
-import { ObjectIndex, label } from './model';
+import { ObjectIndex, label, selectorString } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { gatewayBlocks } from './path-lookups';
 import { HostPath, PortPath, dedupe, egressPaths } from './paths';
 
 export function checkGatewayHops(index: ObjectIndex): ObjectFinding[] {
   return dedupe(egressPaths(index).hosts.flatMap(host => host.ports.flatMap(path => gatewayHopOnPath(host, path))));
-}
-
-function selectorText(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** The findings of GWSERVER and GWROUTE about one port's path. */
@@ -40,7 +36,7 @@ export function gatewayHopOnPath(host: HostPath, path: PortPath): ObjectFinding[
   if (!server) {
     const gateways = target.gateways.map(g => label(g.object)).join(', ');
     return [objectFinding(route.vs.index, 'GWSERVER', 'error', route.destinationField, route.host,
-      `${route.field} ${sends}, but no Gateway of its pods (${selectorText(target.labels)} in ${target.namespace}: ${gateways}) has a server for `
+      `${route.field} ${sends}, but no Gateway of its pods (${selectorString(target.labels)} in ${target.namespace}: ${gateways}) has a server for `
       + `${host.host} on port ${sidecar.destinationPort}: the gateway refuses the traffic or answers 404`,
       `add a server for ${host.host} on port ${sidecar.destinationPort} to Gateway ${label(target.gateways[0].object)}, or send the traffic to a `
       + 'gateway port that has one')];

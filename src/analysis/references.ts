@@ -4,7 +4,7 @@
  */
 import {
   CLUSTER_DOMAIN, Destination, IndexedObject, MESH, ObjectIndex, isMeshBound, label, namespaceOf, qualifyHost, resolveGatewayRef,
-  serviceNamespace,
+  selectorString, serviceNamespace,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
@@ -63,7 +63,7 @@ function unmatchedGatewaySelectors(index: ObjectIndex, gatewayPods: Array<Record
       return [];
     }
     return [objectFinding(gateway.index, 'IST0101', 'warning', 'spec.selector', selector,
-      `Referenced selector not found: "${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')}" matches none of the egress gateway pods known here`,
+      `Referenced selector not found: "${selectorString(selector)}" matches none of the egress gateway pods known here`,
       'use the labels of the egress gateway pods (istioctl installs label them istio: egressgateway; the istio/gateway chart istio: <release without istio->)')];
   });
 }
