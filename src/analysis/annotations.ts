@@ -116,7 +116,7 @@ export function checkAnnotations(index: ObjectIndex): ObjectFinding[] {
         if (!kinds.includes(kind)) {
           findings.push(objectFinding(i, 'IST0107', 'warning', field, value, `Misplaced annotation: ${name} can only be applied to ${kinds.join(', ')}`,
             kind === 'Deployment' && kinds.includes('Pod') ? 'move it to spec.template.metadata.annotations, where the pods get it'
-              : `put it on a ${kinds.join(' or ')}`));
+              : `put it on ${kinds.map(k => `${/^[AEIOU]/.test(k) ? 'an' : 'a'} ${k}`).join(' or ')}`));
           continue;
         }
         const problem = typeof value === 'string' ? VALIDATIONS[name]?.(value) : undefined;
