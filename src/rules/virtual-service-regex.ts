@@ -120,7 +120,7 @@ export function re2SyntaxProblem(re: string): string | undefined {
 function escapeProblem(re: string, at: number, letters: Set<string>): string | undefined {
   const next = re[at + 1];
   // Go quotes the backslash and the character (a code point, not half of a surrogate pair) it could not read.
-  const invalid = regexpError('invalid escape sequence', re.slice(at, at + 1 + runeLength(re, at + 1)));
+  const invalid = regexpError('invalid escape sequence', re.slice(at, at + 1 + codePointAt(re, at + 1).length));
   if (/[1-7]/.test(next) && !/[0-7]/.test(re[at + 2] ?? '')) {
     return invalid;
   }
@@ -144,14 +144,12 @@ function escapeProblem(re: string, at: number, letters: Set<string>): string | u
  */
 function unicodeClassProblem(re: string, at: number): string | undefined {
   const start = at + 2;
-  if (start >= re.length) {
-    return regexpError('invalid character class range', re.slice(at));
-  }
-  let end = start + runeLength(re, start);
-  let name = re.slice(start, end);
+  // One code point after `\\p` ('' at the end of the pattern), or a name in braces.
+  let name = codePointAt(re, start);
+  let end = start + name.length;
   if (name === '{') {
     const close = re.indexOf('}', start);
-    if (close < 0) {
+    if (close === -1) {
       return regexpError('invalid character class range', re.slice(at));
     }
     end = close + 1;
@@ -168,38 +166,34 @@ function canonicalUnicodeClassName(name: string): string {
   return kept.charAt(0).replace(/[a-z]/, c => c.toUpperCase()) + kept.slice(1).replace(/[A-Z]/g, c => c.toLowerCase());
 }
 
-/** How many UTF-16 units the code point at `at` takes (0 past the end). */
-function runeLength(re: string, at: number): number {
+/** The code point at `at` as a string (both halves of a surrogate pair), or '' past the end: what Go's nextRune reads. */
+function codePointAt(re: string, at: number): string {
   const code = re.codePointAt(at);
-  return code === undefined ? 0 : code > 0xffff ? 2 : 1;
+  return code === undefined ? '' : String.fromCodePoint(code);
 }
 
 const isHexDigit = (c: string) => /^[0-9a-fA-F]$/.test(c);
 
 /**
- * `\x` escapes as Go's parseEscape reads them: two hex digits, or one or more in braces up to
+ * `\\x` escapes as Go's parseEscape reads them: two hex digits, or one or more in braces up to
  * U+10FFFF. The index after a good escape; for a bad one, minus the index after what Go read
  * (which its error quotes).
  */
 function hexEscapeEnd(re: string, at: number): number {
   let i = at + 2;
   const read = () => {
-    const c = String.fromCodePoint(re.codePointAt(i) ?? 0);
-    i += runeLength(re, i);
+    const c = codePointAt(re, i);
+    i += c.length;
     return c;
   };
-  if (i >= re.length) {
-    return -i;
-  }
   const first = read();
   if (first !== '{') {
-    const second = i < re.length ? read() : '';
+    const second = read();
     return isHexDigit(first) && isHexDigit(second) ? i : -i;
   }
   let value = 0;
   let digits = 0;
-  while (i < re.length) {
-    const c = read();
+  for (let c = read(); c !== ''; c = read()) {
     if (c === '}') {
       return digits > 0 ? i : -i;
     }

@@ -109,6 +109,8 @@ describe('hex escapes and characters outside the BMP, quoted as Go quotes them',
     ['empty braces', '\\x{}', badEscape('\\x{}')],
     ['a brace at the end', '\\x{', badEscape('\\x{')],
     ['one hex digit at the end', '\\x4', badEscape('\\x4')],
+    ['a \\x at the end', 'ab\\x', badEscape('\\x')],
+    ['U+FFFF (one UTF-16 unit) after \\x, then a digit', 'a\\x\uffff1z', badEscape('\\x\uffff1')],
     ['an emoji after \\x', '\\x😀1', badEscape('\\x😀1')],
     ['an emoji after a backslash', '\\😀', badEscape('\\😀')],
     ['an emoji after a backslash in a class', '[\\😀]', badEscape('\\😀')],
@@ -146,6 +148,7 @@ describe('Unicode classes, with the names Go knows', () => {
     ['a two-word script in another case (neither reading takes it)', '\\p{old italic}', badRange('\\p{old italic}')],
     ['braces that never close: Go quotes the rest of the pattern', '\\p{Greek(x)', badRange('\\p{Greek(x)')],
     ['a \\p at the end', 'ab\\p', badRange('\\p')],
+    ['braces that never close after a literal', 'ab\\p{Greek', badRange('\\p{Greek')],
     ['a bad name inside a class', '[a\\P{Nope}]', badRange('\\P{Nope}')],
   ])('refused: %s: %s', (_, re, message) => {
     expect(problem(re)).toBe(message);
