@@ -188,7 +188,7 @@ describe('BackendTLSPolicy targetRefs', () => {
 
   test('kinds other than Service of the core group, and Service of another group, are not looked up', () => {
     const objects = [...known(), policy([{ group: '', kind: 'Pod', name: 'apii' }, { group: 'example.com', kind: 'Service', name: 'apii' },
-      { group: ISTIO, kind: 'WorkloadEntry', name: 'apii' }])];
+      { group: ISTIO, kind: 'WorkloadEntry', name: 'apii' }, { group: 'example.com', kind: 'ServiceEntry', name: 'apii' }])];
     assertValidIstioObjects(objects);
     expect(rows(objects)).toEqual([]);
   });

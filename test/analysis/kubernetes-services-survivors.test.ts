@@ -44,6 +44,13 @@ describe('EGR117 ALIAS_UNREGISTERED: which Services are aliases, and where they 
       'add "istio-system/httpbin.org" to the Sidecar\'s egress hosts']]);
   });
 
+  test('the finding in full when no ServiceEntry declares the host: the fix declares it, and says nothing of a dot', () => {
+    const objects = [alias(), lockdown('default', ['./*'])];
+    assertValidIstioObjects(objects);
+    expect(rows(objects).map(r => [r[0], r[1], r[4], r[6]])).toEqual([[0, 'ALIAS_UNREGISTERED', 'httpbin.org',
+      'declare httpbin.org in a ServiceEntry (ExternalHost) exported to default, and import it in the Sidecar']]);
+  });
+
   test('Services that are not aliases (other type, even with an externalName) are not checked in a locked-down namespace', () => {
     const objects = [
       selectorless('web', [{ name: 'http', port: 80 }], { selector: { app: 'web' } }),
