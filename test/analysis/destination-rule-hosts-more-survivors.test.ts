@@ -86,6 +86,7 @@ describe('a host defined by a ServiceEntry and a Service: the definition the Des
     expect(seen('.')).toBe('service');
     expect(seen('web, *')).toBe('service');
     expect(seen('other')).toBe(ENTRY);
+    expect(seen('other, shop')).toBe('service');
     assertValidIstioObjects([entry(REVIEWS, ['web']), reviews('web, *'), rule(REVIEWS, ['shop', '.'])]);
   });
 
