@@ -51,6 +51,16 @@ describe('EGR117 ALIAS_UNREGISTERED: which Services are aliases, and where they 
       'declare httpbin.org in a ServiceEntry (ExternalHost) exported to default, and import it in the Sidecar']]);
   });
 
+  test('a wildcard ServiceEntry of other hosts beside it changes nothing', () => {
+    const wildcard = serviceEntry('wild', 'default', {
+      hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'NONE', location: 'MESH_EXTERNAL',
+    });
+    const objects = [alias(), lockdown('default', ['./*']), wildcard];
+    assertValidIstioObjects(objects);
+    expect(rows(objects).map(r => [r[0], r[1], r[6]])).toEqual([[0, 'ALIAS_UNREGISTERED',
+      'declare httpbin.org in a ServiceEntry (ExternalHost) exported to default, and import it in the Sidecar']]);
+  });
+
   test('Services that are not aliases (other type, even with an externalName) are not checked in a locked-down namespace', () => {
     const objects = [
       selectorless('web', [{ name: 'http', port: 80 }], { selector: { app: 'web' } }),
