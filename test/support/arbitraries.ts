@@ -931,10 +931,15 @@ function finalizeExports(app: AppSpec, chart: ChartSpec, unit: UnitSpec, index: 
   // route of a wildcard host is taken for every listed host it covers (`*.io` for `api.io`).
   const covers = (wide: string, narrow: string) => wide === narrow || wide === '*' || (wide.startsWith('*.') && narrow.endsWith(wide.slice(1)));
   const overlap = (listed: string, own: string) => covers(listed, own) || covers(own, listed);
-  const takers = chart.lockdowns.filter(l => l.hosts.some(i => chart.units[i].host.hosts.some(h => unit.host.hosts.some(own => overlap(h, own)))))
+  // A lockdown also imports the host of every route whose allowedClients name its namespace: a routed wildcard
+  // (`*.org` allowing `reports`) makes `reports` import `web/*.org`, so it takes this unit's route to `p.org` too.
+  const allows = (u: UnitSpec, ns: string) => [u.route, u.secondRoute].some(r => (r?.allowedClients ?? []).some(c => c.namespace === ns));
+  const coversUnit = (u: UnitSpec) => u.host.hosts.some(h => unit.host.hosts.some(own => overlap(h, own)));
+  const takers = chart.lockdowns
+    .filter(l => l.hosts.some(i => coversUnit(chart.units[i])) || chart.units.some(u => allows(u, l.namespace) && coversUnit(u)))
     .map(l => l.namespace);
   const routedClients = [...new Set(takers)].filter(ns => ns !== chart.namespace && unit.route !== undefined
-    && ![unit.route, unit.secondRoute].some(r => (r?.allowedClients ?? []).some(c => c.namespace === ns)));
+    && !allows(unit, ns));
   const host = fix(unit.host, [...routeNs, ...lockdownNs, ...routedClients]);
   return {
     ...unit,
