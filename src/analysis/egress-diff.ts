@@ -9,7 +9,7 @@
  */
 import { isNamespaceLockdown } from './lockdown';
 import { ObjectIndex, label, namespaceOf } from './model';
-import { Allowed, HostPath, PortPath, egressPaths, valueMatches } from './paths';
+import { Allowed, HostPath, PortPath, egressPaths, matchesEveryNamespace, sourceNamespaceMatches, valueMatches } from './paths';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
 /** How a client's traffic to a host and port goes, and whether it gets there. */
@@ -268,7 +268,9 @@ function principalParts(principal: string): { namespace: string; account: string
 function authorizationFor(allowed: Allowed, client: string): Authorization {
   const policies = [...new Set([...allowed.allow, ...allowed.deny].map(s => label(s.policy.object)))].sort(compareStrings);
   const deciding = policies.length > 0 ? policies : allowed.allowPolicies.map(p => label(p.object)).sort(compareStrings);
-  const denies = allowed.deny.some(s => s.any || (client !== '*' && s.namespaces.some(v => valueMatches(v, client))));
+  // For `*` (every namespace) a DENY source denies when it names every namespace.
+  const denies = allowed.deny.some(s => s.any
+    || s.namespaces.some(v => (client === '*' ? matchesEveryNamespace(v) : sourceNamespaceMatches(v, client))));
   if (denies) {
     return { verdict: 'denied', sources: [], policies: deciding, text: `denied (${deciding.join(', ')})` };
   }
@@ -285,7 +287,7 @@ function authorizationFor(allowed: Allowed, client: string): Authorization {
     const sources = [...new Set(allowed.allow.flatMap(s => [...s.namespaces.map(n => `namespace ${n}`), ...s.principals]))].sort(compareStrings);
     return { verdict: 'listed', sources, policies: deciding, text: `only ${sources.join(', ')} (${deciding.join(', ')})` };
   }
-  if (allowed.allow.some(s => s.namespaces.some(v => valueMatches(v, client)))) {
+  if (allowed.allow.some(s => s.namespaces.some(v => sourceNamespaceMatches(v, client)))) {
     return { verdict: 'allowed', sources: [`namespace ${client}`], policies: deciding, text: `namespace ${client} (${deciding.join(', ')})` };
   }
   const principals = [...new Set(allowed.allow.flatMap(s => s.principals).filter(p => {

@@ -603,6 +603,31 @@ export function valueMatches(value: string, actual: string): boolean {
   return value === actual;
 }
 
+/**
+ * Whether a `source.namespaces` value matches the workloads of `namespace`. Istio matches the peer's principal
+ * (`<trust domain>/ns/<namespace>/sa/<account>`) with the regex `.*\/ns\/<value, each * as .*>\/.*`, so a `*` may
+ * reach past the namespace into `/sa`: `*a` matches every namespace. Account names hold no `/`, so the value's
+ * pattern must match `<namespace>` or `<namespace>/sa` whole.
+ */
+export function sourceNamespaceMatches(value: string, namespace: string): boolean {
+  const pattern = new RegExp(`^(?:${value.split('*').map(escapeRegex).join('.*')})$`);
+  return pattern.test(namespace) || pattern.test(`${namespace}/sa`);
+}
+
+/**
+ * Whether a `source.namespaces` value matches every namespace: then it matches a namespace whose name shares no
+ * character with the value's literal parts (those parts must have matched in `/sa`, or be empty, so any other name
+ * matches the same way).
+ */
+export function matchesEveryNamespace(value: string): boolean {
+  const stranger = [...'abcdefghijklmnopqrstuvwxyz0123456789'].find(c => !value.includes(c));
+  return stranger !== undefined && sourceNamespaceMatches(value, stranger);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 function sourcesOf(policy: IndexedObject, rule: Record<string, any>, field: string): Sources {
   const sources = asArray(rule.from).map(f => (isRecord(f) && isRecord(f.source) ? f.source : {}));
   const namespaces = sources.flatMap(s => strings(s.namespaces));
