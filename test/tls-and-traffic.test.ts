@@ -582,7 +582,7 @@ describe('app-wide conflicts', () => {
     expect(error).toContain('[team-b/Route] Gateway team-b-api-example-com (IST0145): spec.servers[0].hosts[0] = "api.example.com": '
       + 'Conflict with gateways istio-system/team-a-api-example-com (workload selector istio=egressgateway, port 443, hosts api.example.com)');
     expect(error).toContain('[team-b/Route] VirtualService api-example-com-egress (IST0109)');
-    expect(error).toContain('define the same host api.example.com which can lead to undefined behavior');
+    expect(error).toContain('define the same host */api.example.com which can lead to undefined behavior');
   });
 
   test('two mesh VirtualServices for one host that are visible in different namespaces only do not conflict', () => {

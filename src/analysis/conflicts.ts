@@ -241,7 +241,9 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
         : [...(byScopedHost.has(`*/${fqdn}`) ? [byScopedHost.get(`*/${fqdn}`)!] : []), ...everywhereWildcards.filter(e => e.fqdn !== fqdn)];
       all = [...claims, ...candidates.filter(e => hostsMatch(fqdn, e.fqdn)).flatMap(e => e.claims)];
     }
-    const names = [...new Set(all.map(c => label(c.vs.object)))].sort();
+    // Istio counts claims, not VirtualServices: one naming the same host twice (`reviews` and its FQDN) conflicts
+    // with itself, and its name is listed twice.
+    const names = all.map(c => label(c.vs.object)).sort();
     if (names.length < 2) {
       return;
     }
@@ -252,7 +254,7 @@ function conflictingMeshVirtualServices(index: ObjectIndex): ObjectFinding[] {
       }
       reported.add(claim.vs);
       findings.push(objectFinding(claim.vs.index, 'IST0109', 'error', `spec.hosts[${claim.host}]`, asArray(claim.vs.object.spec?.hosts)[claim.host],
-        `The VirtualServices ${names.join(',')} associated with mesh gateway define the same host ${fqdn} which can lead to undefined behavior. `
+        `The VirtualServices ${names.join(',')} associated with mesh gateway define the same host ${scope}/${fqdn} which can lead to undefined behavior. `
         + 'This can be fixed by merging the conflicting VirtualServices into a single resource.',
         'keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost'));
     }

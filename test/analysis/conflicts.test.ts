@@ -85,9 +85,9 @@ describe('IST0109 ConflictingMeshGatewayVirtualServiceHosts', () => {
 
   test('two mesh VirtualServices for one host are both reported', () => {
     expect(found('IST0109', [mesh('a', 'team-a', ['api.example.com']), mesh('b', 'team-b', ['api.example.com'], undefined, ['mesh', 'istio-system/gw'])])).toEqual([
-      '[0] spec.hosts[0]: The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host api.example.com which can lead to undefined '
+      '[0] spec.hosts[0]: The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host */api.example.com which can lead to undefined '
       + 'behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
-      '[1] spec.hosts[0]: The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host api.example.com which can lead to undefined '
+      '[1] spec.hosts[0]: The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host */api.example.com which can lead to undefined '
       + 'behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
     ]);
   });
@@ -109,7 +109,7 @@ describe('IST0109 ConflictingMeshGatewayVirtualServiceHosts', () => {
   test('short names are Services of the VirtualService\'s namespace', () => {
     expect(found('IST0109', [mesh('a', 'team-a', ['reviews']), mesh('b', 'team-b', ['reviews'])])).toEqual([]);
     expect(found('IST0109', [mesh('a', 'team-a', ['reviews']), mesh('b', 'team-b', ['reviews.team-a.svc.cluster.local'])])).toEqual([
-      expect.stringContaining('define the same host reviews.team-a.svc.cluster.local'), expect.stringContaining('team-a/a,team-b/b'),
+      expect.stringContaining('define the same host */reviews.team-a.svc.cluster.local'), expect.stringContaining('team-a/a,team-b/b'),
     ]);
   });
 
@@ -259,7 +259,7 @@ describe('IST0109: what it reports, and scopes with wildcards', () => {
   test('the finding: code, severity, the VirtualServices sorted, and the fix', () => {
     expect(full('IST0109', [mesh('b', 'team-b', ['api.example.com']), mesh('a', 'team-a', ['api.example.com'])])[0]).toBe(
       'IST0109 error [0] spec.hosts[0]="api.example.com": The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host '
-      + 'api.example.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource. '
+      + '*/api.example.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource. '
       + '| keep one mesh VirtualService per host: route the host once, and set its timeout and retries on the ExternalHost');
   });
 
@@ -271,6 +271,25 @@ describe('IST0109: what it reports, and scopes with wildcards', () => {
   test('exported to some namespaces: an everywhere wildcard that does not match, or a wildcard of another scope, is no clash', () => {
     expect(found('IST0109', [mesh('a', 'team-a', ['api.example.com'], ['.']), mesh('b', 'team-b', ['*.other.com'])])).toEqual([]);
     expect(found('IST0109', [mesh('a', 'team-a', ['*.example.com'], ['.']), mesh('b', 'team-b', ['api.example.com'], ['team-c'])])).toEqual([]);
+  });
+
+  test('the host is named with its scope, as Istio names it: `*/` when exported everywhere, the namespace when not', () => {
+    const objects = [mesh('a', 'team-a', ['api.example.com'], ['.']), mesh('b', 'team-b', ['api.example.com'])];
+    assertValidIstioObjects(objects);
+    expect(found('IST0109', objects)).toEqual([
+      expect.stringContaining('The VirtualServices team-a/a,team-b/b associated with mesh gateway define the same host team-a/api.example.com which'),
+      expect.stringContaining('define the same host team-a/api.example.com which'),
+    ]);
+  });
+
+  test('one VirtualService naming a host twice (its short name and its FQDN) conflicts with itself, listed twice, as Istio counts it', () => {
+    const twice = mesh('a', 'team-a', ['reviews', 'reviews.team-a.svc.cluster.local']);
+    assertValidIstioObjects([twice]);
+    expect(found('IST0109', [twice])).toEqual([
+      '[0] spec.hosts[0]: The VirtualServices team-a/a,team-a/a associated with mesh gateway define the same host */reviews.team-a.svc.cluster.local '
+      + 'which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
+    ]);
+    expect(found('IST0109', [mesh('a', 'team-a', ['reviews', 'ratings.team-a.svc.cluster.local'])])).toEqual([]);
   });
 
   test('findings come in the order of the objects', () => {
