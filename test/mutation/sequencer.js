@@ -61,11 +61,15 @@ function imports(file, moduleImport) {
   return text.includes(moduleImport) || (moduleImport.endsWith("/index'") && text.includes(moduleImport.replace(/\/index'$/, "'")));
 }
 
-/** The test files that import the module, or whose name starts with the module's (`conflicts-branches.test.ts`). */
+/**
+ * The test files that import the module, or whose name starts with the module's (`conflicts-branches.test.ts`).
+ * With MUTATION_OWN_TESTS=named, only the latter: for a module that most test files import (`model.ts`, the
+ * object index, is imported by some fifty), a surviving mutant would otherwise run nearly every test.
+ */
 function ownTests(tests, moduleImport) {
   const base = moduleImport.slice(moduleImport.lastIndexOf('/') + 1, -1);
-  return tests.filter(test => imports(test.path, moduleImport) || path.basename(test.path).startsWith(`${base}.`)
-    || path.basename(test.path).startsWith(`${base}-`));
+  const named = test => path.basename(test.path).startsWith(`${base}.`) || path.basename(test.path).startsWith(`${base}-`);
+  return tests.filter(test => named(test) || (process.env.MUTATION_OWN_TESTS !== 'named' && imports(test.path, moduleImport)));
 }
 
 class FilesWithRequestedTests extends Sequencer {
