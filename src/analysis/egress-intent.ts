@@ -240,9 +240,9 @@ function exportText(entry: Manifest): string {
 }
 
 /**
- * HIDDEN_HOST for Sidecars: an egress host `ns/host` imports what namespace `ns` defines and exports to
- * the Sidecar's namespace; when every ServiceEntry of `ns` for the host is exported elsewhere only, the
- * import finds nothing and the workloads cannot reach the host.
+ * HIDDEN_HOST for Sidecars: an egress host `ns/host` imports what namespace `ns` defines for that name and
+ * exports to the Sidecar's namespace; when every ServiceEntry of `ns` naming the host is exported elsewhere
+ * only, the import finds nothing and the workloads cannot reach the host.
  */
 function hiddenImports(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
@@ -252,7 +252,10 @@ function hiddenImports(index: ObjectIndex): ObjectFinding[] {
       // Indexes of the list as written: a non-string entry keeps its place.
       asArray(isRecord(listener) ? listener.hosts : undefined).forEach((entry, k) => {
         const parsed = concreteImport(entry, own);
-        const defined = parsed ? index.entriesFor(parsed.host).filter(e => namespaceOf(e.object) === parsed.home) : [];
+        // An exact import takes only entries that name the host: a wildcard entry is no subset of it (Istio's
+        // hostClassification.Matches), so `*.example.com` is not imported by `egress/api.example.com` at all.
+        const defined = parsed ? index.entriesFor(parsed.host)
+          .filter(e => namespaceOf(e.object) === parsed.home && asArray(e.object.spec?.hosts).includes(parsed.host)) : [];
         if (!parsed || defined.length === 0 || defined.some(e => isVisibleIn(e.object, own))) {
           return;
         }

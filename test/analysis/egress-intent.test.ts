@@ -285,7 +285,7 @@ describe('HIDDEN_HOST (EGR109) for Sidecars: an import of a host not exported to
     accepted('HIDDEN_HOST', [entry(['.']), entry(['shop'], 'egress', 'api-2'), importing(['egress/api.example.com'])]);
   });
 
-  test('./host is the Sidecar\'s own namespace; every hidden entry of the namespace is named, wildcard ones too', () => {
+  test('./host is the Sidecar\'s own namespace; every hidden entry of the namespace naming the host is named, not wildcard ones', () => {
     expect(at('HIDDEN_HOST', [entry(['other'], 'shop'), importing(['./api.example.com'])])).toEqual([[1, 'spec.egress[0].hosts[0]', './api.example.com']]);
     accepted('HIDDEN_HOST', [entry(['other', '.'], 'shop'), importing(['./api.example.com'])]);
     const wildcard = entry(['.'], 'egress', 'wildcard', ['*.example.com']);
@@ -294,8 +294,16 @@ describe('HIDDEN_HOST (EGR109) for Sidecars: an import of a host not exported to
     });
     const found = intent('HIDDEN_HOST', [entry(['.']), wildcard, sidecarWithTwoListeners]);
     expect(found.map(f => [f.field, f.value])).toEqual([['spec.egress[0].hosts[0]', 'egress/api.example.com'], ['spec.egress[1].hosts[1]', 'egress/api.example.com']]);
-    expect(found[0].message).toContain('but ServiceEntry egress/api, ServiceEntry egress/wildcard is not exported to namespace shop '
-      + '(egress/api exportTo ["."], egress/wildcard exportTo ["."])');
+    expect(found[0].message).toContain('but ServiceEntry egress/api is not exported to namespace shop (egress/api exportTo ["."]): ');
+  });
+
+  test('an exact import does not take a wildcard entry (Istio imports a wildcard service only for an import it is a subset of)', () => {
+    // The wildcard entry exported to shop does not make the hidden exact one reachable: the import takes only entries naming the host.
+    const visibleWildcard = entry(['shop'], 'egress', 'wildcard', ['*.example.com']);
+    expect(at('HIDDEN_HOST', [entry(['.']), visibleWildcard, importing(['egress/api.example.com'])]))
+      .toEqual([[2, 'spec.egress[0].hosts[0]', 'egress/api.example.com']]);
+    // A hidden wildcard entry alone is no reason to export it to shop: the exact import would not take it either way.
+    accepted('HIDDEN_HOST', [entry(['.'], 'egress', 'wildcard', ['*.example.com']), importing(['egress/api.example.com'])]);
   });
 
   test('imports of any namespace, of whole namespaces, of Kubernetes Services, and hosts of other namespaces are not judged', () => {
