@@ -4,13 +4,11 @@
  * security/authz/model, any matching rule denies), principals of the form `<td>/ns/<namespace>/sa/<account>`,
  * and the properties a change reports (reachability, protocol, path, via, gateway) with whether they widen or narrow.
  */
+import { egressGateway, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
 import { diffEgress, accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-type Manifest = Record<string, any>;
-const HOST = 'api.example.com';
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 const A = 'istio-system/a-policy';
 const Z = 'istio-system/z-policy';
 
@@ -22,26 +20,8 @@ function serviceEntry(exportTo?: string[], protocol = 'TLS', labels?: Record<str
     spec: { hosts: [HOST], ...(exportTo ? { exportTo } : {}), location: 'MESH_EXTERNAL', ports: [{ number: 443, name: 'tls', protocol }], resolution: 'DNS' },
   };
 }
-const gateway: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'Gateway',
-  metadata: { name: 'egress', namespace: 'istio-system' },
-  spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [HOST], tls: { mode: 'PASSTHROUGH' } }] },
-};
-const routes: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'api', namespace: 'shop' },
-  spec: {
-    hosts: [HOST],
-    gateways: ['mesh', 'istio-system/egress'],
-    exportTo: ['*'],
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-    ],
-  },
-};
+const gateway = egressGateway();
+const routes = gatewayRoutes(['*']);
 function policy(name: string, rules: unknown[], action = 'ALLOW'): Manifest {
   return {
     apiVersion: 'security.istio.io/v1',

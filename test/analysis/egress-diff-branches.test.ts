@@ -6,14 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { egressGateway, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
 import { diffEgress, accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { parseObjects } from '../../src/cli/input';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-type Manifest = Record<string, any>;
-const HOST = 'api.example.com';
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 const POLICY = 'istio-system/egress-allow';
 
 function serviceEntry(exportTo?: string[], protocol = 'TLS', number = 443): Manifest {
@@ -24,26 +22,8 @@ function serviceEntry(exportTo?: string[], protocol = 'TLS', number = 443): Mani
     spec: { hosts: [HOST], ...(exportTo ? { exportTo } : {}), location: 'MESH_EXTERNAL', ports: [{ number, name: protocol.toLowerCase(), protocol }], resolution: 'DNS' },
   };
 }
-const gateway: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'Gateway',
-  metadata: { name: 'egress', namespace: 'istio-system' },
-  spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [HOST], tls: { mode: 'PASSTHROUGH' } }] },
-};
-const routes: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'api', namespace: 'shop' },
-  spec: {
-    hosts: [HOST],
-    gateways: ['mesh', 'istio-system/egress'],
-    exportTo: ['*'],
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-    ],
-  },
-};
+const gateway = egressGateway();
+const routes = gatewayRoutes(['*']);
 function allowPolicy(rules: unknown[]): Manifest {
   return {
     apiVersion: 'security.istio.io/v1',

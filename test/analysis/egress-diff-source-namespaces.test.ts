@@ -4,14 +4,12 @@
  * (pilot/pkg/security/authz/model/generator.go, srcNamespaceGenerator, Istio 1.30.3). A `*` anywhere in the
  * value is a wildcard, and it may reach into `/sa`: `*a` matches every namespace.
  */
+import { egressGateway, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
 import { accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { matchesEveryNamespace, sourceNamespaceMatches } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-type Manifest = Record<string, any>;
-const HOST = 'api.example.com';
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 
 /** Istio's matcher, written out for the test: the regex over a principal of the namespace. */
 function istioMatches(value: string, namespace: string, account = 'default'): boolean {
@@ -84,25 +82,8 @@ function serviceEntry(exportTo?: string[]): Manifest {
     spec: { hosts: [HOST], ...(exportTo ? { exportTo } : {}), location: 'MESH_EXTERNAL', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
   };
 }
-const gateway: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'Gateway',
-  metadata: { name: 'egress', namespace: 'istio-system' },
-  spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [HOST], tls: { mode: 'PASSTHROUGH' } }] },
-};
-const routes: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'api', namespace: 'shop' },
-  spec: {
-    hosts: [HOST],
-    gateways: ['mesh', 'istio-system/egress'],
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-    ],
-  },
-};
+const gateway = egressGateway();
+const routes = gatewayRoutes();
 function policy(action: string, namespaces: string[]): Manifest {
   return {
     apiVersion: 'security.istio.io/v1',

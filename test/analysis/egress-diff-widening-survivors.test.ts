@@ -3,13 +3,11 @@
  * mesh, mutual TLS to the gateway or waypoint, MUTUAL or SIMPLE origination), the authorization's rank and
  * sources, the namespaces `*` leaves out, and the REGISTRY_ONLY lockdowns added or removed.
  */
+import { egressGateway, GATEWAY_SERVICE, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
 import { diffEgress, accessesOf, PropertyChange } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-type Manifest = Record<string, any>;
-const HOST = 'api.example.com';
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 const POLICY = 'istio-system/egress-allow';
 
 function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST, protocol = 'TLS', number = 443): Manifest {
@@ -20,28 +18,8 @@ function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST
     spec: { hosts: [host], exportTo, location: 'MESH_EXTERNAL', ports: [{ number, name: protocol.toLowerCase(), protocol }], resolution: 'DNS' },
   };
 }
-function gateway(tls: Manifest = { mode: 'PASSTHROUGH' }): Manifest {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'Gateway',
-    metadata: { name: 'egress', namespace: 'istio-system' },
-    spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [HOST], tls }] },
-  };
-}
-const routes: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'api', namespace: 'shop' },
-  spec: {
-    hosts: [HOST],
-    gateways: ['mesh', 'istio-system/egress'],
-    exportTo: ['.', 'istio-system'],
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-    ],
-  },
-};
+const gateway = egressGateway;
+const routes = gatewayRoutes(['.', 'istio-system']);
 /** ISTIO_MUTUAL from the sidecar to the egress gateway. */
 const mutualToGateway: Manifest = {
   apiVersion: 'networking.istio.io/v1',

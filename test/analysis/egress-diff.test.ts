@@ -4,13 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { egressGateway, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
 import { diffEgress, accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { parseObjects } from '../../src/cli/input';
 
-type Manifest = Record<string, any>;
-const HOST = 'api.example.com';
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 
 function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST, protocol = 'TLS', number = 443): Manifest {
   return {
@@ -21,27 +19,9 @@ function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST
   };
 }
 
-const gateway: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'Gateway',
-  metadata: { name: 'egress', namespace: 'istio-system' },
-  spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [HOST], tls: { mode: 'PASSTHROUGH' } }] },
-};
+const gateway = egressGateway();
 
-const routes: Manifest = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'api', namespace: 'shop' },
-  spec: {
-    hosts: [HOST],
-    gateways: ['mesh', 'istio-system/egress'],
-    exportTo: ['.', 'istio-system'],
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-    ],
-  },
-};
+const routes = gatewayRoutes(['.', 'istio-system']);
 
 function allowPolicy(from: Manifest[]): Manifest {
   return {
