@@ -33,3 +33,13 @@ export function gatewayRoutes(exportTo?: string[]): Manifest {
     },
   };
 }
+
+/** shop's TLS ServiceEntry for `host`, exported to shop and the gateway's namespace unless `exportTo` says otherwise. */
+export function tlsServiceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST, protocol = 'TLS', number = 443): Manifest {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name: host.split('.')[0], namespace: 'shop' },
+    spec: { hosts: [host], exportTo, location: 'MESH_EXTERNAL', ports: [{ number, name: protocol.toLowerCase(), protocol }], resolution: 'DNS' },
+  };
+}

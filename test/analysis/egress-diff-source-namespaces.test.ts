@@ -10,7 +10,6 @@ import { ObjectIndex } from '../../src/analysis/model';
 import { matchesEveryNamespace, sourceNamespaceMatches } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-
 /** Istio's matcher, written out for the test: the regex over a principal of the namespace. */
 function istioMatches(value: string, namespace: string, account = 'default'): boolean {
   const quoted = value.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*');

@@ -3,21 +3,14 @@
  * mesh, mutual TLS to the gateway or waypoint, MUTUAL or SIMPLE origination), the authorization's rank and
  * sources, the namespaces `*` leaves out, and the REGISTRY_ONLY lockdowns added or removed.
  */
-import { egressGateway, GATEWAY_SERVICE, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
+import { egressGateway, GATEWAY_SERVICE, gatewayRoutes, HOST, Manifest, tlsServiceEntry } from './egress-diff-fixtures';
 import { diffEgress, accessesOf, PropertyChange } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
 const POLICY = 'istio-system/egress-allow';
 
-function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST, protocol = 'TLS', number = 443): Manifest {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'ServiceEntry',
-    metadata: { name: host.split('.')[0], namespace: 'shop' },
-    spec: { hosts: [host], exportTo, location: 'MESH_EXTERNAL', ports: [{ number, name: protocol.toLowerCase(), protocol }], resolution: 'DNS' },
-  };
-}
+const serviceEntry = tlsServiceEntry;
 const gateway = egressGateway;
 const routes = gatewayRoutes(['.', 'istio-system']);
 /** ISTIO_MUTUAL from the sidecar to the egress gateway. */

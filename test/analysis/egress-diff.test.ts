@@ -4,20 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { egressGateway, gatewayRoutes, HOST, Manifest } from './egress-diff-fixtures';
+import { egressGateway, gatewayRoutes, HOST, Manifest, tlsServiceEntry } from './egress-diff-fixtures';
 import { diffEgress, accessesOf } from '../../src/analysis/egress-diff';
 import { ObjectIndex } from '../../src/analysis/model';
 import { parseObjects } from '../../src/cli/input';
 
-
-function serviceEntry(exportTo: string[] = ['shop', 'istio-system'], host = HOST, protocol = 'TLS', number = 443): Manifest {
-  return {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'ServiceEntry',
-    metadata: { name: host.split('.')[0], namespace: 'shop' },
-    spec: { hosts: [host], exportTo, location: 'MESH_EXTERNAL', ports: [{ number, name: protocol.toLowerCase(), protocol }], resolution: 'DNS' },
-  };
-}
+const serviceEntry = tlsServiceEntry;
 
 const gateway = egressGateway();
 

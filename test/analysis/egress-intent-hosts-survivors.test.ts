@@ -4,15 +4,13 @@
  * in the fix; for gateway policies, wildcard SNI values, rules and sources that are no objects, principals that only
  * contain a namespace, and a host one of whose entries is exported to the namespace.
  */
+import { EGRESS_PODS, TLS_443 } from './egress-intent-fixtures';
 import { policy, serviceEntry, sidecar } from './objects';
 import { checkEgressIntent } from '../../src/analysis/egress-intent';
 import { ObjectIndex } from '../../src/analysis/model';
 import { ObjectFinding } from '../../src/analysis/object-finding';
 import { assertValidIstioObjects } from '../support/crd-validator';
 import { helpful } from '../support/findings';
-
-const TLS_443 = { number: 443, name: 'tls', protocol: 'TLS' };
-const EGRESS_PODS = { istio: 'egressgateway' };
 
 /** The HIDDEN_HOST findings, in full. */
 function hidden(objects: any[]): ObjectFinding[] {

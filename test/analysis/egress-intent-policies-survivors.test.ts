@@ -4,31 +4,13 @@
  * port out, which entries give addresses, which ports the pods connect to, one finding per policy and host
  * in import order, and objects the webhook refuses (kept from breaking the check).
  */
+import { intentAccepts, intentAt, intentFindings, networkPolicy, TLS_443 } from './egress-intent-fixtures';
 import { destinationRule, meta, serviceEntry, sidecar } from './objects';
-import { checkEgressIntent } from '../../src/analysis/egress-intent';
-import { ObjectIndex } from '../../src/analysis/model';
-import { ObjectFinding } from '../../src/analysis/object-finding';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { helpful } from '../support/findings';
 
-const TLS_443 = { number: 443, name: 'tls', protocol: 'TLS' };
-
-function intent(rule: string, objects: any[]): ObjectFinding[] {
-  return helpful(checkEgressIntent(new ObjectIndex(objects))).filter(f => f.rule === rule);
-}
-
-function at(rule: string, objects: any[]): Array<[number, string, unknown]> {
-  return intent(rule, objects).map(f => [f.index, f.field, f.value]);
-}
-
-function accepted(rule: string, objects: any[]): void {
-  expect(at(rule, objects)).toEqual([]);
-  assertValidIstioObjects(objects);
-}
-
-function networkPolicy(name: string, ns: string, spec: Record<string, unknown>) {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(name, ns), spec };
-}
+const intent = intentFindings;
+const at = intentAt;
+const accepted = intentAccepts;
 
 describe('DIRECT_HOST_BLOCKED (EGR110): policies, ports and entries', () => {
   const entry = (spec: Record<string, unknown> = {}, name = 'api', host = 'api.example.com') =>

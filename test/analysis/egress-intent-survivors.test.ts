@@ -2,40 +2,14 @@
  * Surviving mutants of src/analysis/egress-intent.ts (route blocks per port, the routed-away table, GATEWAY_LOOP's
  * entry choice, IDENTITY_WITHOUT_MTLS's gateways and servers), killed with the module called directly.
  */
+import { EGRESS_PODS, GATEWAY_SERVICE, intentAt, intentFindings, throughGateway, TLS_443 } from './egress-intent-fixtures';
 import { destinationRule, gateway, policy, serviceEntry, virtualService } from './objects';
-import { checkEgressIntent } from '../../src/analysis/egress-intent';
-import { ObjectIndex } from '../../src/analysis/model';
-import { ObjectFinding } from '../../src/analysis/object-finding';
 import { assertValidIstioObjects } from '../support/crd-validator';
-import { helpful } from '../support/findings';
 
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
-const EGRESS_PODS = { istio: 'egressgateway' };
-const TLS_443 = { number: 443, name: 'tls', protocol: 'TLS' };
+const intent = intentFindings;
+const at = intentAt;
+
 const HTTP_80 = { number: 80, name: 'http', protocol: 'HTTP' };
-
-/** The findings of one check (its rule name), in full. */
-function intent(rule: string, objects: any[]): ObjectFinding[] {
-  return helpful(checkEgressIntent(new ObjectIndex(objects))).filter(f => f.rule === rule);
-}
-
-/** The findings of one check as `[index, field, value]`. */
-function at(rule: string, objects: any[]): Array<[number, string, unknown]> {
-  return intent(rule, objects).map(f => [f.index, f.field, f.value]);
-}
-
-/** A VirtualService of `ns` that sends `host` from the sidecars to the egress gateway, and from the gateway on to `destination`. */
-function throughGateway(host: string, ns = 'default', destination = host, extra: Record<string, unknown> = {}) {
-  return virtualService('api', ns, {
-    hosts: [host],
-    gateways: ['mesh', 'istio-system/egress'],
-    ...extra,
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [host] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [host] }], route: [{ destination: { host: destination, port: { number: 443 } } }] },
-    ],
-  });
-}
 
 describe('SIDECAR_CREDENTIAL: which mesh routes send the rule\'s host away', () => {
   const CREDENTIAL = 'spec.trafficPolicy.tls.credentialName';

@@ -4,15 +4,12 @@
  * EGR110 DIRECT_HOST_BLOCKED and EGR111 SIDECAR_CREDENTIAL. Each check has objects that are accepted, one field away
  * from the rejected ones, and one finding asserted in full.
  */
+import { EGRESS_PODS, GATEWAY_SERVICE, networkPolicy, throughGateway, TLS_443 } from './egress-intent-fixtures';
 import { destinationRule, gateway, meta, policy, service, serviceEntry, sidecar, virtualService } from './objects';
 import { analyze } from '../../src/analysis';
 import { ObjectFinding } from '../../src/analysis/object-finding';
 import { assertValidIstioObjects } from '../support/crd-validator';
 import { helpful } from '../support/findings';
-
-const GATEWAY_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
-const EGRESS_PODS = { istio: 'egressgateway' };
-const TLS_443 = { number: 443, name: 'tls', protocol: 'TLS' };
 
 /** The findings of one check (its rule name), in full. */
 function intent(rule: string, objects: any[]): ObjectFinding[] {
@@ -28,23 +25,6 @@ function at(rule: string, objects: any[]): Array<[number, string, unknown]> {
 function accepted(rule: string, objects: any[]): void {
   expect(at(rule, objects)).toEqual([]);
   assertValidIstioObjects(objects);
-}
-
-function networkPolicy(name: string, ns: string, spec: Record<string, unknown>) {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(name, ns), spec };
-}
-
-/** A VirtualService of `ns` that sends `host` from the sidecars to the egress gateway, and from the gateway on to `destination`. */
-function throughGateway(host: string, ns = 'default', destination = host, extra: Record<string, unknown> = {}) {
-  return virtualService('api', ns, {
-    hosts: [host],
-    gateways: ['mesh', 'istio-system/egress'],
-    ...extra,
-    tls: [
-      { match: [{ gateways: ['mesh'], port: 443, sniHosts: [host] }], route: [{ destination: { host: GATEWAY_SERVICE, port: { number: 443 } } }] },
-      { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [host] }], route: [{ destination: { host: destination, port: { number: 443 } } }] },
-    ],
-  });
 }
 
 describe('GATEWAY_LOOP (EGR107): a gateway route to a resolution-NONE entry', () => {
