@@ -74,6 +74,8 @@ describe('HIDDEN_HOST for Sidecars: which imports are judged', () => {
     expect(hidden(objects).map(f => f.fix)).toEqual([
       'add "shop" to the exportTo of ServiceEntry egress/api, ServiceEntry egress/api-2 (ExternalHost: exportTo ExportTo.whereUsed(), or add the namespace)',
     ]);
+    expect(hidden(objects)[0].message).toContain('but ServiceEntry egress/api, ServiceEntry egress/api-2 is not exported to namespace shop '
+      + '(egress/api exportTo ["."], egress/api-2 exportTo ["other"])');
     assertValidIstioObjects(objects);
   });
 });
