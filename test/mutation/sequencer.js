@@ -67,9 +67,23 @@ function imports(file, moduleImport) {
  * object index, is imported by some fifty), a surviving mutant would otherwise run nearly every test.
  */
 function ownTests(tests, moduleImport) {
+  return tests.filter(test => [moduleImport, ...alsoOwn(moduleImport)].some(m => ownTest(test, m)));
+}
+
+function ownTest(test, moduleImport) {
   const base = moduleImport.slice(moduleImport.lastIndexOf('/') + 1, -1);
-  const named = test => path.basename(test.path).startsWith(`${base}.`) || path.basename(test.path).startsWith(`${base}-`);
-  return tests.filter(test => named(test) || (process.env.MUTATION_OWN_TESTS !== 'named' && imports(test.path, moduleImport)));
+  const file = path.basename(test.path);
+  const named = file.startsWith(`${base}.`) || file.startsWith(`${base}-`);
+  return named || (process.env.MUTATION_OWN_TESTS !== 'named' && imports(test.path, moduleImport));
+}
+
+/**
+ * MUTATION_ALSO_OWN=paths,egress-intent: modules of the mutated module's folder whose own tests count as its own too,
+ * for a module that others wrap (`path-lookups.ts`, which `paths.ts` is made of): its behaviour is tested through them.
+ */
+function alsoOwn(moduleImport) {
+  const folder = moduleImport.slice(0, moduleImport.lastIndexOf('/') + 1);
+  return (process.env.MUTATION_ALSO_OWN ?? '').split(',').filter(m => m !== '').map(m => `${folder}${m}'`);
 }
 
 class FilesWithRequestedTests extends Sequencer {
