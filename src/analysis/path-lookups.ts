@@ -654,7 +654,8 @@ function labelsMatch(selector: Record<string, string>, labels: Record<string, st
   if (complete) {
     return entries.every(([k, v]) => labels[k] === v);
   }
-  return entries.every(([k, v]) => labels[k] === undefined || labels[k] === v) && entries.some(([k, v]) => labels[k] === v);
+  // `hasOwn`: a key such as `constructor` is on every object, but on no pod unless its labels set it.
+  return entries.every(([k, v]) => !Object.hasOwn(labels, k) || labels[k] === v) && entries.some(([k, v]) => labels[k] === v);
 }
 
 /** A server of a Gateway on the gateway's pods. */

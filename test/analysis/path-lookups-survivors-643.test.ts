@@ -69,6 +69,15 @@ describe('a Gateway selector against the pods\' labels', () => {
     expect(gatewaysOf([egress({ istio: 'other', zone: 'a' }), gatewayService({ istio: 'egressgateway', zone: 'a' })])).toBeUndefined();
     expect(gatewaysOf([egress({ istio: 'egressgateway', zone: 'a' }), gatewayService({ istio: 'egressgateway' })])).toEqual(['istio-system/egress']);
   });
+
+  test('partial labels: a selector key named like an Object member (`constructor`, `toString`) is a key they lack, as in Go\'s maps', () => {
+    // Istio matches labels with map look-ups (pkg/config/labels Instance.SubsetOf); no key is there unless set.
+    const objects = [egress({ istio: 'egressgateway', constructor: 'x' }), egress({ istio: 'egressgateway', toString: 'x' }, 'other')];
+    assertValidIstioObjects(objects);
+
+    expect(gatewaysOf(objects)).toEqual(['istio-system/egress', 'istio-system/other']);
+    expect(gatewaysOf([objects[0], gatewayService({ istio: 'egressgateway' })])).toEqual(['istio-system/egress']);
+  });
 });
 
 describe('the Gateway server for a host and port', () => {
