@@ -572,11 +572,20 @@ export function gatewayTarget(index: ObjectIndex, host: string): GatewayTarget |
   }
   const name = host.slice(0, host.indexOf('.'));
   const pods = podsOf(index, namespace, name);
-  const gateways = [...index.gateways.values()].filter(g => {
-    const selector = labelMap(specOf(g).selector);
-    return Object.keys(selector).length > 0 && labelsMatch(selector, pods.labels, pods.labelsFrom === 'workload');
-  });
+  const gateways = gatewaysOfPods(index, pods.labels, pods.labelsFrom === 'workload');
   return gateways.length === 0 ? undefined : { service: host, namespace, ...pods, gateways };
+}
+
+/**
+ * The Gateways that configure gateway pods with these labels: those whose selector matches, and those
+ * without a selector, which Istio applies to every gateway proxy (PushContext.mergeGateways). None when
+ * no selector matches: nothing then says that the pods are a gateway's.
+ */
+function gatewaysOfPods(index: ObjectIndex, labels: Record<string, string>, complete: boolean): IndexedObject[] {
+  const gateways = [...index.gateways.values()];
+  const selectors = gateways.map(g => labelMap(specOf(g).selector));
+  const selected = selectors.map(selector => Object.keys(selector).length > 0 && labelsMatch(selector, labels, complete));
+  return selected.includes(true) ? gateways.filter((_, i) => selected[i] || Object.keys(selectors[i]).length === 0) : [];
 }
 
 /**
@@ -595,11 +604,7 @@ export function gatewayTargetBeside(index: ObjectIndex, host: string, routedHost
     return undefined;
   }
   const labels = labelMap(specOf(beside).selector);
-  const gateways = [...index.gateways.values()].filter(g => {
-    const selector = labelMap(specOf(g).selector);
-    return Object.keys(selector).length > 0 && labelsMatch(selector, labels, false);
-  });
-  return { service: host, namespace, labels, labelsFrom: 'gateway', gateways };
+  return { service: host, namespace, labels, labelsFrom: 'gateway', gateways: gatewaysOfPods(index, labels, false) };
 }
 
 function podsOf(index: ObjectIndex, namespace: string, name: string): Pick<GatewayTarget, 'labels' | 'labelsFrom'> {

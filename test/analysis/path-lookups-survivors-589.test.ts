@@ -42,13 +42,13 @@ describe('gatewayTargetBeside: the Gateway beside a gateway Service that is not 
     expect(gatewayTargetBeside(new ObjectIndex(both), OWN, HOST)).toMatchObject({ labels: { gw: 'corp' } });
   });
 
-  test('a Gateway without a selector selects no pods: the next Gateway in the namespace is the one beside', () => {
+  test('a Gateway without a selector gives no labels: the next Gateway in the namespace is the one beside (the bare one applies too)', () => {
     const bare = gateway('bare', 'egress', { servers: [tls([HOST])] });
     assertValidIstioObjects([bare]);
 
     expect(gatewayTargetBeside(new ObjectIndex([bare]), OWN, HOST)).toBeUndefined();
     const objects = [bare, egressGateway('egress', 'egress')];
-    expect(gatewayTargetBeside(new ObjectIndex(objects), OWN, HOST)).toMatchObject({ labels: { gw: 'corp' }, gateways: [{ index: 1 }] });
+    expect(gatewayTargetBeside(new ObjectIndex(objects), OWN, HOST)).toMatchObject({ labels: { gw: 'corp' }, gateways: [{ index: 0 }, { index: 1 }] });
   });
 
   test('a Gateway in the namespace without a server for the routed host is not the one beside', () => {
