@@ -2,7 +2,7 @@
  * A Gateway without a selector: Istio applies it to every gateway proxy (pilot PushContext.mergeGateways, "no selector.
  * Applies to all workloads asking for the gateway"), so its servers are on the egress gateway's pods too.
  */
-import { deployment, gateway, serviceEntry, virtualService } from './objects';
+import { deployment, gateway, service, serviceEntry, virtualService } from './objects';
 import { lintObjects } from '../../src/analysis';
 import { ObjectIndex, label } from '../../src/analysis/model';
 import { gatewayTarget } from '../../src/analysis/path-lookups';
@@ -24,6 +24,15 @@ describe('a Gateway without a selector configures every gateway proxy', () => {
     // An empty selector is no selector (an empty label set is a subset of every pod's labels).
     const empty = gateway('shared', 'istio-system', { selector: {}, servers: [passthrough([HOST])] });
     expect(gatewayTarget(new ObjectIndex([selecting, empty]), GW)?.gateways).toHaveLength(2);
+  });
+
+  test('pods known from their workload: a Gateway without a selector alone does not make their Service a gateway\'s', () => {
+    const objects = [bare, service('istio-egressgateway', 'istio-system', { selector: { istio: 'egressgateway' }, ports: [{ port: 443, name: 'tls' }] }),
+      deployment('istio-egressgateway', 'istio-system', { istio: 'egressgateway' }, true)];
+    assertValidIstioObjects(objects);
+
+    expect(gatewayTarget(new ObjectIndex(objects), GW)).toBeUndefined();
+    expect(gatewayTarget(new ObjectIndex([selecting, ...objects]), GW)).toMatchObject({ labelsFrom: 'workload', gateways: [{ index: 0 }, { index: 1 }] });
   });
 
   test('on the path: the egress gateway uses the server of the Gateway without a selector, and its route', () => {
