@@ -554,7 +554,7 @@ export interface GatewayTarget {
    * `gateway-api` (the label Istio gives the pods of the Gateway API Gateway it deploys behind the Service).
    */
   readonly labelsFrom: 'workload' | 'service' | 'convention' | 'gateway' | 'gateway-api';
-  /** The Gateways whose selector matches the pods, from any namespace. */
+  /** The Gateways whose selector matches the pods, and those without a selector, from any namespace. */
   readonly gateways: IndexedObject[];
 }
 
@@ -563,7 +563,8 @@ export interface GatewayTarget {
  * Service selects (or, for a Service not among the objects, the pods istioctl and the istio/gateway
  * chart deploy in its namespace: `app: <name>`, `istio: <name without istio->`), and the Gateways
  * whose selector matches them wherever they live (Istio applies Gateways of any namespace unless
- * PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set). Undefined when no Gateway configures those pods.
+ * PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set), with the Gateways without a selector. Undefined when no
+ * Gateway's selector matches those pods.
  */
 export function gatewayTarget(index: ObjectIndex, host: string): GatewayTarget | undefined {
   const namespace = serviceNamespace(host);
