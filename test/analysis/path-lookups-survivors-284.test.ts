@@ -55,6 +55,23 @@ describe('tls routes by their sniHosts', () => {
     expect(meshRoute([tlsRoutes([7, OTHER])], 443, ['tls'])).toBe('spec.tls[1] -> second.example.com');
     expect(meshRoute([tlsRoutes([7, HOST])], 443, ['tls'])).toBe('spec.tls[0] -> first.example.com');
   });
+
+  // Refused by the webhook (a tls route needs a destination): a route that takes every SNI the match names and leads
+  // nowhere ends the look-up, as a redirect for every request does; sniHosts pick the listener, not some requests.
+  test('a tls route without destination whose match names the host by its sniHosts ends the look-up: no later route', () => {
+    const vs = virtualService('api', 'team-a', {
+      hosts: [HOST],
+      tls: [{ match: [{ port: 443, sniHosts: [HOST] }], route: [] }, { match: [{ port: 443, sniHosts: [HOST] }], route: to('second.example.com') }],
+    });
+
+    expect(meshRoute([vs], 443, ['tls'])).toBeUndefined();
+    // The same route for some clients only (sourceLabels): the others go on to the later route.
+    const some = virtualService('api', 'team-a', {
+      hosts: [HOST],
+      tls: [{ match: [{ port: 443, sniHosts: [HOST], sourceLabels: { app: 'a' } }], route: [] }, { match: [{ port: 443, sniHosts: [HOST] }], route: to('second.example.com') }],
+    });
+    expect(meshRoute([some], 443, ['tls'])).toBe('spec.tls[1] -> second.example.com');
+  });
 });
 
 describe('the hit of a route: its first destination with a host', () => {
