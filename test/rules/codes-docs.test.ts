@@ -4,9 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OWN_CODES, basisOf } from '../src/rules/codes';
+import { OWN_CODES, basisOf } from '../../src/rules/codes';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const docs = fs.readFileSync(path.join(root, 'docs', 'codes.md'), 'utf8');
 const documented = (prefix: string) => [...docs.matchAll(new RegExp(`^\\| (${prefix}\\d{3,4}) \\|`, 'gm'))].map(m => m[1]);
 
