@@ -89,8 +89,10 @@ test('parseApiVersion splits at the slash as schema.ParseGroupVersion does: "/v1
   expect(parseApiVersion('apps/v1')).toEqual({ group: 'apps', version: 'v1' });
 });
 
-test('an object without a string apiVersion is of no kind', () => {
+test('an object without a string apiVersion, or with an empty one, is of no kind', () => {
   expect(kindKeyOf({ kind: 'Service' } as any)).toBeUndefined();
+  // Empty: no group either, not the core group of `v1` (the API server refuses it: apiVersion not set).
+  expect(kindKeyOf({ apiVersion: '', kind: 'Service' })).toBeUndefined();
   expect(kindKeyOf({ apiVersion: ['v1'], kind: 'Service' } as any)).toBeUndefined();
   expect(kindKeyOf({ apiVersion: 1, kind: 'Service' } as any)).toBeUndefined();
   expect(kindKeyOf({ apiVersion: 'v1', kind: 'Service' })).toBe('service');

@@ -82,14 +82,14 @@ describe('annotations', () => {
     }
   });
 
-  test('an ALLOW policy, also by default, is refused a dry-run value strconv.ParseBool refuses', () => {
+  test('an ALLOW policy, also by default, and a DENY policy are refused a dry-run value strconv.ParseBool refuses', () => {
     const policy = (action?: string) => ({
       apiVersion: 'security.istio.io/v1',
       kind: 'AuthorizationPolicy',
       metadata: { name: 'p', namespace: 'shop', annotations: { 'istio.io/dry-run': 'maybe' } },
       spec: action === undefined ? {} : { action },
     });
-    const objects = [policy('ALLOW'), policy()];
+    const objects = [policy('ALLOW'), policy(), policy('DENY')];
     assertValidIstioObjects(objects);
     for (const object of objects) {
       expect(findingRows(checkMetadata(object))).toEqual([
