@@ -47,6 +47,14 @@ describe('namespace-wide policies (IST0127)', () => {
     expect(rows(objects)).toEqual([]);
   });
 
+  // authorizationpolicies.go: a policy of the root namespace without selector is mesh-wide, and the analysis stops there.
+  test('a policy of the root namespace without selector needs no pod of its own namespace in the mesh', () => {
+    const outsideMesh = (ns: string) => [wide(ns), pod('tool', ns, { app: 'tool' }), namespace(ns)];
+    assertValidIstioObjects(outsideMesh('istio-system'));
+    expect(rows(outsideMesh('istio-system'))).toEqual([]);
+    expect(rows(outsideMesh('shop'))).toEqual([NO_POD_IN_MESH]);
+  });
+
   test('a pod with an istio-proxy container is in the mesh, even in a namespace without injection', () => {
     const objects = [wide(), pod('checkout', 'shop', { app: 'checkout' }, { proxy: true }), namespace('shop')];
     assertValidIstioObjects(objects);
