@@ -812,6 +812,16 @@ export function validAppSpec(options: { charts?: number; maxUnits?: number; extr
     .filter(spec => !routeTakenInAnotherChart(spec));
 }
 
+/** Whether host `wide` takes in host `narrow`: the same host, `*`, or a wildcard (`*.io`) one of its names ends with. */
+function hostCovers(wide: string, narrow: string): boolean {
+  return wide === narrow || wide === '*' || (wide.startsWith('*.') && narrow.endsWith(wide.slice(1)));
+}
+
+/** Whether two hosts share a name: either covers the other. */
+function hostsOverlap(a: string, b: string): boolean {
+  return hostCovers(a, b) || hostCovers(b, a);
+}
+
 /**
  * Whether a route of one chart is taken by the sidecars of another chart's locked-down namespace: its lockdown
  * imports its own hosts (`./*`), and a mesh route for a host that overlaps one of them (`*.com` beside
@@ -820,10 +830,8 @@ export function validAppSpec(options: { charts?: number; maxUnits?: number; extr
  * are none.
  */
 function routeTakenInAnotherChart(spec: AppSpec): boolean {
-  const covers = (wide: string, narrow: string) => wide === narrow || wide === '*' || (wide.startsWith('*.') && narrow.endsWith(wide.slice(1)));
-  const overlap = (a: string, b: string) => covers(a, b) || covers(b, a);
   return spec.charts.some(chart => chart.units.some(unit => unit.route !== undefined && spec.charts.some(other => other !== chart
-    && other.lockdowns.length > 0 && other.units.some(u => allHosts(u).some(h => unit.host.hosts.some(own => overlap(h, own)))))));
+    && other.lockdowns.length > 0 && other.units.some(u => allHosts(u).some(h => unit.host.hosts.some(own => hostsOverlap(h, own)))))));
 }
 
 /** The client namespace of a route (its chart's namespace). */
@@ -944,12 +952,10 @@ function finalizeExports(app: AppSpec, chart: ChartSpec, unit: UnitSpec, index: 
   // look for it (EGR118): the host's clientNamespaces make the route write its DestinationRule there too.
   // A lockdown imports the host by a listed host of its own or by a listed wildcard that covers it (`shop/*.io`); a
   // route of a wildcard host is taken for every listed host it covers (`*.io` for `api.io`).
-  const covers = (wide: string, narrow: string) => wide === narrow || wide === '*' || (wide.startsWith('*.') && narrow.endsWith(wide.slice(1)));
-  const overlap = (listed: string, own: string) => covers(listed, own) || covers(own, listed);
   // A lockdown also imports the host of every route whose allowedClients name its namespace: a routed wildcard
   // (`*.org` allowing `reports`) makes `reports` import `web/*.org`, so it takes this unit's route to `p.org` too.
   const allows = (u: UnitSpec, ns: string) => [u.route, u.secondRoute].some(r => (r?.allowedClients ?? []).some(c => c.namespace === ns));
-  const coversUnit = (u: UnitSpec) => u.host.hosts.some(h => unit.host.hosts.some(own => overlap(h, own)));
+  const coversUnit = (u: UnitSpec) => u.host.hosts.some(h => unit.host.hosts.some(own => hostsOverlap(h, own)));
   const takers = chart.lockdowns
     .filter(l => l.hosts.some(i => coversUnit(chart.units[i])) || chart.units.some(u => allows(u, l.namespace) && coversUnit(u)))
     .map(l => l.namespace);
