@@ -101,9 +101,16 @@ const HTTP_BLOCKS: readonly Block[] = ['http'];
 const TLS_BLOCKS: readonly Block[] = ['tls'];
 const TLS_TCP_BLOCKS: readonly Block[] = ['tls', 'tcp'];
 const TCP_BLOCKS: readonly Block[] = ['tcp'];
+const DETECTED_BLOCKS: readonly Block[] = ['http', 'tcp'];
 
-/** Route blocks a sidecar uses for a ServiceEntry port: HTTP is routed by `http`, TLS by SNI (`tls`), the rest by `tcp`. */
+/**
+ * Route blocks a sidecar uses for a ServiceEntry port: HTTP is routed by `http`, TLS by SNI (`tls`), the rest by `tcp`;
+ * a port without a protocol by `http` for what Istio detects as HTTP, else by `tcp`.
+ */
 export function sidecarBlocks(protocol: string): readonly Block[] {
+  if (protocol === '') {
+    return DETECTED_BLOCKS;
+  }
   if (isHttpProtocol(protocol)) {
     return HTTP_BLOCKS;
   }

@@ -68,6 +68,10 @@ export interface SidecarImport<Sidecar = IndexedObject> {
 export interface EntryPort {
   readonly number: number;
   readonly name?: string;
+  /**
+   * As written; '' when the port has none, and Istio detects the protocol: HTTP is routed by the `http` routes, the
+   * rest by the `tcp` ones (ListenerProtocolAuto, pilot/pkg/networking/core/listener.go).
+   */
   readonly protocol: string;
   readonly targetPort?: number;
   /** `spec.ports[0]` of the ServiceEntry; undefined for a port only a route names. */
@@ -236,7 +240,7 @@ class PathBuilder {
         ports.push({
           number: p.number as number,
           name: typeof p.name === 'string' ? p.name : undefined,
-          protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+          protocol: typeof p.protocol === 'string' ? p.protocol : '',
           targetPort: portNumber(p.targetPort),
           field: `spec.ports[${i}]`,
         });
@@ -311,14 +315,20 @@ class PathBuilder {
     return { port, sidecar, waypoint, allowed: allowedAt(this.waypointPolicies(serviceEntry, gateway), host, port.number) };
   }
 
-  /** The AuthorizationPolicies a waypoint applies to a host: those whose targetRefs name its ServiceEntry or the waypoint itself. */
+  /**
+   * The AuthorizationPolicies a waypoint applies to a host: those whose targetRefs name its ServiceEntry or the waypoint
+   * itself (in their own namespace), and those of the root namespace that name the waypoints' GatewayClass, which every
+   * waypoint applies (WorkloadPolicyMatcher.ShouldAttachPolicy).
+   */
   private waypointPolicies(serviceEntry: IndexedObject, gateway: IndexedObject): IndexedObject[] {
-    const targets = (p: IndexedObject) => asArray(specOf(p).targetRefs ?? (specOf(p).targetRef === undefined ? [] : [specOf(p).targetRef]))
-      .filter(isRecord);
     const names = (p: IndexedObject, o: IndexedObject, group: string, kind: string) => namespaceOf(p.object) === namespaceOf(o.object)
-      && targets(p).some(t => t.group === group && t.kind === kind && t.name === o.object.metadata?.name);
+      && policyTargetRefs(p).some(t => t.group === group && t.kind === kind && t.name === o.object.metadata?.name
+        && (kind !== 'Gateway' || t.namespace === undefined || t.namespace === '' || t.namespace === namespaceOf(o.object)));
+    const namesEveryWaypoint = (p: IndexedObject) => namespaceOf(p.object) === ROOT_NAMESPACE
+      && policyTargetRefs(p).some(t => t.group === GATEWAY_API_GROUP && t.kind === 'GatewayClass' && t.name === WAYPOINT_CLASS);
     return this.index.of('authorizationPolicy')
-      .filter(p => names(p, serviceEntry, ISTIO_NETWORKING_GROUP, 'ServiceEntry') || names(p, gateway, GATEWAY_API_GROUP, 'Gateway'))
+      .filter(p => names(p, serviceEntry, ISTIO_NETWORKING_GROUP, 'ServiceEntry') || names(p, gateway, GATEWAY_API_GROUP, 'Gateway')
+        || namesEveryWaypoint(p))
       .sort((a, b) => compareStrings(label(a.object), label(b.object)));
   }
 
@@ -423,14 +433,22 @@ class PathBuilder {
     };
   }
 
-  /** The AuthorizationPolicies that apply to a gateway's pods (once per gateway), sorted by `namespace/name`. */
+  /**
+   * The AuthorizationPolicies that apply to a gateway's pods (once per gateway), sorted by `namespace/name`: those of
+   * its namespace or the root namespace without targetRefs whose selector takes the pods; for the pods of a Gateway API
+   * Gateway (labelled with its name) also those of its namespace whose targetRefs name that Gateway (Istio's
+   * WorkloadPolicyMatcher.ShouldAttachPolicy, pilot/pkg/model/policyattachment.go).
+   */
   private policiesOf(target: GatewayTarget): IndexedObject[] {
     let applying = this.policies.get(target);
     if (!applying) {
+      const gatewayName = Object.hasOwn(target.labels, GATEWAY_NAME_LABEL) ? target.labels[GATEWAY_NAME_LABEL] : undefined;
+      const namesGateway = (p: IndexedObject) => gatewayName !== undefined && namespaceOf(p.object) === target.namespace
+        && policyTargetRefs(p).some(ref => ref.group === GATEWAY_API_GROUP && ref.kind === 'Gateway' && ref.name === gatewayName
+          && (ref.namespace === undefined || ref.namespace === '' || ref.namespace === target.namespace));
       applying = this.index.of('authorizationPolicy')
-        .filter(p => [target.namespace, ROOT_NAMESPACE].includes(namespaceOf(p.object))
-          && specOf(p).targetRef === undefined && specOf(p).targetRefs === undefined
-          && selects(specOf(p).selector, target.labels))
+        .filter(p => (policyTargetRefs(p).length === 0 ? [target.namespace, ROOT_NAMESPACE].includes(namespaceOf(p.object))
+          && selects(specOf(p).selector, target.labels) : namesGateway(p)))
         .sort((a, b) => compareStrings(label(a.object), label(b.object)));
       this.policies.set(target, applying);
     }
@@ -495,6 +513,13 @@ class PathBuilder {
     const destinationRule = tls?.destinationRule ?? rules.ruleFor();
     return { route: hit, destination, destinationPort, destinationRule, tlsOrigination: originatesTls(tls?.mode) ? tls : undefined };
   }
+}
+
+/** A policy's targetRefs, or its one legacy targetRef when it has none (Istio's GetTargetRefs). */
+function policyTargetRefs(policy: IndexedObject): Array<Record<string, any>> {
+  const spec = specOf(policy);
+  const refs = asArray(spec.targetRefs);
+  return (refs.length > 0 ? refs : spec.targetRef === undefined ? [] : [spec.targetRef]).filter(isRecord);
 }
 
 /** What the sidecar sends: what the DestinationRule sets up, else what the application sends on the port. */

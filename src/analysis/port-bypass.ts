@@ -30,7 +30,7 @@ export function portBypassOnPath(host: HostPath, p: PortPath): ObjectFinding[] {
   const which = ports.length > 1 ? `ports ${ports.join(', ')} go` : `port ${ports[0]} goes`;
   const origination = routed.find(r => r.gatewayHop?.destinationPort === p.port.number && hostsMatch(r.gatewayHop.destination, host.host));
   return [objectFinding(host.definition.index, 'PORTBYPASS', 'warning', p.port.field ?? 'spec.ports', p.port.number,
-    `port ${p.port.number} (${p.port.protocol}) of ${host.host} goes from the sidecars straight to the host, while ${which} through the `
+    `port ${p.port.number} (${p.port.protocol || 'protocol detected'}) of ${host.host} goes from the sidecars straight to the host, while ${which} through the `
     + `egress gateway ${gateways}: traffic on port ${p.port.number} bypasses the gateway and its policies${originationNote(p, origination)}`,
     `route port ${p.port.number} through the gateway as well (a mesh route for the port to the gateway, a Gateway server and a route bound `
     + 'to it), or, if clients may reach it directly, acknowledge EGR220')];

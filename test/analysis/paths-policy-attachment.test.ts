@@ -1,0 +1,143 @@
+/**
+ * Which AuthorizationPolicies the egress paths (src/analysis/paths.ts) put on a gateway or waypoint hop, as Istio
+ * attaches them (WorkloadPolicyMatcher.ShouldAttachPolicy, pilot/pkg/model/policyattachment.go): the pods of a Gateway
+ * API Gateway take the policies of their namespace whose targetRefs name that Gateway, and every waypoint takes the
+ * root namespace's policies whose targetRefs name the GatewayClass istio-waypoint.
+ */
+import { namespace, policy, serviceEntry } from './objects';
+import { ObjectIndex, label } from '../../src/analysis/model';
+import { PortPath, egressPaths } from '../../src/analysis/paths';
+import { assertValidIstioObjects } from '../support/crd-validator';
+
+const HOST = 'api.example.com';
+const K8S = 'gateway.networking.k8s.io/v1';
+const GATEWAY_API = 'gateway.networking.k8s.io';
+
+function portOf(objects: any[], port = 80): PortPath {
+  return egressPaths(new ObjectIndex(objects)).hosts.find(h => h.host === HOST)!.ports.find(p => p.port.number === port)!;
+}
+
+const policies = (p: PortPath) => p.allowed!.policies.map(x => label(x.object));
+const denyAll = { action: 'DENY', rules: [{}] };
+
+describe('the pods of a Gateway API Gateway (class istio)', () => {
+  /** HOST on port 80 from the mesh to the Gateway `egress/api-egress` and on from there. */
+  function egress(): any[] {
+    return [
+      serviceEntry('api', 'egress', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }),
+      {
+        apiVersion: K8S,
+        kind: 'Gateway',
+        metadata: { name: 'api-egress', namespace: 'egress' },
+        spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', hostname: HOST, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] },
+      },
+      {
+        apiVersion: K8S,
+        kind: 'HTTPRoute',
+        metadata: { name: 'api-to-gateway', namespace: 'egress' },
+        spec: { parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api' }], rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 80 }] }] },
+      },
+      {
+        apiVersion: K8S,
+        kind: 'HTTPRoute',
+        metadata: { name: 'api-from-gateway', namespace: 'egress' },
+        spec: {
+          parentRefs: [{ name: 'api-egress', sectionName: 'http' }],
+          hostnames: [HOST],
+          rules: [{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: HOST, port: 80 }] }],
+        },
+      },
+    ];
+  }
+
+  test('a policy of the Gateway\'s namespace whose targetRefs name the Gateway applies: its DENY stops everyone', () => {
+    const objects = [...egress(), policy('by-ref', 'egress', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }], ...denyAll })];
+    assertValidIstioObjects(objects);
+    const p = portOf(objects);
+
+    expect(p.target).toMatchObject({ labelsFrom: 'gateway-api' });
+    expect(policies(p)).toEqual(['egress/by-ref']);
+    expect(p.allowed!.deny.map(x => label(x.policy.object))).toEqual(['egress/by-ref']);
+  });
+
+  test('the legacy targetRef names it as well', () => {
+    const objects = [...egress(), policy('legacy', 'egress', { targetRef: { group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }, ...denyAll })];
+    assertValidIstioObjects(objects);
+
+    expect(policies(portOf(objects))).toEqual(['egress/legacy']);
+  });
+
+  test('a targetRef to another Gateway, another kind or group, or from another namespace does not attach the policy', () => {
+    const objects = [
+      ...egress(),
+      policy('other-gateway', 'egress', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'other-egress' }], ...denyAll }),
+      policy('service', 'egress', { targetRefs: [{ group: '', kind: 'Service', name: 'api-egress' }], ...denyAll }),
+      policy('elsewhere', 'team-a', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }], ...denyAll }),
+      policy('root', 'istio-system', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }], ...denyAll }),
+    ];
+    assertValidIstioObjects(objects);
+    const p = portOf(objects);
+
+    expect(policies(p)).toEqual([]);
+    expect(p.allowed!.verdict).toBe('anyone');
+  });
+
+  test('a targetRef with a namespace attaches only in the Gateway\'s own (Istio does not follow another)', () => {
+    // The CRD refuses a targetRef with any namespace (cross namespace referencing is not supported); lint reads any YAML.
+    const ref = (ns: string) => ({ targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'api-egress', namespace: ns }], ...denyAll });
+    const objects = [...egress(), policy('away', 'egress', ref('team-a')), policy('own', 'egress', ref('egress')), policy('empty', 'egress', ref(''))];
+
+    expect(policies(portOf(objects))).toEqual(['egress/empty', 'egress/own']);
+  });
+
+  test('selector policies still apply to the Gateway\'s pods (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default)', () => {
+    const objects = [...egress(), policy('namespace-wide', 'egress', denyAll)];
+    assertValidIstioObjects(objects);
+
+    expect(policies(portOf(objects))).toEqual(['egress/namespace-wide']);
+  });
+});
+
+describe('the policies of a waypoint', () => {
+  const USE = 'istio.io/use-waypoint';
+
+  /** HOST on port 80, bound to the waypoint `shop/waypoint` by its Namespace's label. */
+  function ambient(): any[] {
+    return [
+      namespace('shop', { [USE]: 'waypoint' }),
+      { apiVersion: K8S, kind: 'Gateway', metadata: { name: 'waypoint', namespace: 'shop' }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } },
+      serviceEntry('httpbin', 'shop', { hosts: [HOST], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' }),
+    ];
+  }
+
+  test('a root-namespace policy whose targetRefs name the GatewayClass istio-waypoint applies to every waypoint', () => {
+    const objects = [...ambient(), policy('all-waypoints', 'istio-system', { targetRefs: [{ group: GATEWAY_API, kind: 'GatewayClass', name: 'istio-waypoint' }], ...denyAll })];
+    assertValidIstioObjects(objects);
+    const p = portOf(objects);
+
+    expect(p.sidecar.via).toBe('waypoint');
+    expect(policies(p)).toEqual(['istio-system/all-waypoints']);
+    expect(p.allowed!.deny.map(x => label(x.policy.object))).toEqual(['istio-system/all-waypoints']);
+  });
+
+  test('one naming the GatewayClass outside the root namespace, or another class, does not', () => {
+    const objects = [
+      ...ambient(),
+      policy('class-in-shop', 'shop', { targetRefs: [{ group: GATEWAY_API, kind: 'GatewayClass', name: 'istio-waypoint' }], ...denyAll }),
+      policy('other-class', 'istio-system', { targetRefs: [{ group: GATEWAY_API, kind: 'GatewayClass', name: 'istio' }], ...denyAll }),
+    ];
+    assertValidIstioObjects(objects);
+    const p = portOf(objects);
+
+    expect(policies(p)).toEqual([]);
+    expect(p.allowed!.verdict).toBe('anyone');
+  });
+
+  test('a policy naming the waypoint Gateway with a namespace attaches only with the waypoint\'s own', () => {
+    // The CRD refuses a targetRef with any namespace; lint reads any YAML.
+    const ref = (ns: string) => ({ targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'waypoint', namespace: ns }], ...denyAll });
+    const objects = [...ambient(), policy('away', 'shop', ref('other')), policy('own', 'shop', ref('shop')), policy('empty', 'shop', ref(''))];
+
+    expect(policies(portOf(objects))).toEqual(['shop/empty', 'shop/own']);
+  });
+});
