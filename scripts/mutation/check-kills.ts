@@ -77,7 +77,8 @@ function main(argv: string[]): void {
     process.exit(130);
   });
   console.log(`${survivors.length} survivors of ${src}, against ${tests.join(' ')}`);
-  const runTests = () => spawnSync('npx', ['jest', '--coverage=false', '--ci', ...tests], { cwd: ROOT, stdio: 'ignore' }).status;
+  // --bail: a kill needs one failing file, and the first one ends the run.
+  const runTests = () => spawnSync('npx', ['jest', '--coverage=false', '--ci', '--bail', ...tests], { cwd: ROOT, stdio: 'ignore' }).status;
   // Tests that fail on the code as it is would count every mutant as killed.
   if (runTests() !== 0) {
     throw new Error(`the tests fail without any mutant: ${tests.join(' ')}`);
