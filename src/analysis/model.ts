@@ -165,7 +165,7 @@ export class ObjectIndex {
   public readonly virtualServices: IndexedObject[] = [];
   public readonly destinationRules: IndexedObject[] = [];
   public readonly sidecars: IndexedObject[] = [];
-  /** Labels of the pods that Deployments, DaemonSets and Pods among the objects run. */
+  /** Labels of the pods that Deployments, StatefulSets, DaemonSets and Pods among the objects run. */
   public readonly podLabels: Array<Record<string, string>> = [];
   private readonly entriesByHost = new Map<string, IndexedObject[]>();
   private readonly wildcardEntries: IndexedObject[] = [];
@@ -307,13 +307,15 @@ export class ObjectIndex {
     return { status: 'found', host, definitions: visible, ports: visible.flatMap(d => (d === service ? servicePorts(d.object) : entryPorts(d.object))) };
   }
 
-  /** ServiceEntries whose hosts cover `host` (exactly, or by a wildcard host). */
+  /** ServiceEntries whose hosts cover `host` (exactly, or by a wildcard host), each once. */
   public entriesFor(host: string): readonly IndexedObject[] {
     const exact = this.entriesByHost.get(host) ?? [];
     if (this.wildcardEntries.length === 0) {
       return exact;
     }
-    const wildcard = this.wildcardEntries.filter(e => asArray(e.object.spec?.hosts).some(h => typeof h === 'string' && hostSubsetOf(host, h)));
+    // An entry that lists the host and a wildcard covering it is one definition (Istio makes a service per host).
+    const wildcard = this.wildcardEntries.filter(e => !exact.includes(e)
+      && asArray(e.object.spec?.hosts).some(h => typeof h === 'string' && hostSubsetOf(host, h)));
     return [...exact, ...wildcard];
   }
 

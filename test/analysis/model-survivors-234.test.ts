@@ -138,3 +138,22 @@ describe('entriesFor: ServiceEntries whose hosts cover a host, exactly or by a w
     expect(index.entriesFor(HOST).map(e => e.index)).toEqual([0]);
   });
 });
+
+describe('entriesFor: each ServiceEntry once', () => {
+  test('an entry listing a host and a wildcard that covers it is one definition of the host (Istio makes one service per host)', () => {
+    const mixed = serviceEntry('mixed', 'team-a', { hosts: ['fixed.example.org', '*.example.org'], resolution: 'NONE', ports: tls });
+    const other = serviceEntry('other', 'team-a', { hosts: ['*.example.org'], resolution: 'NONE', ports: tls });
+    const objects = [mixed, other];
+    assertValidIstioObjects(objects);
+    const index = new ObjectIndex(objects);
+
+    expect(index.entriesFor('fixed.example.org').map(e => e.index)).toEqual([0, 1]);
+    expect(index.entriesFor('api.example.org').map(e => e.index)).toEqual([0, 1]);
+    const resolved = index.resolveHost('fixed.example.org', 'team-a');
+    expect(resolved.status).toBe('found');
+    if (resolved.status === 'found') {
+      expect(resolved.definitions.map(d => d.index)).toEqual([0, 1]);
+      expect(resolved.ports.map(p => p.number)).toEqual([443, 443]);
+    }
+  });
+});
