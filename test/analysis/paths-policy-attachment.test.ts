@@ -4,7 +4,7 @@
  * API Gateway take the policies of their namespace whose targetRefs name that Gateway, and every waypoint takes the
  * root namespace's policies whose targetRefs name the GatewayClass istio-waypoint.
  */
-import { namespace, policy, serviceEntry } from './objects';
+import { destinationRule, gateway, namespace, policy, server, serviceEntry, virtualService } from './objects';
 import { ObjectIndex, label } from '../../src/analysis/model';
 import { PortPath, egressPaths } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
@@ -12,6 +12,7 @@ import { assertValidIstioObjects } from '../support/crd-validator';
 const HOST = 'api.example.com';
 const K8S = 'gateway.networking.k8s.io/v1';
 const GATEWAY_API = 'gateway.networking.k8s.io';
+const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
 
 function portOf(objects: any[], port = 80): PortPath {
   return egressPaths(new ObjectIndex(objects)).hosts.find(h => h.host === HOST)!.ports.find(p => p.port.number === port)!;
@@ -90,6 +91,47 @@ describe('the pods of a Gateway API Gateway (class istio)', () => {
     expect(policies(portOf(objects))).toEqual(['egress/empty', 'egress/own']);
   });
 
+  test('one matching targetRef among several is enough', () => {
+    const objects = [...egress(), policy('two-refs', 'egress', {
+      targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'other-egress' }, { group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }],
+      ...denyAll,
+    })];
+    assertValidIstioObjects(objects);
+
+    expect(policies(portOf(objects))).toEqual(['egress/two-refs']);
+  });
+
+  test('the targetRef must have the Gateway API group and the kind Gateway, not only the name', () => {
+    const byClass = policy('class-named-so', 'egress', { targetRefs: [{ group: GATEWAY_API, kind: 'GatewayClass', name: 'api-egress' }], ...denyAll });
+    assertValidIstioObjects([byClass]);
+    // The CRD refuses a Gateway in another group; lint reads any YAML.
+    const otherGroup = policy('istio-group', 'egress', { targetRefs: [{ group: 'networking.istio.io', kind: 'Gateway', name: 'api-egress' }], ...denyAll });
+
+    expect(policies(portOf([...egress(), byClass, otherGroup]))).toEqual([]);
+  });
+
+  test('the pods of an Istio API gateway (no gateway-name label) take no targetRef policy, even one without a name', () => {
+    // The CRD requires the name; lint reads any YAML.
+    const objects = [
+      serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
+      gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
+      destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
+      virtualService('api', 'team-a', {
+        hosts: [HOST],
+        gateways: ['mesh', 'istio-system/egress'],
+        tls: [
+          { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
+          { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
+        ],
+      }),
+      policy('no-name', 'istio-system', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway' }], ...denyAll }),
+    ];
+    const p = portOf(objects, 443);
+
+    expect(Object.keys(p.target!.labels)).not.toContain('gateway.networking.k8s.io/gateway-name');
+    expect(policies(p)).toEqual([]);
+  });
+
   test('selector policies still apply to the Gateway\'s pods (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default)', () => {
     const objects = [...egress(), policy('namespace-wide', 'egress', denyAll)];
     assertValidIstioObjects(objects);
@@ -131,6 +173,26 @@ describe('the policies of a waypoint', () => {
 
     expect(policies(p)).toEqual([]);
     expect(p.allowed!.verdict).toBe('anyone');
+  });
+
+  test('a root-namespace policy attaches by the GatewayClass only with its group and kind, and by any one of its targetRefs', () => {
+    const ref = (group: string, kind: string) => ({ group, kind, name: 'istio-waypoint' });
+    const objects = [
+      ...ambient(),
+      // The CRD refuses a GatewayClass of another group; lint reads any YAML.
+      policy('istio-group', 'istio-system', { targetRefs: [ref('networking.istio.io', 'GatewayClass')], ...denyAll }),
+      policy('gateway-kind', 'istio-system', { targetRefs: [ref(GATEWAY_API, 'Gateway')], ...denyAll }),
+      policy('second-ref', 'istio-system', { targetRefs: [ref(GATEWAY_API, 'Gateway'), ref(GATEWAY_API, 'GatewayClass')], ...denyAll }),
+    ];
+
+    expect(policies(portOf(objects))).toEqual(['istio-system/second-ref']);
+  });
+
+  test('a targetRef naming the ServiceEntry attaches whatever namespace it carries (Istio does not read it for a ServiceEntry)', () => {
+    // The CRD refuses a targetRef with any namespace; lint reads any YAML.
+    const objects = [...ambient(), policy('entry', 'shop', { targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'httpbin', namespace: 'other' }], ...denyAll })];
+
+    expect(policies(portOf(objects))).toEqual(['shop/entry']);
   });
 
   test('a policy naming the waypoint Gateway with a namespace attaches only with the waypoint\'s own', () => {
