@@ -4,16 +4,13 @@
  * a TCP filter chain: pilot/pkg/networking/core/listener.go), so the mesh's `http` routes apply to it, and its `tcp` ones.
  */
 import { destinationRule, gateway, server, serviceEntry, virtualService } from './objects';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, portPath } from './path-fixtures';
 import { lintObjects } from '../../src/analysis';
-import { ObjectIndex } from '../../src/analysis/model';
-import { PortPath, egressPaths } from '../../src/analysis/paths';
+import { PortPath } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
-
 function portOf(objects: any[], port = 80): PortPath {
-  return egressPaths(new ObjectIndex(objects)).hosts.find(h => h.host === HOST)!.ports.find(p => p.port.number === port)!;
+  return portPath(objects, port);
 }
 
 const entry = (protocol?: string) => serviceEntry('api', 'team-a', {

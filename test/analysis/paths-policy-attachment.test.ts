@@ -4,52 +4,23 @@
  * API Gateway take the policies of their namespace whose targetRefs name that Gateway, and every waypoint takes the
  * root namespace's policies whose targetRefs name the GatewayClass istio-waypoint.
  */
-import { destinationRule, gateway, namespace, policy, server, serviceEntry, virtualService } from './objects';
-import { ObjectIndex, label } from '../../src/analysis/model';
-import { PortPath, egressPaths } from '../../src/analysis/paths';
+import { namespace, policy, serviceEntry } from './objects';
+import { HOST, gatewayApiEgress, portPath, tlsThroughEgressGateway, waypointGateway } from './path-fixtures';
+import { label } from '../../src/analysis/model';
+import { PortPath } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-const HOST = 'api.example.com';
-const K8S = 'gateway.networking.k8s.io/v1';
 const GATEWAY_API = 'gateway.networking.k8s.io';
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
 
 function portOf(objects: any[], port = 80): PortPath {
-  return egressPaths(new ObjectIndex(objects)).hosts.find(h => h.host === HOST)!.ports.find(p => p.port.number === port)!;
+  return portPath(objects, port);
 }
 
 const policies = (p: PortPath) => p.allowed!.policies.map(x => label(x.object));
 const denyAll = { action: 'DENY', rules: [{}] };
 
 describe('the pods of a Gateway API Gateway (class istio)', () => {
-  /** HOST on port 80 from the mesh to the Gateway `egress/api-egress` and on from there. */
-  function egress(): any[] {
-    return [
-      serviceEntry('api', 'egress', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }),
-      {
-        apiVersion: K8S,
-        kind: 'Gateway',
-        metadata: { name: 'api-egress', namespace: 'egress' },
-        spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', hostname: HOST, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] },
-      },
-      {
-        apiVersion: K8S,
-        kind: 'HTTPRoute',
-        metadata: { name: 'api-to-gateway', namespace: 'egress' },
-        spec: { parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api' }], rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 80 }] }] },
-      },
-      {
-        apiVersion: K8S,
-        kind: 'HTTPRoute',
-        metadata: { name: 'api-from-gateway', namespace: 'egress' },
-        spec: {
-          parentRefs: [{ name: 'api-egress', sectionName: 'http' }],
-          hostnames: [HOST],
-          rules: [{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: HOST, port: 80 }] }],
-        },
-      },
-    ];
-  }
+  const egress = gatewayApiEgress;
 
   test('a policy of the Gateway\'s namespace whose targetRefs name the Gateway applies: its DENY stops everyone', () => {
     const objects = [...egress(), policy('by-ref', 'egress', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway', name: 'api-egress' }], ...denyAll })];
@@ -113,17 +84,7 @@ describe('the pods of a Gateway API Gateway (class istio)', () => {
   test('the pods of an Istio API gateway (no gateway-name label) take no targetRef policy, even one without a name', () => {
     // The CRD requires the name; lint reads any YAML.
     const objects = [
-      serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
-      gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-      destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
-      virtualService('api', 'team-a', {
-        hosts: [HOST],
-        gateways: ['mesh', 'istio-system/egress'],
-        tls: [
-          { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-          { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-        ],
-      }),
+      ...tlsThroughEgressGateway(),
       policy('no-name', 'istio-system', { targetRefs: [{ group: GATEWAY_API, kind: 'Gateway' }], ...denyAll }),
     ];
     const p = portOf(objects, 443);
@@ -147,7 +108,7 @@ describe('the policies of a waypoint', () => {
   function ambient(): any[] {
     return [
       namespace('shop', { [USE]: 'waypoint' }),
-      { apiVersion: K8S, kind: 'Gateway', metadata: { name: 'waypoint', namespace: 'shop' }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } },
+      waypointGateway('waypoint', 'shop'),
       serviceEntry('httpbin', 'shop', { hosts: [HOST], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' }),
     ];
   }

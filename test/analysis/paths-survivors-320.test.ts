@@ -4,21 +4,11 @@
  * which Service), and the namespace of the destination that picks the sidecars' DestinationRule on a direct path.
  */
 import { destinationRule, gateway, policy, server, service, serviceEntry, virtualService } from './objects';
-import { ObjectIndex, label } from '../../src/analysis/model';
-import { HostPath, PortPath, egressPaths } from '../../src/analysis/paths';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, hostPaths as hosts, portPath as portOf, waypointGateway } from './path-fixtures';
+import { label } from '../../src/analysis/model';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
 const PARTNER = 'partner.mesh-external.svc.cluster.local';
-
-function hosts(objects: any[]): HostPath[] {
-  return egressPaths(new ObjectIndex(objects)).hosts;
-}
-
-function portOf(objects: any[], port: number, host = HOST): PortPath {
-  return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
 
 /** The hosts of the paths with their ports, as `host port/protocol ...`. */
 function hostPorts(objects: any[]): string[] {
@@ -35,12 +25,7 @@ function meshRoute(spec: Record<string, unknown>, vsHosts: string[] = [PARTNER])
 
 describe('the AuthorizationPolicies a waypoint applies', () => {
   test('are sorted by namespace/name, whatever their order among the objects', () => {
-    const waypoint = {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'waypoint', namespace: 'istio-egress' },
-      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
-    };
+    const waypoint = waypointGateway('waypoint', 'istio-egress');
     const entry = serviceEntry('httpbin', 'istio-egress', {
       hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS',
     }, { 'istio.io/use-waypoint': 'waypoint' });

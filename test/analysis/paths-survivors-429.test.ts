@@ -4,37 +4,10 @@
  * otherwise, a Gateway API Gateway's Service), the DestinationRule of the gateway hop, and what the sidecar sends.
  */
 import { destinationRule, gateway, policy, server, serviceEntry, virtualService } from './objects';
-import { ObjectIndex, label } from '../../src/analysis/model';
-import { HostPath, PortPath, egressPaths } from '../../src/analysis/paths';
+import { HOST, hostPaths as hosts, portPath as portOf, tlsThroughEgressGateway as egress, gatewayApiEgress } from './path-fixtures';
+import { label } from '../../src/analysis/model';
+import { PortPath } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
-
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
-
-function hosts(objects: any[]): HostPath[] {
-  return egressPaths(new ObjectIndex(objects)).hosts;
-}
-
-function portOf(objects: any[], port: number, host = HOST): PortPath {
-  return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
-
-/** HOST on port 443 (TLS) through the default egress gateway, subset `api` of the gateway Service's DestinationRule. */
-function egress(): any[] {
-  return [
-    serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
-    gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-    destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
-    virtualService('api', 'team-a', {
-      hosts: [HOST],
-      gateways: ['mesh', 'istio-system/egress'],
-      tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-      ],
-    }),
-  ];
-}
 
 const policies = (p: PortPath) => p.allowed!.policies.map(x => label(x.object));
 
@@ -124,32 +97,7 @@ describe('a gateway Service named otherwise: the gateway beside a Gateway of its
 });
 
 describe('a Gateway API Gateway of class istio: the pods behind its Service `<name>-istio`', () => {
-  const k8s = 'gateway.networking.k8s.io/v1';
-  const objects = [
-    serviceEntry('api', 'egress', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }),
-    {
-      apiVersion: k8s,
-      kind: 'Gateway',
-      metadata: { name: 'api-egress', namespace: 'egress' },
-      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', hostname: HOST, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] },
-    },
-    {
-      apiVersion: k8s,
-      kind: 'HTTPRoute',
-      metadata: { name: 'api-to-gateway', namespace: 'egress' },
-      spec: { parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api' }], rules: [{ backendRefs: [{ name: 'api-egress-istio', port: 80 }] }] },
-    },
-    {
-      apiVersion: k8s,
-      kind: 'HTTPRoute',
-      metadata: { name: 'api-from-gateway', namespace: 'egress' },
-      spec: {
-        parentRefs: [{ name: 'api-egress', sectionName: 'http' }],
-        hostnames: [HOST],
-        rules: [{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: HOST, port: 80 }] }],
-      },
-    },
-  ];
+  const objects = gatewayApiEgress();
 
   test('the mesh route to the Service leads to the Gateway\'s pods, labelled with its name, even without the Service among the objects', () => {
     assertValidIstioObjects(objects);

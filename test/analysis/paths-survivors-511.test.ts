@@ -4,38 +4,11 @@
  * namespaces (Sidecar lockdowns in and out of them), and the gateway's AuthorizationPolicies: none at all, ALLOW
  * policies with rules, conditions on other keys than connection.sni, several SNI values.
  */
-import { destinationRule, gateway, policy, server, serviceEntry, sidecar, virtualService } from './objects';
-import { ObjectIndex, label } from '../../src/analysis/model';
-import { Clients, HostPath, PortPath, egressPaths, valueMatches } from '../../src/analysis/paths';
+import { gateway, policy, server, serviceEntry, sidecar, virtualService } from './objects';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, hostPaths as hosts, portPath as portOf, tlsThroughEgressGateway as egress } from './path-fixtures';
+import { label } from '../../src/analysis/model';
+import { Clients, valueMatches } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
-
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
-
-function hosts(objects: any[]): HostPath[] {
-  return egressPaths(new ObjectIndex(objects)).hosts;
-}
-
-function portOf(objects: any[], port: number, host = HOST): PortPath {
-  return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
-
-/** HOST on port 443 (TLS) through the default egress gateway, subset `api` of the gateway Service's DestinationRule. */
-function egress(): any[] {
-  return [
-    serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
-    gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-    destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
-    virtualService('api', 'team-a', {
-      hosts: [HOST],
-      gateways: ['mesh', 'istio-system/egress'],
-      tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-      ],
-    }),
-  ];
-}
 
 /** An AuthorizationPolicy on the default egress gateway's pods. */
 const onGateway = (name: string, spec: Record<string, unknown>) => policy(name, 'istio-system', { selector: { matchLabels: { istio: 'egressgateway' } }, ...spec });

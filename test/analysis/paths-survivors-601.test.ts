@@ -3,22 +3,12 @@
  * the gateway's AuthorizationPolicy sources rule by rule (`any`, `identityOnly`, sources that restrict nothing), a
  * `*` suffix in a connection.sni value, and the objects of a path with the parts of them that concern it.
  */
-import { destinationRule, gateway, policy, server, service, serviceEntry, virtualService } from './objects';
-import { ObjectIndex } from '../../src/analysis/model';
-import { HostPath, PortPath, egressPaths, pathObjects, valueMatches } from '../../src/analysis/paths';
+import { gateway, policy, server, service, serviceEntry, virtualService } from './objects';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, hostPaths as hosts, portPath as portOf, tlsThroughEgressGateway as egress, waypointGateway } from './path-fixtures';
+import { pathObjects, valueMatches } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
 
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
 const ROUTE_LISTS = ['spec.http[', 'spec.tls[', 'spec.tcp[', 'spec.rules['];
-
-function hosts(objects: any[]): HostPath[] {
-  return egressPaths(new ObjectIndex(objects)).hosts;
-}
-
-function portOf(objects: any[], port: number, host = HOST): PortPath {
-  return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
 
 /** The objects on the path of `host`'s `port`. */
 function objectsOn(objects: any[], port: number, host = HOST) {
@@ -27,21 +17,6 @@ function objectsOn(objects: any[], port: number, host = HOST) {
 }
 
 /** HOST on port 443 (TLS) through the default egress gateway, subset `api` of the gateway's DestinationRule. */
-function egress(): any[] {
-  return [
-    serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
-    gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-    destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
-    virtualService('api', 'team-a', {
-      hosts: [HOST],
-      gateways: ['mesh', 'istio-system/egress'],
-      tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-      ],
-    }),
-  ];
-}
 
 /** An ALLOW AuthorizationPolicy on the default egress gateway's pods with these rules. */
 const onGateway = (rules: unknown[]) => policy('allow', 'istio-system', { selector: { matchLabels: { istio: 'egressgateway' } }, rules });
@@ -129,12 +104,7 @@ describe('the objects on a path, and the parts of them that concern it', () => {
   });
 
   test('ambient: a waypoint without a route for the host; the ServiceEntry\'s waypoint label is on the path', () => {
-    const waypoint = {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'waypoint', namespace: 'istio-egress' },
-      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
-    };
+    const waypoint = waypointGateway('waypoint', 'istio-egress');
     const entry = serviceEntry('httpbin', 'istio-egress', {
       hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS',
     }, { 'istio.io/use-waypoint': 'waypoint' });

@@ -4,20 +4,9 @@
  * DestinationRule, and the part of a DestinationRule that sets a hop's TLS (a subset or a port-level setting).
  */
 import { destinationRule, gateway, server, serviceEntry, virtualService } from './objects';
-import { ObjectIndex } from '../../src/analysis/model';
-import { HostPath, PathObject, PortPath, concernsPath, egressPaths, pathObjects } from '../../src/analysis/paths';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, hostPaths as hosts, portPath as portOf, waypointGateway } from './path-fixtures';
+import { PathObject, concernsPath, pathObjects } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
-
-const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
-const HOST = 'api.example.com';
-
-function hosts(objects: any[]): HostPath[] {
-  return egressPaths(new ObjectIndex(objects)).hosts;
-}
-
-function portOf(objects: any[], port: number, host = HOST): PortPath {
-  return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
 
 /** The objects on the path of `host`:`port`. */
 function objectsOn(objects: any[], port: number, host = HOST): PathObject[] {
@@ -178,12 +167,7 @@ describe('the part of a DestinationRule that sets TLS origination at the egress 
 });
 
 describe('the part of a DestinationRule that sets TLS origination at a waypoint: the route\'s subset', () => {
-  const waypoint = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: 'waypoint', namespace: 'istio-egress' },
-    spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
-  };
+  const waypoint = waypointGateway('waypoint', 'istio-egress');
   const entry = serviceEntry('httpbin', 'istio-egress', {
     hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS',
   }, { 'istio.io/use-waypoint': 'waypoint' });
