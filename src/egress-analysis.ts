@@ -20,6 +20,15 @@ export class EgressAnalysis {
    * @param reason why it is fine: kept for reviewers
    */
   public static acknowledge(scope: IConstruct, code: string, reason: string): void {
+    // Callers from other languages reach here unchecked by TypeScript.
+    for (const [name, value, fix] of [
+      ['code', code, 'pass the analyzer code or rule id of the finding, e.g. \'IST0128\' or \'SE4\''],
+      ['reason', reason, 'say why the finding is fine here: reviewers read it'],
+    ] as const) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new Error(`[${scope.node.path}] EgressAnalysis.acknowledge: ${name} = ${show(value)} is not usable. Fix: ${fix}.`);
+      }
+    }
     acknowledge(scope, code, reason);
   }
 
