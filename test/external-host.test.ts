@@ -353,6 +353,16 @@ describe('renderings and analyses are never reused after a change', () => {
     }
   });
 
+  test('a port added after a clean synth of two charts is checked at the next synth (a clean construct is not checked again only while nothing changed)', () => {
+    const app = Testing.app();
+    const host = new ExternalHost(new Chart(app, 'first', { namespace: 'a' }), 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    new ExternalHost(new Chart(app, 'second', { namespace: 'b' }), 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https()] });
+    app.synthYaml();
+    host.addPort(EgressPort.https(70000));
+    expect(synthError(app)).toContain('[first/Host]');
+    expect(synthError(app)).toContain('70000');
+  });
+
   test('after a failed synth, a fix shows in the next rendering of the same tick', () => {
     const { app, chart } = appWithChart();
     const host = new ExternalHost(chart, 'Host', { hosts: ['api.example.com'], ports: [EgressPort.https(70000)] });

@@ -108,6 +108,14 @@ export function findingsFor(object: ApiObject): IndexedFinding[] {
   return currentAnalysis(object.node.root).findings.get(object) ?? [];
 }
 
+/**
+ * The analysis the app of `scope` is validated with now: the same object for as long as nothing has
+ * changed, so that what was derived from it can be kept with it.
+ */
+export function currentAnalysisOf(scope: IConstruct): object {
+  return currentAnalysis(scope.node.root);
+}
+
 function currentAnalysis(root: IConstruct): Analysis {
   const known = analysisByApp.get(root);
   return known && known.changes === changeCount() ? known : analyzeApp(root);

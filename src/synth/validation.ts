@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IndexedFinding } from '../analysis';
 import { isAcknowledged } from './acknowledgements';
-import { describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
+import { currentAnalysisOf, describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
 import { refusedAtSynth } from '../rules/codes';
 
 export interface RuleValidationOptions {
@@ -30,6 +30,12 @@ function isCovered(field: string, covered: string[]): boolean {
 const reported = new WeakSet<IConstruct>();
 
 /**
+ * Per construct: the analysis in which it last validated clean. cdk8s validates the app again for
+ * every chart it writes; while the analysis is the same one (nothing changed), so is the answer.
+ */
+const cleanIn = new WeakMap<IConstruct, object>();
+
+/**
  * Reports, when the app is synthesized, what Istio's rules find about the construct's L1 objects
  * (after every mutation and JSON patch), on their own and with the rest of the app. Errors fail the
  * synth under the construct's path; warnings are printed once.
@@ -38,11 +44,20 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
   ensureAppAnalysis(construct);
   construct.node.addValidation({
     validate: () => {
+      const analysis = currentAnalysisOf(construct);
+      if (cleanIn.get(construct) === analysis) {
+        return [];
+      }
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
+        const found = findingsFor(object);
+        if (found.length === 0) {
+          continue;
+        }
+        // Asked only when there is something to leave out: the construct's checks behind them are not free.
         const covered = options.covered?.(object) ?? [];
         const coveredRules = options.coveredRules?.(object) ?? [];
-        for (const finding of findingsFor(object)) {
+        for (const finding of found) {
           if (!isAcknowledged(object, finding) && !isCovered(finding.field, covered) && !coveredRules.includes(finding.rule)) {
             findings.push({ finding, object });
           }
@@ -54,6 +69,8 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
         const extra = options.extra?.() ?? [];
         if (extra.length > 0) {
           forgetRenderings(construct.node.root);
+        } else {
+          cleanIn.set(construct, analysis);
         }
         return extra;
       }
