@@ -3,12 +3,13 @@
  * egress gateway (a ServiceEntry, Gateway, DestinationRule and VirtualService per host).
  */
 import { App, Chart } from 'cdk8s';
+import { loadPackage } from './package';
 import { CHART_ID, Manifest } from './shared';
-import { EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost } from '../../src';
 
 const NAMESPACE = 'bench';
 
 export function buildLibraryApp(n: number, outdir: string): App {
+  const { EgressGateway, EgressGatewayRoute, EgressPort, ExternalHost } = loadPackage();
   const app = new App({ outdir });
   const chart = new Chart(app, CHART_ID, { namespace: NAMESPACE });
   const gateway = EgressGateway.istioDefault();

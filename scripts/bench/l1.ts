@@ -1,13 +1,14 @@
 /**
- * Builds objects with the generated L1 classes (src/imports), as a user without this library would,
+ * Builds objects with the generated L1 classes (compiled, from lib/imports), as a user without this library would,
  * from plain manifests. Kinds without a generated class (Namespace, IstioOperator) stay plain ApiObjects.
  */
 import { ApiObject, ApiObjectMetadata, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { loadL1Modules } from './package';
 import { ChartSpec, Manifest } from './shared';
-import * as networking from '../../src/imports/networking.istio.io';
-import * as security from '../../src/imports/security.istio.io';
-import * as telemetry from '../../src/imports/telemetry.istio.io';
+import type * as types from '../../src/imports/networking.istio.io';
+
+const [networking, security, telemetry] = loadL1Modules();
 
 /**
  * JSON field names whose generated TypeScript property differs (from the converters in src/imports): the L1
@@ -41,10 +42,10 @@ const L1_CLASSES = new Map<string, L1Class>(
 /** The typed constructor calls a user would write for the four kinds of a routed host. */
 function addTypedV1Object(scope: Construct, id: string, { kind, metadata, spec }: Manifest): ApiObject | undefined {
   switch (kind) {
-    case 'ServiceEntry': return new networking.ServiceEntry(scope, id, { metadata, spec: spec as networking.ServiceEntrySpec });
-    case 'Gateway': return new networking.Gateway(scope, id, { metadata, spec: spec as networking.GatewaySpec });
-    case 'DestinationRule': return new networking.DestinationRule(scope, id, { metadata, spec: spec as networking.DestinationRuleSpec });
-    case 'VirtualService': return new networking.VirtualService(scope, id, { metadata, spec: spec as networking.VirtualServiceSpec });
+    case 'ServiceEntry': return new networking.ServiceEntry(scope, id, { metadata, spec: spec as types.ServiceEntrySpec });
+    case 'Gateway': return new networking.Gateway(scope, id, { metadata, spec: spec as types.GatewaySpec });
+    case 'DestinationRule': return new networking.DestinationRule(scope, id, { metadata, spec: spec as types.DestinationRuleSpec });
+    case 'VirtualService': return new networking.VirtualService(scope, id, { metadata, spec: spec as types.VirtualServiceSpec });
     default: return undefined;
   }
 }

@@ -25,6 +25,8 @@ const RUNS: Record<number, { runs: number; budgetMs?: number }> = {
 const TARGETS = { libraryVsL1At1000: 1.15, scaling: 11, require: 1.3 };
 // require() takes some 40 to 60 ms and varies by several ms from process to process: 15 alternated runs give a stable median.
 const REQUIRE_RUNS = 15;
+/** Rounds of the library, rules-off and L1 workers at N = 1,000, each of RUNS[1000].runs runs. */
+const TARGET_ROUNDS = 3;
 const EXAMPLE_RUNS = 3;
 
 function log(message: string): void {
@@ -46,6 +48,8 @@ function machine() {
 interface SynthResults {
   readonly hosts: number;
   readonly library: WorkerResult;
+  /** At N = 1,000 only: the library with every rule switched off, i.e. what its constructs alone cost. */
+  readonly bare?: WorkerResult;
   readonly l1: WorkerResult;
   readonly yaml: WorkerResult;
   readonly expectedObjects: number;
@@ -65,19 +69,39 @@ function memoryWorker(variant: string, hosts: number, specs: string): WorkerResu
   return runWorker<WorkerResult>('worker', [variant, String(hosts), '1', specs, '--memory']);
 }
 
+/** One result from several workers of a variant: their runs pooled, so that the median is over all of them. */
+function pooled(results: WorkerResult[]): WorkerResult {
+  return { ...results[0], timesMs: results.flatMap(r => r.timesMs), peakRssMb: Math.max(...results.map(r => r.peakRssMb)) };
+}
+
+/**
+ * The library and L1 workers; at the target's N in alternating rounds (library, rules off, L1, then the
+ * other way round), so that a busy spell of a shared machine does not fall on one side of the ratio only.
+ */
 function measureSynth(hosts: number, specs: string): SynthResults {
-  const library = worker('library', hosts, specs);
-  const l1 = worker('l1', hosts, specs);
+  const atTarget = hosts === 1000;
+  const variants = atTarget ? ['library', 'library-bare', 'l1'] : ['library', 'l1'];
+  const runs = new Map<string, WorkerResult[]>(variants.map(v => [v, []]));
+  for (let round = 0; round < (atTarget ? TARGET_ROUNDS : 1); round++) {
+    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+      runs.get(variant)!.push(worker(variant, hosts, specs));
+    }
+  }
+  const library = pooled(runs.get('library')!);
+  const bare = atTarget ? pooled(runs.get('library-bare')!) : undefined;
+  const l1 = pooled(runs.get('l1')!);
   const yaml = worker('yaml', hosts, specs);
   const expectedObjects = hosts * OBJECTS_PER_HOST;
+  const all = [library, ...(bare ? [bare] : []), l1, yaml];
   return {
     hosts,
     library,
+    bare,
     l1,
     yaml,
     expectedObjects,
-    sameObjects: [library, l1, yaml].every(r => r.objects === expectedObjects),
-    identicalYaml: library.outputSha256 === l1.outputSha256 && l1.outputSha256 === yaml.outputSha256,
+    sameObjects: all.every(r => r.objects === expectedObjects),
+    identicalYaml: all.every(r => r.outputSha256 === library.outputSha256),
   };
 }
 
@@ -85,17 +109,22 @@ function medianOf(result: WorkerResult): number {
   return median(result.timesMs);
 }
 
-/** lib/ is what `require('cdk8s-istio-egress')` loads: compile it if missing, and say if src/ changed since. */
-function libState(): { compiledNow: boolean; staleSources: string[] } {
+/**
+ * lib/ is what `require('cdk8s-istio-egress')` loads, and what every worker measures: compile it when
+ * it is missing or older than a file in src/.
+ */
+function ensureLib(): { compiledNow: boolean; staleSources: string[] } {
   const index = join(ROOT, 'lib', 'index.js');
-  if (!existsSync(index)) {
-    log('lib/index.js is missing: running `npx projen compile` first');
-    run('npx', ['projen', 'compile']);
-    return { compiledNow: true, staleSources: [] };
-  }
-  const built = statSync(index).mtimeMs;
+  const built = existsSync(index) ? statSync(index).mtimeMs : undefined;
   const sources = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter(f => f.endsWith('.ts'));
-  return { compiledNow: false, staleSources: sources.filter(f => statSync(join(ROOT, 'src', f)).mtimeMs > built) };
+  const staleSources = built === undefined ? [] : sources.filter(f => statSync(join(ROOT, 'src', f)).mtimeMs > built);
+  if (built !== undefined && staleSources.length === 0) {
+    return { compiledNow: false, staleSources };
+  }
+  log(built === undefined ? 'lib/index.js is missing: running `npx projen compile` first'
+    : `lib/ is older than ${staleSources.length} file(s) in src/: running \`npx projen compile\` first`);
+  run('npx', ['projen', 'compile']);
+  return { compiledNow: true, staleSources };
 }
 
 /** Time of `require(target)` alone in a fresh plain node process (no tsx: this is what consumers run). */
@@ -105,7 +134,6 @@ function requireMs(target: string): number {
 }
 
 function measureRequire() {
-  const state = libState();
   const lib = join(ROOT, 'lib', 'index.js');
   log(`require() of lib/index.js and of cdk8s, ${REQUIRE_RUNS} fresh processes each`);
   // One untimed round first, so that both read the files from the OS cache.
@@ -117,7 +145,7 @@ function measureRequire() {
     times.lib.push(requireMs(lib));
     times.cdk8s.push(requireMs('cdk8s'));
   }
-  return { ...state, libTimesMs: times.lib, cdk8sTimesMs: times.cdk8s };
+  return { libTimesMs: times.lib, cdk8sTimesMs: times.cdk8s };
 }
 
 function filesOf(dir: string): Map<string, string> {
@@ -161,6 +189,7 @@ function measureExamples(work: string) {
 type Results = ReturnType<typeof measureAll>;
 
 function measureAll(work: string) {
+  const lib = ensureLib();
   const specs = join(work, 'specs.json');
   const largest = Math.max(...SIZES);
   log(`preparing the library's plain objects for N = ${hostsLabel(largest)} (the smaller N use the first hosts)`);
@@ -168,7 +197,7 @@ function measureAll(work: string) {
   const synth = SIZES.map(n => measureSynth(n, specs));
   const lint = SIZES.map(n => worker('lint', n, specs));
   const memory = { library: memoryWorker('library', largest, specs), l1: memoryWorker('l1', largest, specs) };
-  return { specs, synth, lint, memory, require: measureRequire(), examples: measureExamples(work) };
+  return { specs, lib, synth, lint, memory, require: measureRequire(), examples: measureExamples(work) };
 }
 
 function synthRows(results: Results): Row[] {
@@ -176,8 +205,11 @@ function synthRows(results: Results): Row[] {
     const library = medianOf(s.library);
     const l1 = medianOf(s.l1);
     const target = s.hosts === 1000 ? TARGETS.libraryVsL1At1000 : undefined;
+    // The constructs' own cost, without a rule: the rules' budget within the target is the gap above it.
+    const bare = s.bare ? [row('library synth, rules off', hostsLabel(s.hosts), ms(medianOf(s.bare)), { value: medianOf(s.bare) / l1, of: 'bare ÷ L1' })] : [];
     return [
       row('library synth', hostsLabel(s.hosts), ms(library), { value: library / l1, of: 'library ÷ L1', target }),
+      ...bare,
       row('L1 synth', hostsLabel(s.hosts), ms(l1)),
       row('yaml floor', hostsLabel(s.hosts), ms(medianOf(s.yaml)), { value: library / medianOf(s.yaml), of: 'library ÷ floor' }),
     ];
@@ -216,7 +248,8 @@ function profileWorker(work: string, variant: string, hosts: number, specs: stri
   const dir = join(work, `profile-${variant}-${hosts}`);
   const maps = join(work, `profile-${variant}-${hosts}.maps.json`);
   log(`a target was missed: profiling the ${variant} worker at N = ${hostsLabel(hosts)} (node --cpu-prof)`);
-  runWorker('worker', [variant, String(hosts), '1', specs, `--source-maps=${maps}`], ['--cpu-prof', '--cpu-prof-dir', dir]);
+  // --enable-source-maps: node then knows the source maps beside lib/'s JavaScript, and the profile names src/ lines.
+  runWorker('worker', [variant, String(hosts), '1', specs, `--source-maps=${maps}`], ['--enable-source-maps', '--cpu-prof', '--cpu-prof-dir', dir]);
   const file = readdirSync(dir).find(f => f.endsWith('.cpuprofile'));
   return file ? summarizeProfile(join(dir, file), ROOT, maps) : undefined;
 }
@@ -249,9 +282,10 @@ function printSummary(m: ReturnType<typeof machine>, results: Results, rows: Row
     + `same in all variants: ${yesNo(s.sameObjects)}, byte-identical YAML: ${yesNo(s.identicalYaml)}`);
   console.log(`\n${objects.join('\n')}`);
   console.log(`Example app output identical (library vs L1): ${yesNo(results.examples.identicalOutput)}`);
-  const { compiledNow, staleSources } = results.require;
-  const stale = `Note: lib/ is older than ${staleSources.length} file(s) in src/; run \`npx projen compile\` for current require() numbers.`;
-  console.log(compiledNow ? 'lib/ was missing: compiled with `npx projen compile` for the require() rows.' : staleSources.length ? stale : '');
+  const { compiledNow, staleSources } = results.lib;
+  if (compiledNow) {
+    console.log(`lib/ was ${staleSources.length > 0 ? 'older than src/' : 'missing'}: compiled with \`npx projen compile\` before measuring.`);
+  }
   for (const [title, profile] of Object.entries(profileSummaries)) {
     if (profile) {
       printProfile(title, profile);

@@ -1,7 +1,7 @@
 /**
- * Reads a V8 .cpuprofile (node --cpu-prof) and ranks functions by self time. tsx runs the TypeScript
- * sources as one transpiled line each, so locations are mapped back with the source maps the profiled
- * process saved (see saveSourceMaps).
+ * Reads a V8 .cpuprofile (node --cpu-prof) and ranks functions by self time. Locations are mapped back
+ * to the TypeScript sources with the source maps the profiled process saved (see saveSourceMaps): those
+ * beside lib/'s JavaScript, and tsx's, which runs each source as one transpiled line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SourceMap, SourceMapPayload, findSourceMap } from 'node:module';
@@ -37,7 +37,7 @@ export interface ProfileSummary {
   readonly totalMs: number;
   readonly top: FunctionTime[];
   /**
-   * The library's own functions (src/, not src/imports) by inclusive time: self time points at cdk8s and
+   * The library's own functions (lib/ or src/, not their imports/) by inclusive time: self time points at cdk8s and
    * yaml internals, this says which library code calls them.
    */
   readonly libraryInclusive: FunctionTime[];
@@ -57,15 +57,18 @@ export function saveSourceMaps(file: string, root: string): void {
   });
 }
 
-/** `file:line` in the original source where a source map is known. */
+/** `file:line` in the original source where a source map is known (lib/x.js is shown as src/x.ts). */
 function locate(frame: CallFrame, root: string, maps: Map<string, SourceMap>): string {
   const file = frame.url.replace(`file://${root}/`, '');
   if (!file) {
     return '';
   }
   const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
-  const line = entry && 'originalLine' in entry ? entry.originalLine : frame.lineNumber;
-  return `${file}:${line + 1}`;
+  if (entry && 'originalLine' in entry) {
+    const source = entry.originalSource ? new URL(entry.originalSource, frame.url).pathname.replace(`${root}/`, '') : file;
+    return `${source}:${entry.originalLine + 1}`;
+  }
+  return `${file}:${frame.lineNumber + 1}`;
 }
 
 function areaOf(frame: CallFrame, root: string): string {
@@ -74,10 +77,14 @@ function areaOf(frame: CallFrame, root: string): string {
     return 'garbage collector';
   }
   // First match wins: cdk8s bundles its own yaml under node_modules/cdk8s/node_modules/yaml.
+  // The workers run the compiled package (lib/); src/ is there for profiles taken of the sources under tsx.
   const areas: Array<[string, string]> = [
-    [`${root}/src/rules/`, 'library rules (src/rules)'],
-    [`${root}/src/imports/`, 'generated L1 classes (src/imports)'],
-    [`${root}/src/`, 'library constructs (src)'],
+    ...['src', 'lib'].flatMap((dir): Array<[string, string]> => [
+      [`${root}/${dir}/rules/`, 'library rules (rules/)'],
+      [`${root}/${dir}/analysis/`, 'library analysis (analysis/)'],
+      [`${root}/${dir}/imports/`, 'generated L1 classes (imports/)'],
+      [`${root}/${dir}/`, 'library constructs'],
+    ]),
     ['/node_modules/yaml/', 'yaml'],
     ['/node_modules/cdk8s/', 'cdk8s'],
     ['/node_modules/constructs/', 'constructs'],
@@ -93,7 +100,7 @@ function loadMaps(file: string | undefined): Map<string, SourceMap> {
 const NOT_WORK = ['(idle)', '(program)', '(root)'];
 
 function isLibraryFrame(frame: CallFrame, root: string): boolean {
-  return frame.url.startsWith(`file://${root}/src/`) && !frame.url.includes('/src/imports/');
+  return ['src', 'lib'].some(dir => frame.url.startsWith(`file://${root}/${dir}/`) && !frame.url.includes(`/${dir}/imports/`));
 }
 
 /** Each node's library functions on its stack (itself and its callers), each once, so that recursion counts once. */

@@ -1,7 +1,8 @@
 /**
  * One measured variant in a fresh process (module cache and heap are its own), printing one JSON line:
  *   node --import tsx scripts/bench/worker.ts <variant> <hosts> <runs> [specs.json] [--memory] [--budget=<ms>] [--source-maps=<file>]
- * variants: library | l1 | yaml | lint, and `prepare <hosts> <specs.json>`, which writes the library's plain objects.
+ * variants: library | library-bare (its rules switched off) | l1 | yaml | lint, and `prepare <hosts> <specs.json>`,
+ * which writes the library's plain objects. The library, its rules and the L1 classes are loaded from lib/ (package.ts).
  * With --memory: one run without warm-up, for the peak RSS of building and synthesizing once.
  * With --budget: no further runs once the measured runs took that long (at least one run).
  * With --source-maps: saves the source maps of the modules it ran, for reading its --cpu-prof profile.
@@ -14,6 +15,7 @@ import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { addL1Object, toL1Names } from './l1';
 import { peakRssMb, timeOnce, timeRuns } from './measure';
+import { loadAnalysis, switchOffRules } from './package';
 import { saveSourceMaps } from './profile';
 import { CHART_ID, Manifest, OBJECTS_PER_HOST, WorkerResult } from './shared';
 
@@ -28,12 +30,17 @@ type Variant = (hosts: number) => string;
 // floor processes neither load nor hold them.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const loadFixture = () => require('./fixture') as typeof import('./fixture');
-const loadRules = () => require('../../src/analysis') as typeof import('../../src/analysis');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function libraryVariant(): Variant {
   const { buildLibraryApp } = loadFixture();
   return hosts => buildLibraryApp(hosts, OUTDIR).synthYaml();
+}
+
+/** The constructs alone: what the library costs before any of its rules runs (see switchOffRules). */
+function bareLibraryVariant(): Variant {
+  switchOffRules();
+  return libraryVariant();
 }
 
 function l1Variant(manifests: Manifest[]): Variant {
@@ -52,7 +59,7 @@ function yamlVariant(manifests: Manifest[]): Variant {
 }
 
 function lintVariant(manifests: Manifest[]): Variant {
-  const { lintObjects } = loadRules();
+  const { lintObjects } = loadAnalysis();
   // The gateway pods the library's routes declare (istioctl's): without them no Gateway selector can be checked.
   const context = { gatewayPods: [{ istio: 'egressgateway' }] };
   return hosts => String(lintObjects(manifests.slice(0, hosts * OBJECTS_PER_HOST), context).length);
@@ -61,6 +68,9 @@ function lintVariant(manifests: Manifest[]): Variant {
 function variantFor(name: string, specsFile: string | undefined): Variant {
   if (name === 'library') {
     return libraryVariant();
+  }
+  if (name === 'library-bare') {
+    return bareLibraryVariant();
   }
   if (!specsFile) {
     throw new Error(`variant ${name} needs the specs file written by \`worker.ts prepare\``);
