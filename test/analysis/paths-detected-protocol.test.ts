@@ -4,7 +4,7 @@
  * a TCP filter chain: pilot/pkg/networking/core/listener.go), so the mesh's `http` routes apply to it, and its `tcp` ones.
  */
 import { destinationRule, gateway, server, serviceEntry, virtualService } from './objects';
-import { EGRESS_GATEWAY_SERVICE as GW, HOST, portPath } from './path-fixtures';
+import { EGRESS_GATEWAY_SERVICE as GW, HOST, portPath, tlsThroughEgressGateway } from './path-fixtures';
 import { lintObjects } from '../../src/analysis';
 import { PortPath } from '../../src/analysis/paths';
 import { assertValidIstioObjects } from '../support/crd-validator';
@@ -68,20 +68,13 @@ describe('a port without a protocol', () => {
   });
 
   test('the port-bypass warning says the protocol is detected rather than naming none', () => {
+    // Istio's TLS egress task through the gateway on port 443, with a second port, 80, declared without a protocol.
+    const [, ...tlsRouting] = tlsThroughEgressGateway();
     const objects = [
       serviceEntry('api', 'team-a', {
         hosts: [HOST], resolution: 'DNS', ports: [{ number: 80, name: 'web' }, { number: 443, name: 'tls', protocol: 'TLS' }],
       }),
-      gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-      destinationRule('egressgateway', 'team-a', { host: GW, subsets: [{ name: 'api' }] }),
-      virtualService('api', 'team-a', {
-        hosts: [HOST],
-        gateways: ['mesh', 'istio-system/egress'],
-        tls: [
-          { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-          { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-        ],
-      }),
+      ...tlsRouting,
     ];
     assertValidIstioObjects(objects);
     const bypass = lintObjects(objects).filter(f => f.code === 'EGR220');
