@@ -457,27 +457,30 @@ function waypointOriginationRules(index: ObjectIndex): Set<number> {
 
 function ignoredSidecarCredentials(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
-  const atWaypoints = waypointOriginationRules(index);
+  // The egress paths behind this are wanted only for a rule that names a credential (few do).
+  let atWaypoints: Set<number> | undefined;
   for (const dr of index.destinationRules) {
     const spec = dr.object.spec;
-    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string' || atWaypoints.has(dr.index)) {
+    if (!isRecord(spec) || spec.workloadSelector !== undefined || typeof spec.host !== 'string') {
       continue;
     }
     const host = spec.host;
     const own = namespaceOf(dr.object);
     for (const { field, tls, port } of clientTlsSettings(spec)) {
       const credential = tls.credentialName;
-      // The rule's settings for a port apply only where the sidecars send that port's traffic to the host themselves.
-      if (routedAway(index, host, own, blocksForPort(index, host, own, typeof port === 'number' ? port : undefined))) {
+      if (!((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && typeof credential === 'string' && credential !== '' && !credential.startsWith('configmap://'))) {
         continue;
       }
-      if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && typeof credential === 'string' && credential !== '' && !credential.startsWith('configmap://')) {
-        findings.push(objectFinding(dr.index, 'SIDECAR_CREDENTIAL', 'error', `${field}.credentialName`, credential,
-          `sidecars ignore ${tls.mode} TLS settings that name a credentialName in a DestinationRule without workloadSelector (only gateways `
-          + `and rules with a workloadSelector read Secrets): the sidecars send to ${spec.host}${port === undefined ? '' : ` port ${show(port)}`} without TLS`,
-          'verify with caCertificates (a file in the proxy, e.g. /etc/ssl/certs/ca-certificates.crt) instead of credentialName, add a workloadSelector, '
-          + 'or originate TLS at the egress gateway (EgressGatewayRoute: tlsOrigination)'));
+      atWaypoints ??= waypointOriginationRules(index);
+      // The rule's settings for a port apply only where the sidecars send that port's traffic to the host themselves.
+      if (atWaypoints.has(dr.index) || routedAway(index, host, own, blocksForPort(index, host, own, typeof port === 'number' ? port : undefined))) {
+        continue;
       }
+      findings.push(objectFinding(dr.index, 'SIDECAR_CREDENTIAL', 'error', `${field}.credentialName`, credential,
+        `sidecars ignore ${tls.mode} TLS settings that name a credentialName in a DestinationRule without workloadSelector (only gateways `
+        + `and rules with a workloadSelector read Secrets): the sidecars send to ${spec.host}${port === undefined ? '' : ` port ${show(port)}`} without TLS`,
+        'verify with caCertificates (a file in the proxy, e.g. /etc/ssl/certs/ca-certificates.crt) instead of credentialName, add a workloadSelector, '
+        + 'or originate TLS at the egress gateway (EgressGatewayRoute: tlsOrigination)'));
     }
   }
   return findings;
