@@ -21,13 +21,14 @@ export function portPath(objects: any[], port: number, host = HOST): PortPath {
 
 /**
  * HOST on port 443 (TLS) from team-a through the default egress gateway, which passes it through: subset `api` of the
- * gateway Service's DestinationRule, a mesh route to it and a route on from the gateway (Istio's TLS egress task).
+ * gateway Service's DestinationRule (whose subsets are `subsets`), a mesh route to it and a route on from the gateway
+ * (Istio's TLS egress task).
  */
-export function tlsThroughEgressGateway(): any[] {
+export function tlsThroughEgressGateway(subsets: any[] = [{ name: 'api' }]): any[] {
   return [
     serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
     gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-    destinationRule('egressgateway', 'team-a', { host: EGRESS_GATEWAY_SERVICE, subsets: [{ name: 'api' }] }),
+    destinationRule('egressgateway', 'team-a', { host: EGRESS_GATEWAY_SERVICE, subsets }),
     virtualService('api', 'team-a', {
       hosts: [HOST],
       gateways: ['mesh', 'istio-system/egress'],

@@ -4,6 +4,7 @@
  * objects of a path with the parts of them that concern it.
  */
 import { destinationRule, gateway, policy, server, serviceEntry, virtualService } from './objects';
+import { tlsThroughEgressGateway } from './path-fixtures';
 import { ObjectIndex, label } from '../../src/analysis/model';
 import { objectFinding } from '../../src/analysis/object-finding';
 import { HostPath, PortPath, concernsPath, dedupe, egressPaths, isWithin, pathObjects, valueMatches } from '../../src/analysis/paths';
@@ -18,23 +19,6 @@ function hosts(objects: any[]): HostPath[] {
 
 function portOf(objects: any[], port: number, host = HOST): PortPath {
   return hosts(objects).find(h => h.host === host)!.ports.find(p => p.port.number === port)!;
-}
-
-/** HOST on port 443 (TLS) through the default egress gateway, subset `api` of a DestinationRule whose subsets are `subsets`. */
-function egress(subsets: any[] = [{ name: 'api' }]): any[] {
-  return [
-    serviceEntry('api', 'team-a', { hosts: [HOST], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
-    gateway('egress', 'istio-system', { selector: { istio: 'egressgateway' }, servers: [server(443, [HOST], { protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } })] }),
-    destinationRule('egressgateway', 'team-a', { host: GW, subsets }),
-    virtualService('api', 'team-a', {
-      hosts: [HOST],
-      gateways: ['mesh', 'istio-system/egress'],
-      tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: GW, subset: 'api', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: [HOST] }], route: [{ destination: { host: HOST, port: { number: 443 } } }] },
-      ],
-    }),
-  ];
 }
 
 /** An AuthorizationPolicy on the default egress gateway's pods. */
@@ -138,7 +122,7 @@ describe('Kubernetes Service hosts that mesh routes send to the gateway', () => 
 
 describe('the AuthorizationPolicies of the gateway pods, rule by rule', () => {
   test('every policy of the pods\' namespace that selects them, a policy without selector too, sorted by namespace/name', () => {
-    const objects = [...egress(), onGateway('z-allow', { rules: [{}] }), policy('all-pods', 'istio-system', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['bad'] } }] }] })];
+    const objects = [...tlsThroughEgressGateway(), onGateway('z-allow', { rules: [{}] }), policy('all-pods', 'istio-system', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['bad'] } }] }] })];
     assertValidIstioObjects(objects);
     const allowed = portOf(objects, 443).allowed!;
 
@@ -147,13 +131,13 @@ describe('the AuthorizationPolicies of the gateway pods, rule by rule', () => {
   });
 
   test('DENY policies alone let anyone else through', () => {
-    const objects = [...egress(), onGateway('deny', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['bad'] } }] }] })];
+    const objects = [...tlsThroughEgressGateway(), onGateway('deny', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['bad'] } }] }] })];
 
     expect(portOf(objects, 443).allowed).toMatchObject({ verdict: 'anyone', allowPolicies: [], deny: [{ namespaces: ['bad'], any: false, identityOnly: true }] });
   });
 
   test('an ALLOW policy without rules allows nothing: verdict nobody, and the policy is on the path for its rules list', () => {
-    const objects = [...egress(), onGateway('deny-all', {})];
+    const objects = [...tlsThroughEgressGateway(), onGateway('deny-all', {})];
     assertValidIstioObjects(objects);
     const host = hosts(objects)[0];
     const p = host.ports[0];
@@ -164,7 +148,7 @@ describe('the AuthorizationPolicies of the gateway pods, rule by rule', () => {
   });
 
   test('rules that are no objects are passed over; sources that are no objects restrict nothing', () => {
-    const objects = [...egress(), onGateway('allow', { rules: ['rule', { from: ['x', { source: { principals: ['cluster.local/ns/a/sa/b'] } }] }] })];
+    const objects = [...tlsThroughEgressGateway(), onGateway('allow', { rules: ['rule', { from: ['x', { source: { principals: ['cluster.local/ns/a/sa/b'] } }] }] })];
 
     expect(portOf(objects, 443).allowed!.allow).toMatchObject([
       { field: 'spec.rules[1]', any: false, namespaces: [], principals: ['cluster.local/ns/a/sa/b'], identityOnly: false },
@@ -172,7 +156,7 @@ describe('the AuthorizationPolicies of the gateway pods, rule by rule', () => {
   });
 
   test('a rule\'s operations: ports and notPorts against the gateway port; an operation that is no object matches', () => {
-    const rule = (to: unknown[]) => [...egress(), onGateway('allow', { rules: [{ to, from: [{ source: { namespaces: ['team-a'] } }] }] })];
+    const rule = (to: unknown[]) => [...tlsThroughEgressGateway(), onGateway('allow', { rules: [{ to, from: [{ source: { namespaces: ['team-a'] } }] }] })];
     const verdict = (to: unknown[]) => portOf(rule(to), 443).allowed!.verdict;
     assertValidIstioObjects(rule([{ operation: { ports: ['443'] } }]));
 
@@ -186,7 +170,7 @@ describe('the AuthorizationPolicies of the gateway pods, rule by rule', () => {
 
   test('a connection.sni condition: values must match the host, notValues must not', () => {
     const verdict = (when: Record<string, unknown>) =>
-      portOf([...egress(), onGateway('allow', { rules: [{ when: [{ key: 'connection.sni', ...when }] }] })], 443).allowed!.verdict;
+      portOf([...tlsThroughEgressGateway(), onGateway('allow', { rules: [{ when: [{ key: 'connection.sni', ...when }] }] })], 443).allowed!.verdict;
 
     expect(verdict({ notValues: [HOST] })).toBe('nobody');
     expect(verdict({ notValues: ['*.other.com'] })).toBe('listed');
@@ -213,14 +197,14 @@ describe('valueMatches: Istio\'s string match for policy values', () => {
 
 describe('the objects on a path, and the parts of them that concern it', () => {
   test('the subset of the DestinationRule that the sidecars\' route names', () => {
-    const objects = egress(['junk', { name: 'other' }, { name: 'api' }]);
+    const objects = tlsThroughEgressGateway(['junk', { name: 'other' }, { name: 'api' }]);
     const host = hosts(objects)[0];
 
     expect(pathObjects(host, host.ports[0]).find(o => o.index === 2)).toEqual({
       index: 2, within: ['spec.subsets[2]'], lists: ['spec.subsets[', 'spec.trafficPolicy.portLevelSettings['],
     });
     // A subset the rule does not define: no part of the rule is the path's own.
-    const missing = egress([{ name: 'other' }]);
+    const missing = tlsThroughEgressGateway([{ name: 'other' }]);
     const h = hosts(missing)[0];
     expect(pathObjects(h, h.ports[0]).find(o => o.index === 2)).toEqual({ index: 2, within: [], lists: ['spec.subsets[', 'spec.trafficPolicy.portLevelSettings['] });
   });
