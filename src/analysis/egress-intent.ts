@@ -12,7 +12,7 @@
  *   which sidecars ignore (they send without TLS).
  */
 import {
-  IndexedObject, MESH, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
+  IndexedObject, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, serviceNamespace,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { strings } from './path-lookups';
@@ -75,7 +75,7 @@ function routedAway(index: ObjectIndex, host: string, namespace: string, blocks?
   if (!routes) {
     routes = { byHost: new Map(), wildcards: [] };
     for (const vs of index.virtualServices.filter(v => isMeshBound(v.object))) {
-      const destinations = index.destinations(vs).filter(d => d.gateways.includes(MESH));
+      const destinations = index.destinations(vs).filter(d => d.atMesh);
       for (const h of strings(vs.object.spec?.hosts)) {
         const away = new Set(destinations.filter(d => d.host !== h).map(d => d.field.slice('spec.'.length, d.field.indexOf('['))));
         if (away.size > 0) {
@@ -109,9 +109,10 @@ function gatewayLoops(index: ObjectIndex): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
   for (const vs of index.virtualServices) {
     for (const d of index.destinations(vs)) {
-      const gateways = d.gateways.filter(g => g !== MESH);
+      const gateways = d.atGateways;
       const resolved = gateways.length === 0 ? undefined : index.resolveHost(d.host, namespaceOf(vs.object));
-      if (resolved?.status !== 'found') {
+      // Asked first, as most hosts resolve with DNS: a loop needs some definition that sends to the original address.
+      if (resolved?.status !== 'found' || !resolved.definitions.some(e => isKind(e.object, 'serviceEntry') && usesOriginalAddress(e.object))) {
         continue;
       }
       // A ServiceEntry naming the host itself wins over a wildcard one that also covers it.

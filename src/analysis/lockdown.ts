@@ -2,7 +2,7 @@
  * A namespace locked down by a REGISTRY_ONLY Sidecar can only reach what that Sidecar imports: a route
  * of that namespace to anything else ends in a 502 from the sidecar (BlackHoleCluster).
  */
-import { IndexedObject, MESH, ObjectIndex, isVisibleIn, namespaceOf, serviceNamespace } from './model';
+import { IndexedObject, ObjectIndex, isVisibleIn, namespaceOf, serviceNamespace } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostSubsetOf } from '../rules/names';
@@ -25,7 +25,7 @@ export function checkLockedDownNamespaces(index: ObjectIndex): ObjectFinding[] {
       continue;
     }
     const { sidecar, imports } = lockdown;
-    for (const d of index.destinations(vs).filter(x => x.gateways.includes(MESH))) {
+    for (const d of index.destinations(vs).filter(x => x.atMesh)) {
       const homes = serviceNamespace(d.host) !== undefined
         ? [serviceNamespace(d.host)!]
         : index.entriesFor(d.host).filter(e => isVisibleIn(e.object, namespace)).map(e => namespaceOf(e.object));

@@ -51,8 +51,10 @@ function unmatchedGatewaySelectors(index: ObjectIndex, gatewayPods: Array<Record
     for (let i = 0; i < destinations.length; i++) {
       const d = destinations[i];
       // Only a route that some gateway uses can make its Gateway an egress one.
-      if (d.gateways.some(g => g !== MESH) && serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
-        d.gateways.filter(g => g !== MESH).forEach(g => egress.add(g));
+      if (d.atGateways.length > 0 && serviceNamespace(d.host) === undefined && index.entriesFor(d.host).length > 0) {
+        for (let g = 0; g < d.atGateways.length; g++) {
+          egress.add(d.atGateways[g]);
+        }
       }
     }
   }
@@ -109,7 +111,7 @@ function destinationProblems(index: ObjectIndex, vs: IndexedObject, d: Destinati
     return [...findings, notExported(vs, d, namespace, resolved.definitions, MESH)];
   }
   // The sidecars (mesh) see the host from the VirtualService's namespace; a gateway from its own (X1).
-  const gateways = d.gateways.filter(g => g !== MESH);
+  const gateways = d.atGateways;
   for (let i = 0; i < gateways.length; i++) {
     const gateway = gateways[i];
     const viewer = index.gateways.get(gateway) ? namespaceOf(index.gateways.get(gateway)!.object) : undefined;

@@ -34,7 +34,7 @@ export function checkWildcardCaptures(index: ObjectIndex): ObjectFinding[] {
   }
   // The hosts that a route bound to a gateway (not only to the mesh) sends traffic to.
   const gatewayDestinations = new Set(index.virtualServices.flatMap(vs => index.destinations(vs))
-    .filter(d => d.gateways.some(g => g !== MESH)).map(d => d.host));
+    .filter(d => d.atGateways.length > 0).map(d => d.host));
   const findings: ObjectFinding[] = [];
   for (const entry of index.serviceEntries) {
     const namespace = namespaceOf(entry.object);

@@ -46,6 +46,8 @@ describe('resolveGatewayRef: a VirtualService\'s gateway reference as pilot\'s r
 });
 
 describe('destinationsOf: every route destination, whatever else the lists hold', () => {
+  const EGRESS = 'istio-system/egress';
+
   test('entries that are no objects, destinations without a host and ports that are no numbers are passed over', () => {
     const vs = virtualService('odd', 'team-a', {
       hosts: [HOST],
@@ -62,8 +64,28 @@ describe('destinationsOf: every route destination, whatever else the lists hold'
     });
 
     expect(destinationsOf(vs)).toEqual([
-      { field: 'spec.http[2].route[3].destination', host: 'a', subset: 'v1', port: undefined, gateways: ['mesh'] },
-      { field: 'spec.http[3].route[0].destination', host: 'b', subset: undefined, port: 8080, gateways: ['istio-system/egress'] },
+      { field: 'spec.http[2].route[3].destination', host: 'a', subset: 'v1', port: undefined, gateways: ['mesh'], atMesh: true, atGateways: [] },
+      { field: 'spec.http[3].route[0].destination', host: 'b', subset: undefined, port: 8080, gateways: [EGRESS], atMesh: false, atGateways: [EGRESS] },
+    ]);
+  });
+
+  test('a route\'s match gateways count once each, resolved; the top-level list is taken as written; no list means the mesh', () => {
+    const route = (gateways: unknown[][]) => ({ match: gateways.map(g => ({ gateways: g })), route: [{ destination: { host: HOST } }] });
+    const vs = virtualService('gateways', 'team-a', {
+      hosts: [HOST],
+      gateways: ['egress', 'egress', 'mesh'],
+      // eslint-disable-next-line no-sparse-arrays
+      tcp: [route([]), route([['egress', 'mesh'], ['team-a/egress', 'mesh']]), route([[7, , 'x']])],
+    });
+    const bare = virtualService('bare', 'team-a', { hosts: [HOST], tls: [route([])] });
+
+    expect(destinationsOf(vs).map(({ gateways, atMesh, atGateways }) => ({ gateways, atMesh, atGateways }))).toEqual([
+      { gateways: ['team-a/egress', 'team-a/egress', 'mesh'], atMesh: true, atGateways: ['team-a/egress', 'team-a/egress'] },
+      { gateways: ['team-a/egress', 'mesh'], atMesh: true, atGateways: ['team-a/egress'] },
+      { gateways: ['team-a/7', 'team-a/x'], atMesh: false, atGateways: ['team-a/7', 'team-a/x'] },
+    ]);
+    expect(destinationsOf(bare).map(({ gateways, atMesh, atGateways }) => ({ gateways, atMesh, atGateways }))).toEqual([
+      { gateways: ['mesh'], atMesh: true, atGateways: [] },
     ]);
   });
 });
