@@ -17,8 +17,9 @@ export function checkUnknownFields(manifest: Manifest, tree: FieldNode | undefin
     return [];
   }
   const findings: Finding[] = [];
-  for (const key of Object.keys(manifest)) {
-    if (!TOP_LEVEL.includes(key)) {
+  // for-in with own keys only, as below: Object.keys would copy the object's key list into a new array.
+  for (const key in manifest) {
+    if (Object.hasOwn(manifest, key) && !TOP_LEVEL.includes(key)) {
       findings.push(unknown(fieldPath([key]), (manifest as Record<string, unknown>)[key], 'apiVersion, kind, metadata, spec'));
     }
   }
@@ -88,11 +89,13 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
   if (!properties && !additional) {
     return;
   }
-  // An index loop: the walk visits every field of every object, mostly before V8 has optimized it, when a
-  // for-of allocates an iterator result per key.
-  const keys = Object.keys(value);
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
+  // for-in over own keys: the walk visits every field of every object, and for-in reads the keys V8 keeps
+  // with the object's shape, where Object.keys copies them into a new array (and a for-of over it
+  // allocates an iterator result per key before V8 has optimized the walk).
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) {
+      continue;
+    }
     // Own properties only: a field named like an Object.prototype member ("constructor") is unknown too.
     const known = properties ? (Object.hasOwn(properties, key) ? properties[key] : undefined) : additional;
     if (known) {

@@ -373,6 +373,9 @@ function checkTlsVersionAndCiphers(out: FindingCollector, tls: Record<string, an
       'TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.',
       'list cipherSuites the old clients support, e.g. ECDHE-RSA-AES128-SHA, or raise minProtocolVersion to TLSV1_2');
   }
+  if (suites.length === 0) {
+    return;
+  }
   const invalid = new Set<string>();
   const valid = new Set<string>();
   const duplicate = new Set<string>();

@@ -168,9 +168,14 @@ function ineffective(out: FindingCollector, field: string, rule: string, match: 
 /** IST0130 and IST0131 for the rules of one route list (`spec.http`, `spec.tls` or `spec.tcp`). */
 export function checkUnreachableRules(out: FindingCollector, routes: unknown, kind: RouteKind): void {
   const list = asArray(routes);
-  const seen = new Map<string, number>();
   // A match can only repeat another one when the list has several: most lists have one.
-  const keyed = list.reduce((n: number, route) => n + (isRecord(route) ? asArray(route.match).length : 0), 0) > 1;
+  const matchCount = list.reduce((n: number, route) => n + (isRecord(route) ? asArray(route.match).length : 0), 0);
+  if (list.length <= 1 && matchCount <= 1) {
+    // One rule with at most one match: no rule or match comes before another, so nothing can be unused.
+    return;
+  }
+  const keyed = matchCount > 1;
+  const seen = new Map<string, number>();
   const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   list.forEach((entry, i) => {
