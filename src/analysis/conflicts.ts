@@ -18,30 +18,43 @@ export function checkConflicts(index: ObjectIndex, gatewayPods: Array<Record<str
 
 /** Two objects of one kind with one namespace and name: `kubectl apply` keeps only the last one. */
 function duplicateNames(index: ObjectIndex): ObjectFinding[] {
-  const seen = new Map<string, number>();
+  // API group -> kind -> namespace -> name -> the first object's index: nested maps, as this runs for every
+  // object and a key string made of the parts would be one more string per object. A namespace that is no
+  // string has a JSON key of its own, which starts with `\0` where no namespace name can.
+  const seen = new Map<string, Map<string, Map<string, Map<string, number>>>>();
   const findings: ObjectFinding[] = [];
-  index.objects.forEach((o, i) => {
-    const name = o.metadata?.name;
+  const objects = index.objects;
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    // `?.` for the holes of a sparse list (a caller's own array): like objects without a name, they are left out.
+    const name = o?.metadata?.name;
     if (typeof name !== 'string' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') {
-      return;
+      continue;
     }
     const slash = o.apiVersion.indexOf('/');
     const group = slash >= 0 ? o.apiVersion.slice(0, slash) : '';
     const namespace = o.metadata?.namespace ?? '';
-    // Length-prefixed parts (this runs for every object); a namespace that is no string keeps a JSON key,
-    // which starts with `[` where the others start with a digit.
-    const key = typeof namespace === 'string' ? `${group.length}:${group}${o.kind.length}:${o.kind}${namespace.length}:${namespace}${name}`
-      : JSON.stringify([group, o.kind, namespace, name]);
-    const first = seen.get(key);
+    const names = nested(nested(nested(seen, group), o.kind), typeof namespace === 'string' ? namespace : `\0${JSON.stringify(namespace)}`);
+    const first = names.get(name);
     if (first === undefined) {
-      seen.set(key, i);
-      return;
+      names.set(name, i);
+      continue;
     }
     findings.push(objectFinding(i, 'DUPLICATE_NAME', 'error', 'metadata.name', name,
       `another ${o.kind} has the same namespace and name (${label(index.objects[first])}): applying both keeps only one`,
       'give one of them another name (for the library\'s constructs: metadata.name on the ExternalHost, or another host name)'));
-  });
+  }
   return findings;
+}
+
+/** The map under `key`, made when there is none yet. */
+function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
 }
 
 /** A Gateway server with the listener it opens on the selected pods: selector, port and bind. */
