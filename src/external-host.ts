@@ -18,27 +18,46 @@ import { TlsOrigination, TlsOriginationMode } from './tls-origination';
 /** A host whose leading wildcard shares its label with other characters, e.g. `*example.com`. */
 const PARTIAL_WILDCARD = /^\*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/;
 
-/** Per app: the first ExternalHost (in tree order) that declares each `namespace/host`, and `changeCount()` when it was computed. */
-const definitionsByApp = new WeakMap<IConstruct, { changes: number; first: Map<string, ExternalHost> }>();
+/** An ExternalHost earlier in the app (in tree order) that declares `host` in the same namespace. */
+interface EarlierDefinition {
+  readonly host: string;
+  readonly other: ExternalHost;
+}
 
-function firstDefinitions(root: IConstruct): Map<string, ExternalHost> {
-  const known = definitionsByApp.get(root);
+/**
+ * Per app: each ExternalHost that declares a host an earlier one declares in its namespace, with the
+ * first such host; and `changeCount()` when it was computed.
+ */
+const earlierDefinitionsByApp = new WeakMap<IConstruct, { changes: number; twins: Map<ExternalHost, EarlierDefinition> }>();
+
+function earlierDefinitions(root: IConstruct): Map<ExternalHost, EarlierDefinition> {
+  const known = earlierDefinitionsByApp.get(root);
   if (known && known.changes === changeCount()) {
-    return known.first;
+    return known.twins;
   }
-  const first = new Map<string, ExternalHost>();
+  // namespace -> host -> the first ExternalHost that declares it (nested maps: no key string per host).
+  const first = new Map<string | undefined, Map<string, ExternalHost>>();
+  const twins = new Map<ExternalHost, EarlierDefinition>();
   for (const c of root.node.findAll()) {
-    if (c instanceof ExternalHost) {
-      c.hosts.forEach(h => {
-        const key = `${c.namespace}/${h}`;
-        if (!first.has(key)) {
-          first.set(key, c);
-        }
-      });
+    if (!(c instanceof ExternalHost)) {
+      continue;
+    }
+    let inNamespace = first.get(c.namespace);
+    if (!inNamespace) {
+      inNamespace = new Map();
+      first.set(c.namespace, inNamespace);
+    }
+    for (const host of c.hosts) {
+      const other = inNamespace.get(host);
+      if (other === undefined) {
+        inNamespace.set(host, c);
+      } else if (other !== c && !twins.has(c)) {
+        twins.set(c, { host, other });
+      }
     }
   }
-  definitionsByApp.set(root, { changes: changeCount(), first });
-  return first;
+  earlierDefinitionsByApp.set(root, { changes: changeCount(), twins });
+  return twins;
 }
 
 /** Per app: the ExternalHosts that name each client namespace (`clientNamespaces`), and `changeCount()` when it was computed. */
@@ -681,15 +700,8 @@ export class ExternalHost extends Construct implements IExternalHost {
   }
 
   /** An ExternalHost earlier in the app that declares one of this host's names in the same namespace. */
-  private earlierDefinition(): { host: string; other: ExternalHost } | undefined {
-    const first = firstDefinitions(this.node.root);
-    for (const host of this.hosts) {
-      const other = first.get(`${this.namespace}/${host}`);
-      if (other !== undefined && other !== this) {
-        return { host, other };
-      }
-    }
-    return undefined;
+  private earlierDefinition(): EarlierDefinition | undefined {
+    return earlierDefinitions(this.node.root).get(this);
   }
 
   /**

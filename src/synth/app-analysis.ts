@@ -108,11 +108,16 @@ export function findingsFor(object: ApiObject): IndexedFinding[] {
   return currentAnalysis(object.node.root).findings.get(object) ?? [];
 }
 
+/** The findings of one analysis of an app, by object. */
+export interface AppFindings {
+  readonly findings: ReadonlyMap<ApiObject, IndexedFinding[]>;
+}
+
 /**
  * The analysis the app of `scope` is validated with now: the same object for as long as nothing has
  * changed, so that what was derived from it can be kept with it.
  */
-export function currentAnalysisOf(scope: IConstruct): object {
+export function currentAnalysisOf(scope: IConstruct): AppFindings {
   return currentAnalysis(scope.node.root);
 }
 

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IndexedFinding } from '../analysis';
 import { isAcknowledged } from './acknowledgements';
-import { currentAnalysisOf, describeFinding, ensureAppAnalysis, findingsFor, forgetRenderings } from './app-analysis';
+import { currentAnalysisOf, describeFinding, ensureAppAnalysis, forgetRenderings } from './app-analysis';
 import { refusedAtSynth } from '../rules/codes';
 
 export interface RuleValidationOptions {
@@ -50,8 +50,9 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
       }
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
       for (const object of objects()) {
-        const found = findingsFor(object);
-        if (found.length === 0) {
+        // The construct's objects are in its app: the analysis it was asked for has their findings.
+        const found = analysis.findings.get(object);
+        if (found === undefined || found.length === 0) {
           continue;
         }
         // Asked only when there is something to leave out: the construct's checks behind them are not free.

@@ -77,11 +77,12 @@ function visit(value: unknown, path: Array<string | number>, findings: Finding[]
       path.pop();
     }
   } else if (typeof value === 'object' && value !== null) {
-    // An index loop: the walk visits every field of the app, mostly before V8 has optimized it, when a
-    // for-of allocates an iterator result per key.
-    const keys = Object.keys(value);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
+    // for-in over own keys: the walk visits every field of the app, and for-in reads the keys V8 keeps with
+    // the object's shape, where Object.keys copies them into a new array for every object.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) {
+        continue;
+      }
       path.push(key);
       if (misreadAsNumber(key)) {
         findings.push(finding(fieldPath(path), key, 'key'));
