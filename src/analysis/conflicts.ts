@@ -3,7 +3,9 @@
  * (IST0145), plain TCP sharing a gateway port, two mesh VirtualServices for one host (IST0109),
  * and ServiceEntries disagreeing on a host. (Sidecars that overlap: sidecar-selectors.ts.)
  */
-import { CLUSTER_DOMAIN, IndexedObject, ObjectIndex, isMeshBound, isVisibleIn, label, namespaceOf, selectorString, selects } from './model';
+import {
+  CLUSTER_DOMAIN, IndexedObject, ObjectIndex, append, isMeshBound, isVisibleIn, label, mapUnder, namespaceOf, selectorString, selects,
+} from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { Manifest, asArray, isRecord } from '../rules/finding';
 import { hostsMatch } from '../rules/names';
@@ -34,7 +36,7 @@ function duplicateNames(index: ObjectIndex): ObjectFinding[] {
     const slash = o.apiVersion.indexOf('/');
     const group = slash >= 0 ? o.apiVersion.slice(0, slash) : '';
     const namespace = o.metadata?.namespace ?? '';
-    const names = nested(nested(nested(seen, group), o.kind), typeof namespace === 'string' ? namespace : `\0${JSON.stringify(namespace)}`);
+    const names = mapUnder(mapUnder(mapUnder(seen, group), o.kind), typeof namespace === 'string' ? namespace : `\0${JSON.stringify(namespace)}`);
     const first = names.get(name);
     if (first === undefined) {
       names.set(name, i);
@@ -45,16 +47,6 @@ function duplicateNames(index: ObjectIndex): ObjectFinding[] {
       'give one of them another name (for the library\'s constructs: metadata.name on the ExternalHost, or another host name)'));
   }
   return findings;
-}
-
-/** The map under `key`, made when there is none yet. */
-function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let inner = map.get(key);
-  if (!inner) {
-    inner = new Map();
-    map.set(key, inner);
-  }
-  return inner;
 }
 
 /** A Gateway server with the listener it opens on the selected pods: selector, port and bind. */
@@ -101,18 +93,9 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
   }
   lastServer.forEach(({ gateway, server, selectorText: text }, key) => {
     selectors.set(text, gatewaySelector(gateway.object));
-    const byPort = known.get(text) ?? new Map<string, Map<string, Array<{ gateway: IndexedObject; bind: string }>>>();
-    known.set(text, byPort);
-    const port = key.slice(key.indexOf('~') + 1);
-    const byHost = byPort.get(port) ?? new Map<string, Array<{ gateway: IndexedObject; bind: string }>>();
-    byPort.set(port, byHost);
+    const byHost = mapUnder(mapUnder(known, text), key.slice(key.indexOf('~') + 1));
     new Set(asArray(server.hosts).filter((h): h is string => typeof h === 'string')).forEach(host => {
-      const claims = byHost.get(host);
-      if (claims) {
-        claims.push({ gateway, bind: bindOf(server) });
-      } else {
-        byHost.set(host, [{ gateway, bind: bindOf(server) }]);
-      }
+      append(byHost, host, { gateway, bind: bindOf(server) });
     });
   });
   const pods = [...index.workloads().map(w => w.labels), ...gatewayPods];

@@ -190,6 +190,16 @@ function boundGateways(refs: string[], namespace: string, top: boolean): Pick<De
   return { gateways, atMesh, atGateways };
 }
 
+/** The map under `key`, starting it if needed (for maps of maps). */
+export function mapUnder<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
 /** Adds `value` to the list of `key`, starting the list if needed. */
 export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
