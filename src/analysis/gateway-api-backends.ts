@@ -46,7 +46,7 @@ export function checkGatewayApiBackends(index: ObjectIndex): ObjectFinding[] {
         continue;
       }
       if (ref.group === '' && ref.kind === 'Service' && !ref.name.includes('.')) {
-        checkService(findings, route, ref.field, ref.name, namespace, ref.port, services);
+        checkService(index, findings, route, ref.field, ref.name, namespace, ref.port, services);
       } else if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname' && ref.namespace === undefined) {
         checkHostname(index, findings, route, ref.field, ref.name, ref.port);
       }
@@ -84,12 +84,13 @@ function checkHostname(index: ObjectIndex, findings: ObjectFinding[], route: Rou
 }
 
 function checkService(
-  findings: ObjectFinding[], route: Route, field: string, name: string, namespace: string, port: unknown, services: ByName,
+  index: ObjectIndex, findings: ObjectFinding[], route: Route, field: string, name: string, namespace: string, port: unknown, services: ByName,
 ): void {
   if (!services.knows(namespace)) {
     return;
   }
-  const service = services.get(namespace, name);
+  // Also the Service Istio makes for a Gateway of class istio (a route to an egress Gateway's `<name>-istio`).
+  const service = services.get(namespace, name) ?? index.service(namespace, name);
   if (!service) {
     findings.push(objectFinding(route.index, 'GAPI_BACKEND', 'error', `${field}.name`, name,
       `backend(${name}.${namespace}.svc.${CLUSTER_DOMAIN}) not found: Istio sends the route's requests nowhere (HTTP 500)`,

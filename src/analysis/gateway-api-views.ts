@@ -13,7 +13,7 @@
 import { GATEWAY_API_GROUP, ISTIO_NETWORKING_GROUP, ParentRef, Route, nameOf, parentRefsOf } from './gateway-api-common';
 import { IndexedObject, MESH, ObjectIndex, namespaceOf } from './model';
 import { asArray, isRecord } from '../rules/finding';
-import { ISTIO_CLASS, TLS_TERMINATE_MODE, gatewayClassOf } from '../rules/gateway-api/gateway';
+import { ISTIO_CLASS, TLS_TERMINATE_MODE, gatewayClassOf, generatedServiceName } from '../rules/gateway-api/gateway';
 import { backendRefsOf } from '../rules/gateway-api/routes';
 
 /** The label Istio's deployment controller gives the pods of a Gateway API gateway. */
@@ -74,7 +74,7 @@ function build(index: ObjectIndex): GatewayApiViews {
     }
     const namespace = namespaceOf(gateway.object);
     const view = gatewayView(gateway.object, name, namespace);
-    gatewaysByService.set(`${name}-${ISTIO_CLASS}.${namespace}`, { index: gateway.index, object: view.object });
+    gatewaysByService.set(`${generatedServiceName(gateway.object)}.${namespace}`, { index: gateway.index, object: view.object });
     listenerPorts.set(`${namespace}/${name}`, view.ports);
   }
   const virtualServices: IndexedObject[] = [];

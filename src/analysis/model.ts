@@ -3,6 +3,7 @@
  * runs in time proportional to the number of objects.
  */
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
+import { generatedServiceName } from '../rules/gateway-api/gateway';
 import { KindKey, kindKeyOf } from '../rules/kinds';
 import { MESH_GATEWAY, hostSubsetOf, serviceNamespace } from '../rules/names';
 
@@ -200,6 +201,16 @@ export function mapUnder<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> 
   return inner;
 }
 
+/** The Service Istio makes for a Gateway API Gateway of class istio: its name, namespace and the listeners' ports. */
+function generatedService(gateway: Manifest): Manifest | undefined {
+  const name = generatedServiceName(gateway);
+  if (name === undefined) {
+    return undefined;
+  }
+  const ports = new Set(asArray(gateway.spec?.listeners).filter(isRecord).map(l => l.port).filter(p => typeof p === 'number'));
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: namespaceOf(gateway) }, spec: { ports: [...ports].map(port => ({ port })) } };
+}
+
 /** Adds `value` to the list of `key`, starting the list if needed. */
 export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -294,6 +305,23 @@ export class ObjectIndex {
         this.podLabels.push(object.metadata!.labels!);
       }
     });
+    // A Gateway API Gateway of class istio is deployed as Service `<name>-istio` with its listeners' ports, which the
+    // input never holds: routes and backendRefs that name it resolve, and its namespace's Services stay as known as before.
+    for (const gateway of this.of('k8sGateway')) {
+      const service = generatedService(gateway.object);
+      const key = service && `${namespaceOf(service)}/${service.metadata!.name}`;
+      if (key && !this.servicesByHost.has(key)) {
+        this.servicesByHost.set(key, { index: gateway.index, object: service! });
+      }
+    }
+  }
+
+  /**
+   * The Service `namespace/name`: one among the objects, or one Istio makes for a Gateway API Gateway
+   * of class istio (whose object stands for it, with the Gateway's index).
+   */
+  public service(namespace: string, name: string): IndexedObject | undefined {
+    return this.servicesByHost.get(`${namespace}/${name}`);
   }
 
   /** Records a reference that could not be checked (once per object, field and host). */

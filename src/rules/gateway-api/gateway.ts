@@ -25,6 +25,15 @@ export function gatewayClassOf(manifest: Manifest): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+/**
+ * The Service Istio's deployment controller makes for a Gateway of class istio (`<name>-istio`, in the
+ * Gateway's namespace), or undefined for other classes and Gateways without a name.
+ */
+export function generatedServiceName(manifest: Manifest): string | undefined {
+  const name = isRecord(manifest.metadata) ? manifest.metadata.name : undefined;
+  return typeof name === 'string' && gatewayClassOf(manifest) === ISTIO_CLASS ? `${name}-${ISTIO_CLASS}` : undefined;
+}
+
 function finding(rule: string, severity: Finding['severity'], field: string, value: unknown, message: string, fix: string): Finding {
   return { rule, severity, field, value, message, fix };
 }
