@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { renderPlain } from './plain-rendering';
 
 const libraryObjects = new WeakSet<object>();
 
@@ -64,9 +65,14 @@ export class KeptRenderings {
  */
 export class LibraryApiObject extends ApiObject {
   private kept?: { readonly json: unknown; readonly at: number; readonly batch: KeptRenderings };
+  /** What cdk8s renders the object from (its own copy is private). */
+  private readonly renderedProps: ApiObjectProps;
+  /** Whether JSON patches were added: cdk8s applies them. */
+  private patched = false;
 
   public constructor(scope: Construct, id: string, props: ApiObjectProps) {
     super(scope, id, props);
+    this.renderedProps = props;
     // cdk8s answers `instanceof` for any ApiObject subclass by a marker all ApiObjects carry: keep our own.
     libraryObjects.add(this);
     noteChange();
@@ -76,12 +82,13 @@ export class LibraryApiObject extends ApiObject {
 
   public override addJsonPatch(...ops: JsonPatch[]): void {
     noteChange();
+    this.patched = true;
     super.addJsonPatch(...ops);
   }
 
-  /** Renders the object now, ignoring any kept rendering. */
+  /** Renders the object now, ignoring any kept rendering: as cdk8s does, and in one copy when its data is plain. */
   public renderFresh(): any {
-    return super.toJson();
+    return (this.patched ? undefined : renderPlain(this, this.renderedProps)) ?? super.toJson();
   }
 
   /** Keeps `json` for the next `toJson()` of the synth that `batch` stands for. */
@@ -92,7 +99,7 @@ export class LibraryApiObject extends ApiObject {
   public override toJson(): any {
     const kept = this.kept;
     this.kept = undefined;
-    return kept && kept.at === changes && kept.batch.isOpen ? kept.json : super.toJson();
+    return kept && kept.at === changes && kept.batch.isOpen ? kept.json : this.renderFresh();
   }
 }
 
