@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { IndexedFinding } from '../analysis';
 import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgements';
 import { KeptRenderings, asLibraryObject, changeCount, noteChange } from './library-object';
+import { renderedWithoutNumberLikeStrings } from './plain-rendering';
 import { numberLikeStrings } from './yaml-numbers';
 import { codeOf } from '../rules/codes';
 import { Manifest, formatFinding } from '../rules/finding';
@@ -66,7 +67,8 @@ function analyzeApp(root: IConstruct): Analysis {
   keptByApp.set(root, kept);
   endAfterThisTurn(kept);
   const findings = new Map<ApiObject, IndexedFinding[]>();
-  const misread = manifests.flatMap((m, index) => numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false })));
+  const misread = manifests.flatMap((m, index) => (renderedWithoutNumberLikeStrings(m) ? []
+    : numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false }))));
   const cluster = [...(clusterObjectsByApp.get(root)?.values() ?? [])];
   for (const finding of [...analysisModule().lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [], cluster }), ...misread]) {
     const object = apiObjects[finding.index];

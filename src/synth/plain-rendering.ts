@@ -14,12 +14,41 @@ export function renderPlain(object: ApiObject, props: ApiObjectProps): Record<st
   if (process.env.CDK8S_DISABLE_SORT || !onlyBuiltInResolvers(App.of(object).resolvers)) {
     return undefined;
   }
+  // A Lazy may render another object while this one is copied: what that one meets counts for both (conservative).
+  const outer = startedLikeNumber;
+  startedLikeNumber = false;
+  let rendered: Record<string, unknown> | undefined;
   try {
-    return plainTopLevel(props, plainMetadata(object.metadata));
+    rendered = plainTopLevel(props, plainMetadata(object.metadata));
   } catch {
     // cdk8s reports it, with the object's path.
-    return undefined;
+    rendered = undefined;
   }
+  if (rendered && !startedLikeNumber) {
+    withoutNumberLikeStrings.add(rendered);
+  }
+  startedLikeNumber ||= outer;
+  return rendered;
+}
+
+/** Renderings in which no string and no key starts as a number does (a digit, a sign or a dot). */
+const withoutNumberLikeStrings = new WeakSet<object>();
+
+/**
+ * Whether `manifest` is a plain rendering whose strings cannot read as numbers (yaml-numbers.ts):
+ * the copy has looked at every string already, so the synth need not walk it again.
+ */
+export function renderedWithoutNumberLikeStrings(manifest: unknown): boolean {
+  return typeof manifest === 'object' && manifest !== null && withoutNumberLikeStrings.has(manifest);
+}
+
+/** Set by the copy when it meets a string or key that starts as a number does. */
+let startedLikeNumber = false;
+
+function startsLikeNumber(text: string): boolean {
+  const c = text.charCodeAt(0);
+  // 0-9, '+', '-', '.': the only starts that Go's YAML reader tries as a number (yaml-numbers.ts).
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
 
 /**
@@ -41,6 +70,7 @@ function plainTopLevel(props: ApiObjectProps, metadata: unknown): Record<string,
     if (key === '__proto__') {
       return undefined;
     }
+    startedLikeNumber ||= startsLikeNumber(key);
     const value = key === 'metadata' ? metadata : plainCopy(fields[key], false);
     if (value === NOT_PLAIN) {
       return undefined;
@@ -136,7 +166,11 @@ function plainCopy(value: unknown, dropEmpty: boolean): unknown {
     return undefined;
   }
   const type = typeof value;
-  if (type === 'string' || type === 'number' || type === 'boolean') {
+  if (type === 'string') {
+    startedLikeNumber ||= startsLikeNumber(value as string);
+    return value;
+  }
+  if (type === 'number' || type === 'boolean') {
     return value;
   }
   if (type !== 'object') {
@@ -181,6 +215,7 @@ function plainCopy(value: unknown, dropEmpty: boolean): unknown {
     if (keys[i] === '__proto__') {
       return NOT_PLAIN;
     }
+    startedLikeNumber ||= startsLikeNumber(keys[i]);
     const item = plainCopy(record[keys[i]], dropEmpty);
     if (item === NOT_PLAIN) {
       return NOT_PLAIN;
