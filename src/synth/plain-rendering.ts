@@ -89,8 +89,8 @@ const NOT_PLAIN: unique symbol = Symbol('not plain');
  * The app's resolvers are cdk8s's three, in their order, and no prototype of a primitive has a
  * `resolve` method (the implicit token resolver would call it on every string).
  */
-function onlyBuiltInResolvers(resolvers: readonly unknown[]): boolean {
-  return resolvers.length === 3
+function onlyBuiltInResolvers(resolvers: readonly unknown[] | undefined): boolean {
+  return Array.isArray(resolvers) && resolvers.length === 3
     && resolvers[0] instanceof LazyResolver
     && resolvers[1] instanceof ImplicitTokenResolver
     && resolvers[2] instanceof NumberStringUnionResolver
