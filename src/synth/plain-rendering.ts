@@ -98,8 +98,8 @@ function onlyBuiltInResolvers(resolvers: readonly unknown[] | undefined): boolea
       .every(p => (p as { resolve?: unknown }).resolve === undefined && (p as { value?: unknown }).value === undefined);
 }
 
-/** The fields of cdk8s's metadata (ApiObjectMetadataDefinition), in the order its class declares them. */
-const METADATA_FIELDS = 'name,namespace,labels,annotations,finalizers,ownerReferences,apiObject,_additionalAttributes';
+/** The fields of cdk8s's metadata (ApiObjectMetadataDefinition); their order differs between cdk8s releases. */
+const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'apiObject', '_additionalAttributes'];
 /** The fields that cdk8s's metadata writes over those of the same name among its other attributes. */
 const OWN_FIELDS: ReadonlySet<string> = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
 
@@ -108,7 +108,7 @@ const OWN_FIELDS: ReadonlySet<string> = new Set(['name', 'namespace', 'labels', 
  * fields are read where cdk8s keeps them; a cdk8s whose metadata has other fields is left to itself.
  */
 function plainMetadata(metadata: object): unknown {
-  if (Object.keys(metadata).join() !== METADATA_FIELDS) {
+  if (Object.keys(metadata).length !== METADATA_FIELDS.length || !METADATA_FIELDS.every(field => Object.hasOwn(metadata, field))) {
     return NOT_PLAIN;
   }
   const m = metadata as Record<string, unknown>;

@@ -84,6 +84,19 @@ describe('renderPlain renders as cdk8s does', () => {
     const object = new ApiObject(new Chart(new App({ resolvers: [] }), 'c'), 'o', props);
     expect(JSON.stringify(renderPlain(object, props))).toBe(cdk8sJson(object));
   });
+  test('metadata whose fields cdk8s set in another order (older releases assign them in the constructor)', () => {
+    const props = { ...base, metadata: { labels: { b: '1', a: '2' }, annotations: { x: 'y' } } };
+    const object = objectOf(props);
+    const metadata = object.metadata as unknown as Record<string, unknown>;
+    // cdk8s 2.70.47's order: name, labels, annotations, namespace, finalizers, ownerReferences, apiObject, _additionalAttributes.
+    for (const field of ['namespace', 'finalizers', 'ownerReferences', 'apiObject', '_additionalAttributes']) {
+      const value = metadata[field];
+      delete metadata[field];
+      metadata[field] = value;
+    }
+    expect(Object.keys(metadata).slice(0, 4)).toEqual(['name', 'labels', 'annotations', 'namespace']);
+    expect(JSON.stringify(renderPlain(object, props))).toBe(cdk8sJson(object));
+  });
 });
 
 describe('renderPlain leaves cdk8s to decide', () => {
@@ -118,6 +131,12 @@ describe('renderPlain leaves cdk8s to decide', () => {
     } else {
       expect(cdk8sJson(object)).toContain(fromCdk8s);
     }
+  });
+
+  test('metadata with a field cdk8s does not have today (a later release): cdk8s renders it', () => {
+    const object = objectOf({ ...base });
+    (object.metadata as unknown as Record<string, unknown>).generation = 3;
+    expect(renderPlain(object, { ...base })).toBeUndefined();
   });
 
   test('an app with a custom resolver', () => {
