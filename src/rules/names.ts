@@ -60,8 +60,17 @@ function isGoInt(text: string): boolean {
   return digits.length < limit.length || (digits.length === limit.length && digits <= limit);
 }
 
+/** Labels of DNS1123_LABEL's syntax and at most 63 characters, joined by dots, with an optional trailing dot. */
+const DNS1123_LABELS = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
+/** A last label of digits only, which may be a Go integer (an all-numeric top-level domain). */
+const DIGITS_LAST_LABEL = /(?:^|\.)[0-9]+$/;
+
 /** ValidateDNS1123Labels; its messages name the domain it was given (for ValidateWildcardDomain, what follows the first label). */
 function checkDns1123Labels(domain: string): string | undefined {
+  // The usual host name in one test (every host of every object is checked); anything else label by label, for the message.
+  if (DNS1123_LABELS.test(domain) && !DIGITS_LAST_LABEL.test(domain)) {
+    return undefined;
+  }
   const parts = domain.split('.');
   const tld = parts[parts.length - 1];
   if (isGoInt(tld)) {

@@ -195,3 +195,28 @@ describe('labels, addresses, ports and protocols', () => {
     expect(istioPortProtocol(port, name, protocol, appProtocol)).toBe(expected);
   });
 });
+
+describe('host names checked in one test or label by label give the same answer', () => {
+  const label63 = 'a'.repeat(63);
+  test.each([
+    ['api.example.com', undefined],
+    ['API.Example.COM', undefined],
+    ['example.com.', undefined],
+    [`${label63}.com`, undefined],
+    ['a.123.', undefined],
+    // Beyond int64, strconv.Atoi fails: not an all-numeric top-level domain to Istio.
+    ['a.99999999999999999999', undefined],
+    ['x1.y2', undefined],
+    [`${label63}a.com`, `domain name "${label63}a.com" invalid (label "${label63}a" invalid)`],
+    ['a.123', 'domain name "a.123" invalid (top level domain "123" cannot be all-numeric)'],
+    ['1.2.3.4', 'domain name "1.2.3.4" invalid (top level domain "4" cannot be all-numeric)'],
+    ['a..b', 'domain name "a..b" invalid (label "" invalid)'],
+    ['.a.b', 'domain name ".a.b" invalid (label "" invalid)'],
+    ['a-.b', 'domain name "a-.b" invalid (label "a-" invalid)'],
+    ['a.-b', 'domain name "a.-b" invalid (label "-b" invalid)'],
+    ['a_b.c', 'domain name "a_b.c" invalid (label "a_b" invalid)'],
+    ['a.b..', 'domain name "a.b.." invalid (label "" invalid)'],
+  ])('checkFqdn(%j)', (domain, expected) => {
+    expect(checkFqdn(domain)).toBe(expected);
+  });
+});
