@@ -23,7 +23,9 @@ export function isMeshBound(vs: Manifest): boolean {
 }
 
 export function namespaceOf(o: Manifest): string {
-  const namespace = isRecord(o.metadata) ? o.metadata.namespace : undefined;
+  // isRecord written out: this runs for almost every object in most checks (an array has no namespace either).
+  const metadata = o.metadata;
+  const namespace = typeof metadata === 'object' && metadata !== null ? metadata.namespace : undefined;
   return typeof namespace === 'string' ? namespace : 'default';
 }
 

@@ -21,8 +21,13 @@ export function compareStrings(a: string, b: string): number {
 }
 
 export function specOf(o: IndexedObject | Manifest): Record<string, any> {
-  const manifest = 'object' in o && 'index' in o ? o.object : o as Manifest;
-  return isRecord(manifest) && isRecord(manifest.spec) ? manifest.spec : {};
+  const manifest: unknown = 'object' in o && 'index' in o ? o.object : o;
+  // isRecord written out: every look-up of every path asks.
+  if (typeof manifest !== 'object' || manifest === null) {
+    return {};
+  }
+  const spec = (manifest as Manifest).spec;
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? spec : {};
 }
 
 /** Strings of a list field; anything else in it is ignored. */

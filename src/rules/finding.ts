@@ -122,9 +122,15 @@ export function goEqualFold(value: string, asciiLower: string): boolean {
   return value.replace(/\u017f/g, 's').toLowerCase() === asciiLower;
 }
 
-/** `x` as an array, or an empty one when it is missing or not an array. */
+/** The empty list `asArray` gives for anything else: one, frozen (the rules only read what it returns). */
+const NO_ITEMS = Object.freeze([]) as unknown as any[];
+
+/**
+ * `x` as an array, or an empty one when it is missing or not an array. The empty one is shared and
+ * frozen: most fields the rules read are absent, and reading them should not allocate.
+ */
 export function asArray(x: unknown): any[] {
-  return Array.isArray(x) ? x : [];
+  return Array.isArray(x) ? x : NO_ITEMS;
 }
 
 export function isRecord(x: unknown): x is Record<string, any> {

@@ -4,7 +4,7 @@
  * The rules (`checkObject`), the analysis model, the constructs' L1 factories, `lint` and `explain`
  * all look kinds up here, so a new kind is one entry.
  */
-import { Finding, Manifest, isRecord } from './finding';
+import { Finding, Manifest } from './finding';
 import type { FieldNode } from '../imports/istio-fields';
 
 export interface KindDefinition {
@@ -123,7 +123,8 @@ export function parseApiVersion(apiVersion: unknown): { group: string; version: 
 
 /** The registry key of an object's kind (any version of its group), or undefined for kinds the library does not read. */
 export function kindKeyOf(manifest: Manifest): KindKey | undefined {
-  if (!isRecord(manifest) || typeof manifest.kind !== 'string') {
+  // Asked many times per object by the rules: no helper calls, and no new string per call.
+  if (typeof manifest !== 'object' || manifest === null || typeof manifest.kind !== 'string') {
     return undefined;
   }
   const groups = byKindGroup.get(manifest.kind);
@@ -131,9 +132,20 @@ export function kindKeyOf(manifest: Manifest): KindKey | undefined {
   if (!groups || typeof apiVersion !== 'string' || apiVersion.length === 0) {
     return undefined;
   }
-  const slash = apiVersion.lastIndexOf('/');
-  return groups.get(slash < 0 ? '' : apiVersion.slice(0, slash));
+  let group = groupOfApiVersion.get(apiVersion);
+  if (group === undefined) {
+    const slash = apiVersion.lastIndexOf('/');
+    group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    // Bounded: lint reads any YAML, and a file may hold many made-up apiVersions.
+    if (groupOfApiVersion.size < 256) {
+      groupOfApiVersion.set(apiVersion, group);
+    }
+  }
+  return groups.get(group);
 }
+
+/** The group of each apiVersion seen, so that the group is not cut out of it again for every question. */
+const groupOfApiVersion = new Map<string, string>();
 
 /** Whether `manifest` is of the registered kind `key`. */
 export function isKind(manifest: Manifest, key: KindKey): boolean {
