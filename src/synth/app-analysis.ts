@@ -197,8 +197,12 @@ export function declareGatewayPods(scope: IConstruct, selector: Record<string, s
   const known = gatewayPodsByApp.get(root);
   if (!known) {
     gatewayPodsByApp.set(root, [selector]);
-  } else if (!known.some(s => JSON.stringify(s) === JSON.stringify(selector))) {
-    known.push(selector);
+  } else {
+    // Every route to one gateway declares that gateway's own selector object: most ask with one known already.
+    const key = JSON.stringify(selector);
+    if (!known.some(s => s === selector || JSON.stringify(s) === key)) {
+      known.push(selector);
+    }
   }
   noteChange();
 }

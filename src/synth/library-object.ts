@@ -2,8 +2,6 @@ import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, JsonPatch } fro
 import { Construct } from 'constructs';
 import { renderPlain } from './plain-rendering';
 
-const libraryObjects = new WeakSet<object>();
-
 /**
  * Counts the changes that can alter a rendering without changing the construct tree: mutators of
  * this library's constructs, and JSON patches and metadata changes of its objects. A rendering or
@@ -73,8 +71,6 @@ export class LibraryApiObject extends ApiObject {
   public constructor(scope: Construct, id: string, props: ApiObjectProps) {
     super(scope, id, props);
     this.renderedProps = props;
-    // cdk8s answers `instanceof` for any ApiObject subclass by a marker all ApiObjects carry: keep our own.
-    libraryObjects.add(this);
     noteChange();
     // `ApiObject.of(construct).metadata.addLabel(...)` must make a kept rendering stale, as a patch does.
     Object.setPrototypeOf(this.metadata, TRACKED_METADATA);
@@ -105,5 +101,6 @@ export class LibraryApiObject extends ApiObject {
 
 /** The object as one of this library's, or undefined for objects made elsewhere. */
 export function asLibraryObject(object: unknown): LibraryApiObject | undefined {
-  return typeof object === 'object' && object !== null && libraryObjects.has(object) ? object as LibraryApiObject : undefined;
+  // Not `instanceof`: cdk8s answers it for any ApiObject subclass by a marker all ApiObjects carry.
+  return typeof object === 'object' && object !== null && LibraryApiObject.prototype.isPrototypeOf(object) ? object as LibraryApiObject : undefined;
 }
