@@ -1,4 +1,5 @@
 import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { startsLikeNumber } from './yaml-numbers';
 
 /**
  * Renders an object as `ApiObject.toJson()` does, for objects of plain data: cdk8s resolves every
@@ -45,12 +46,6 @@ export function renderedWithoutNumberLikeStrings(manifest: unknown): boolean {
 /** Set by the copy when it meets a string or key that starts as a number does. */
 let startedLikeNumber = false;
 
-function startsLikeNumber(text: string): boolean {
-  const c = text.charCodeAt(0);
-  // 0-9, '+', '-', '.': the only starts that Go's YAML reader tries as a number (yaml-numbers.ts).
-  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
-}
-
 /**
  * cdk8s renders `{ ...props, metadata: metadata.toJson() }` with sorted keys, then puts apiVersion,
  * kind and metadata first. The rendered metadata is plain and sorted already: copying it again
@@ -94,14 +89,18 @@ function onlyBuiltInResolvers(resolvers: readonly unknown[] | undefined): boolea
     && resolvers[0] instanceof LazyResolver
     && resolvers[1] instanceof ImplicitTokenResolver
     && resolvers[2] instanceof NumberStringUnionResolver
-    && [Object.prototype, String.prototype, Number.prototype, Boolean.prototype]
-      .every(p => (p as { resolve?: unknown }).resolve === undefined && (p as { value?: unknown }).value === undefined);
+    && PRIMITIVE_PROTOTYPES.every(p => p.resolve === undefined && p.value === undefined);
 }
 
-/** The fields of cdk8s's metadata (ApiObjectMetadataDefinition); their order differs between cdk8s releases. */
-const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'apiObject', '_additionalAttributes'];
-/** The fields that cdk8s's metadata writes over those of the same name among its other attributes. */
-const OWN_FIELDS: ReadonlySet<string> = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
+/** What a string, number or boolean inherits from (Object.prototype too): asked once per object rendered. */
+const PRIMITIVE_PROTOTYPES = [Object.prototype, String.prototype, Number.prototype, Boolean.prototype] as
+  Array<{ resolve?: unknown; value?: unknown }>;
+
+/** The fields that cdk8s's metadata writes over those of the same name among its other attributes, in sorted order. */
+const SORTED_OWN_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+const OWN_FIELDS: ReadonlySet<string> = new Set(SORTED_OWN_FIELDS);
+/** Every field of cdk8s's metadata (ApiObjectMetadataDefinition); their order differs between cdk8s releases. */
+const METADATA_FIELDS: readonly string[] = [...SORTED_OWN_FIELDS, 'apiObject', '_additionalAttributes'];
 
 /**
  * `metadata.toJson()`: cdk8s's metadata fields resolved, with empty lists and maps left out. The
@@ -142,8 +141,6 @@ function plainMetadata(metadata: object): unknown {
   }
   return kept === 0 ? undefined : result;
 }
-
-const SORTED_OWN_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
 
 /** The keys of an object in sorted order (they often are already: then no sort). */
 function sortedKeys(record: object): string[] {

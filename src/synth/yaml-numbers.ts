@@ -16,15 +16,19 @@ const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-
 /** A scalar that starts with `.` is tried as a float only (`.5`). */
 const GO_DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
 
+/** Whether `text` starts as Go's YAML reader tries numbers: a digit, a sign or a dot (no other scalar can be one). */
+export function startsLikeNumber(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
 /** Whether Go's YAML library reads `text`, written without quotes, as a number. */
 export function goReadsAsNumber(text: string): boolean {
-  const first = text[0];
-  if (first === '.') {
-    return GO_DOT_FLOAT.test(text);
-  }
-  // Only scalars that start with a digit or a sign are tried as numbers.
-  if (first === undefined || !(first === '-' || first === '+' || (first >= '0' && first <= '9'))) {
+  if (!startsLikeNumber(text)) {
     return false;
+  }
+  if (text[0] === '.') {
+    return GO_DOT_FLOAT.test(text);
   }
   const plain = text.replace(/_/g, '');
   return GO_INT.test(plain) || GO_FLOAT.test(plain);
