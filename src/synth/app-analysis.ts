@@ -3,7 +3,6 @@ import { Construct, IConstruct } from 'constructs';
 import type { IndexedFinding } from '../analysis';
 import { acknowledgeHint, acknowledgeable, isAcknowledged } from './acknowledgements';
 import { KeptRenderings, asLibraryObject, changeCount, noteChange } from './library-object';
-import { renderedWithoutNumberLikeStrings } from './plain-rendering';
 import { numberLikeStrings } from './yaml-numbers';
 import { codeOf } from '../rules/codes';
 import { Manifest, formatFinding } from '../rules/finding';
@@ -59,7 +58,8 @@ function analyzeApp(root: IConstruct): Analysis {
     return previous;
   }
   const changes = changeCount();
-  const manifests = library.map((o, i) => o?.renderFresh() ?? othersJson[i]);
+  const renderings = library.map(o => o?.renderFresh());
+  const manifests = renderings.map((r, i) => (r ? r.json : othersJson[i]));
   // The synth that follows this validation writes these same renderings, unless something changes in between.
   const kept = new KeptRenderings();
   library.forEach((o, i) => o?.keepRendering(manifests[i], kept));
@@ -67,7 +67,7 @@ function analyzeApp(root: IConstruct): Analysis {
   keptByApp.set(root, kept);
   endAfterThisTurn(kept);
   const findings = new Map<ApiObject, IndexedFinding[]>();
-  const misread = manifests.flatMap((m, index) => (renderedWithoutNumberLikeStrings(m) ? []
+  const misread = manifests.flatMap((m, index) => (renderings[index]?.withoutNumberLikeStrings ? []
     : numberLikeStrings(m).map(f => ({ ...f, index, crossObject: false }))));
   const cluster = [...(clusterObjectsByApp.get(root)?.values() ?? [])];
   for (const finding of [...analysisModule().lintObjects(manifests, { gatewayPods: gatewayPodsByApp.get(root) ?? [], cluster }), ...misread]) {

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderPlain } from './plain-rendering';
+import { PlainRendering, renderPlain } from './plain-rendering';
 
 /**
  * Counts the changes that can alter a rendering without changing the construct tree: mutators of
@@ -82,9 +82,12 @@ export class LibraryApiObject extends ApiObject {
     super.addJsonPatch(...ops);
   }
 
-  /** Renders the object now, ignoring any kept rendering: as cdk8s does, and in one copy when its data is plain. */
-  public renderFresh(): any {
-    return (this.patched ? undefined : renderPlain(this, this.renderedProps)) ?? super.toJson();
+  /**
+   * Renders the object now, ignoring any kept rendering: as cdk8s does, and in one copy when its data is plain (what
+   * the copy saw of the strings comes with it; cdk8s's own rendering says nothing of them).
+   */
+  public renderFresh(): PlainRendering {
+    return (this.patched ? undefined : renderPlain(this, this.renderedProps)) ?? { json: super.toJson(), withoutNumberLikeStrings: false };
   }
 
   /** Keeps `json` for the next `toJson()` of the synth that `batch` stands for. */
@@ -95,7 +98,7 @@ export class LibraryApiObject extends ApiObject {
   public override toJson(): any {
     const kept = this.kept;
     this.kept = undefined;
-    return kept && kept.at === changes && kept.batch.isOpen ? kept.json : this.renderFresh();
+    return kept && kept.at === changes && kept.batch.isOpen ? kept.json : this.renderFresh().json;
   }
 }
 

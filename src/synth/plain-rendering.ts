@@ -11,36 +11,33 @@ import { startsLikeNumber } from './yaml-numbers';
  * Anything else (custom resolvers, an object with a `resolve` method, a class instance, JSON
  * patches, unsorted output) is left to cdk8s: the function then returns undefined.
  */
-export function renderPlain(object: ApiObject, props: ApiObjectProps): Record<string, unknown> | undefined {
+export function renderPlain(object: ApiObject, props: ApiObjectProps): PlainRendering | undefined {
   if (process.env.CDK8S_DISABLE_SORT || !onlyBuiltInResolvers(App.of(object).resolvers)) {
     return undefined;
   }
   // A Lazy may render another object while this one is copied: what that one meets counts for both (conservative).
   const outer = startedLikeNumber;
   startedLikeNumber = false;
-  let rendered: Record<string, unknown> | undefined;
+  let json: Record<string, unknown> | undefined;
   try {
-    rendered = plainTopLevel(props, plainMetadata(object.metadata));
+    json = plainTopLevel(props, plainMetadata(object.metadata));
   } catch {
     // cdk8s reports it, with the object's path.
-    rendered = undefined;
+    json = undefined;
   }
-  if (rendered && !startedLikeNumber) {
-    withoutNumberLikeStrings.add(rendered);
-  }
+  const rendering = json && { json, withoutNumberLikeStrings: !startedLikeNumber };
   startedLikeNumber ||= outer;
-  return rendered;
+  return rendering;
 }
 
-/** Renderings in which no string and no key starts as a number does (a digit, a sign or a dot). */
-const withoutNumberLikeStrings = new WeakSet<object>();
-
-/**
- * Whether `manifest` is a plain rendering whose strings cannot read as numbers (yaml-numbers.ts):
- * the copy has looked at every string already, so the synth need not walk it again.
- */
-export function renderedWithoutNumberLikeStrings(manifest: unknown): boolean {
-  return typeof manifest === 'object' && manifest !== null && withoutNumberLikeStrings.has(manifest);
+/** A manifest rendered in one copy, and what the copy saw of its strings on the way. */
+export interface PlainRendering {
+  readonly json: Record<string, unknown>;
+  /**
+   * No string and no key of it starts as a number does (a digit, a sign or a dot): the synth need not
+   * walk it again for strings that YAML would read as numbers (yaml-numbers.ts).
+   */
+  readonly withoutNumberLikeStrings: boolean;
 }
 
 /** Set by the copy when it meets a string or key that starts as a number does. */

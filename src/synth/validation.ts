@@ -27,14 +27,6 @@ function isCovered(field: string, covered: string[]): boolean {
   return covered.some(c => field === c || field.startsWith(`${c}.`) || field.startsWith(`${c}[`));
 }
 
-const reported = new WeakSet<IConstruct>();
-
-/**
- * Per construct: the analysis in which it last validated clean. cdk8s validates the app again for
- * every chart it writes; while the analysis is the same one (nothing changed), so is the answer.
- */
-const cleanIn = new WeakMap<IConstruct, object>();
-
 /**
  * Reports, when the app is synthesized, what Istio's rules find about the construct's L1 objects
  * (after every mutation and JSON patch), on their own and with the rest of the app. Errors fail the
@@ -42,10 +34,16 @@ const cleanIn = new WeakMap<IConstruct, object>();
  */
 export function validateWithIstioRules(construct: IConstruct, objects: () => ApiObject[], options: RuleValidationOptions = {}): void {
   ensureAppAnalysis(construct);
+  // The construct's own state, kept with its validation (a weak map keyed by construct would cost every GC).
+  // Whether its warnings were printed: once is enough.
+  let reported = false;
+  // The analysis in which it last validated clean. cdk8s validates the app again for every chart it writes;
+  // while the analysis is the same one (nothing changed), so is the answer.
+  let cleanIn: object | undefined;
   construct.node.addValidation({
     validate: () => {
       const analysis = currentAnalysisOf(construct);
-      if (cleanIn.get(construct) === analysis) {
+      if (cleanIn === analysis) {
         return [];
       }
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
@@ -66,20 +64,20 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
       }
       if (findings.length === 0) {
         // The common case: nothing to print, and only the construct's own checks can fail the synth.
-        reported.add(construct);
+        reported = true;
         const extra = options.extra?.() ?? [];
         if (extra.length > 0) {
           forgetRenderings(construct.node.root);
         } else {
-          cleanIn.set(construct, analysis);
+          cleanIn = analysis;
         }
         return extra;
       }
       // What the rules call an error fails the synth, as in lint; so do the weakening choices the constructs
       // never make unasked (lint's warnings EGR201-204). Other warnings are printed.
       const isError = (f: IndexedFinding) => refusedAtSynth(f);
-      if (!reported.has(construct)) {
-        reported.add(construct);
+      if (!reported) {
+        reported = true;
         for (const { finding, object } of findings.filter(f => !isError(f.finding))) {
           process.stderr.write(`Warning: [${construct.node.path}] ${describeFinding(object, finding, construct.node.path)}\n`);
         }

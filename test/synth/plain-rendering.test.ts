@@ -69,20 +69,20 @@ describe('renderPlain renders as cdk8s does', () => {
   // A rest parameter: jest would take a fourth declared parameter for `done` in rows of two.
   test.each(cases)('%s', (...[, props, chartProps, change]) => {
     const object = objectOf(props, chartProps, change);
-    const plain = renderPlain(object, props);
+    const plain = renderPlain(object, props)?.json;
     expect(plain).toBeDefined();
     expect(JSON.stringify(plain)).toBe(cdk8sJson(object));
   });
 
   test('null array elements come out as null, as cdk8s gives them', () => {
     const props = { ...base, spec: { list: [null, 'a'] } };
-    expect(JSON.stringify(renderPlain(objectOf(props), props))).toContain('"list":[null,"a"]');
+    expect(JSON.stringify(renderPlain(objectOf(props), props)?.json)).toContain('"list":[null,"a"]');
   });
 
   test('an app with an empty list of custom resolvers still renders plainly', () => {
     const props = { ...base, data: { b: 'secret', a: '1' } };
     const object = new ApiObject(new Chart(new App({ resolvers: [] }), 'c'), 'o', props);
-    expect(JSON.stringify(renderPlain(object, props))).toBe(cdk8sJson(object));
+    expect(JSON.stringify(renderPlain(object, props)?.json)).toBe(cdk8sJson(object));
   });
   test('metadata whose fields cdk8s set in another order (older releases assign them in the constructor)', () => {
     const props = { ...base, metadata: { labels: { b: '1', a: '2' }, annotations: { x: 'y' } } };
@@ -95,7 +95,36 @@ describe('renderPlain renders as cdk8s does', () => {
       metadata[field] = value;
     }
     expect(Object.keys(metadata).slice(0, 4)).toEqual(['name', 'labels', 'annotations', 'namespace']);
-    expect(JSON.stringify(renderPlain(object, props))).toBe(cdk8sJson(object));
+    expect(JSON.stringify(renderPlain(object, props)?.json)).toBe(cdk8sJson(object));
+  });
+});
+
+describe('renderPlain notes strings that start as numbers do', () => {
+  const rendered = (spec: unknown) => {
+    const props = { ...base, metadata: { labels: { app: 'web' } }, spec };
+    return renderPlain(objectOf(props), props);
+  };
+
+  test.each([
+    ['a value', { port: 'http', version: '1.2' }],
+    ['a key', { '9lives': 'cat' }],
+    ['a value a Lazy produces', { a: Lazy.any({ produce: () => ['x', '-1'] }) }],
+    ['a value starting with a dot', { a: '.5' }],
+  ])('%s starting like a number: the rendering says so', (_, spec) => {
+    expect(rendered(spec)?.withoutNumberLikeStrings).toBe(false);
+  });
+
+  test('strings and keys that all start with a letter, and numbers themselves: none', () => {
+    expect(rendered({ port: 'http', number: 443, list: [{ name: 'a1' }], on: true })?.withoutNumberLikeStrings).toBe(true);
+  });
+
+  test('a Lazy that renders another object meanwhile counts for both', () => {
+    const innerProps = { ...base, data: { a: '0x1' } };
+    const inner = objectOf(innerProps);
+    const inside: { seen?: boolean } = {};
+    const outer = rendered({ a: Lazy.any({ produce: () => { inside.seen = renderPlain(inner, innerProps)?.withoutNumberLikeStrings; return 'b'; } }) });
+    expect(inside.seen).toBe(false);
+    expect(outer?.withoutNumberLikeStrings).toBe(false);
   });
 });
 
