@@ -19,20 +19,30 @@ export function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-export function timeOnce(fn: () => void): number {
-  // Workers run with --expose-gc: collecting the previous run's garbage first makes each run start from the same heap.
-  (globalThis as { gc?: () => void }).gc?.();
+function timed(fn: () => void): number {
   const start = process.hrtime.bigint();
   fn();
   return elapsedMs(start);
 }
 
-/** Runs `fn` after one warm-up and returns each run's time in ms. */
+/** One run in a fresh heap (the --memory run: workers run with --expose-gc). */
+export function timeOnce(fn: () => void): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return timed(fn);
+}
+
+/**
+ * Runs `fn` after one warm-up and returns each run's time in ms. No `gc()` between the runs: a full collection
+ * while nothing of the last run is alive frees the hidden classes that V8 optimized its code for, and V8 then
+ * throws that code away (`--trace-deopt`: some 70 functions per run, "weak objects"), so each run would start
+ * half cold instead of in the steady state the warm-up is for. Each run pays instead, as a synth in a loop does,
+ * for collecting what the run before it left.
+ */
 export function timeRuns(fn: () => void, options: RunOptions): number[] {
   (options.warmUp ?? fn)();
   const times: number[] = [];
   while (times.length < options.runs) {
-    times.push(timeOnce(fn));
+    times.push(timed(fn));
     if (options.budgetMs !== undefined && times.reduce((a, b) => a + b, 0) > options.budgetMs) {
       break;
     }
