@@ -338,11 +338,23 @@ class PathBuilder {
    */
   private routedServices(listed: Set<string>): HostPath[] {
     const found = new Map<string, { vs: IndexedObject; h: number; ports: Map<number, string> }>();
-    for (const vs of this.index.virtualServices.filter(v => this.routes.gatewaysOf(v).includes(MESH))) {
+    const virtualServices = this.index.virtualServices;
+    // Index loops, and no list per VirtualService until one names a Service host: most name external hosts only.
+    for (let v = 0; v < virtualServices.length; v++) {
+      const vs = virtualServices[v];
+      if (!this.routes.gatewaysOf(vs).includes(MESH)) {
+        continue;
+      }
       const namespace = namespaceOf(vs.object);
-      const hosts = strings(specOf(vs).hosts).map((h, i) => ({ host: qualifyHost(h, namespace), i }))
-        .filter(({ host }) => serviceNamespace(host) !== undefined && !listed.has(host));
-      if (hosts.length === 0) {
+      const written = strings(specOf(vs).hosts);
+      let hosts: Array<{ host: string; i: number }> | undefined;
+      for (let i = 0; i < written.length; i++) {
+        const host = qualifyHost(written[i], namespace);
+        if (serviceNamespace(host) !== undefined && !listed.has(host)) {
+          (hosts ??= []).push({ host, i });
+        }
+      }
+      if (!hosts) {
         continue;
       }
       for (const { block, port } of this.meshPortsToGateways(vs)) {
