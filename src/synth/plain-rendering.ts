@@ -30,12 +30,13 @@ export function renderPlain(object: ApiObject, props: ApiObjectProps): PlainRend
   return rendering;
 }
 
-/** A manifest rendered in one copy, and what the copy saw of its strings on the way. */
+/** A rendered manifest, and what its rendering saw of its strings on the way. */
 export interface PlainRendering {
   readonly json: Record<string, unknown>;
   /**
    * No string and no key of it starts as a number does (a digit, a sign or a dot): the synth need not
-   * walk it again for strings that YAML would read as numbers (yaml-numbers.ts).
+   * walk it again for strings that YAML would read as numbers (yaml-numbers.ts). Always false for a
+   * rendering left to cdk8s, which does not look.
    */
   readonly withoutNumberLikeStrings: boolean;
 }

@@ -47,8 +47,9 @@ export function validateWithIstioRules(construct: IConstruct, objects: () => Api
         return [];
       }
       const findings: Array<{ finding: IndexedFinding; object: ApiObject }> = [];
-      // An analysis that found nothing (a clean app) has nothing about the construct's objects either.
-      for (const object of analysis.findings.size === 0 ? [] : objects()) {
+      // An analysis that found nothing (a clean app) has nothing about the construct's objects either: no list of them.
+      const mine = analysis.findings.size === 0 ? [] : objects();
+      for (const object of mine) {
         // The construct's objects are in its app: the analysis it was asked for has their findings.
         const found = analysis.findings.get(object);
         if (found === undefined || found.length === 0) {
