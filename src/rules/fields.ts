@@ -23,7 +23,7 @@ export function checkUnknownFields(manifest: Manifest, tree: FieldNode | undefin
       findings.push(unknown(fieldPath([key]), (manifest as Record<string, unknown>)[key], 'apiVersion, kind, metadata, spec'));
     }
   }
-  walk(manifest.spec, tree, ['spec'], findings);
+  walk(manifest.spec, walkNode(tree), ['spec'], findings);
   return findings;
 }
 
@@ -58,16 +58,61 @@ function unknown(field: string, value: unknown, known: string): Finding {
 }
 
 /**
+ * A schema node as the walk reads it. The generated nodes come in several shapes ({}, {p}, {i}, {a}, {n}, {x}),
+ * and a property read that meets many shapes is slow until V8 has optimized the walk (the first synths of a
+ * process); these all have one. `fields` has no prototype, so a field named like an Object.prototype member
+ * ("constructor") is simply not found, without an own-property check per key.
+ */
+interface WalkNode {
+  readonly fields: Record<string, WalkNode> | undefined;
+  readonly item: WalkNode | undefined;
+  readonly additional: WalkNode | undefined;
+  /** Under an `x` node anything goes: nothing to check. */
+  readonly free: boolean;
+  /** A number that Istio decodes into an int32. */
+  readonly int32: boolean;
+  /** Fields or items below it to check: neither free nor a leaf. */
+  readonly descends: boolean;
+}
+
+/** The generated trees are module constants: each is converted once. */
+const walkNodes = new WeakMap<FieldNode, WalkNode>();
+
+function walkNode(node: FieldNode): WalkNode {
+  let converted = walkNodes.get(node);
+  if (!converted) {
+    let fields: Record<string, WalkNode> | undefined;
+    if (node.p) {
+      fields = Object.create(null) as Record<string, WalkNode>;
+      for (const key of Object.keys(node.p)) {
+        fields[key] = walkNode(node.p[key]);
+      }
+    }
+    const free = node.x === 1;
+    converted = {
+      fields,
+      item: node.i && walkNode(node.i),
+      additional: node.a && walkNode(node.a),
+      free,
+      int32: node.n === 1,
+      descends: !free && (node.p !== undefined || node.a !== undefined || node.i !== undefined),
+    };
+    walkNodes.set(node, converted);
+  }
+  return converted;
+}
+
+/**
  * Walks `value` along the schema's field tree. The path is kept as parts and joined only for a
  * finding: most objects have none, and building every field's path dominated the walk.
  */
-function walk(value: unknown, node: FieldNode, path: Array<string | number>, findings: Finding[]): void {
-  if (node.x || value === null || value === undefined) {
+function walk(value: unknown, node: WalkNode, path: Array<string | number>, findings: Finding[]): void {
+  if (node.free || value === null || value === undefined) {
     return;
   }
   if (Array.isArray(value)) {
-    const item = node.i;
-    if (item && (descends(item) || item.n)) {
+    const item = node.item;
+    if (item && (item.descends || item.int32)) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         walk(value[i], item, path, findings);
@@ -76,7 +121,7 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
     }
     return;
   }
-  if (node.n) {
+  if (node.int32) {
     if (beyondInt32(value)) {
       findings.push(int32Finding(path, value));
     }
@@ -87,8 +132,8 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
     return;
   }
   const record = value as Record<string, any>;
-  const { p: properties, a: additional } = node;
-  if (!properties && !additional) {
+  const { fields, additional } = node;
+  if (!fields && !additional) {
     return;
   }
   // for-in over own keys: the walk visits every field of every object, and for-in reads the keys V8 keeps
@@ -98,31 +143,21 @@ function walk(value: unknown, node: FieldNode, path: Array<string | number>, fin
     if (!Object.hasOwn(record, key)) {
       continue;
     }
-    // Own properties only: a field named like an Object.prototype member ("constructor") is unknown too.
-    const known = properties ? (Object.hasOwn(properties, key) ? properties[key] : undefined) : additional;
+    const known = fields ? fields[key] : additional;
     if (known) {
-      // descends(known), written out: this runs for every field of every object.
-      if (!known.x && (known.p !== undefined || known.a !== undefined || known.i !== undefined)) {
+      if (known.descends) {
         path.push(key);
         walk(record[key], known, path, findings);
         path.pop();
-      } else if (known.n && beyondInt32(record[key])) {
+      } else if (known.int32 && beyondInt32(record[key])) {
         path.push(key);
         findings.push(int32Finding(path, record[key]));
         path.pop();
       }
     } else {
       path.push(key);
-      findings.push(unknown(fieldPath(path), record[key], Object.keys(properties!).join(', ')));
+      findings.push(unknown(fieldPath(path), record[key], Object.keys(fields!).join(', ')));
       path.pop();
     }
   }
-}
-
-/**
- * Whether a walk along `node` can find anything: a leaf (a scalar, or anything under an `x` node) has
- * no fields to check, so most values need no call at all.
- */
-function descends(node: FieldNode): boolean {
-  return !node.x && (node.p !== undefined || node.a !== undefined || node.i !== undefined);
 }
