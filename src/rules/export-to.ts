@@ -11,6 +11,10 @@ export function checkExportTo(
   out: FindingCollector, exportTo: unknown, namespace: string | undefined, allowNone: boolean, withSelector = false,
 ): void {
   const entries = asArray(exportTo);
+  if (entries.length === 0) {
+    // Most objects have none: no set for them (this runs for every ServiceEntry, VirtualService and DestinationRule).
+    return;
+  }
   const namespaceKnown = namespace !== undefined && namespace !== '';
   // `.` stands for the object's own namespace; when the manifest does not say which, `.` stays `.`.
   const own = namespaceKnown ? namespace : '.';

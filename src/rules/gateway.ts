@@ -11,6 +11,16 @@ const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO
 const TLS_VERSIONS = ['TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 const TERMINATING_MODES = ['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'];
 const PASSTHROUGH_MODES = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
+// Module constants and index loops below: these checks run for every Gateway server, mostly before V8 has
+// optimized them, when a list written in a function is made anew at each call and a for-of allocates per element.
+const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'];
+const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
+const VERSION_FIELDS = ['minProtocolVersion', 'maxProtocolVersion'];
+const CERTIFICATE_LISTS = ['tlsCertificates', 'credentialNames'];
+/** What ISTIO_MUTUAL refuses: each field, with how the message names it. */
+const NOT_WITH_ISTIO_MUTUAL: ReadonlyArray<readonly [string, string]> = [['serverCertificate', 'server certificate'], ['privateKey', 'private key'],
+  ['caCertificates', 'CA bundle'], ['tlsCertificates', 'tlsCertificates'], ['credentialName', 'credentialName'],
+  ['credentialNames', 'credentialNames']];
 const UNIX_PREFIX = 'unix://';
 // Set on Gateways that Istio converts from Gateway API resources: they may use other names and the `~` namespace.
 const GATEWAY_SEMANTICS = 'internal.istio.io/gateway-semantics';
@@ -78,7 +88,11 @@ function checkUnmatchableSelector(out: FindingCollector, selector: unknown): voi
   if (!isRecord(selector)) {
     return;
   }
-  for (const [key, value] of Object.entries(selector)) {
+  for (const key in selector) {
+    if (!Object.hasOwn(selector, key)) {
+      continue;
+    }
+    const value = selector[key];
     const problem = key === '' ? 'an empty key is not supported in selector'
       : key.includes('*') || show(value).includes('*') ? 'a wildcard is not supported in selector' : undefined;
     if (problem) {
@@ -91,12 +105,12 @@ function checkUnmatchableSelector(out: FindingCollector, selector: unknown): voi
 
 /** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-Web (protocol.Instance.IsHTTP). */
 function isHttp(protocol: unknown): boolean {
-  return ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'].includes(parseProtocol(protocol) ?? '');
+  return HTTP_PROTOCOLS.includes(parseProtocol(protocol) ?? '');
 }
 
 /** HTTPS or TLS (protocol.Instance.IsTLS). */
 function isTls(protocol: unknown): boolean {
-  return ['HTTPS', 'TLS'].includes(parseProtocol(protocol) ?? '');
+  return TLS_PROTOCOLS.includes(parseProtocol(protocol) ?? '');
 }
 
 /** Is the value set, as Go sees a string or list field: non-empty. */
@@ -117,9 +131,12 @@ function checkServer(out: FindingCollector, server: unknown, field: string, gate
   if (hosts.length === 0) {
     out.error('GW3', `${field}.hosts`, server.hosts, 'server config must contain at least one host', 'list the hosts this server accepts');
   }
+  // forEach skips the holes of a sparse list, as before.
   hosts.forEach((host, j) => {
-    for (const [rule, message] of gatewayHostProblems(host, gatewaySemantics)) {
-      out.error(rule, `${field}.hosts[${j}]`, host, message,
+    const problems = gatewayHostProblems(host, gatewaySemantics);
+    for (let p = 0; p < problems.length; p++) {
+      const rule = problems[p][0];
+      out.error(rule, `${field}.hosts[${j}]`, host, problems[p][1],
         rule === 'GW4' ? 'use `[namespace/]host.example.com`, where namespace is `*`, `.` or a namespace name'
           : 'use a dotted host name such as api.example.com, `*.example.com`, `*` or an IPv4 address');
     }
@@ -291,12 +308,14 @@ export function checkServerTlsOptions(out: FindingCollector, tls: Record<string,
     out.error('GW25', `${field}.mode`, tls.mode, `unsupported TLS mode ${show(mode)}`, `use one of ${TLS_MODES.join(', ')}`);
     return;
   }
-  for (const key of ['minProtocolVersion', 'maxProtocolVersion']) {
+  for (let k = 0; k < VERSION_FIELDS.length; k++) {
+    const key = VERSION_FIELDS[k];
     if (tls[key] !== undefined && !TLS_VERSIONS.includes(tls[key])) {
       out.error('GW25', `${field}.${key}`, tls[key], `unsupported TLS version ${show(tls[key])}`, `use one of ${TLS_VERSIONS.join(', ')}`);
     }
   }
-  for (const key of ['tlsCertificates', 'credentialNames']) {
+  for (let k = 0; k < CERTIFICATE_LISTS.length; k++) {
+    const key = CERTIFICATE_LISTS[k];
     const list = tls[key];
     if (Array.isArray(list) && (list.length < 1 || list.length > 2)) {
       out.error('GW25', `${field}.${key}`, list, `${key} must have 1 or 2 items, not ${list.length}`,
@@ -306,11 +325,11 @@ export function checkServerTlsOptions(out: FindingCollector, tls: Record<string,
   checkTlsVersionAndCiphers(out, tls, field);
 
   if (mode === 'ISTIO_MUTUAL') {
-    const messages: Array<[string, string]> = [['serverCertificate', 'server certificate'], ['privateKey', 'private key'],
-      ['caCertificates', 'CA bundle'], ['tlsCertificates', 'tlsCertificates'], ['credentialName', 'credentialName'],
-      ['credentialNames', 'credentialNames']];
-    for (const [key, what] of messages) {
+    for (let k = 0; k < NOT_WITH_ISTIO_MUTUAL.length; k++) {
+      // Indexed, not destructured: destructuring an array goes through its iterator.
+      const key = NOT_WITH_ISTIO_MUTUAL[k][0];
       if (isSet(tls[key])) {
+        const what = NOT_WITH_ISTIO_MUTUAL[k][1];
         out.error('GW16', `${field}.${key}`, tls[key], `ISTIO_MUTUAL TLS cannot have associated ${what}`,
           `remove ${key}: ISTIO_MUTUAL uses the mesh's own certificates`);
       }
@@ -367,12 +386,13 @@ export function checkServerTlsOptions(out: FindingCollector, tls: Record<string,
 
 /** validateTLSOptions' warnings on versions and cipher suites (GW23). */
 function checkTlsVersionAndCiphers(out: FindingCollector, tls: Record<string, any>, field: string): void {
-  const suites = asArray(tls.cipherSuites).filter((s): s is string => typeof s === 'string');
-  if ((tls.minProtocolVersion === 'TLSV1_0' || tls.minProtocolVersion === 'TLSV1_1') && asArray(tls.cipherSuites).length === 0) {
+  const listed = asArray(tls.cipherSuites);
+  if ((tls.minProtocolVersion === 'TLSV1_0' || tls.minProtocolVersion === 'TLSV1_1') && listed.length === 0) {
     out.warning('GW23', `${field}.minProtocolVersion`, tls.minProtocolVersion,
       'TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.',
       'list cipherSuites the old clients support, e.g. ECDHE-RSA-AES128-SHA, or raise minProtocolVersion to TLSV1_2');
   }
+  const suites = listed.filter((s): s is string => typeof s === 'string');
   if (suites.length === 0) {
     return;
   }

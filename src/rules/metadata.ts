@@ -40,7 +40,9 @@ export function checkMetadata(manifest: Manifest, istioWebhook = true): Finding[
     out.error('META4', `metadata.annotations.${ALWAYS_REJECT}`, annotations[ALWAYS_REJECT], `${goQuote(ALWAYS_REJECT)} annotation found, rejecting`,
       'remove the annotation: Istio uses it for its own checks and refuses every object that carries it');
   }
-  for (const key of INTERNAL_ANNOTATIONS) {
+  // An index loop: this runs for every object, mostly before V8 has optimized it, when a for-of allocates per element.
+  for (let i = 0; i < INTERNAL_ANNOTATIONS.length; i++) {
+    const key = INTERNAL_ANNOTATIONS[i];
     if (Object.hasOwn(annotations, key)) {
       out.error('META4', `metadata.annotations.${key}`, annotations[key], `${goQuote(key)} annotation found, this may not be set by users`,
         'remove the annotation: only objects Istio generates itself may carry it');
