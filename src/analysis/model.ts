@@ -544,8 +544,16 @@ function servicePorts(service: Manifest): ServicePort[] {
 
 /** A ServiceEntry's ports. */
 function entryPorts(entry: Manifest): ServicePort[] {
-  return asArray(entry.spec?.ports).filter(isRecord).filter(p => typeof p.number === 'number')
-    .map(p => ({ number: p.number, name: typeof p.name === 'string' ? p.name : undefined, protocol: p.protocol, targetPort: p.targetPort }));
+  const listed = asArray(entry.spec?.ports);
+  const ports: ServicePort[] = [];
+  // One loop, not filter, filter and map: this runs for every host a route names, mostly before V8 has optimized it.
+  for (let i = 0; i < listed.length; i++) {
+    const p = listed[i];
+    if (isRecord(p) && typeof p.number === 'number') {
+      ports.push({ number: p.number, name: typeof p.name === 'string' ? p.name : undefined, protocol: p.protocol, targetPort: p.targetPort });
+    }
+  }
+  return ports;
 }
 
 /** A Service is visible everywhere unless its `networking.istio.io/exportTo` annotation says otherwise. */
