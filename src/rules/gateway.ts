@@ -5,7 +5,7 @@
  */
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
 import { checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
-import { parseProtocol } from './protocol';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocol';
 
 const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'];
 const TLS_VERSIONS = ['TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
@@ -13,8 +13,6 @@ const TERMINATING_MODES = ['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'];
 const PASSTHROUGH_MODES = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
 // Module constants and index loops below: these checks run for every Gateway server, mostly before V8 has
 // optimized them, when a list written in a function is made anew at each call and a for-of allocates per element.
-const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'];
-const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
 const VERSION_FIELDS = ['minProtocolVersion', 'maxProtocolVersion'];
 const CERTIFICATE_LISTS = ['tlsCertificates', 'credentialNames'];
 /** What ISTIO_MUTUAL refuses: each field, with how the message names it. */
@@ -71,7 +69,7 @@ export function checkGateway(gw: Manifest): Finding[] {
     }
     portNames.add(portName);
     // ValidateGateway: httpsRedirect only means something on plain HTTP servers.
-    if (isRecord(server.tls) && server.tls.httpsRedirect === true && !isHttp(server.port.protocol)) {
+    if (isRecord(server.tls) && server.tls.httpsRedirect === true && !isHttpProtocol(server.port.protocol)) {
       out.warning('GW15', `${field}.tls.httpsRedirect`, true, 'tls.httpsRedirect should only be used with http servers',
         'remove httpsRedirect here; put it on the plain HTTP server of the same hosts');
     }
@@ -101,16 +99,6 @@ function checkUnmatchableSelector(out: FindingCollector, selector: unknown): voi
         'select the gateway pods by their exact labels, e.g. istio: egressgateway');
     }
   }
-}
-
-/** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-Web (protocol.Instance.IsHTTP). */
-function isHttp(protocol: unknown): boolean {
-  return HTTP_PROTOCOLS.includes(parseProtocol(protocol) ?? '');
-}
-
-/** HTTPS or TLS (protocol.Instance.IsTLS). */
-function isTls(protocol: unknown): boolean {
-  return TLS_PROTOCOLS.includes(parseProtocol(protocol) ?? '');
 }
 
 /** Is the value set, as Go sees a string or list field: non-empty. */
@@ -153,11 +141,11 @@ function checkServer(out: FindingCollector, server: unknown, field: string, gate
     return;
   }
   const protocol = server.port.protocol;
-  if (isTls(protocol) && !tls) {
+  if (isTlsProtocol(protocol) && !tls) {
     out.error('GW12', `${field}.tls`, server.tls, 'server must have TLS settings for HTTPS/TLS protocols',
       'add tls with mode SIMPLE and a credentialName, PASSTHROUGH, or ISTIO_MUTUAL');
-  } else if (!isTls(protocol) && tls) {
-    if (isHttp(protocol)) {
+  } else if (!isTlsProtocol(protocol) && tls) {
+    if (isHttpProtocol(protocol)) {
       // Only httpsRedirect (with a passthrough mode and no certificate files) goes on a plain HTTP server.
       const passthrough = PASSTHROUGH_MODES.includes(tls.mode ?? 'PASSTHROUGH');
       if (!passthrough || isSet(tls.caCertificates) || isSet(tls.privateKey) || isSet(tls.serverCertificate)) {

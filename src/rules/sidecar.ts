@@ -9,7 +9,7 @@ import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show }
 import { checkServerTlsOptions, checkUnixAddress, hostnamePartProblems } from './gateway';
 import { checkSelectorLabels } from './labels';
 import { checkFqdn, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
-import { parseProtocol } from './protocol';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocol';
 
 const TRAFFIC_POLICY_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY'];
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'];
@@ -140,10 +140,6 @@ function checkIngressListener(out: FindingCollector, listener: unknown, field: s
   }
 }
 
-function isHttpProtocol(protocol: unknown): boolean {
-  return ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'].includes(parseProtocol(protocol) ?? '');
-}
-
 /** What Istio allows in a Sidecar ingress `tls`, then the Gateway's TLS options rules. */
 function checkIngressTls(out: FindingCollector, tls: Record<string, any>, port: Record<string, any>, field: string): void {
   const unsupported: Array<[string, boolean, string]> = [
@@ -163,7 +159,7 @@ function checkIngressTls(out: FindingCollector, tls: Record<string, any>, port: 
     out.error('SC16', `${field}.mode`, tls.mode, `configuration is invalid: cannot set mode to ${tls.mode} in sidecar ingress tls`,
       'use SIMPLE or MUTUAL with certificate files; mesh mTLS needs no tls block (PeerAuthentication sets it)');
   }
-  if (!['HTTPS', 'TLS'].includes(parseProtocol(port.protocol) ?? '')) {
+  if (!isTlsProtocol(port.protocol)) {
     out.error('SC16', field, tls, 'server cannot have TLS settings for non HTTPS/TLS ports', 'set the port\'s protocol to HTTPS or TLS, or remove tls');
   }
   checkServerTlsOptions(out, tls, field);
