@@ -8,6 +8,7 @@ import {
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { Manifest, asArray, isRecord } from '../rules/finding';
+import { mapList } from '../rules/lists';
 import { hostsMatch } from '../rules/names';
 
 export function checkConflicts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
@@ -98,7 +99,7 @@ function conflictingGateways(index: ObjectIndex, servers: GatewayServer[], gatew
       append(byHost, host, { gateway, bind: bindOf(server) });
     });
   });
-  const pods = [...index.workloads().map(w => w.labels), ...gatewayPods];
+  const pods = [...mapList(index.workloads(), w => w.labels), ...gatewayPods];
   const sameWorkloads = new Map<string, string[]>();
   const matchingSelectors = (text: string): string[] => {
     let hit = sameWorkloads.get(text);

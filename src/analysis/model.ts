@@ -5,6 +5,7 @@
 import { Manifest, asArray, isRecord, show } from '../rules/finding';
 import { generatedServiceName } from '../rules/gateway-api/gateway';
 import { KindKey, kindKeyOf } from '../rules/kinds';
+import { mapList } from '../rules/lists';
 import { MESH_GATEWAY, hostSubsetOf, serviceNamespace } from '../rules/names';
 
 /** A finding about `objects[index]`. */
@@ -533,7 +534,8 @@ export function selects(selector: Record<string, unknown>, labels: Record<string
 
 /** A selector as Kubernetes prints it (`labels.SelectorFromSet(...).String()`): `k=v` pairs sorted by key, joined by commas. */
 export function selectorString(selector: unknown): string {
-  return Object.entries(isRecord(selector) ? selector : {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${show(v)}`).join(',');
+  const entries = Object.entries(isRecord(selector) ? selector : {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return mapList(entries, ([k, v]) => `${k}=${show(v)}`).join(',');
 }
 
 /** A Kubernetes Service's ports (`spec.ports[].port`). */

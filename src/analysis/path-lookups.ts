@@ -8,6 +8,7 @@ import {
   IndexedObject, MESH, ObjectIndex, append, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace,
 } from './model';
 import { Manifest, asArray, isRecord } from '../rules/finding';
+import { filterList, mapList } from '../rules/lists';
 import { hostSubsetOf } from '../rules/names';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
@@ -67,7 +68,7 @@ export function byPreference(objects: readonly IndexedObject[], rank: (o: Indexe
 /** The gateways a VirtualService is bound to (`mesh`, or `namespace/name`); `mesh` when it names none. */
 export function boundGateways(vs: Manifest): string[] {
   const gateways = strings(specOf(vs).gateways);
-  return gateways.length === 0 ? [MESH] : gateways.map(g => (g === MESH ? g : resolveGatewayRef(g, namespaceOf(vs))));
+  return gateways.length === 0 ? [MESH] : mapList(gateways, g => (g === MESH ? g : resolveGatewayRef(g, namespaceOf(vs))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ export class RouteIndex {
     for (const vs of virtualServices) {
       const namespace = namespaceOf(vs.object);
       const written = strings(specOf(vs).hosts);
-      const qualified = written.map(h => qualifyHost(h, namespace));
+      const qualified = mapList(written, h => qualifyHost(h, namespace));
       this.sources.set(vs, { namespace, bound: boundGateways(vs.object), hosts: written, qualified });
       for (const host of new Set(qualified)) {
         if (host.startsWith('*')) {
@@ -783,9 +784,10 @@ function hostPart(serverHost: string): string {
 
 function serverOf(gateway: IndexedObject, server: Record<string, any>, at: number, host: string): GatewayServer {
   const own = namespaceOf(gateway.object);
-  const namespaces = strings(server.hosts).filter(h => covers(hostPart(h), host))
-    .map(h => (h.includes('/') ? h.slice(0, h.indexOf('/')) : '*'))
-    .map(ns => (ns === '.' ? own : ns));
+  const namespaces = mapList(filterList(strings(server.hosts), h => covers(hostPart(h), host)), h => {
+    const ns = h.includes('/') ? h.slice(0, h.indexOf('/')) : '*';
+    return ns === '.' ? own : ns;
+  });
   const protocol = typeof server.port.protocol === 'string' ? server.port.protocol : 'TCP';
   return {
     gateway,
@@ -793,7 +795,7 @@ function serverOf(gateway: IndexedObject, server: Record<string, any>, at: numbe
     port: server.port.number,
     protocol,
     tls: serverTlsMode(server, protocol),
-    hosts: strings(server.hosts).map(hostPart),
+    hosts: mapList(strings(server.hosts), hostPart),
     routeNamespaces: namespaces.includes('*') ? undefined : new Set(namespaces),
   };
 }

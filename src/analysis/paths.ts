@@ -23,6 +23,7 @@ import {
 import { asArray, isRecord } from '../rules/finding';
 import { HBONE_PORT, WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
 import { isKind } from '../rules/kinds';
+import { mapList } from '../rules/lists';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
 export type { GatewayServer, GatewayTarget, RouteHit, TlsSetting } from './path-lookups';
@@ -249,7 +250,7 @@ class PathBuilder {
     const waypoint = this.waypointOf(serviceEntry);
     const clients = clientsOf(this.lockdowns, serviceEntry, host);
     const namespace = namespaceOf(serviceEntry.object);
-    const paths = ports.map(port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
+    const paths = mapList(ports, port => (waypoint ? this.waypointPath(serviceEntry, host, port, waypoint)
       : this.portPath(namespace, host, port, serviceEntry.index)));
     return {
       host,
@@ -378,7 +379,7 @@ class PathBuilder {
         definitionKind: service ? 'Service' as const : 'VirtualService' as const,
         hostField: service ? undefined : `spec.hosts[${h}]`,
         clients: clientsOf(this.lockdowns, definition, host),
-        ports: entryPorts.map(port => this.portPath(namespaceOf(vs.object), host, port)),
+        ports: mapList(entryPorts, port => this.portPath(namespaceOf(vs.object), host, port)),
       };
     });
   }
