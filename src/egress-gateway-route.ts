@@ -12,6 +12,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
+import { filterList, mapList } from './rules/lists';
 import { isKubernetesLabelName } from './rules/names';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
@@ -227,10 +228,7 @@ export class EgressGatewayRoute extends Construct {
       servedBy: props.servedBy,
       gateway,
       namespace: this.namespace,
-      // The host's own clientNamespaces are client namespaces too (names it refuses are left to its message).
-      otherClientNamespaces: [...new Set([...[...clients, ...this.allowRuleClients()].map(c => c.namespace),
-        ...(host instanceof ExternalHost ? host.clientNamespaces.filter(ns => typeof ns === 'string' && isKubernetesLabelName(ns)) : [])])]
-        .filter(ns => ns !== this.namespace).sort(),
+      otherClientNamespaces: this.otherClientNamespaces(clients),
       routed: this.routed,
       mutualTls: this.gatewayMutualTls,
       tlsOrigination: props.tlsOrigination,
@@ -272,7 +270,12 @@ export class EgressGatewayRoute extends Construct {
             }),
           }));
     }
-    const namespaces = new Set([this.namespace, gateway.namespace, ...clients.map(c => c.namespace)].filter(ns => ns));
+    const namespaces = new Set<string>();
+    for (const ns of [this.namespace, gateway.namespace, ...mapList(clients, c => c.namespace)]) {
+      if (ns) {
+        namespaces.add(ns);
+      }
+    }
     for (const consumer of new Set([host, this.destinationHost])) {
       for (const namespace of namespaces) {
         consumer.addConsumer(namespace, this);
@@ -320,8 +323,34 @@ export class EgressGatewayRoute extends Construct {
   /** The clients the ALLOW `authorizationRules` name (well-formed ones only: the checks report the others). */
   private allowRuleClients(): EgressClient[] {
     const rules = Array.isArray(this.props.authorizationRules) ? this.props.authorizationRules : [];
-    return rules.filter(r => r && (r.action ?? GatewayAuthorizationAction.ALLOW) === GatewayAuthorizationAction.ALLOW)
-      .flatMap(r => (Array.isArray(r.clients) ? r.clients.filter(c => c instanceof EgressClient) : []));
+    const clients: EgressClient[] = [];
+    for (const rule of rules) {
+      if (rule && (rule.action ?? GatewayAuthorizationAction.ALLOW) === GatewayAuthorizationAction.ALLOW && Array.isArray(rule.clients)) {
+        clients.push(...filterList(rule.clients, c => c instanceof EgressClient));
+      }
+    }
+    return clients;
+  }
+
+  /**
+   * The namespaces of the clients other than the route's own, sorted: those of `allowedClients` and of the ALLOW
+   * rules, and the host's own `clientNamespaces` (names it refuses are left to its message).
+   */
+  private otherClientNamespaces(clients: EgressClient[]): string[] {
+    const { host } = this.props;
+    const namespaces = new Set<string>();
+    for (const client of [...clients, ...this.allowRuleClients()]) {
+      namespaces.add(client.namespace);
+    }
+    if (host instanceof ExternalHost) {
+      for (const ns of host.clientNamespaces) {
+        if (typeof ns === 'string' && isKubernetesLabelName(ns)) {
+          namespaces.add(ns);
+        }
+      }
+    }
+    namespaces.delete(this.namespace);
+    return [...namespaces].sort();
   }
 
   /**
@@ -475,7 +504,7 @@ export class EgressGatewayRoute extends Construct {
     const { host, gateway, tlsOrigination } = this.props;
     const declared = (h: IExternalHost) => h.ports.map(p => `${p.number} (${p.protocol})`).join(', ') || 'none';
     // With origination the gateway speaks TLS to the origination port itself: by default only HTTP ports are routed.
-    const numbers = this.props.ports ?? host.ports.filter(p => !tlsOrigination || p.isHttp).map(p => p.number);
+    const numbers = this.props.ports ?? mapList(filterList(host.ports, p => !tlsOrigination || p.isHttp), p => p.number);
     const routed: RoutedPort[] = [];
     const refusedBefore = this.errors.length;
     for (const number of numbers) {
@@ -540,11 +569,15 @@ function declareGatewayService(scope: IConstruct, gateway: IEgressGateway): void
   const services = gatewayServicesByApp.get(root) ?? new Map<string, { spec: { ports: Array<Record<string, unknown>> } }>();
   gatewayServicesByApp.set(root, services);
   const key = `${gateway.namespace}/${gateway.serviceName}`;
-  const ports = gateway.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' }));
+  const ports = mapList(gateway.ports, p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' }));
   const known = services.get(key);
   if (known) {
     // The object handed to the analysis is this one: the ports it lacks are added in place.
-    known.spec.ports.push(...ports.filter(p => !known.spec.ports.some(k => k.port === p.port)));
+    for (const port of ports) {
+      if (!known.spec.ports.some(k => k.port === port.port)) {
+        known.spec.ports.push(port);
+      }
+    }
     noteChange();
     return;
   }

@@ -8,6 +8,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
+import { mapList } from './rules/lists';
 import { namespaceNameProblem } from './rules/names';
 import { isAcknowledged } from './synth/acknowledgements';
 import { findingsFor } from './synth/app-analysis';
@@ -447,7 +448,7 @@ export class ExternalHost extends Construct implements IExternalHost {
     // Where a consumer cannot see the host, the consumer's objects say so (IST0101, HIDDEN_HOST).
     validateWithIstioRules(this, () => [this.serviceEntry, ...this.destinationRules, ...this.backendTlsPolicies, ...this.meshRoutes], {
       extra: () => [
-        ...this.checkProps().map(p => p.message), ...this.originationFindingsInProps().map(t => t.message), ...this.checkTrafficSettings(),
+        ...mapList(this.checkProps(), p => p.message), ...mapList(this.originationFindingsInProps(), t => t.message), ...this.checkTrafficSettings(),
       ],
       covered: object => (object === this.serviceEntry ? this.checkProps().flatMap(p => p.covers)
         : [...this.originationFindingsInProps().filter(t => t.object === object).map(t => t.field), ...this.emptyTrafficPolicy(object)]),
@@ -752,7 +753,7 @@ export class ExternalHost extends Construct implements IExternalHost {
   }
 
   private renderSpec(): Record<string, unknown> {
-    const endpoints = this.endpoints.map(e => ({
+    const endpoints = mapList(this.endpoints, e => ({
       address: e.address,
       ports: e.ports,
       labels: e.labels,

@@ -8,6 +8,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
 import { EgressPort } from '../../egress-port';
+import { filterList, mapList } from '../../rules/lists';
 import { MESH_GATEWAY, toCidr } from '../../rules/names';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
@@ -39,7 +40,7 @@ function render(scope: Construct, intent: RouteIntent): RenderedRoute {
     ? gatewayName : `${gatewayNamespace}/${gatewayName}`;
   const clientNamespace = intent.namespace || undefined;
   const single = host.hosts.length === 1;
-  const subsetNames = host.hosts.map(h => toDnsLabel(h));
+  const subsetNames = mapList(host.hosts, h => toDnsLabel(h));
 
   const istioGateway = createIstioObject(scope, 'Gateway', 'Gateway', { name: gatewayName, namespace: gatewayNamespace || undefined },
     Lazy.any({ produce: () => renderGateway(intent) }));
@@ -50,7 +51,7 @@ function render(scope: Construct, intent: RouteIntent): RenderedRoute {
     Lazy.any({ produce: () => renderVirtualService(intent, i, subsetNames[i], gatewayRef) })));
   const originationRules = createOriginationRules(scope, intent);
   // Sidecars look DestinationRules up in their own namespace (then the Service's and the root): one per client namespace.
-  const destinationRules = [destinationRule, ...intent.otherClientNamespaces.map(ns => createIstioObject(scope, `DestinationRule-${ns}`,
+  const destinationRules = [destinationRule, ...mapList(intent.otherClientNamespaces, ns => createIstioObject(scope, `DestinationRule-${ns}`,
     'DestinationRule', { name: base, namespace: ns }, Lazy.any({ produce: () => renderDestinationRule(intent, subsetNames) })))];
   const policies = createOriginationPolicies(scope, intent);
   const errors = [gatewayOriginationProblem(intent), ...policies.errors].filter((e): e is string => e !== undefined);
@@ -119,8 +120,8 @@ function renderVirtualService(intent: RouteIntent, index: number, subset: string
     { match: [fromMesh(r)], route: [toGateway(r)], timeout: meshRouting?.timeout, retries: meshRouting?.retries },
     { match: [fromGateway(r)], route: [toHost(origination ? origination.port : r.port.number)] },
   ]);
-  const tlsPorts = intent.routed.filter(r => r.port.isTls);
-  const opaquePorts = intent.routed.filter(r => !r.port.isHttp && !r.port.isTls);
+  const tlsPorts = filterList(intent.routed, r => r.port.isTls);
+  const opaquePorts = filterList(intent.routed, r => !r.port.isHttp && !r.port.isTls);
   const tls = tlsPorts.flatMap(r => [
     { match: [fromMesh(r, { sniHosts: [host] })], route: [toGateway(r)] },
     // Without mTLS the gateway passes the stream through by SNI; with it, the gateway ends the mesh's TLS first.
@@ -129,8 +130,8 @@ function renderVirtualService(intent: RouteIntent, index: number, subset: string
   // Opaque TCP is told apart by port and by the host's addresses.
   const addresses = intent.host.addresses.map(toCidr);
   const tcp = [
-    ...opaquePorts.map(r => ({ match: [fromMesh(r, { destinationSubnets: addresses })], route: [toGateway(r)] })),
-    ...(mutualTls ? tlsPorts : []).concat(opaquePorts).map(r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })),
+    ...mapList(opaquePorts, r => ({ match: [fromMesh(r, { destinationSubnets: addresses })], route: [toGateway(r)] })),
+    ...mapList((mutualTls ? tlsPorts : []).concat(opaquePorts), r => ({ match: [fromGateway(r)], route: [toHost(r.port.number)] })),
   ];
   return {
     hosts: [host],
