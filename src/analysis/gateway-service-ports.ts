@@ -12,6 +12,7 @@ import { GatewayWorkloadFinder, gatewaySelectorOf } from './gateway-workloads';
 import { IndexedObject, ObjectIndex, selectorString } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
 import { asArray, isRecord } from '../rules/finding';
+import { mapList } from '../rules/lists';
 
 export function checkGatewayServicePorts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   const finder = new GatewayWorkloadFinder(index, gatewayPods);
@@ -22,7 +23,7 @@ export function checkGatewayServicePorts(index: ObjectIndex, gatewayPods: Array<
     if (!services || services.length === 0) {
       continue;
     }
-    const key = services.map(s => s.index).join(',');
+    const key = mapList(services, s => s.index).join(',');
     let exposed = portsOf.get(key);
     if (!exposed) {
       exposed = exposedPorts(services);

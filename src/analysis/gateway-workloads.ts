@@ -7,6 +7,7 @@
  */
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selects } from './model';
 import { isRecord } from '../rules/finding';
+import { filterList } from '../rules/lists';
 
 export interface GatewayWorkloads {
   /** Namespaces the Gateway's pods run in. */
@@ -50,7 +51,7 @@ export class GatewayWorkloadFinder {
       return { namespaces: new Set(pods.map(p => p.namespace)), services: [...services] };
     }
     const labels = this.gatewayPods.filter(l => selects(selector, l));
-    const services = this.index.of('service').filter(s => {
+    const services = filterList(this.index.of('service'), s => {
       const own = serviceSelector(s.object);
       if (Object.keys(own).length === 0) {
         return false;

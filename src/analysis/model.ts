@@ -227,7 +227,7 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export class ObjectIndex {
   /** Every object of a registered kind, by kind, in input order. */
   private readonly byKind = new Map<KindKey, IndexedObject[]>();
-  public readonly serviceEntries: IndexedObject[] = [];
+  public readonly serviceEntries: IndexedObject[];
   /** Kubernetes Services, by `namespace/name` (their host is `name.namespace.svc.<cluster domain>`). */
   private readonly servicesByHost = new Map<string, IndexedObject>();
   /** References the analysis could not check: Service hosts in namespaces none of whose Services are known. */
@@ -235,9 +235,9 @@ export class ObjectIndex {
   /** Namespaces some of whose Services are known: a Service missing there is really missing. */
   private readonly serviceNamespaces = new Set<string>();
   public readonly gateways = new Map<string, IndexedObject>();
-  public readonly virtualServices: IndexedObject[] = [];
-  public readonly destinationRules: IndexedObject[] = [];
-  public readonly sidecars: IndexedObject[] = [];
+  public readonly virtualServices: IndexedObject[];
+  public readonly destinationRules: IndexedObject[];
+  public readonly sidecars: IndexedObject[];
   /** Labels of the pods that Deployments, StatefulSets, DaemonSets and Pods among the objects run. */
   public readonly podLabels: Array<Record<string, string>> = [];
   private readonly entriesByHost = new Map<string, IndexedObject[]>();
@@ -272,7 +272,6 @@ export class ObjectIndex {
           this.serviceNamespaces.add(namespaceOf(object));
         }
       } else if (kind === 'serviceEntry') {
-        this.serviceEntries.push(entry);
         const hosts = asArray(object.spec?.hosts);
         for (let h = 0; h < hosts.length; h++) {
           const host = hosts[h];
@@ -284,10 +283,7 @@ export class ObjectIndex {
         }
       } else if (kind === 'gateway') {
         this.gateways.set(label(object), entry);
-      } else if (kind === 'virtualService') {
-        this.virtualServices.push(entry);
       } else if (kind === 'destinationRule') {
-        this.destinationRules.push(entry);
         const host = typeof object.spec?.host === 'string' ? qualifyHost(object.spec.host, namespaceOf(object)) : undefined;
         if (host !== undefined) {
           const bySubset = this.subsets.get(host) ?? new Map<string, Set<string>>();
@@ -300,14 +296,18 @@ export class ObjectIndex {
             }
           }
         }
-      } else if (kind === 'sidecar') {
-        this.sidecars.push(entry);
       } else if ((kind === 'deployment' || kind === 'daemonSet' || kind === 'statefulSet') && isRecord(object.spec?.template?.metadata?.labels)) {
         this.podLabels.push(object.spec.template.metadata.labels);
       } else if (kind === 'pod' && isRecord(object.metadata?.labels)) {
         this.podLabels.push(object.metadata!.labels!);
       }
     });
+    // The lists of byKind, whose first element made them (a fresh [] that push fills starts with another V8 elements
+    // kind in each index, and code optimized for the filled one was thrown away at the next index's first push).
+    this.serviceEntries = this.byKind.get('serviceEntry') ?? [];
+    this.virtualServices = this.byKind.get('virtualService') ?? [];
+    this.destinationRules = this.byKind.get('destinationRule') ?? [];
+    this.sidecars = this.byKind.get('sidecar') ?? [];
     // A Gateway API Gateway of class istio is deployed as Service `<name>-istio` with its listeners' ports, which the
     // input never holds: routes and backendRefs that name it resolve, and its namespace's Services stay as known as before.
     for (const gateway of this.of('k8sGateway')) {

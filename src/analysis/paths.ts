@@ -225,7 +225,7 @@ class PathBuilder {
         }
       }
     }
-    const listed = new Set(entries.map(e => e.host));
+    const listed = new Set(mapList(entries, e => e.host));
     const hosts = [...entries, ...this.routedServices(listed)];
     const byDefinition = (a: HostPath, b: HostPath) => compareStrings(label(a.definition.object), label(b.definition.object))
       || a.definition.index - b.definition.index;
@@ -368,7 +368,7 @@ class PathBuilder {
         }
       }
     }
-    return [...found].map(([host, { vs, h, ports }]) => {
+    return mapList([...found], ([host, { vs, h, ports }]) => {
       const home = serviceNamespace(host)!;
       const service = this.index.of('service').find(x => namespaceOf(x.object) === home && x.object.metadata?.name === host.slice(0, host.indexOf('.')));
       const definition = service ?? vs;

@@ -4,6 +4,7 @@
  * apply to a Sidecar's ingress `tls`, which Istio checks with the same validateTLSOptions.
  */
 import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
+import { mapList } from './lists';
 import { checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocol';
 
@@ -241,7 +242,7 @@ export function gatewayHostProblems(host: unknown, gatewaySemantics = false): Ar
   }
   const slash = host.indexOf('/');
   if (slash < 0) {
-    return hostnamePartProblems(host, true).map(message => ['GW5', message]);
+    return mapList(hostnamePartProblems(host, true), (message): [string, string] => ['GW5', message]);
   }
   const namespace = host.slice(0, slash);
   const dnsName = host.slice(slash + 1);
@@ -252,7 +253,7 @@ export function gatewayHostProblems(host: unknown, gatewaySemantics = false): Ar
   if (namespace !== '*' && namespace !== '.' && !(namespace === '~' && gatewaySemantics) && !isDns1123Label(namespace)) {
     problems.push(['GW4', `invalid namespace value ${goQuote(namespace)} in gateway`]);
   }
-  return [...problems, ...hostnamePartProblems(dnsName, true).map((message): [string, string] => ['GW5', message])];
+  return [...problems, ...mapList(hostnamePartProblems(dnsName, true), (message): [string, string] => ['GW5', message])];
 }
 
 /** validateSidecarOrGatewayHostnamePart: the dnsName of a Gateway or Sidecar host; Istio's messages, each once. */
