@@ -12,7 +12,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
-import { filterList, mapList } from './rules/lists';
+import { filterList, mapList } from './rules/finding';
 import { isKubernetesLabelName } from './rules/names';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';

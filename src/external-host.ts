@@ -8,7 +8,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { createBackendTlsPolicy } from './private/render/gateway-api-objects';
 import { MeshRouting, istioDuration } from './private/traffic';
-import { mapList } from './rules/lists';
+import { mapList } from './rules/finding';
 import { namespaceNameProblem } from './rules/names';
 import { isAcknowledged } from './synth/acknowledgements';
 import { findingsFor } from './synth/app-analysis';

@@ -7,8 +7,7 @@ import {
   CLUSTER_DOMAIN, IndexedObject, ObjectIndex, append, isMeshBound, isVisibleIn, label, mapUnder, namespaceOf, selectorString, selects,
 } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { Manifest, asArray, isRecord } from '../rules/finding';
-import { mapList } from '../rules/lists';
+import { Manifest, asArray, isRecord, mapList } from '../rules/finding';
 import { hostsMatch } from '../rules/names';
 
 export function checkConflicts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {

@@ -11,8 +11,7 @@
 import { GatewayWorkloadFinder, gatewaySelectorOf } from './gateway-workloads';
 import { IndexedObject, ObjectIndex, selectorString } from './model';
 import { ObjectFinding, objectFinding } from './object-finding';
-import { asArray, isRecord } from '../rules/finding';
-import { mapList } from '../rules/lists';
+import { asArray, isRecord, mapList } from '../rules/finding';
 
 export function checkGatewayServicePorts(index: ObjectIndex, gatewayPods: Array<Record<string, string>> = []): ObjectFinding[] {
   const finder = new GatewayWorkloadFinder(index, gatewayPods);

@@ -6,8 +6,7 @@
  * those, Services whose selector includes every label of the Gateway's (their pods are the Gateway's).
  */
 import { IndexedObject, ObjectIndex, Workload, namespaceOf, selects } from './model';
-import { isRecord } from '../rules/finding';
-import { filterList } from '../rules/lists';
+import { filterList, isRecord } from '../rules/finding';
 
 export interface GatewayWorkloads {
   /** Namespaces the Gateway's pods run in. */

@@ -2,10 +2,9 @@
  * One pass over a set of objects, indexing what the cross-object rules look up, so that each rule
  * runs in time proportional to the number of objects.
  */
-import { Manifest, asArray, isRecord, show } from '../rules/finding';
+import { Manifest, asArray, isRecord, mapList, show } from '../rules/finding';
 import { generatedServiceName } from '../rules/gateway-api/gateway';
 import { KindKey, kindKeyOf } from '../rules/kinds';
-import { mapList } from '../rules/lists';
 import { MESH_GATEWAY, hostSubsetOf, serviceNamespace } from '../rules/names';
 
 /** A finding about `objects[index]`. */

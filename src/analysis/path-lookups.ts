@@ -7,8 +7,7 @@ import { parentEntryOf, viewSource } from './gateway-api-views';
 import {
   IndexedObject, MESH, ObjectIndex, append, isVisibleIn, label, namespaceOf, qualifyHost, resolveGatewayRef, serviceNamespace,
 } from './model';
-import { Manifest, asArray, isRecord } from '../rules/finding';
-import { filterList, mapList } from '../rules/lists';
+import { Manifest, asArray, filterList, isRecord, mapList } from '../rules/finding';
 import { hostSubsetOf } from '../rules/names';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 

@@ -20,10 +20,9 @@ import {
   Block, GatewayServer, GatewayTarget, ROOT_NAMESPACE, RouteHit, RouteIndex, TlsSetting, compareStrings, destinationRulesFor,
   gatewayBlocks, gatewayServer, gatewayTarget, gatewayTargetBeside, originatesTls, portNumber, selects, sidecarBlocks, specOf, strings,
 } from './path-lookups';
-import { asArray, isRecord } from '../rules/finding';
+import { asArray, isRecord, mapList } from '../rules/finding';
 import { HBONE_PORT, WAYPOINT_CLASS, gatewayClassOf } from '../rules/gateway-api/gateway';
 import { isKind } from '../rules/kinds';
-import { mapList } from '../rules/lists';
 import { isHttpProtocol, isTlsProtocol } from '../rules/protocol';
 
 export type { GatewayServer, GatewayTarget, RouteHit, TlsSetting } from './path-lookups';

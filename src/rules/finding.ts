@@ -133,6 +133,35 @@ export function asArray(x: unknown): any[] {
   return Array.isArray(x) ? x : NO_ITEMS;
 }
 
+// `map` and `filter` for lists that the analysis keeps in its model and reads elsewhere.
+//
+// V8 lays out the array that `list.map()` returns as packed when the caller runs in the interpreter
+// and as holey once TurboFan has inlined `map` into it; inlined `filter` gives the elements kind of
+// every list it has seen, where the builtin keeps a fresh `[]`'s. Code optimized for one kind is
+// thrown away when the other arrives (`--trace-deopt`: "wrong map"), and in a synth that happened
+// again and again while the analysis warmed up. Arrays built by `push` onto a fresh `[]` have one
+// kind in every tier.
+
+/** `list.map(fn)`, as an array of the same kind whichever tier runs it. */
+export function mapList<T, U>(list: readonly T[], fn: (item: T, index: number) => U): U[] {
+  const result: U[] = [];
+  for (let i = 0; i < list.length; i++) {
+    result.push(fn(list[i], i));
+  }
+  return result;
+}
+
+/** `list.filter(keep)`, as an array of the same kind whichever tier runs it. */
+export function filterList<T>(list: readonly T[], keep: (item: T) => boolean): T[] {
+  const result: T[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (keep(list[i])) {
+      result.push(list[i]);
+    }
+  }
+  return result;
+}
+
 export function isRecord(x: unknown): x is Record<string, any> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -3,8 +3,7 @@
  * validateTLSOptions (GW1..GW26 in the rules notes). The TLS options rules (GW16..GW23, GW25, GW26) also
  * apply to a Sidecar's ingress `tls`, which Istio checks with the same validateTLSOptions.
  */
-import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, show } from './finding';
-import { mapList } from './lists';
+import { Finding, FindingCollector, Manifest, asArray, goQuote, isRecord, mapList, show } from './finding';
 import { checkPartialWildcard, checkPortNumber, checkWildcardDomain, isDns1123Label, isIpAddress } from './names';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocol';
 

@@ -8,13 +8,13 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServicePort, IEgressGateway } from '../../egress-gateway';
 import { EgressPort } from '../../egress-port';
-import { filterList, mapList } from '../../rules/lists';
 import { MESH_GATEWAY, toCidr } from '../../rules/names';
 import { createIstioObject } from '../istio-objects';
 import { toDnsLabel } from '../names';
 import {
   RenderedRoute, RouteIntent, RouteRenderer, RoutedPort, createOriginationPolicies, createOriginationRules, gatewayOriginationProblem, sniFor,
 } from './route-rendering';
+import { filterList, mapList } from '../../rules/finding';
 
 /** The rendering for an installed gateway. */
 export function istioApiRenderer(gateway: IEgressGateway): RouteRenderer {

@@ -1,5 +1,5 @@
 /**
- * mapList and filterList (src/rules/lists.ts): the same results as `map` and `filter`, and arrays of
+ * mapList and filterList (src/rules/finding.ts): the same results as `map` and `filter`, and arrays of
  * one V8 elements kind whether the caller is interpreted or optimized, which is what they are for.
  */
 import { execFileSync } from 'child_process';
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
-import { filterList, mapList } from '../../src/rules/lists';
+import { filterList, mapList } from '../../src/rules/finding';
 
 describe('mapList and filterList', () => {
   test('give what map and filter give, with the index for map', () => {
@@ -33,12 +33,12 @@ describe('mapList and filterList', () => {
   test('an interpreted and an optimized caller get arrays of the same map, empty or not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lists-'));
     try {
-      const source = readFileSync(join(__dirname, '..', '..', 'src', 'rules', 'lists.ts'), 'utf8');
-      writeFileSync(join(dir, 'lists.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
+      const source = readFileSync(join(__dirname, '..', '..', 'src', 'rules', 'finding.ts'), 'utf8');
+      writeFileSync(join(dir, 'finding.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
       // `map` inlined by TurboFan returns holey arrays where the builtin returns packed ones; `filter` inlined
       // returns the kind of every list it has seen where the builtin keeps the kind of a fresh `[]`.
       writeFileSync(join(dir, 'probe.js'), `
-        const { mapList, filterList } = require('./lists.js');
+        const { mapList, filterList } = require('./finding.js');
         const list = (...items) => { const a = ['seed']; a.pop(); a.push(...items); return a; };
         const inputs = () => [[], list(), list('a', 'b'), list({}), list('z')];
         const results = {};
