@@ -12,7 +12,7 @@ import { createIstioObject } from './private/istio-objects';
 import { toDnsLabel } from './private/names';
 import { istioApiRenderer } from './private/render/istio-api';
 import { RouteIntent, RouteRenderer, RoutedPort, authorizationRuleSpec, sniFor } from './private/render/route-rendering';
-import { filterList, mapList } from './rules/finding';
+import { filterList, mapList, show } from './rules/finding';
 import { isKubernetesLabelName } from './rules/names';
 import { declareClusterObject, declareGatewayPods } from './synth/app-analysis';
 import { noteChange } from './synth/library-object';
@@ -194,6 +194,8 @@ export class EgressGatewayRoute extends Construct {
   public readonly gatewayMutualTls: boolean;
 
   private readonly routed: RoutedPort[];
+  /** `allowedClients` without the entries that are no EgressClient (other languages may pass them; each is reported). */
+  private readonly allowedClients: EgressClient[];
   private readonly errors: string[] = [];
   private readonly destinationHost: IExternalHost;
   /** The gateway picks the rendering: Istio's API for an installed gateway, the Gateway API for a GatewayApiEgressGateway. */
@@ -204,6 +206,7 @@ export class EgressGatewayRoute extends Construct {
   public constructor(scope: Construct, id: string, private readonly props: EgressGatewayRouteProps) {
     super(scope, id);
     const { host, gateway } = props;
+    this.allowedClients = this.checkedAllowedClients();
     this.host = host;
     this.egressGateway = gateway;
     this.destinationHost = props.servedBy ?? host;
@@ -219,7 +222,7 @@ export class EgressGatewayRoute extends Construct {
     this.checkHosts();
     this.checkPlacements();
     this.routed = this.selectPorts();
-    const clients = props.allowedClients ?? [];
+    const clients = this.allowedClients;
     // The route's sidecar hop carries the host's timeout and retries (the host's own VirtualServices go).
     const meshRouting = host instanceof ExternalHost ? host._claimMeshRouting(this) : undefined;
     const intent: RouteIntent = {
@@ -250,7 +253,7 @@ export class EgressGatewayRoute extends Construct {
     const rules = this.checkAuthorizationRules(intent);
     const trustDomain = this.props.trustDomain ?? 'cluster.local';
     if (props.allowedClients || rules.allow.length > 0) {
-      this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, props.allowedClients, trustDomain, rules.allow, 'ALLOW')
+      this.authorizationPolicy = this.renderer.authorizationPolicy?.(this, intent, props.allowedClients ? clients : undefined, trustDomain, rules.allow, 'ALLOW')
         ?? createIstioObject(this, 'AuthorizationPolicy', 'AuthorizationPolicy',
           { name: toDnsLabel(`${this.namespace}-${host.name}-egress`), namespace: gateway.namespace },
           Lazy.any({ produce: () => this.renderAuthorizationPolicy(intent, clients, rules.allow) }));
@@ -317,7 +320,30 @@ export class EgressGatewayRoute extends Construct {
 
   /** Whether `allowedClients` names workloads of `namespace` (a lockdown of that namespace then imports this route's host). */
   public allowsNamespace(namespace: string): boolean {
-    return [...(this.props.allowedClients ?? []), ...this.allowRuleClients()].some(c => c.namespace === namespace);
+    return [...this.allowedClients, ...this.allowRuleClients()].some(c => c.namespace === namespace);
+  }
+
+  /** The EgressClients of `allowedClients`; anything else in it (a hole, null, a string) is reported, naming the fix. */
+  private checkedAllowedClients(): EgressClient[] {
+    const given: unknown = this.props.allowedClients;
+    // null as well: other languages' "none" for an optional prop, which the route has always read as not given.
+    if (given === undefined || given === null) {
+      return [];
+    }
+    if (!Array.isArray(given)) {
+      this.errors.push(`allowedClients = ${show(given)} is not a list. Fix: give a list of EgressClient.inNamespace(...) or EgressClient.serviceAccount(...).`);
+      return [];
+    }
+    const clients: EgressClient[] = [];
+    for (let i = 0; i < given.length; i++) {
+      if (given[i] instanceof EgressClient) {
+        clients.push(given[i]);
+      } else {
+        this.errors.push(`allowedClients[${i}] = ${show(given[i])} is not an EgressClient. `
+          + 'Fix: use EgressClient.inNamespace(namespace) or EgressClient.serviceAccount(namespace, name).');
+      }
+    }
+    return clients;
   }
 
   /** The clients the ALLOW `authorizationRules` name (well-formed ones only: the checks report the others). */
@@ -427,7 +453,7 @@ export class EgressGatewayRoute extends Construct {
    * that, IDENTITY_WITHOUT_MTLS.)
    */
   private checkClients(clients: EgressClient[]): void {
-    if (clients.length === 0) {
+    if (Array.isArray(this.props.allowedClients) && this.props.allowedClients.length === 0) {
       this.errors.push('allowedClients is empty, so nobody could use the route. Fix: name the namespaces or service accounts, '
         + 'or leave allowedClients out.');
     }

@@ -123,6 +123,23 @@ describe('authorizationRules refusals', () => {
       .toContain('authorizationRules[0].allowedClients: namespace "Bad_NS" is not a Kubernetes namespace name.');
   });
 
+  test('allowedClients entries that are no EgressClient (a hole, null, a string) are refused by index, not thrown on', () => {
+    const sparse: EgressClient[] = [];
+    sparse[1] = EgressClient.inNamespace('shop');
+    const error = synthError(route({ allowedClients: [...[null, 'billing'] as any[], EgressClient.inNamespace('shop')] }).app);
+    expect(error).toContain('[test/Route] allowedClients[0] = null is not an EgressClient. '
+      + 'Fix: use EgressClient.inNamespace(namespace) or EgressClient.serviceAccount(namespace, name).');
+    expect(error).toContain('allowedClients[1] = billing is not an EgressClient.');
+    expect(error).not.toContain('allowedClients[2]');
+    expect(error).not.toContain('allowedClients is empty');
+    expect(synthError(route({ allowedClients: sparse }).app)).toContain('allowedClients[0] = undefined is not an EgressClient.');
+    expect(synthError(route({ allowedClients: 'shop' as any }).app))
+      .toContain('allowedClients = shop is not a list. Fix: give a list of EgressClient.inNamespace(...) or EgressClient.serviceAccount(...).');
+    // The well-formed list is accepted as before, and null is no list given, as before.
+    expect(byKind(synth(route({ allowedClients: [EgressClient.inNamespace('shop')] }).app), 'AuthorizationPolicy')).toHaveLength(1);
+    expect(byKind(synth(route({ allowedClients: null as any }).app), 'AuthorizationPolicy')).toHaveLength(0);
+  });
+
   test('at a waypoint: policies attached to the ServiceEntry, the ServiceEntry\'s ports, no SNI condition', () => {
     const { app, chart } = appWithChart('istio-egress');
     const waypoint = new EgressWaypoint(chart, 'Waypoint');
